@@ -1,0 +1,369 @@
+// Command oomlens explains the OOM kills in a node bundle (a sosreport, a
+// folder of saved command output, or one saved log) with evidence.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing/fstest"
+
+	"github.com/alecthomas/kong"
+	"github.com/mattn/go-isatty"
+
+	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/render"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0 // analysed (kills or not)
+	exitBadInput = 1 // an input could not be read or understood at all
+	exitUsage    = 2 // usage error
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// env is what run needs from the process: streams and the environment.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	isTTY  func(io.Writer) bool
+}
+
+// inputError is an error about an input (exit 1).
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+type cli struct {
+	Analyze analyzeCmd `cmd:"" help:"Explain every OOM kill in a bundle."`
+	Sources sourcesCmd `cmd:"" help:"List the files of a bundle oomlens reads, and what each covers."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+}
+
+const helpText = `Explain the OOM kills in a node bundle, with evidence.
+
+oomlens reads a sosreport (directory), a folder of saved command output, or one
+saved file (dmesg, journal, /var/log/messages, swapon, kubectl describe node, …),
+and explains for every OOM kill who was killed, which limit was hit, what memory
+and swap looked like, and what to do next — citing file and line.
+
+Examples:
+  oomlens analyze sosreport-node1-2019-10-20/
+  oomlens analyze dmesg.txt swapon.txt describe-node.txt
+  oomlens analyze -o report.html sosreport-node1/
+  dmesg | oomlens analyze --format json -
+  oomlens sources sosreport-node1/
+
+Exit codes: 0 analysed (kills or not), 1 an input could not be read or
+understood at all, 2 usage error.`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, isTTY: isTerminal}
+	return e.run(args)
+}
+
+func (e *env) run(args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "oomlens: internal error: %v\n", r)
+			fmt.Fprintf(e.stderr, "oomlens: this is a bug; please report it with the input's path (%s) and this trace:\n%s", strings.Join(args, " "), debug.Stack())
+			code = exitBadInput
+		}
+	}()
+	var c cli
+	exited := -1
+	parser, err := kong.New(&c,
+		kong.Name("oomlens"),
+		kong.Description(helpText),
+		kong.Writers(e.stdout, e.stderr),
+		kong.Exit(func(status int) { exited = status; panic(kongExit{}) }),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Vars{"version": version()},
+	)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+		return exitUsage
+	}
+	ctx, err := e.parseArgs(parser, args, &exited)
+	if exited >= 0 {
+		if exited != 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+		return exitUsage
+	}
+	err = ctx.Run(e)
+	var ue usageError
+	var ie inputError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+		return exitUsage
+	case errors.As(err, &ie):
+		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+		return exitBadInput
+	default:
+		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+		return exitBadInput
+	}
+}
+
+type kongExit struct{}
+
+// parseArgs runs kong's parser, turning its Exit calls (help, usage errors)
+// into a returned status instead of a process exit.
+func (e *env) parseArgs(p *kong.Kong, args []string, exited *int) (ctx *kong.Context, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(kongExit); ok {
+				return
+			}
+			panic(r)
+		}
+	}()
+	return p.Parse(args)
+}
+
+// usageError is a command-line mistake found after parsing (exit 2).
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "0.1.0"
+}
+
+type versionCmd struct{}
+
+func (versionCmd) Run(e *env) error {
+	fmt.Fprintf(e.stdout, "oomlens %s\n", version())
+	return nil
+}
+
+type analyzeCmd struct {
+	Paths   []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
+	Format  string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
+	Output  string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
+	Color   string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
+	Verbose bool     `short:"v" help:"Add evidence excerpts to the text report."`
+	Redact  bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
+	Width   int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
+}
+
+func (a *analyzeCmd) Run(e *env) error {
+	format, err := pickFormat(a.Format, a.Output)
+	if err != nil {
+		return err
+	}
+	b, err := e.load(a.Paths)
+	if err != nil {
+		return err
+	}
+	rep := correlate.Build(b, correlate.Options{ToolVersion: version(), Redact: a.Redact})
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		err = render.JSON(&buf, rep)
+	case "md":
+		err = render.Markdown(&buf, rep)
+	case "html":
+		err = render.HTML(&buf, rep)
+	default:
+		out := e.stdout
+		color := a.Output == "" && e.colorOn(a.Color, out)
+		if a.Output != "" {
+			color = a.Color == "always"
+		}
+		err = render.Text(&buf, rep, render.TextOptions{Color: color, Width: e.width(a.Width), Verbose: a.Verbose})
+	}
+	if err != nil {
+		return err
+	}
+	if a.Output == "" || a.Output == "-" {
+		_, err = e.stdout.Write(buf.Bytes())
+		return err
+	}
+	return writeFileAtomic(a.Output, buf.Bytes())
+}
+
+func pickFormat(format, output string) (string, error) {
+	switch format {
+	case "markdown":
+		return "md", nil
+	case "":
+	default:
+		return format, nil
+	}
+	switch strings.ToLower(filepath.Ext(output)) {
+	case ".html", ".htm":
+		return "html", nil
+	case ".json":
+		return "json", nil
+	case ".md", ".markdown":
+		return "md", nil
+	case "", ".txt", ".text":
+		return "text", nil
+	}
+	return "", usageError{fmt.Sprintf("cannot tell the format of %q from its extension; pass --format", output)}
+}
+
+// colorOn decides colour for the text report written to w.
+func (e *env) colorOn(flag string, w io.Writer) bool {
+	switch flag {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if e.getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v := e.getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+		return true
+	}
+	return e.isTTY(w)
+}
+
+func (e *env) width(flag int) int {
+	if flag > 0 {
+		return flag
+	}
+	if f, ok := e.stdout.(*os.File); ok && e.isTTY(f) {
+		if w := terminalWidth(f); w > 80 {
+			return w
+		}
+	}
+	return 80
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// load reads the inputs named on the command line into one bundle. A single
+// directory is a bundle; loose files (and stdin) are classified by content.
+func (e *env) load(paths []string) (*parse.Bundle, error) {
+	if len(paths) == 0 {
+		return nil, usageError{"analyze needs at least one PATH"}
+	}
+	if len(paths) == 1 && paths[0] != "-" {
+		st, err := os.Stat(paths[0])
+		if err != nil {
+			return nil, inputError{fmt.Errorf("%s: %w", paths[0], unwrapPathErr(err))}
+		}
+		if st.IsDir() {
+			return loadOrExplain(os.DirFS(paths[0]), parse.LoadOptions{Name: paths[0]}, paths[0])
+		}
+	}
+	// Loose files: serve them as one in-memory bundle, each under its base name.
+	m := fstest.MapFS{}
+	var only []string
+	for _, p := range paths {
+		var data []byte
+		var err error
+		name := filepath.Base(p)
+		if p == "-" {
+			name = "stdin"
+			data, err = io.ReadAll(e.stdin)
+		} else {
+			var st os.FileInfo
+			if st, err = os.Stat(p); err == nil && st.IsDir() {
+				return nil, usageError{fmt.Sprintf("%s: a directory must be the only PATH (analyse bundles one at a time)", p)}
+			}
+			data, err = os.ReadFile(p)
+		}
+		if err != nil {
+			return nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+		}
+		for m[name] != nil {
+			name = "_" + name
+		}
+		m[name] = &fstest.MapFile{Data: data, Mode: 0o444}
+		only = append(only, name)
+	}
+	return loadOrExplain(m, parse.LoadOptions{Name: strings.Join(paths, " "), Only: only}, strings.Join(paths, " "))
+}
+
+func loadOrExplain(fsys fs.FS, opts parse.LoadOptions, name string) (*parse.Bundle, error) {
+	b, err := parse.Load(fsys, opts)
+	if err != nil {
+		return nil, inputError{fmt.Errorf("%s: %w", name, err)}
+	}
+	return b, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it,
+// so that a failure never leaves a partial report.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".oomlens-*")
+	if err != nil {
+		return inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return inputError{fmt.Errorf("%s: %w", path, werr)}
+	}
+	return nil
+}
+
+type sourcesCmd struct {
+	Path   string `arg:"" help:"Bundle directory or saved file."`
+	Format string `short:"f" enum:"text,json" default:"text" help:"text or json."`
+}
+
+func (s *sourcesCmd) Run(e *env) error {
+	b, err := e.load([]string{s.Path})
+	if err != nil {
+		return err
+	}
+	rep := correlate.Build(b, correlate.Options{ToolVersion: version()})
+	if s.Format == "json" {
+		return render.SourcesJSON(e.stdout, rep)
+	}
+	return render.Sources(e.stdout, rep)
+}

@@ -1,0 +1,274 @@
+package parse
+
+import "time"
+
+// Bundle is everything parse/ read from one bundle (a sosreport, a folder of
+// saved outputs, or one loose file). correlate.Build turns it into a Report.
+type Bundle struct {
+	// Name is how the bundle was named on the command line (display only).
+	Name string
+	// Sos is set when the bundle is a sosreport.
+	Sos *SosInfo
+
+	Inputs []Input // every file looked at, in path order
+
+	KernelLogs []*KernelLog
+
+	Swaps     []*SwapTable // swapon / /proc/swaps / swapon -s, in path order
+	Free      []*Free
+	MemInfo   *ProcMemInfo
+	VMStat    []KV // /proc/vmstat values of interest (oom_kill, …)
+	Pressure  *Pressure
+	Sysctls   []Sysctl // runtime and configured values, in path order
+	Host      Host
+	Kubelet   *KubeletConfig
+	CgroupV2  *bool // node cgroup version when the bundle shows it
+	CgroupRef *Ref
+
+	Nodes      []*Node      // kubectl describe node / get nodes
+	Pods       []*Pod       // kubectl get pods / describe pod
+	Containers []*Container // crictl / docker / ctr listings
+	K8sEvents  []K8sEvent   // kubectl get events
+
+	Warnings []Warning // bundle-level warnings (path-level problems)
+}
+
+// SosInfo describes a sosreport.
+type SosInfo struct {
+	Version string
+	Ref     *Ref
+}
+
+// Input is one file the loader looked at.
+type Input struct {
+	Path      string
+	Kind      string // kernel-log, swapon, proc-swaps, free, meminfo, sysctl, describe-node, kubelet-config, uptime, date, …, unknown
+	Format    string
+	Lines     int
+	First     *time.Time
+	Last      *time.Time
+	Truncated bool
+	Used      bool
+	WhyNot    string
+	Warnings  []Warning
+	Bytes     int64
+}
+
+// Size is a size as printed: exact kB, or a human size ("947.2M") kept with
+// its precision.
+type Size struct {
+	KB      int64  // best value in kB
+	Exact   bool   // printed exactly (bytes or kB)
+	Printed string // the text as printed
+	// ErrKB is the half-width of the rounding interval for human sizes
+	// (947.2M → ±0.05 MiB = 51 kB); 0 when exact.
+	ErrKB int64
+}
+
+// SwapTable is one listing of active swap areas.
+type SwapTable struct {
+	Ref     Ref    // header line (or first line)
+	Format  string // swapon-show, swapon-bytes, swapon-summary, proc-swaps
+	Devices []SwapDevice
+	Lines   []Quote
+}
+
+// SwapDevice is one swap area.
+type SwapDevice struct {
+	Ref
+	Name     string
+	Type     string // file, partition
+	Size     Size
+	Used     Size
+	Priority *int
+	Zram     bool
+}
+
+// Free is the output of `free` in any unit.
+type Free struct {
+	Ref
+	Unit      string // kB, MiB, GiB, human, bytes
+	MemTotal  *Size
+	MemUsed   *Size
+	MemFree   *Size
+	Shared    *Size
+	BuffCache *Size
+	Available *Size
+	SwapTotal *Size
+	SwapUsed  *Size
+	SwapFree  *Size
+	Lines     []Quote
+}
+
+// ProcMemInfo is /proc/meminfo, every field in kB as printed (HugePages_*
+// counts are pages).
+type ProcMemInfo struct {
+	Path   string
+	Fields []KV
+}
+
+// Pressure is /proc/pressure/memory.
+type Pressure struct {
+	Ref
+	Some string
+	Full string
+}
+
+// Sysctl is one kernel setting.
+type Sysctl struct {
+	Ref
+	Key        string // dotted form: vm.swappiness
+	Value      string // as printed
+	Configured bool   // from etc/sysctl.conf / sysctl.d, not the running kernel
+}
+
+// Host holds what the bundle says about the machine and the capture.
+type Host struct {
+	Hostname    string
+	HostnameRef *Ref
+	Uname       string
+	Kernel      string
+	KernelRef   *Ref
+	CapturedAt  *time.Time // from date / date --utc / timedatectl
+	CapturedRef *Ref
+	TimeZone    string // e.g. "Asia/Shanghai (CST, +0800)"
+	Location    *time.Location
+	ZoneRef     *Ref
+	UptimeSec   *float64
+	UptimeRef   *Ref
+	Btime       *time.Time
+	BtimeRef    *Ref
+	BootID      string
+	BootList    []JournalBoot
+}
+
+// JournalBoot is one row of `journalctl --list-boots`.
+type JournalBoot struct {
+	Ref
+	Index int
+	ID    string
+	First *time.Time
+	Last  *time.Time
+}
+
+// KubeletConfig is the kubelet's configuration from its config file and flags.
+type KubeletConfig struct {
+	Sources              []Ref
+	FailSwapOn           *bool
+	FailSwapOnRef        *Ref
+	SwapBehavior         string // memorySwap.swapBehavior as written, "" if absent
+	SwapBehavRef         *Ref
+	NodeSwapGate         *bool
+	NodeSwapRef          *Ref
+	EvictionHard         []KVString
+	EvictionSoft         []KVString
+	SystemReserved       []KVString
+	KubeReserved         []KVString
+	CgroupDriver         string
+	SingleProcessOOMKill *bool
+	Version              string // kubelet version if the bundle shows it
+}
+
+// KVString is an ordered key/value pair of strings with its source.
+type KVString struct {
+	Key   string
+	Value string
+	Ref   Ref
+}
+
+// Node is one `kubectl describe node` (or get nodes) entry.
+type Node struct {
+	Ref
+	Name              string
+	Roles             string
+	Labels            []KVString
+	CreationTimestamp string
+	Taints            []string
+	Conditions        []NodeCondition
+	Addresses         []KVString
+	Capacity          []KVString
+	Allocatable       []KVString
+	MemCapacityKB     *int64
+	MemAllocatableKB  *int64
+	KubeletVersion    string
+	KernelVersion     string
+	OSImage           string
+	ContainerRuntime  string
+	Pods              []NodePod
+	Events            []NodeEvent
+	EventsNone        bool // "Events: <none>"
+	Lines             []Quote
+}
+
+// NodeCondition is one row of the Conditions table.
+type NodeCondition struct {
+	Ref
+	Type, Status, LastHeartbeat, LastTransition, Reason, Message string
+}
+
+// NodePod is one row of "Non-terminated Pods".
+type NodePod struct {
+	Ref
+	Namespace, Name                                  string
+	CPURequest, CPULimit, MemoryRequest, MemoryLimit string
+	MemRequestKB, MemLimitKB                         *int64
+	Age                                              string
+}
+
+// NodeEvent is one row of a describe Events table.
+type NodeEvent struct {
+	Ref
+	Type      string
+	Reason    string
+	Age       string   // as printed: "5m46s", "85s (x4 over 27m)", "<unknown>"
+	AgeSec    *float64 // newest occurrence age, nil for <unknown>
+	OldestSec *float64 // "over 27m" → oldest occurrence age
+	Count     int
+	From      string
+	Message   string
+	// Victim fields parsed from SystemOOM messages.
+	VictimName string
+	VictimPid  *int
+}
+
+// Pod is a pod from kubectl get pods / describe pod.
+type Pod struct {
+	Ref
+	UID        string
+	Namespace  string
+	Name       string
+	QoS        string
+	Node       string
+	Containers []PodContainer
+}
+
+// PodContainer is one container of a pod.
+type PodContainer struct {
+	Name          string
+	ID            string // runtime-prefixed ID as printed ("containerd://…")
+	MemoryLimit   string
+	MemoryRequest string
+	Restarts      *int
+	LastReason    string // "OOMKilled"
+	LastExitCode  *int
+	LastFinished  string
+	Ref           Ref
+}
+
+// Container is one row of crictl/docker/ctr listings.
+type Container struct {
+	Ref
+	ID           string
+	Name         string
+	PodID        string
+	PodName      string
+	PodNamespace string
+	State        string
+}
+
+// K8sEvent is one row of kubectl get events.
+type K8sEvent struct {
+	Ref
+	Namespace, LastSeen, Type, Reason, Object, Message string
+	Time                                               *time.Time
+}
