@@ -34,6 +34,20 @@ staticcheck:
 update-golden:
 	$(GO) test ./... -update
 
+# fuzz runs every Fuzz target of every package for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+# bench runs the Go benchmarks (MB/s, allocs/op); bench/compare.sh compares
+# the whole program with grep, rg and cat on large generated logs.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
 tidy-check:
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
 
