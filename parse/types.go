@@ -119,6 +119,7 @@ type Event struct {
 	UID      *int
 	AnonKB   *int64
 	TotalKB  *int64
+	RSSKB    *int64 // earlyoom VmRSS (MiB as printed, ×1024)
 	Pressure string // systemd-oomd pressure / earlyoom avail text, as printed
 	Pod      string // kubelet eviction: namespace/name
 }

@@ -1,0 +1,1505 @@
+package parse
+
+// This file is the OOM report state machine (idle → header → mem-info /
+// memcg → task table → kill → reaper) and the parsers of each report line.
+// The lines of one report, in the 4.15 and 6.18 forms:
+//
+//	pip3 invoked oom-killer: gfp_mask=0x14280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), nodemask=(null),  order=0, oom_score_adj=0
+//	pip3 cpuset=/ mems_allowed=0
+//	CPU: 1 PID: 23143 Comm: pip3 Not tainted 4.15.0-65-generic #74-Ubuntu
+//	Mem-Info:
+//	active_anon:435929 inactive_anon:38964 isolated_anon:0
+//	 active_file:… free:13176 free_pcp:62 free_cma:0
+//	Node 0 active_anon:1743716kB inactive_anon:155856kB … all_unreclaimable? no
+//	Node 0 DMA32 free:44696kB min:44892kB low:56112kB high:67332kB …
+//	Free swap  = 0kB
+//	Total swap = 969964kB
+//	524157 pages RAM
+//	[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name
+//	[23143]     0 23143   528095   435853  3997696    39263             0 pip3
+//	Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child
+//	Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB
+//	oom_reaper: reaped process 23143 (pip3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB
+//
+//	memory: usage 49152kB, limit 49152kB, failcnt 86
+//	memory+swap: usage 49152kB, limit 9007199254740988kB, failcnt 0
+//	Memory cgroup stats for /process_api/d6dbc6f412cc7d3401e5ee1284f5853b/oomdemo:
+//	rss 50130944
+//	Tasks state (memory values in pages):
+//	[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name
+//	[  25010]     0 25010    15788    13565    12224     1341         0   163840        0             0 python3
+//	oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/…/oomdemo,task_memcg=/…/oomdemo,task=python3,pid=25010,uid=0
+//	Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB, anon-rss:48896kB, file-rss:5364kB, shmem-rss:0kB, UID:0 pgtables:160kB oom_score_adj:0
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report sections the builder is in (which continuation lines it expects)
+const (
+	secNone = iota
+	secMemInfo
+	secStats
+	secTasks
+	secSlab
+)
+
+type reportBuilder struct {
+	r        *OOMReport
+	sec      int
+	lastSecs *float64
+	lines    int
+	killed   bool
+	statsN   int // number of "Memory cgroup stats for" headers seen
+	cpusetAt int // line of a "comm cpuset=" fragment waiting for its name
+	endSecs  float64
+	haveEnd  bool
+}
+
+func (rb *reportBuilder) finish() *OOMReport {
+	r := rb.r
+	return r
+}
+
+func stampSecs(st Stamp) (float64, bool) {
+	if st.KernelSeconds != nil {
+		return *st.KernelSeconds, true
+	}
+	if st.Wall != nil {
+		return float64(st.Wall.UnixNano()) / 1e9, true
+	}
+	return 0, false
+}
+
+func secondsDuration(s float64) time.Duration { return time.Duration(s * 1e9) }
+
+func (p *kParser) addLine(rb *reportBuilder, ll *logical) {
+	r := rb.r
+	if len(r.Lines) > 0 && r.Lines[len(r.Lines)-1].Line == ll.ref.Line {
+		// a logical line of the same physical line (#012, \x0a)
+	} else if len(r.Lines) < maxReportLine {
+		r.Lines = append(r.Lines, p.quote(ll))
+	}
+	if ll.ref.Line > r.End.Line {
+		r.End = ll.ref
+	}
+	if r.Start.Line == 0 || ll.ref.Line < r.Start.Line {
+		r.Start = ll.ref
+	}
+	if s, ok := stampSecs(ll.k.stamp); ok {
+		rb.endSecs, rb.haveEnd = s, true
+	}
+	if ll.ref.Line > p.consumed {
+		p.consumed = ll.ref.Line
+	}
+}
+
+func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
+	p.closeReport("next report began before a kill line")
+	rb := &reportBuilder{r: &OOMReport{Path: p.path, Boot: p.bootIndex(), Start: ll.ref, End: ll.ref}}
+	if cutWhy != "" {
+		rb.r.Cut, rb.r.CutWhy = true, cutWhy
+	}
+	p.all = append(p.all, rb)
+	p.recent = append(p.recent, rb)
+	if len(p.recent) > 16 {
+		p.recent = p.recent[1:]
+	}
+	if p.manual != nil {
+		if s, ok := stampSecs(ll.k.stamp); !ok || p.manualSecs == nil || s-*p.manualSecs < 30 {
+			rb.r.Manual = p.manual
+			for _, q := range []Quote{*p.manual} {
+				if len(rb.r.Lines) < maxReportLine {
+					rb.r.Lines = append(rb.r.Lines, q)
+				}
+			}
+			rb.r.Start = p.manual.Ref
+		}
+		p.manual = nil
+	}
+	return rb
+}
+
+// closeReport leaves report mode.
+func (p *kParser) closeReport(why string) {
+	rb := p.cur
+	if rb == nil {
+		return
+	}
+	p.cur = nil
+	r := rb.r
+	if len(r.Kills) == 0 && r.NoKillable == nil && r.Panic == nil {
+		if !r.Cut {
+			r.Cut, r.CutWhy = true, why
+		} else if !strings.Contains(r.CutWhy, why) {
+			r.CutWhy += "; " + why
+		}
+		if rb.sec == secTasks && r.Tasks != nil {
+			r.Tasks.Cut = true
+		}
+	}
+}
+
+// kernelOrigin is false for lines another program logged (a kill line
+// quoted by node-problem-detector or containerd is not a kill).
+func kernelOrigin(ll *logical) bool {
+	return ll.k.ident == "" || ll.k.ident == "kernel"
+}
+
+// logical handles one logical line.
+func (p *kParser) logical(ll *logical, data []byte, at int) {
+	t := bytes.TrimRight(ll.text, " \t")
+	if len(t) == 0 {
+		return
+	}
+	// leave report mode on a gap or budget
+	if rb := p.cur; rb != nil {
+		rb.lines++
+		if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd && s-rb.endSecs > reportGap {
+			p.closeReport("no kill line within 60 s")
+		} else if rb.lines > reportBudget {
+			p.closeReport("no kill line within the line budget")
+		}
+	}
+	ko := kernelOrigin(ll)
+	if ko {
+		if p.kernelVocab(ll, t, data, at) {
+			return
+		}
+		if rb := p.cur; rb != nil {
+			if p.body(rb, ll, t) {
+				p.addLine(rb, ll)
+				return
+			}
+			if len(rb.r.Lines) < maxReportLine {
+				p.addLine(rb, ll) // interleaved or unparsed line, kept as context
+			}
+		}
+		if p.kernelEvent(ll, t) {
+			return
+		}
+	}
+	if p.userspace(ll, t) {
+		return
+	}
+	if p.cur == nil && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t)) {
+		p.addUnknown(ll)
+	}
+}
+
+// kernelVocab handles the report-defining kernel lines; true when consumed.
+func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
+	switch {
+	case bytes.Contains(t, []byte(" invoked oom-killer: ")):
+		tr, ok := parseTrigger(t)
+		if !ok {
+			return false
+		}
+		tr.Ref, tr.Stamp = ll.ref, ll.k.stamp
+		rb := p.newReport(ll, "")
+		rb.r.Trigger = &tr
+		if tr.Order != nil && *tr.Order == -1 && rb.r.Manual == nil {
+			q := p.quote(ll)
+			rb.r.Manual = &q
+		}
+		p.cur = rb
+		p.addLine(rb, ll)
+		p.clockPoint(ll)
+		return true
+	case bytes.Contains(t, []byte("Killed process ")):
+		k, ok := parseKill(t)
+		if !ok {
+			return false
+		}
+		k.Ref, k.Stamp = ll.ref, ll.k.stamp
+		p.onKill(ll, k, data, at)
+		return true
+	case bytes.Contains(t, []byte(" sharing same memory")) && bytes.HasPrefix(t, []byte("Kill process ")),
+		bytes.HasPrefix(t, []byte("oom killer ")) && bytes.Contains(t, []byte(" has mm pinned by ")),
+		bytes.Contains(t, []byte(" is already exiting. Skip killing the task")),
+		bytes.HasPrefix(t, []byte("Would have killed process ")):
+		if rb := p.attachTarget(ll, 10); rb != nil {
+			p.addLine(rb, ll)
+		}
+		return true
+	case (bytes.Contains(t, []byte("Kill process ")) || bytes.Contains(t, []byte("kill process "))) && bytes.Contains(t, []byte(" score ")):
+		s, ok := parseSelect(t)
+		if !ok {
+			return false
+		}
+		s.Ref, s.Stamp = ll.ref, ll.k.stamp
+		rb := p.cur
+		if rb == nil || rb.r.Select != nil || len(rb.r.Kills) > 0 {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+			p.cur = rb
+			p.lookback(rb, ll, data, at)
+		}
+		rb.r.Select = &s
+		p.addLine(rb, ll)
+		p.clockPoint(ll)
+		return true
+	case bytes.HasPrefix(t, []byte("oom-kill:")):
+		c, ok := parseConstraint(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		rb := p.cur
+		if rb == nil || rb.r.Constraint != nil || len(rb.r.Kills) > 0 {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+			p.cur = rb
+			p.lookback(rb, ll, data, at)
+		}
+		rb.r.Constraint = &c
+		p.addLine(rb, ll)
+		return true
+	case bytes.HasPrefix(t, []byte("oom_reaper: ")):
+		rl, ok := parseReap(t)
+		if !ok {
+			return false
+		}
+		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp
+		for i := len(p.recent) - 1; i >= 0; i-- {
+			rb := p.recent[i]
+			for _, k := range rb.r.Kills {
+				if k.Pid == rl.Pid && !reaped(rb.r, rl.Pid) {
+					rb.r.Reaped = append(rb.r.Reaped, rl)
+					p.addLine(rb, ll)
+					return true
+				}
+			}
+		}
+		rb := p.newReport(ll, "oom_reaper line without its kill line")
+		rb.r.Reaped = append(rb.r.Reaped, rl)
+		p.addLine(rb, ll)
+		p.cur = nil
+		return true
+	case bytes.HasPrefix(t, []byte("Tasks in ")) && bytes.HasSuffix(t, []byte(" are going to be killed due to memory.oom.group set")):
+		q := p.quote(ll)
+		rb := p.attachTarget(ll, 10)
+		if rb == nil {
+			rb = p.newReport(ll, "memory.oom.group line without its report")
+		}
+		rb.r.OOMGroup = &q
+		p.addLine(rb, ll)
+		return true
+	case bytes.HasPrefix(t, []byte("Out of memory and no killable processes")):
+		q := p.quote(ll)
+		rb := p.cur
+		if rb == nil {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		}
+		rb.r.NoKillable = &q
+		p.addLine(rb, ll)
+		p.cur = nil
+		return true
+	case bytes.Contains(t, []byte("Manual OOM execution")):
+		q := p.quote(ll)
+		p.manual = &q
+		if s, ok := stampSecs(ll.k.stamp); ok {
+			p.manualSecs = &s
+		} else {
+			p.manualSecs = nil
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("Kernel panic - not syncing: ")):
+		q := p.quote(ll)
+		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp, Kind: "kernel-panic", Text: q.Text})
+		low := bytes.ToLower(t)
+		if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("deadlocked on memory")) || bytes.Contains(low, []byte("panic_on_oom")) {
+			rb := p.cur
+			if rb == nil {
+				rb = p.attachTarget(ll, 120)
+			}
+			if rb == nil {
+				rb = p.newReport(ll, "kernel panic without its report")
+			}
+			rb.r.Panic = &q
+			p.addLine(rb, ll)
+			p.cur = nil
+		}
+		return true
+	case p.cur == nil && isTaskHeader(t):
+		rb := p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		p.cur = rb
+		p.lookback(rb, ll, data, at)
+		return false // the body parser reads the header
+	}
+	return false
+}
+
+func reaped(r *OOMReport, pid int) bool {
+	for _, x := range r.Reaped {
+		if x.Pid == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// attachTarget is the open report, or the last report of this boot if it
+// ended at most window seconds before ll.
+func (p *kParser) attachTarget(ll *logical, window float64) *reportBuilder {
+	if p.cur != nil {
+		return p.cur
+	}
+	if len(p.recent) == 0 {
+		return nil
+	}
+	rb := p.recent[len(p.recent)-1]
+	if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd {
+		if s-rb.endSecs > window || s < rb.endSecs-1 {
+			return nil
+		}
+	}
+	return rb
+}
+
+// onKill places a kill line: in the open report, as a memory.oom.group
+// member of the last report, or as a new headerless report.
+func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
+	rb := p.cur
+	if rb != nil && len(rb.r.Kills) > 0 && rb.r.OOMGroup == nil {
+		rb = nil
+	}
+	if rb == nil {
+		if last := p.attachTarget(ll, 10); last != nil && last.r.OOMGroup != nil && len(last.r.Kills) > 0 {
+			rb = last
+		}
+	}
+	if rb == nil {
+		rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		p.cur = rb
+		p.lookback(rb, ll, data, at)
+	}
+	rb.r.Kills = append(rb.r.Kills, k)
+	rb.killed = true
+	p.addLine(rb, ll)
+	p.clockPoint(ll)
+	if rb.sec == secTasks && rb.r.Tasks != nil {
+		rb.sec = secNone
+	}
+	if p.cur == rb {
+		p.cur = nil
+	}
+}
+
+// lookback reads the lines just above a headerless report (same block) that
+// look like report body: a cut report keeps its task rows.
+func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) {
+	if data == nil || at <= 0 || at > len(data) {
+		return
+	}
+	type prevLine struct {
+		raw []byte
+		no  int
+	}
+	var stack []prevLine
+	end := at
+	no := ll.ref.Line
+	for n := 0; n < lookbackLines && end > 0; n++ {
+		s := bytes.LastIndexByte(data[:end-1], '\n') + 1
+		raw := bytes.TrimSuffix(data[s:end-1], []byte("\r"))
+		no--
+		if no <= p.consumed || no < 1 {
+			break
+		}
+		d := decodeLine(raw, p.hint)
+		t := bytes.TrimSpace(d.text)
+		if !isBodyLine(t) {
+			break
+		}
+		stack = append(stack, prevLine{raw, no})
+		end = s
+	}
+	for i := len(stack) - 1; i >= 0; i-- {
+		d := decodeLine(stack[i].raw, p.hint)
+		l := logical{k: d, ref: Ref{Path: p.path, Line: stack[i].no}, raw: stack[i].raw, text: bytes.TrimSpace(d.text)}
+		if p.body(rb, &l, l.text) {
+			p.addLine(rb, &l)
+		}
+	}
+}
+
+// isBodyLine: lines read back above a headerless report.
+func isBodyLine(t []byte) bool {
+	t = bytes.TrimSpace(t)
+	return isTaskRow(t) || isTaskHeader(t) || bytes.HasPrefix(t, []byte("Tasks state ")) ||
+		bytes.HasPrefix(t, []byte("memory: usage ")) || bytes.HasPrefix(t, []byte("memory+swap: usage ")) ||
+		bytes.HasPrefix(t, []byte("kmem: usage ")) || bytes.HasPrefix(t, []byte("swap: usage ")) ||
+		bytes.HasPrefix(t, []byte("Memory cgroup stats for ")) || bytes.HasPrefix(t, []byte("Task in ")) ||
+		isStackFrame(t)
+}
+
+// isStackFrame: " oom_kill_process+0x..." / " [<ffffffff8…>] dump_stack+0x45/0x56".
+func isStackFrame(t []byte) bool {
+	t = bytes.TrimSpace(t)
+	t = bytes.TrimPrefix(t, []byte("? "))
+	if bytes.HasPrefix(t, []byte("[<")) {
+		return true
+	}
+	plus := bytes.Index(t, []byte("+0x"))
+	if plus <= 0 || bytes.IndexByte(t[:plus], ' ') >= 0 {
+		return false
+	}
+	return bytes.Contains(t[plus:], []byte("/0x"))
+}
+
+// body parses the lines between the trigger and the kill.
+func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
+	r := rb.r
+	t = bytes.TrimSpace(t)
+	switch {
+	case bytes.HasPrefix(t, []byte("CPU: ")) && bytes.Contains(t, []byte(" PID: ")) && bytes.Contains(t, []byte(" Comm: ")),
+		bytes.HasPrefix(t, []byte("Pid: ")) && bytes.Contains(t, []byte(", comm: ")):
+		if r.CPULine != nil {
+			return false
+		}
+		c, ok := parseCPULine(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		r.CPULine = &c
+		return true
+	case bytes.Contains(t, []byte(" cpuset=")) && bytes.Contains(t, []byte(" mems_allowed=")):
+		i := bytes.Index(t, []byte(" cpuset="))
+		j := bytes.Index(t, []byte(" mems_allowed="))
+		if j < i || r.Cpuset != nil {
+			return false
+		}
+		r.Cpuset = &Cpuset{Ref: ll.ref, Cpuset: string(t[i+8 : j]), MemsAllowed: string(t[j+14:])}
+		return true
+	case bytes.HasSuffix(t, []byte(" cpuset=")) && r.Cpuset == nil:
+		r.Cpuset = &Cpuset{Ref: ll.ref}
+		rb.cpusetAt = ll.ref.Line
+		return true
+	case rb.cpusetAt > 0 && r.Cpuset != nil && bytes.HasPrefix(t, []byte("mems_allowed=")):
+		r.Cpuset.MemsAllowed = string(t[len("mems_allowed="):])
+		rb.cpusetAt = 0
+		return true
+	case rb.cpusetAt > 0 && r.Cpuset != nil && r.Cpuset.Cpuset == "" && bytes.IndexByte(t, ' ') < 0 && bytes.IndexByte(t, '=') < 0:
+		r.Cpuset.Cpuset = string(t)
+		return true
+	case bytes.Equal(t, []byte("Mem-Info:")) || bytes.Equal(t, []byte("Mem-info:")):
+		if r.MemInfo == nil {
+			r.MemInfo = &MemInfo{Header: ll.ref}
+		}
+		rb.sec = secMemInfo
+		return true
+	case bytes.HasPrefix(t, []byte("Task in ")) && bytes.Contains(t, []byte(" killed as a result of limit of ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.TaskIn = &q
+		i := bytes.Index(t, []byte(" killed as a result of limit of "))
+		m.TaskMemcg = string(t[len("Task in "):i])
+		m.LimitMemcg = string(t[i+len(" killed as a result of limit of "):])
+		return true
+	case bytes.HasPrefix(t, []byte("Memory limit reached of cgroup ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.TaskIn = &q
+		m.LimitMemcg = string(t[len("Memory limit reached of cgroup "):])
+		return true
+	case bytes.HasPrefix(t, []byte("memory: usage ")), bytes.HasPrefix(t, []byte("memory+swap: usage ")),
+		bytes.HasPrefix(t, []byte("kmem: usage ")), bytes.HasPrefix(t, []byte("swap: usage ")):
+		c, ok := parseCounter(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		m := memcg(r)
+		switch {
+		case t[0] == 'm' && t[6] == '+':
+			m.MemSwap = &c
+		case t[0] == 'm':
+			m.Memory = &c
+		case t[0] == 'k':
+			m.Kmem = &c
+		default:
+			m.Swap = &c
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("Memory cgroup stats for ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.StatsFor = append(m.StatsFor, q)
+		rest := t[len("Memory cgroup stats for "):]
+		colon := bytes.LastIndex(rest, []byte(":"))
+		first := rb.statsN == 0
+		rb.statsN++
+		if colon < 0 {
+			if first {
+				m.StatsPath = string(rest)
+			}
+			rb.sec = secStats
+			return true
+		}
+		// form f: "…for /mem2: cache:0KB rss:980KB …" (path may contain ':' — find ": " before a key)
+		if sp := bytes.Index(rest, []byte(": ")); sp >= 0 && bytes.Contains(rest[sp:], []byte("KB")) {
+			if first {
+				m.StatsPath = string(rest[:sp])
+				m.StatsInKB = true
+				for _, f := range bytes.Fields(rest[sp+2:]) {
+					c := bytes.IndexByte(f, ':')
+					if c <= 0 {
+						continue
+					}
+					v := bytes.TrimSuffix(f[c+1:], []byte("KB"))
+					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+						m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
+					}
+				}
+				m.StatsSource = append(m.StatsSource, ll.ref)
+			}
+			rb.sec = secNone
+			return true
+		}
+		if first {
+			m.StatsPath = string(bytes.TrimSuffix(rest, []byte(":")))
+		}
+		rb.sec = secStats
+		return true
+	case bytes.HasPrefix(t, []byte("Tasks state (memory values in pages)")):
+		rb.sec = secTasks
+		return true
+	case isTaskHeader(t):
+		cols, layout := taskColumns(t, rb.sec == secTasks)
+		if r.Tasks == nil {
+			r.Tasks = &TaskTable{Header: ll.ref, Layout: layout, Columns: cols}
+		}
+		rb.sec = secTasks
+		return true
+	case isTaskRow(t):
+		if r.Tasks == nil {
+			r.Tasks = &TaskTable{}
+		}
+		row, ok := parseTaskRow(t, r.Tasks)
+		if !ok {
+			return false
+		}
+		row.Ref = ll.ref
+		r.Tasks.Rows = append(r.Tasks.Rows, row)
+		rb.sec = secTasks
+		return true
+	case bytes.Equal(t, []byte("Unreclaimable slab info:")):
+		mi := meminfo(r, ll)
+		q := p.quote(ll)
+		mi.Unreclaimable = &q
+		rb.sec = secSlab
+		return true
+	}
+	if rb.sec == secStats {
+		if k, v, ok := statLine(t); ok {
+			m := memcg(r)
+			if rb.statsN == 1 {
+				m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
+				m.StatsSource = append(m.StatsSource, ll.ref)
+			}
+			return true
+		}
+	}
+	if rb.sec == secSlab {
+		if row, ok := parseSlabRow(t); ok {
+			row.Ref = ll.ref
+			r.SlabTop = append(r.SlabTop, row)
+			return true
+		}
+		if bytes.HasPrefix(t, []byte("Name ")) {
+			return true
+		}
+	}
+	return p.memInfoLine(rb, ll, t)
+}
+
+func memcg(r *OOMReport) *MemcgBlock {
+	if r.Memcg == nil {
+		r.Memcg = &MemcgBlock{}
+	}
+	return r.Memcg
+}
+
+func meminfo(r *OOMReport, ll *logical) *MemInfo {
+	if r.MemInfo == nil {
+		r.MemInfo = &MemInfo{Header: ll.ref}
+	}
+	return r.MemInfo
+}
+
+// memInfoLine parses the Mem-Info summary, node, zone, buddy, hugepage,
+// swap and RAM lines.
+func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
+	r := rb.r
+	ref := ll.ref
+	switch {
+	case bytes.HasPrefix(t, []byte("Node ")):
+		f := bytes.Fields(t)
+		if len(f) < 3 {
+			return false
+		}
+		node, err := strconv.Atoi(string(f[1]))
+		if err != nil {
+			return false
+		}
+		switch {
+		case bytes.HasPrefix(f[2], []byte("hugepages_total=")):
+			mi := meminfo(r, ll)
+			for _, x := range f[2:] {
+				k, v, ok := bytes.Cut(x, []byte("="))
+				if !ok {
+					continue
+				}
+				n, err := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte("kB"))), 10, 64)
+				if err != nil {
+					continue
+				}
+				switch string(k) {
+				case "hugepages_total":
+					mi.HugepagesTotal = addPtr(mi.HugepagesTotal, n)
+				case "hugepages_free":
+					mi.HugepagesFree = addPtr(mi.HugepagesFree, n)
+				case "hugepages_size":
+					if mi.HugepageSizeKB == nil {
+						mi.HugepageSizeKB = i64(n)
+					}
+				}
+			}
+			if mi.HugepagesRef == nil {
+				rr := ref
+				mi.HugepagesRef = &rr
+			}
+			return true
+		case bytes.HasSuffix(f[2], []byte(":")) && !bytes.Contains(f[2][:len(f[2])-1], []byte(":")) && len(f) > 3 && bytes.IndexByte(f[3], '*') > 0:
+			// buddy line "Node 0 DMA: 5*4kB (UM) … = 7124kB"
+			mi := meminfo(r, ll)
+			if mi.PageSizeKB == nil {
+				star := bytes.IndexByte(f[3], '*')
+				if n, err := strconv.ParseInt(string(bytes.TrimSuffix(f[3][star+1:], []byte("kB"))), 10, 64); err == nil {
+					mi.PageSizeKB = i64(n)
+				}
+			}
+			return true
+		case bytes.HasSuffix(f[2], []byte("per-cpu:")) || len(f) > 3 && bytes.Equal(f[3], []byte("per-cpu:")):
+			return true
+		case len(f) > 3 && bytes.IndexByte(f[2], ':') < 0 && bytes.HasPrefix(f[3], []byte("free:")):
+			mi := meminfo(r, ll)
+			zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: kbFields(f[3:], ref)}
+			mi.Zones = append(mi.Zones, zl)
+			if u := unreclaimable(f); u != nil {
+				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+			}
+			return true
+		case bytes.IndexByte(f[2], ':') > 0:
+			mi := meminfo(r, ll)
+			nl := NodeLine{Ref: ref, Node: node, Fields: kbFields(f[2:], ref)}
+			mi.Nodes = append(mi.Nodes, nl)
+			if u := unreclaimable(f); u != nil {
+				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+			}
+			return true
+		}
+		return false
+	case bytes.HasPrefix(t, []byte("lowmem_reserve[]:")), bytes.HasPrefix(t, []byte("Swap cache stats:")),
+		bytes.HasPrefix(t, []byte("CPU ")) && bytes.Contains(t, []byte(" hi:")) && bytes.Contains(t, []byte("btch:")):
+		return rb.sec == secMemInfo || r.MemInfo != nil
+	case bytes.HasPrefix(t, []byte("Free swap")):
+		v, ok := kbAfter(t, '=')
+		if !ok {
+			v, ok = kbAfter(t, ':')
+		}
+		if !ok {
+			return false
+		}
+		mi := meminfo(r, ll)
+		mi.FreeSwapKB = i64(v)
+		rr := ref
+		mi.FreeSwapRef = &rr
+		return true
+	case bytes.HasPrefix(t, []byte("Total swap = ")):
+		v, ok := kbAfter(t, '=')
+		if !ok {
+			return false
+		}
+		mi := meminfo(r, ll)
+		mi.TotalSwapKB = i64(v)
+		rr := ref
+		mi.TotalSwapRef = &rr
+		return true
+	}
+	// "<n> pages RAM", "<n> total pagecache pages", …
+	if len(t) > 0 && isDigit(t[0]) {
+		sp := bytes.IndexByte(t, ' ')
+		if sp > 0 {
+			n, err := strconv.ParseInt(string(t[:sp]), 10, 64)
+			if err == nil {
+				rest := string(t[sp+1:])
+				var dst **int64
+				switch rest {
+				case "pages RAM", "pages of RAM":
+					mi := meminfo(r, ll)
+					dst = &mi.PagesRAM
+					rr := ref
+					mi.PagesRAMRef = &rr
+				case "pages reserved", "reserved pages":
+					dst = &meminfo(r, ll).PagesReserved
+				case "pages HighMem/MovableOnly", "pages HighMem":
+					dst = &meminfo(r, ll).PagesHighMem
+				case "pages in swap cache", "pages swap cached":
+					dst = &meminfo(r, ll).PagesSwapCache
+				case "total pagecache pages":
+					dst = &meminfo(r, ll).PagecachePages
+				case "pages cma reserved", "pages hwpoisoned", "pages shared", "pages non-shared", "pages in pagetable cache":
+					if r.MemInfo == nil {
+						return false
+					}
+					return true
+				}
+				if dst != nil {
+					*dst = i64(n)
+					return true
+				}
+			}
+		}
+	}
+	if rb.sec == secMemInfo {
+		if kvs, ok := summaryKV(t, ref); ok {
+			r.MemInfo.Counters = append(r.MemInfo.Counters, kvs...)
+			return true
+		}
+	}
+	return false
+}
+
+func i64(v int64) *int64 { return &v }
+func iptr(v int) *int    { return &v }
+
+func addPtr(p *int64, v int64) *int64 {
+	if p == nil {
+		return i64(v)
+	}
+	return i64(*p + v)
+}
+
+func orBool(p *bool, v bool) *bool {
+	b := v
+	if p != nil && *p {
+		b = true
+	}
+	return &b
+}
+
+func unreclaimable(f [][]byte) *bool {
+	for i, x := range f {
+		if bytes.Equal(x, []byte("all_unreclaimable?")) && i+1 < len(f) {
+			b := bytes.Equal(f[i+1], []byte("yes"))
+			return &b
+		}
+	}
+	return nil
+}
+
+// kbFields parses "key:123kB" tokens (also "shmem_thp: 0kB", "KB", bare numbers).
+func kbFields(f [][]byte, ref Ref) []KV {
+	var out []KV
+	for i := 0; i < len(f); i++ {
+		x := f[i]
+		c := bytes.IndexByte(x, ':')
+		if c <= 0 {
+			continue
+		}
+		key, val := x[:c], x[c+1:]
+		if len(val) == 0 && i+1 < len(f) { // "shmem_thp: 0kB"
+			val = f[i+1]
+			i++
+		}
+		val = bytes.TrimSuffix(bytes.TrimSuffix(val, []byte("kB")), []byte("KB"))
+		n, err := strconv.ParseInt(string(val), 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, KV{Key: string(key), Value: n, Ref: ref})
+	}
+	return out
+}
+
+// summaryKV parses a Mem-Info summary line: only "key:number" tokens.
+func summaryKV(t []byte, ref Ref) ([]KV, bool) {
+	f := bytes.Fields(t)
+	if len(f) == 0 {
+		return nil, false
+	}
+	out := make([]KV, 0, len(f))
+	for _, x := range f {
+		c := bytes.IndexByte(x, ':')
+		if c <= 0 {
+			return nil, false
+		}
+		for _, ch := range x[:c] {
+			if !(ch >= 'a' && ch <= 'z' || ch == '_' || isDigit(ch)) {
+				return nil, false
+			}
+		}
+		n, err := strconv.ParseInt(string(x[c+1:]), 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, KV{Key: string(x[:c]), Value: n, Ref: ref})
+	}
+	return out, true
+}
+
+// kbAfter parses "Free swap  = 123kB" / "Free swap:  123kB".
+func kbAfter(t []byte, sep byte) (int64, bool) {
+	i := bytes.IndexByte(t, sep)
+	if i < 0 {
+		return 0, false
+	}
+	v := bytes.TrimSpace(t[i+1:])
+	v = bytes.TrimSuffix(v, []byte("kB"))
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	return n, err == nil
+}
+
+// statLine: "rss 50130944" (memcg stat dump line).
+func statLine(t []byte) (string, int64, bool) {
+	sp := bytes.IndexByte(t, ' ')
+	if sp <= 0 {
+		return "", 0, false
+	}
+	for _, c := range t[:sp] {
+		if !(c >= 'a' && c <= 'z' || c == '_' || isDigit(c)) {
+			return "", 0, false
+		}
+	}
+	n, err := strconv.ParseInt(string(bytes.TrimSpace(t[sp+1:])), 10, 64)
+	if err != nil {
+		return "", 0, false
+	}
+	return string(t[:sp]), n, true
+}
+
+// parseSlabRow: "kmalloc-2048          123456KB     123520KB".
+func parseSlabRow(t []byte) (SlabRow, bool) {
+	f := bytes.Fields(t)
+	if len(f) < 3 {
+		return SlabRow{}, false
+	}
+	u, err1 := strconv.ParseInt(string(bytes.TrimSuffix(f[len(f)-2], []byte("KB"))), 10, 64)
+	tot, err2 := strconv.ParseInt(string(bytes.TrimSuffix(f[len(f)-1], []byte("KB"))), 10, 64)
+	if err1 != nil || err2 != nil {
+		return SlabRow{}, false
+	}
+	name := bytes.TrimSpace(t[:bytes.Index(t, f[len(f)-2])])
+	return SlabRow{Name: string(name), UsedKB: u, TotalKB: tot}, true
+}
+
+// parseCounter: "memory: usage 980kB, limit 980kB, failcnt 4152239".
+func parseCounter(t []byte) (Counter, bool) {
+	var c Counter
+	_, rest, _ := bytes.Cut(t, []byte(": "))
+	got := 0
+	for _, part := range bytes.Split(rest, []byte(", ")) {
+		k, v, ok := bytes.Cut(bytes.TrimSpace(part), []byte(" "))
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte("kB"))), 10, 64)
+		if err != nil {
+			continue
+		}
+		switch string(k) {
+		case "usage":
+			c.UsageKB = n
+			got++
+		case "limit":
+			c.LimitKB = n
+			c.Unlimited = n >= 1<<50
+			got++
+		case "failcnt":
+			c.Failcnt = n
+		}
+	}
+	return c, got == 2
+}
+
+// parseTrigger: "<comm> invoked oom-killer: gfp_mask=…, nodemask=…, order=…, oom_score_adj=…".
+func parseTrigger(t []byte) (Trigger, bool) {
+	i := bytes.Index(t, []byte(" invoked oom-killer: "))
+	var tr Trigger
+	tr.Comm = string(t[:i])
+	for _, part := range bytes.Split(t[i+len(" invoked oom-killer: "):], []byte(",")) {
+		k, v, ok := bytes.Cut(bytes.TrimSpace(part), []byte("="))
+		if !ok {
+			continue
+		}
+		vs := string(v)
+		switch string(k) {
+		case "gfp_mask":
+			tr.GFPMask = vs
+			if o := strings.IndexByte(vs, '('); o >= 0 && strings.HasSuffix(vs, ")") {
+				if inner := vs[o+1 : len(vs)-1]; inner != "" {
+					tr.GFPFlags = strings.Split(inner, "|")
+				}
+			}
+		case "nodemask":
+			tr.Nodemask = &vs
+		case "order":
+			if n, err := strconv.Atoi(vs); err == nil {
+				tr.Order = iptr(n)
+			}
+		case "oom_score_adj":
+			if n, err := strconv.Atoi(vs); err == nil {
+				tr.OOMScoreAdj = iptr(n)
+			}
+		case "oom_adj", "oomkilladj":
+			if n, err := strconv.Atoi(vs); err == nil {
+				tr.OOMAdj = iptr(n)
+			}
+		}
+	}
+	return tr, tr.GFPMask != "" || tr.Order != nil
+}
+
+// parseCPULine: "CPU: 1 PID: 23143 Comm: pip3 Not tainted 4.15.0-65-generic #74-Ubuntu",
+// "CPU: 0 UID: 0 PID: 25010 Comm: python3 Not tainted 6.18.44-fc-v669 #1 PREEMPT(none) ",
+// "Pid: 1234, comm: java Not tainted 2.6.32-431.el6.x86_64 #1".
+func parseCPULine(t []byte) (CPULine, bool) {
+	var c CPULine
+	var rest []byte
+	if bytes.HasPrefix(t, []byte("Pid: ")) {
+		pid, n := atoiPrefix(t[5:])
+		if n == 0 {
+			return c, false
+		}
+		c.PID = iptr(int(pid))
+		_, rest, _ = bytes.Cut(t, []byte(", comm: "))
+	} else {
+		cpu, n := atoiPrefix(t[5:])
+		if n == 0 {
+			return c, false
+		}
+		c.CPU = iptr(int(cpu))
+		if _, u, ok := bytes.Cut(t, []byte(" UID: ")); ok {
+			if v, n := atoiPrefix(u); n > 0 {
+				c.UID = iptr(int(v))
+			}
+		}
+		_, pr, _ := bytes.Cut(t, []byte(" PID: "))
+		pid, n := atoiPrefix(pr)
+		if n == 0 {
+			return c, false
+		}
+		c.PID = iptr(int(pid))
+		_, rest, _ = bytes.Cut(t, []byte(" Comm: "))
+	}
+	ti := bytes.Index(rest, []byte(" Not tainted "))
+	tl := len(" Not tainted ")
+	if ti < 0 {
+		ti = bytes.Index(rest, []byte(" Tainted: "))
+		tl = len(" Tainted: ")
+	}
+	if ti < 0 {
+		c.Comm = string(rest)
+		return c, true
+	}
+	tail := rest[ti+tl:]
+	if k := bytes.Index(rest[:ti], []byte(" Kdump: loaded")); k >= 0 {
+		c.Comm = string(rest[:k])
+	} else {
+		c.Comm = string(rest[:ti])
+	}
+	f := bytes.Fields(tail)
+	var flags []string
+	for _, x := range f {
+		if isDigit(x[0]) {
+			c.Kernel = string(x)
+			break
+		}
+		flags = append(flags, string(x))
+	}
+	if tl == len(" Not tainted ") {
+		c.Tainted = "Not tainted"
+	} else {
+		c.Tainted = strings.Join(flags, " ")
+	}
+	return c, true
+}
+
+// parseSelect: "Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child",
+// "Out of memory: kill process 1234 (java) score 500 or a child",
+// "Out of Memory: Kill process 1234 (java) score 500 and children.".
+func parseSelect(t []byte) (SelectLine, bool) {
+	var s SelectLine
+	i := bytes.Index(t, []byte("ill process "))
+	if i < 1 {
+		return s, false
+	}
+	msg := bytes.TrimSuffix(bytes.TrimSpace(t[:i-1]), []byte(":"))
+	if !plainMessage(msg) {
+		return s, false
+	}
+	s.Message = string(msg)
+	rest := t[i+len("ill process "):]
+	pid, n := atoiPrefix(rest)
+	if n == 0 || n+2 > len(rest) || rest[n] != ' ' || rest[n+1] != '(' {
+		return s, false
+	}
+	s.Pid = int(pid)
+	rest = rest[n+2:]
+	sc := bytes.LastIndex(rest, []byte(") score "))
+	if sc < 0 {
+		return s, false
+	}
+	s.Comm = string(rest[:sc])
+	if v, n := atoiPrefix(rest[sc+len(") score "):]); n > 0 {
+		s.Score = i64(v)
+	}
+	return s, true
+}
+
+// plainMessage accepts the kernel's message prefixes ("Out of memory",
+// "Memory cgroup out of memory", "Out of memory (oom_kill_allocating_task)",
+// "No available memory (MPOL_BIND)") and rejects quotes/log syntax.
+func plainMessage(m []byte) bool {
+	if len(m) > 80 {
+		return false
+	}
+	for _, c := range m {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == ' ' || c == '(' || c == ')' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseKill parses every "Killed process" form (K1…K6 and the RHEL ones).
+func parseKill(t []byte) (KillLine, bool) {
+	var k KillLine
+	i := bytes.Index(t, []byte("Killed process "))
+	if i > 0 {
+		pre := t[:i]
+		if !bytes.HasSuffix(pre, []byte(": ")) {
+			return k, false
+		}
+		msg := pre[:len(pre)-2]
+		if !plainMessage(msg) {
+			return k, false
+		}
+		k.Message = string(msg)
+	}
+	rest := t[i+len("Killed process "):]
+	pid, n := atoiPrefix(rest)
+	if n == 0 {
+		return k, false
+	}
+	k.Pid = int(pid)
+	rest = rest[n:]
+	var fields []byte
+	switch {
+	case bytes.HasPrefix(rest, []byte(", UID ")): // RHEL 6: "Killed process 28656, UID 602, (java) total-vm:…"
+		u, n := atoiPrefix(rest[6:])
+		if n == 0 {
+			return k, false
+		}
+		k.UID = iptr(int(u))
+		rest = rest[6+n:]
+		if !bytes.HasPrefix(rest, []byte(", (")) {
+			return k, false
+		}
+		rest = rest[3:]
+		e := bytes.LastIndex(rest, []byte(") total-vm:"))
+		if e < 0 {
+			e = bytes.LastIndexByte(rest, ')')
+			if e < 0 {
+				return k, false
+			}
+		}
+		k.Comm = string(rest[:e])
+		fields = rest[e+1:]
+		k.Form = "K3-RHEL6"
+	case bytes.HasPrefix(rest, []byte(" (")):
+		rest = rest[2:]
+		e := bytes.LastIndex(rest, []byte(") total-vm:"))
+		if e < 0 {
+			e = bytes.LastIndex(rest, []byte("), UID "))
+		}
+		if e < 0 {
+			e = bytes.LastIndexByte(rest, ')')
+			if e < 0 {
+				return k, false
+			}
+		}
+		k.Comm = string(rest[:e])
+		fields = rest[e+1:]
+	default:
+		return k, false
+	}
+	f := bytes.Fields(bytes.ReplaceAll(fields, []byte(","), []byte(" ")))
+	for j := 0; j < len(f); j++ {
+		x := f[j]
+		key, val, ok := bytes.Cut(x, []byte(":"))
+		if !ok {
+			if bytes.Equal(x, []byte("UID")) && j+1 < len(f) { // RHEL 7 ", UID 0,"
+				if v, n := atoiPrefix(f[j+1]); n > 0 {
+					k.UID = iptr(int(v))
+					if k.Form == "" {
+						k.Form = "K3-RHEL7"
+					}
+				}
+				j++
+			}
+			continue
+		}
+		v := bytes.TrimSuffix(val, []byte("kB"))
+		neg := false
+		if len(v) > 0 && v[0] == '-' {
+			neg, v = true, v[1:]
+		}
+		num, n := atoiPrefix(v)
+		if n == 0 || n != len(v) {
+			continue
+		}
+		if neg {
+			num = -num
+		}
+		switch string(key) {
+		case "total-vm":
+			k.TotalVMKB = i64(num)
+		case "anon-rss":
+			k.AnonRSSKB = i64(num)
+		case "file-rss":
+			k.FileRSSKB = i64(num)
+		case "shmem-rss":
+			k.ShmemRSSKB = i64(num)
+		case "UID":
+			k.UID = iptr(int(num))
+		case "pgtables":
+			k.PgtablesKB = i64(num)
+		case "oom_score_adj":
+			k.OOMScoreAdj = iptr(int(num))
+		}
+	}
+	if k.Form == "" {
+		switch {
+		case k.PgtablesKB != nil || k.OOMScoreAdj != nil:
+			k.Form = "K6"
+		case k.UID != nil && k.Message != "":
+			k.Form = "K5-RHEL8"
+		case k.ShmemRSSKB != nil && k.Message != "":
+			k.Form = "K5"
+		case k.ShmemRSSKB != nil:
+			k.Form = "K4"
+		case k.TotalVMKB != nil:
+			k.Form = "K3"
+		case k.Message != "":
+			k.Form = "K1"
+		default:
+			k.Form = "K2"
+		}
+	}
+	return k, true
+}
+
+// parseReap: "oom_reaper: reaped process 6439 (tracker-miner-f), now anon-rss:0kB, file-rss:0kB, shmem-rss:4kB",
+// "oom_reaper: unable to reap pid:1234 (java)".
+func parseReap(t []byte) (ReapLine, bool) {
+	var rl ReapLine
+	rest := t[len("oom_reaper: "):]
+	switch {
+	case bytes.HasPrefix(rest, []byte("reaped process ")):
+		rest = rest[len("reaped process "):]
+		rl.Reaped = true
+	case bytes.HasPrefix(rest, []byte("unable to reap pid:")):
+		rest = rest[len("unable to reap pid:"):]
+	default:
+		return rl, false
+	}
+	pid, n := atoiPrefix(rest)
+	if n == 0 || n+2 > len(rest) || rest[n] != ' ' || rest[n+1] != '(' {
+		return rl, false
+	}
+	rl.Pid = int(pid)
+	rest = rest[n+2:]
+	e := bytes.LastIndex(rest, []byte("), now "))
+	if e < 0 {
+		e = bytes.LastIndexByte(rest, ')')
+		if e < 0 {
+			return rl, false
+		}
+		rl.Comm = string(rest[:e])
+		return rl, true
+	}
+	rl.Comm = string(rest[:e])
+	for _, x := range bytes.Fields(bytes.ReplaceAll(rest[e+len("), now "):], []byte(","), []byte(" "))) {
+		key, val, ok := bytes.Cut(x, []byte(":"))
+		if !ok {
+			continue
+		}
+		num, err := strconv.ParseInt(string(bytes.TrimSuffix(val, []byte("kB"))), 10, 64)
+		if err != nil {
+			continue
+		}
+		switch string(key) {
+		case "anon-rss":
+			rl.AnonRSSKB = i64(num)
+		case "file-rss":
+			rl.FileRSSKB = i64(num)
+		case "shmem-rss":
+			rl.ShmemRSSKB = i64(num)
+		}
+	}
+	return rl, true
+}
+
+// parseConstraint splits "oom-kill:constraint=…,nodemask=…,cpuset=…,mems_allowed=…,
+// oom_memcg=…|global_oom,task_memcg=…,task=…,pid=…,uid=…" on the known keys
+// (node lists contain commas; task= is read from the right).
+func parseConstraint(t []byte) (ConstraintLine, bool) {
+	var c ConstraintLine
+	s := string(t[len("oom-kill:"):])
+	if !strings.HasPrefix(s, "constraint=") {
+		return c, false
+	}
+	// from the right: ,uid= ,pid= ,task=
+	if i := strings.LastIndex(s, ",uid="); i >= 0 {
+		if v, err := strconv.Atoi(s[i+5:]); err == nil {
+			c.UID = iptr(v)
+		}
+		s = s[:i]
+	}
+	if i := strings.LastIndex(s, ",pid="); i >= 0 {
+		if v, err := strconv.Atoi(s[i+5:]); err == nil {
+			c.Pid = iptr(v)
+		}
+		s = s[:i]
+	}
+	if i := strings.LastIndex(s, ",task="); i >= 0 {
+		c.Task = s[i+6:]
+		s = s[:i]
+	}
+	if i := strings.LastIndex(s, ",task_memcg="); i >= 0 {
+		v := s[i+12:]
+		c.TaskMemcg = &v
+		s = s[:i]
+	}
+	if i := strings.LastIndex(s, ",global_oom"); i >= 0 && i+len(",global_oom") == len(s) {
+		c.GlobalOOM = true
+		s = s[:i]
+	} else if i := strings.Index(s, ",oom_memcg="); i >= 0 {
+		v := s[i+11:]
+		c.OOMMemcg = &v
+		s = s[:i]
+	}
+	if i := strings.Index(s, ",mems_allowed="); i >= 0 {
+		v := s[i+14:]
+		c.MemsAllowed = &v
+		s = s[:i]
+	}
+	if i := strings.Index(s, ",cpuset="); i >= 0 {
+		v := s[i+8:]
+		c.Cpuset = &v
+		s = s[:i]
+	}
+	if i := strings.Index(s, ",nodemask="); i >= 0 {
+		c.Nodemask = s[i+10:]
+		s = s[:i]
+	}
+	c.Constraint = strings.TrimPrefix(s, "constraint=")
+	return c, true
+}
+
+// isTaskHeader: "[ pid ]   uid  tgid total_vm      rss …" / "[  pid  ] …".
+func isTaskHeader(t []byte) bool {
+	t = bytes.TrimSpace(t)
+	if len(t) < 10 || t[0] != '[' {
+		return false
+	}
+	e := bytes.IndexByte(t, ']')
+	if e < 0 || !bytes.Equal(bytes.TrimSpace(t[1:e]), []byte("pid")) {
+		return false
+	}
+	return bytes.Contains(t[e:], []byte("uid")) && bytes.Contains(t[e:], []byte("total_vm"))
+}
+
+// isTaskRow: "[23143]     0 23143   528095 …" (pids overflow their columns).
+func isTaskRow(t []byte) bool {
+	if len(t) < 4 || t[0] != '[' {
+		return false
+	}
+	i := 1
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	_, n := atoiPrefix(t[i:])
+	if n == 0 || i+n >= len(t) || t[i+n] != ']' {
+		return false
+	}
+	rest := t[i+n+1:]
+	f := bytes.Fields(rest)
+	if len(f) < 6 {
+		return false
+	}
+	for _, x := range f[:5] {
+		if _, err := strconv.ParseInt(string(x), 10, 64); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// taskColumns reads the header columns and names the layout (§1.9).
+func taskColumns(t []byte, afterTasksState bool) ([]string, string) {
+	t = bytes.TrimSpace(t)
+	e := bytes.IndexByte(t, ']')
+	var cols []string
+	for _, f := range bytes.Fields(t[e+1:]) {
+		cols = append(cols, string(f))
+	}
+	wide := bytes.HasPrefix(t, []byte("[  pid  ]"))
+	has := func(s string) bool {
+		for _, c := range cols {
+			if c == s {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("rss_anon"):
+		return cols, "T7"
+	case has("pgtables_bytes") && (wide || afterTasksState):
+		return cols, "T6"
+	case has("pgtables_bytes"):
+		return cols, "T5"
+	case has("nr_pmds"):
+		return cols, "T4"
+	case has("nr_ptes"):
+		return cols, "T3"
+	case has("oom_score_adj") && has("cpu"):
+		return cols, "T2"
+	case has("oom_adj"):
+		return cols, "T1"
+	}
+	return cols, ""
+}
+
+// guessColumns infers the layout of a row seen without its header.
+func guessColumns(t []byte, nums []int64) ([]string, string) {
+	wide := false
+	if e := bytes.IndexByte(t, ']'); e > 6 { // "[%7d]"
+		wide = true
+	}
+	switch len(nums) {
+	case 10:
+		return []string{"uid", "tgid", "total_vm", "rss", "rss_anon", "rss_file", "rss_shmem", "pgtables_bytes", "swapents", "oom_score_adj", "name"}, "T7"
+	case 8:
+		return []string{"uid", "tgid", "total_vm", "rss", "nr_ptes", "nr_pmds", "swapents", "oom_score_adj", "name"}, "T4"
+	case 7:
+		if nums[4] >= 4096 && nums[4]%1024 == 0 {
+			if wide {
+				return []string{"uid", "tgid", "total_vm", "rss", "pgtables_bytes", "swapents", "oom_score_adj", "name"}, "T6"
+			}
+			return []string{"uid", "tgid", "total_vm", "rss", "pgtables_bytes", "swapents", "oom_score_adj", "name"}, "T5"
+		}
+		return []string{"uid", "tgid", "total_vm", "rss", "nr_ptes", "swapents", "oom_score_adj", "name"}, "T3"
+	case 6:
+		return []string{"uid", "tgid", "total_vm", "rss", "cpu", "oom_adj", "name"}, "T1"
+	}
+	return nil, ""
+}
+
+// parseTaskRow splits a row on whitespace against the table's columns.
+func parseTaskRow(t []byte, tt *TaskTable) (TaskRow, bool) {
+	var row TaskRow
+	i := 1
+	for i < len(t) && t[i] == ' ' {
+		i++
+	}
+	pid, n := atoiPrefix(t[i:])
+	row.Pid = int(pid)
+	rest := t[i+n+1:]
+	// leading integer fields and where the name starts
+	var nums []int64
+	pos := 0
+	nameAt := -1
+	for {
+		for pos < len(rest) && rest[pos] == ' ' {
+			pos++
+		}
+		if pos >= len(rest) {
+			break
+		}
+		end := pos
+		for end < len(rest) && rest[end] != ' ' {
+			end++
+		}
+		want := len(tt.Columns) - 1
+		if len(tt.Columns) == 0 {
+			want = -1
+		}
+		if want >= 0 && len(nums) == want {
+			nameAt = pos
+			break
+		}
+		v, err := strconv.ParseInt(string(rest[pos:end]), 10, 64)
+		if err != nil {
+			nameAt = pos
+			break
+		}
+		nums = append(nums, v)
+		pos = end
+	}
+	cols := tt.Columns
+	if len(cols) == 0 {
+		// no header: the last numeric field may be the name ("1234")? keep all
+		c, layout := guessColumns(t, nums)
+		if c == nil {
+			return row, false
+		}
+		tt.Columns, tt.Layout = c, layout
+		cols = c
+	}
+	if len(nums) != len(cols)-1 {
+		return row, false
+	}
+	if nameAt >= 0 {
+		row.Name = string(bytes.TrimSpace(rest[nameAt:]))
+	}
+	for j, c := range cols[:len(cols)-1] {
+		v := nums[j]
+		switch c {
+		case "uid":
+			row.UID = int(v)
+		case "tgid":
+			row.Tgid = int(v)
+		case "total_vm":
+			row.TotalVM = v
+		case "rss":
+			row.RSS = v
+		case "rss_anon":
+			row.RSSAnon = i64(v)
+		case "rss_file":
+			row.RSSFile = i64(v)
+		case "rss_shmem":
+			row.RSSShmem = i64(v)
+		case "nr_ptes":
+			row.NrPtes = i64(v)
+		case "nr_pmds":
+			row.NrPmds = i64(v)
+		case "pgtables_bytes":
+			row.PgtablesBytes = i64(v)
+		case "swapents":
+			row.Swapents = i64(v)
+		case "cpu":
+			row.CPU = iptr(int(v))
+		case "oom_adj":
+			row.OOMAdj = iptr(int(v))
+		case "oom_score_adj":
+			row.OOMScoreAdj = iptr(int(v))
+		}
+	}
+	return row, true
+}
