@@ -322,6 +322,11 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 			p.cur = nil
 		}
 		return true
+	case bytes.HasPrefix(t, []byte("---[ end Kernel panic - not syncing: ")):
+		if rb := p.attachTarget(ll, 10); rb != nil && rb.r.Panic != nil {
+			p.addLine(rb, ll)
+		}
+		return true
 	case p.cur == nil && isTaskHeader(t):
 		rb := p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
 		p.cur = rb
@@ -597,7 +602,9 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 			m := memcg(r)
 			if rb.statsN == 1 {
 				m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
-				m.StatsSource = append(m.StatsSource, ll.ref)
+				if n := len(m.StatsSource); n == 0 || m.StatsSource[n-1] != ll.ref {
+					m.StatsSource = append(m.StatsSource, ll.ref)
+				}
 			}
 			return true
 		}

@@ -210,9 +210,10 @@ func mentionsOOM(t []byte) bool {
 			return false
 		}
 		j += i
+		upper := t[j] == 'O' && t[j+1] == 'O' && t[j+2] == 'M'
 		before := j == 0 || !isLetter(low[j-1])
-		after := j+3 >= len(low) || !isLetter(low[j+3]) || t[j] == 'O' && t[j+1] == 'O' && t[j+2] == 'M'
-		if before && after {
+		after := j+3 >= len(low) || !isLetter(low[j+3])
+		if upper || before && after {
 			return true
 		}
 		i = j + 3
