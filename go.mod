@@ -4,12 +4,10 @@ go 1.26.8
 
 require (
 	github.com/alecthomas/kong v1.17.0
+	github.com/google/go-cmp v0.7.0
 	github.com/mattn/go-isatty v0.0.24
 	golang.org/x/term v0.48.0
+	golang.org/x/tools v0.52.0
 )
 
-require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/tools v0.52.0 // indirect
-)
+require golang.org/x/sys v0.50.0 // indirect

@@ -12,36 +12,46 @@ package parse
 // # Fast path, and why it cannot skip an OOM line
 //
 // The file is read in 4 MiB blocks. Outside an OOM report, a line is only
-// decoded when it contains one of the vocabulary needles below (found with
-// bytes.Index over the whole block, one pass per needle; line numbers come
-// from bytes.Count of '\n' between candidates). Every line that can begin,
-// end or belong to an OOM report or a tracked event contains one of them:
+// decoded when it contains a vocabulary needle. Each needle has an anchor
+// byte that is rare in logs ('K', 'y', 'w', 'M', …); the block is searched
+// with one bytes.IndexByte pass per anchor byte and the needles of that
+// anchor are compared at each hit. Line numbers come from bytes.Count of
+// '\n' between candidates, so the lines in between are never decoded.
 //
-//   - the trigger ("invoked oom-killer"), "oom-kill:", "oom_reaper:",
-//     "oom_kill_process", memory.oom.group, "systemd-oomd", "earlyoom",
-//     "oom_score_adj" (task-table headers) all contain "oom";
-//   - "OOM killer", "Manual OOM execution" contain "OOM";
-//   - "Out of memory", "Memory cgroup out of memory", "out of memory" contain
-//     "f memory"; "Out of Memory" (2.6) contains "f Memory";
-//   - "Kill process"/"kill process" contain "ill process", "Killed process"
-//     contains "illed process";
-//   - page allocation failures/stalls, "callbacks suppressed", hung tasks
-//     ("blocked for more than"), "kswapd", "Kernel panic", boot banners
-//     ("Linux version", "Command line"), journal markers ("\n-- "), swap
-//     ("k swap on", "ctivated swap"), kubelet ("viction manager",
-//     "tarted kubelet", "tarting kubelet") have their own needles.
+// Every line that can begin, end or belong to an OOM report, or that is a
+// tracked event, carries a needle:
 //
-// Lines that carry no vocabulary (Mem-Info counters, zone lines, task rows,
+//   - trigger "… invoked oom-killer:" (needle "invoked oom-k");
+//   - task-table headers ("oom_score_adj"), "oom_reaper:", "oom-kill:" is
+//     inside a report (it is rate-limited with the header) and read back for
+//     headerless reports, "oom_kill_process: N callbacks suppressed" and
+//     "warn_alloc: …" all contain "oom_" or "warn_alloc";
+//   - every kill and select line contains "Kill" ("Kill process",
+//     "Killed process") or, for 2.6.27–2.6.35 ("Out of memory: kill
+//     process"), "of memory"; "Out of memory and no killable processes",
+//     "Memory cgroup out of memory", "Out of Memory" contain "of memory"/
+//     "of Memory"; "Kernel panic" contains "Kernel ";
+//   - memory.oom.group, systemd-oomd, earlyoom, "OOM killer", "Manual OOM
+//     execution", "'oom-kill'" unit results have their own needles;
+//   - page allocation failures, hung tasks ("INFO: task "), kswapd, swap
+//     on/off, boot banners ("Linux version", then the next 64 lines are
+//     decoded for "Command line:"), journal markers, kubelet eviction and
+//     start lines have their own needles.
+//
+// Lines that carry no needle (Mem-Info counters, zone lines, task rows,
 // memcg stat dumps, stack frames) only matter inside a report, and a report
-// always starts at a vocabulary line: from the trigger on, every line is
-// decoded until the report ends (kill line, panic, next trigger, boot change,
-// a 60 s gap or a line budget). A report whose header was lost starts at its
-// first vocabulary line (task-table header, select, kill or oom-kill: line)
-// and the lines just above it in the same block are read back while they look
-// like report body (so `dmesg | grep PID` output keeps its task row).
-// Needles are case-sensitive; every case variant the kernel prints is listed.
-// Unknown-line detection (KernelLog.Unknown) uses the same needles, so a line
-// that mentions OOM in a form the kernel prints is always looked at.
+// always starts at a needle line: from the trigger on, every line is decoded
+// until the report ends (kill line, panic, next trigger, boot change, a 60 s
+// gap or a line budget). A report whose header was lost starts at its first
+// needle line (task-table header, select, kill line) and the lines just above
+// it in the same block are read back while they look like report body (so
+// `dmesg | grep PID` output keeps its task row). Needles are case-sensitive;
+// every case variant the kernel prints is listed. TestFastPathEqualsFullDecode
+// checks that the fast path gives the same model as decoding every line.
+//
+// KernelLog.Unknown lists the needle lines (and every line inside a report
+// or the first 200 lines) that mention OOM in no known form; a bare "oom"
+// word without any needle elsewhere in a large file is not looked at.
 
 import (
 	"bytes"
@@ -52,14 +62,75 @@ import (
 	"unicode/utf8"
 )
 
-// vocabulary is the list of needles; see the file comment.
-var vocabulary = [][]byte{
-	[]byte("oom"), []byte("OOM"), []byte("f memory"), []byte("f Memory"),
-	[]byte("ill process"), []byte("illed process"), []byte("page allocation"),
-	[]byte("callbacks suppressed"), []byte("blocked for more"), []byte("kswapd"),
-	[]byte("Kernel panic"), []byte("Linux version"), []byte("ommand line"),
-	[]byte("\n-- "), []byte("k swap on"), []byte("ctivated swap"),
-	[]byte("viction manager"), []byte("tarted kubelet"), []byte("tarting kubelet"),
+// vocabulary is the list of needles; see the file comment. Each needle
+// names its anchor: a byte of it that is rare in logs. The scan runs one
+// bytes.IndexByte pass per distinct anchor byte (memchr speed) and checks
+// the needles of that anchor at every hit, instead of one bytes.Index pass
+// per needle (whose first bytes, like 'o', are common).
+var vocabulary = []needle{
+	nd("invoked oom-k", 'v'), nd("'oom-kill'", '\''), nd("oom_", '_'), nd("warn_alloc", '_'),
+	nd("memory.oom.group", 'y'), nd("systemd-oomd", 'y'), nd("earlyoom", 'y'),
+	nd("of memory", 'y'), nd("of Memory", 'y'), nd("OOM", 'M'),
+	nd("Kill", 'K'), nd("Kernel ", 'K'),
+	nd("page allocation", 'g'), nd("INFO: task ", 'F'),
+	nd("kswapd", 'w'), nd("k swap on", 'w'), nd("ctivated swap", 'w'),
+	nd("Linux version", 'L'), nd("-- Logs begin", 'L'), nd("-- Journal begins", 'J'),
+	nd("-- Boot ", 'B'), nd("-- Reboot --", 'R'),
+	nd("viction manager", 'v'), nd("Started kubelet", 'S'), nd("Starting kubelet", 'S'),
+}
+
+// needle is one vocabulary word and the offset of its anchor byte.
+type needle struct {
+	word   []byte
+	anchor byte
+	off    int
+}
+
+func nd(word string, anchor byte) needle {
+	return needle{word: []byte(word), anchor: anchor, off: strings.IndexByte(word, anchor)}
+}
+
+// anchorGroup is the needles sharing one anchor byte.
+type anchorGroup struct {
+	anchor  byte
+	needles []needle
+}
+
+var anchorGroups = func() []anchorGroup {
+	var gs []anchorGroup
+	for _, n := range vocabulary {
+		found := false
+		for i := range gs {
+			if gs[i].anchor == n.anchor {
+				gs[i].needles = append(gs[i].needles, n)
+				found = true
+			}
+		}
+		if !found {
+			gs = append(gs, anchorGroup{anchor: n.anchor, needles: []needle{n}})
+		}
+	}
+	return gs
+}()
+
+// nextHit returns the start of the first needle of g that starts at or
+// after from, or -1.
+func (g *anchorGroup) nextHit(data []byte, from int) int {
+	i := from
+	for {
+		j := bytes.IndexByte(data[i:], g.anchor)
+		if j < 0 {
+			return -1
+		}
+		at := i + j
+		for _, n := range g.needles {
+			st := at - n.off
+			if st >= from && st+len(n.word) <= len(data) && bytes.Equal(data[st:st+len(n.word)], n.word) {
+				return st
+			}
+		}
+		i = at + 1
+	}
 }
 
 const (
@@ -140,7 +211,7 @@ var formatOrder = []string{fmtDmesgRaw, fmtDmesgLevel, fmtDmesgX, fmtDmesgCtime,
 
 func hasVocabulary(b []byte) bool {
 	for _, n := range vocabulary {
-		if bytes.Contains(b, n) {
+		if bytes.Contains(b, n.word) {
 			return true
 		}
 	}
@@ -156,6 +227,10 @@ func sniffHint(head []byte) string {
 	}
 	return ""
 }
+
+// forceFullDecode makes every line go through the full decoder (tests
+// compare it with the fast path).
+var forceFullDecode = false
 
 // kParser holds the state of one KernelLogFrom call.
 type kParser struct {
@@ -187,6 +262,8 @@ type kParser struct {
 
 	all      []*reportBuilder
 	consumed int // highest line number a report has taken
+
+	fullUntil int // decode every line up to here (after a boot banner)
 
 	lastLine   []byte
 	lastLineNo int
@@ -284,13 +361,12 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 	}
 	var next [32]int
-	for i := range vocabulary {
+	for i := range anchorGroups {
 		next[i] = -2 // unknown
 	}
 	off := 0
-	// Journal markers at the very start of the data have no "\n" before them.
 	for off < len(data) {
-		full := p.cur != nil || p.relFull || (first && lineNo <= headLines)
+		full := p.cur != nil || p.relFull || (first && lineNo <= headLines) || lineNo <= p.fullUntil || forceFullDecode
 		if full {
 			ls := off
 			e := bytes.IndexByte(data[off:], '\n')
@@ -308,21 +384,13 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 		// find the nearest needle at or after off
 		best := -1
-		for i, nd := range vocabulary {
+		for i := range anchorGroups {
 			if next[i] != -1 && next[i] < off {
-				j := bytes.Index(data[off:], nd)
-				if j < 0 {
-					next[i] = -1
-				} else {
-					next[i] = off + j
-				}
+				next[i] = anchorGroups[i].nextHit(data, off)
 			}
 			if next[i] >= 0 && (best < 0 || next[i] < best) {
 				best = next[i]
 			}
-		}
-		if off == 0 && bytes.HasPrefix(data, []byte("-- ")) {
-			best = 0
 		}
 		if best < 0 {
 			lineNo += bytes.Count(data[off:], []byte{'\n'})
@@ -331,9 +399,6 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			}
 			off = len(data)
 			break
-		}
-		if data[best] == '\n' && best+1 < len(data) { // "\n-- " needle: the line after
-			best++
 		}
 		ls := bytes.LastIndexByte(data[off:best], '\n') + 1 + off
 		lineNo += bytes.Count(data[off:ls], []byte{'\n'})
@@ -561,6 +626,7 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 			p.newBoot(ref, "banner", d)
 		}
 		p.boot.Banner = string(t)
+		p.fullUntil = lineNo + 64
 		if f := bytes.Fields(t); len(f) > 2 {
 			p.boot.Kernel = string(f[2])
 		}

@@ -87,7 +87,7 @@ func unescapeInput(b []byte) []byte {
 // results, every warning has a line, every fact's Ref line exists.
 func checkInvariants(t testing.TB, kl *KernelLog, input []byte) {
 	t.Helper()
-	again, err := KernelLogFrom(bytes.NewReader(input), "log")
+	again, err := KernelLogFrom(bytes.NewReader(input), kl.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestDecodeLine(t *testing.T) {
 }
 
 // sortedKeys is used by the benchmark report.
-func sortedKeys(m map[string]int) []string {
+func unusedSortedKeys(m map[string]int) []string {
 	var k []string
 	for s := range m {
 		k = append(k, s)

@@ -758,7 +758,7 @@ func decodeMarker(raw []byte, d *kline) bool {
 	d.format = fmtJournal
 	d.marker = true
 	d.text = t
-	if bytes.HasPrefix(t, []byte("-- Boot ")) {
+	if bytes.HasPrefix(t, []byte("-- Boot ")) && len(t) > len("-- Boot ")+3 {
 		d.bootID = string(bytes.TrimSpace(t[len("-- Boot ") : len(t)-3]))
 	}
 	return true

@@ -432,7 +432,7 @@ func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) 
 // isBodyLine: lines read back above a headerless report.
 func isBodyLine(t []byte) bool {
 	t = bytes.TrimSpace(t)
-	return isTaskRow(t) || isTaskHeader(t) || bytes.HasPrefix(t, []byte("Tasks state ")) ||
+	return isTaskRow(t) || isTaskHeader(t) || bytes.HasPrefix(t, []byte("Tasks state ")) || bytes.HasPrefix(t, []byte("oom-kill:constraint=")) ||
 		bytes.HasPrefix(t, []byte("memory: usage ")) || bytes.HasPrefix(t, []byte("memory+swap: usage ")) ||
 		bytes.HasPrefix(t, []byte("kmem: usage ")) || bytes.HasPrefix(t, []byte("swap: usage ")) ||
 		bytes.HasPrefix(t, []byte("Memory cgroup stats for ")) || bytes.HasPrefix(t, []byte("Task in ")) ||
