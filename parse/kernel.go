@@ -642,7 +642,7 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 		}
 	}
 	if ks := d.stamp.KernelSeconds; ks != nil && d.format != fmtJournalMono || ks != nil && p.hint != hintJournal {
-		if p.lastSecs != nil && *ks+1.0 < *p.lastSecs && *ks < 600 && p.bootContent {
+		if p.lastSecs != nil && *ks+1.0 < *p.lastSecs && p.bootContent {
 			p.newBoot(ref, "clock-reset", d)
 		}
 		p.lastSecs = ks
