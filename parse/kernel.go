@@ -141,6 +141,7 @@ const (
 	maxWarnings   = 2000
 	maxEvents     = 200000
 	maxReportLine = 400 // OOMReport.Lines cap
+	maxTaskRows   = 50000
 	reportGap     = 60.0
 	reportBudget  = 200000 // lines in report mode without a kill
 	lookbackLines = 20000
@@ -294,25 +295,34 @@ func (p *kParser) warn(line int, format string, args ...any) {
 	p.log.Warnings = append(p.log.Warnings, Warning{Ref: Ref{Path: p.path, Line: line}, Message: fmt.Sprintf(format, args...)})
 }
 
-// run reads r block by block.
+// run reads r block by block. The buffer starts small (small files stay
+// cheap) and doubles up to blockSize; past that it only grows for a line
+// longer than a block, up to maxLineLen.
 func (p *kParser) run(r io.Reader) error {
-	buf := make([]byte, 0, blockSize)
+	buf := make([]byte, 0, 64<<10)
 	lineNo := 1
 	first := true
 	skipping := false // discarding the tail of an over-long line
 	for {
 		if len(buf) == cap(buf) {
-			if cap(buf) >= maxLineLen {
+			last := bytes.LastIndexByte(buf, '\n')
+			switch {
+			case cap(buf) < blockSize || last < 0 && cap(buf) < maxLineLen:
+				nb := make([]byte, len(buf), cap(buf)*2)
+				copy(nb, buf)
+				buf = nb
+			case last < 0:
 				// One line longer than maxLineLen: process its head, drop the rest.
 				p.warn(lineNo, "line longer than %d bytes cut", maxLineLen)
 				lineNo = p.processBlock(buf, lineNo, first)
 				first = false
 				buf = buf[:0]
 				skipping = true
-			} else {
-				nb := make([]byte, len(buf), cap(buf)*2)
-				copy(nb, buf)
-				buf = nb
+			default:
+				lineNo = p.processBlock(buf[:last+1], lineNo, first)
+				first = false
+				rest := copy(buf, buf[last+1:])
+				buf = buf[:rest]
 			}
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
@@ -327,9 +337,6 @@ func (p *kParser) run(r io.Reader) error {
 				skipping = false
 			}
 		}
-		if err != nil && err != io.EOF {
-			return fmt.Errorf("read %s: %w", p.path, err)
-		}
 		if err == io.EOF {
 			if len(buf) > 0 && !skipping {
 				lineNo = p.processBlock(buf, lineNo, first)
@@ -337,17 +344,9 @@ func (p *kParser) run(r io.Reader) error {
 			p.lineNo = lineNo - 1
 			return nil
 		}
-		if len(buf) < cap(buf) {
-			continue // fill the block first
+		if err != nil {
+			return fmt.Errorf("read %s: %w", p.path, err)
 		}
-		last := bytes.LastIndexByte(buf, '\n')
-		if last < 0 {
-			continue // grows on the next round
-		}
-		lineNo = p.processBlock(buf[:last+1], lineNo, first)
-		first = false
-		rest := copy(buf, buf[last+1:])
-		buf = buf[:rest]
 	}
 }
 

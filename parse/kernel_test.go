@@ -2,7 +2,9 @@ package parse
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -362,4 +365,39 @@ func unusedSortedKeys(m map[string]int) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// TestParseLogLine checks the exported single-line decoder.
+func TestParseLogLine(t *testing.T) {
+	l := ParseLogLine("Jun 17 16:18:42 homelab-1 k3s[3814777]: I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"memory\"", Ref{Path: "journal", Line: 7})
+	if l.Format != fmtSyslog || l.Host != "homelab-1" || l.Ident != "k3s" || !strings.HasPrefix(l.Text, "I0617 16:18:42.080925") || l.Line != 7 {
+		t.Errorf("got %+v", l)
+	}
+	if l.Stamp.Wall == nil || l.Stamp.Wall.Month() != time.June || l.Stamp.WallHasYear {
+		t.Errorf("stamp %+v", l.Stamp)
+	}
+	c := ParseLogLine("                 active_file:166 inactive_file:161 isolated_file:0", Ref{Line: 2})
+	if c.Format != fmtNone || c.Text != "active_file:166 inactive_file:161 isolated_file:0" {
+		t.Errorf("continuation: %+v", c)
+	}
+}
+
+// TestLongLineAndReadError: lines longer than a block are read whole (no
+// 64 KiB scanner limit); only an I/O error is an error.
+func TestLongLineAndReadError(t *testing.T) {
+	long := "[  100.000001] " + strings.Repeat("x", 5<<20) + "\n"
+	kill := "[  100.000002] Out of memory: Killed process 42 (a b) total-vm:10kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0\n"
+	in := []byte(long + kill + long[:100])
+	kl, err := KernelLogFrom(bytes.NewReader(in), "long.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kl.Lines != 3 || len(kl.Reports) != 1 || kl.Reports[0].Kills[0].Line != 2 || kl.Reports[0].Kills[0].Comm != "a b" {
+		t.Fatalf("lines %d reports %d", kl.Lines, len(kl.Reports))
+	}
+	checkInvariants(t, kl, in)
+	_, err = KernelLogFrom(io.MultiReader(bytes.NewReader([]byte(kill)), iotest.ErrReader(errors.New("disk gone"))), "bad.log")
+	if err == nil || !strings.Contains(err.Error(), "disk gone") {
+		t.Errorf("read error not reported: %v", err)
+	}
 }

@@ -57,6 +57,8 @@ type reportBuilder struct {
 	cpusetAt int // line of a "comm cpuset=" fragment waiting for its name
 	endSecs  float64
 	haveEnd  bool
+	// rowsCapped is set once the task table reached maxTaskRows.
+	rowsCapped bool
 }
 
 func (rb *reportBuilder) finish() *OOMReport {
@@ -308,7 +310,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 	case bytes.HasPrefix(t, []byte("Kernel panic - not syncing: ")):
 		q := p.quote(ll)
 		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp, Kind: "kernel-panic", Text: q.Text})
-		low := bytes.ToLower(t)
+		low := lowerASCII(t)
 		if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("deadlocked on memory")) || bytes.Contains(low, []byte("panic_on_oom")) {
 			rb := p.cur
 			if rb == nil {
@@ -587,6 +589,13 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 			return false
 		}
 		row.Ref = ll.ref
+		if len(r.Tasks.Rows) >= maxTaskRows {
+			if !rb.rowsCapped {
+				rb.rowsCapped = true
+				p.warn(ll.ref.Line, "task table longer than %d rows: the rest are not kept", maxTaskRows)
+			}
+			return true
+		}
 		r.Tasks.Rows = append(r.Tasks.Rows, row)
 		rb.sec = secTasks
 		return true

@@ -50,7 +50,7 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 		}
 	case bytes.HasSuffix(t, []byte(" callbacks suppressed")):
 		name, _, _ := bytes.Cut(t, []byte(": "))
-		low := bytes.ToLower(name)
+		low := lowerASCII(name)
 		if !(bytes.Contains(low, []byte("oom")) || bytes.Contains(low, []byte("alloc")) || bytes.Contains(low, []byte("memory")) ||
 			bytes.Contains(low, []byte("dump_header")) || bytes.Contains(low, []byte("mem_cgroup")) || bytes.Contains(low, []byte("kswapd"))) {
 			return true // unrelated rate limiting (net_ratelimit …): known, not kept
@@ -199,7 +199,7 @@ func (p *kParser) earlyoomLast(ll *logical) string {
 // mentionsOOM: the line speaks of an OOM kill (case-insensitive "oom" as a
 // word, "out of memory", "killed process", "kill process").
 func mentionsOOM(t []byte) bool {
-	low := bytes.ToLower(t)
+	low := lowerASCII(t)
 	if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("killed process")) ||
 		bytes.Contains(low, []byte("kill process")) || bytes.Contains(low, []byte("oom-killer")) {
 		return true
@@ -218,6 +218,19 @@ func mentionsOOM(t []byte) bool {
 		}
 		i = j + 3
 	}
+}
+
+// lowerASCII lower-cases ASCII letters only, keeping byte offsets (unlike
+// bytes.ToLower, which rewrites invalid UTF-8).
+func lowerASCII(t []byte) []byte {
+	out := make([]byte, len(t))
+	for i, c := range t {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
