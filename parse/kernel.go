@@ -96,9 +96,26 @@ type anchorGroup struct {
 	needles []needle
 }
 
-var anchorGroups = func() []anchorGroup {
+// buildGroups picks, for every needle, the byte of it that is rarest in
+// sample (the head of the file: a ctime log has "Mon"/"Sat" on every line,
+// an ISO one '-' …) and groups the needles by that anchor byte. Without a
+// sample the needles' default anchors are used.
+func buildGroups(sample []byte) []anchorGroup {
+	var freq [256]int
+	for _, c := range sample {
+		freq[c]++
+	}
 	var gs []anchorGroup
 	for _, n := range vocabulary {
+		if len(sample) > 0 {
+			best := n.off
+			for j, c := range n.word {
+				if c != ' ' && freq[c] < freq[n.word[best]] {
+					best = j
+				}
+			}
+			n.anchor, n.off = n.word[best], best
+		}
 		found := false
 		for i := range gs {
 			if gs[i].anchor == n.anchor {
@@ -111,7 +128,7 @@ var anchorGroups = func() []anchorGroup {
 		}
 	}
 	return gs
-}()
+}
 
 // nextHit returns the start of the first needle of g that starts at or
 // after from, or -1.
@@ -265,6 +282,7 @@ type kParser struct {
 	consumed int // highest line number a report has taken
 
 	fullUntil int // decode every line up to here (after a boot banner)
+	groups    []anchorGroup
 
 	lastLine   []byte
 	lastLineNo int
@@ -359,8 +377,11 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			p.relFull = true // reltime needs every line for its deltas
 		}
 	}
-	var next [32]int
-	for i := range anchorGroups {
+	if p.groups == nil {
+		p.groups = buildGroups(data[:min(len(data), 1<<20)])
+	}
+	var next [64]int
+	for i := range p.groups {
 		next[i] = -2 // unknown
 	}
 	off := 0
@@ -383,9 +404,9 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 		// find the nearest needle at or after off
 		best := -1
-		for i := range anchorGroups {
+		for i := range p.groups {
 			if next[i] != -1 && next[i] < off {
-				next[i] = anchorGroups[i].nextHit(data, off)
+				next[i] = p.groups[i].nextHit(data, off)
 			}
 			if next[i] >= 0 && (best < 0 || next[i] < best) {
 				best = next[i]
