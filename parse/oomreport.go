@@ -372,6 +372,27 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 	if rb != nil && len(rb.r.Kills) > 0 && rb.r.OOMGroup == nil {
 		rb = nil
 	}
+	// SMP interleave: the open report does not name the victim (not yet, or
+	// not at all), but an earlier report cut by this one's header does.
+	if rb != nil && !victimListed(rb.r, k.Pid) {
+		for i := len(p.recent) - 1; i >= 0; i-- {
+			o := p.recent[i]
+			if o == rb || len(o.r.Kills) > 0 || !o.r.Cut || !victimListed(o.r, k.Pid) {
+				continue
+			}
+			if s, ok := stampSecs(ll.k.stamp); ok && o.haveEnd && s-o.endSecs > 10 {
+				continue
+			}
+			o.r.Kills = append(o.r.Kills, k)
+			o.r.Cut, o.r.CutWhy = false, ""
+			if o.r.Tasks != nil {
+				o.r.Tasks.Cut = false
+			}
+			p.addLine(o, ll)
+			p.clockPoint(ll)
+			return
+		}
+	}
 	if rb == nil {
 		if last := p.attachTarget(ll, 10); last != nil && last.r.OOMGroup != nil && len(last.r.Kills) > 0 {
 			rb = last
@@ -392,6 +413,21 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 	if p.cur == rb {
 		p.cur = nil
 	}
+}
+
+// victimListed: pid is the oom-kill: victim or a task-table row of r.
+func victimListed(r *OOMReport, pid int) bool {
+	if r.Constraint != nil && r.Constraint.Pid != nil && *r.Constraint.Pid == pid {
+		return true
+	}
+	if r.Tasks != nil {
+		for _, row := range r.Tasks.Rows {
+			if row.Pid == pid {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lookback reads the lines just above a headerless report (same block) that
