@@ -401,3 +401,24 @@ func TestLongLineAndReadError(t *testing.T) {
 		t.Errorf("read error not reported: %v", err)
 	}
 }
+
+// TestOddLines: lines that once broke a slice bound, and edge forms.
+func TestOddLines(t *testing.T) {
+	for _, in := range []string{
+		"INFO: task blocked for more than 120 seconds.\n",
+		"-- Boot --\n",
+		"Killed process \n",
+		"oom-kill:\n",
+		"oom_reaper: reaped process 1 (\n",
+		"Memory cgroup stats for \n",
+		"x invoked oom-killer: \n[ pid ]   uid  tgid total_vm      rss name\n[1] 0 1 2 3 x\n",
+		"Node 0 \n",
+		"[\n<\n4,\n-- \n",
+	} {
+		kl, err := KernelLogFrom(strings.NewReader(in), "odd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariants(t, kl, []byte(in))
+	}
+}

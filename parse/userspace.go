@@ -59,7 +59,7 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 		ev.Name = string(name)
 	case bytes.HasPrefix(t, []byte("INFO: task ")) && bytes.Contains(t, []byte(" blocked for more than ")):
 		ev.Kind = "hung-task"
-		task := t[len("INFO: task "):bytes.Index(t, []byte(" blocked for more than "))]
+		task := t[len("INFO: task "):max(len("INFO: task "), bytes.Index(t, []byte(" blocked for more than ")))]
 		if c := bytes.LastIndexByte(task, ':'); c > 0 {
 			ev.Name = string(task[:c])
 			if v, n := atoiPrefix(task[c+1:]); n > 0 {
