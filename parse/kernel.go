@@ -455,6 +455,10 @@ func (p *kParser) line(raw []byte, lineNo int, data []byte, at int) {
 			p.warn(lineNo, "CRLF line endings (carriage returns removed)")
 		}
 	}
+	if bytes.IndexByte(raw, 0x1b) >= 0 {
+		raw = stripANSI(raw) // saved `dmesg --color=always` / coloured journalctl
+		data = nil           // offsets no longer match the block
+	}
 	d := decodeLine(raw, p.hint)
 	p.dispatch(d, raw, lineNo, data, at)
 }
@@ -534,6 +538,25 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 	}
 	ll.text = text
 	p.logical(&ll, data, at)
+}
+
+// stripANSI removes ANSI CSI escape sequences ("\x1b[32m").
+func stripANSI(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0x1b && i+1 < len(b) && b[i+1] == '[' {
+			j := i + 2
+			for j < len(b) && (isDigit(b[j]) || b[j] == ';' || b[j] == '?') {
+				j++
+			}
+			if j < len(b) {
+				i = j // skip the final byte too
+				continue
+			}
+		}
+		out = append(out, b[i])
+	}
+	return out
 }
 
 func isKmsgDict(raw []byte) bool {

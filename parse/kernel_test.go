@@ -347,6 +347,10 @@ func TestDecodeLine(t *testing.T) {
 		{"[ 1234.567890] node1 kernel: Out of memory", "", fmtJournalMono, "Out of memory", `"[ 1234.567890]" ks=1234.567890`, -1, "kernel", "node1"},
 		{"Apr 01 14:13:32 mysrv <kern.warning> kernel: Out of memory", "", fmtJournal, "Out of memory", `"Apr 01 14:13:32" wall=0000-04-01T14:13:32Z noyear nozone`, -1, "kernel", "mysrv"},
 		{"Out of memory: Killed process 1", "", fmtNone, "Out of memory: Killed process 1", "", -1, "", ""},
+		{"Sun 2019-10-20 15:07:17 CST node1 kernel: Out of memory", "", fmtJournalFull, "Out of memory", `"Sun 2019-10-20 15:07:17 CST" wall=2019-10-20T15:07:17Z nozone`, -1, "kernel", "node1"},
+		{"Sun 2019-10-20 07:07:17 UTC node1 kernel: Out of memory", "", fmtJournalFull, "Out of memory", `"Sun 2019-10-20 07:07:17 UTC" wall=2019-10-20T07:07:17Z`, -1, "kernel", "node1"},
+		{"1571555237.123456 node1 kernel: Out of memory", "", fmtJournalUnix, "Out of memory", `"1571555237.123456" wall=2019-10-20T07:07:17.123456Z`, -1, "kernel", "node1"},
+		{"Oct 20 15:07:17 node1 kernel: <4>[ 5.000001] Out of memory", "", fmtSyslog, "Out of memory", `"Oct 20 15:07:17 [ 5.000001]" ks=5.000001 wall=0000-10-20T15:07:17Z noyear nozone`, 4, "kernel", "node1"},
 	}
 	for _, c := range cases {
 		d := decodeLine([]byte(c.line), c.hint)
@@ -413,6 +417,8 @@ func TestOddLines(t *testing.T) {
 		"Memory cgroup stats for \n",
 		"x invoked oom-killer: \n[ pid ]   uid  tgid total_vm      rss name\n[1] 0 1 2 3 x\n",
 		"Node 0 \n",
+		"systemd-oomd[1]: Killed due to x\nsystemd-oomd[1]: Marked for killing due to x\nsystemd-oomd[1]: Memory pressure for is greater than 1\n",
+		"Oct 20 15:07:17 h systemd-oomd[1]: Killed due to \n",
 		"[\n<\n4,\n-- \n",
 	} {
 		kl, err := KernelLogFrom(strings.NewReader(in), "odd")

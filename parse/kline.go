@@ -41,6 +41,8 @@ const (
 	fmtSyslog       = "syslog"
 	fmtSyslogRFC    = "syslog-rfc3339"
 	fmtNone         = "none"
+	fmtJournalFull  = "journal-short-full"
+	fmtJournalUnix  = "journal-short-unix"
 	hintJournal     = "journal"
 	hintSyslog      = "syslog"
 	maxPrefixLength = 256
@@ -83,7 +85,7 @@ func decodeLine(raw []byte, hint string) kline {
 	c := raw[0]
 	switch {
 	case c >= '0' && c <= '9':
-		if decodeKmsg(raw, &d) || decodeISO(raw, &d, hint) {
+		if decodeKmsg(raw, &d) || decodeISO(raw, &d, hint) || decodeUnix(raw, &d) {
 			return d
 		}
 	case c == '<':
@@ -102,7 +104,7 @@ func decodeLine(raw []byte, hint string) kline {
 		d.cont = true
 		return d
 	case c >= 'A' && c <= 'Z':
-		if decodeSyslogDate(raw, &d, hint) {
+		if decodeSyslogDate(raw, &d, hint) || decodeShortFull(raw, &d) {
 			return d
 		}
 	}
@@ -196,6 +198,11 @@ func skipCaller(b []byte) int {
 // afterKernelStamp decodes an optional "[secs]" (+caller) at the start of
 // rest and fills d.stamp.KernelSeconds; it returns the remaining text.
 func afterKernelStamp(rest []byte, d *kline) []byte {
+	// "kernel: <4>[ 123.456] msg" (syslog of a /proc/kmsg reader that kept the level)
+	if len(rest) > 3 && rest[0] == '<' && isDigit(rest[1]) && rest[2] == '>' {
+		d.level = int(rest[1]-'0') & 7
+		rest = rest[3:]
+	}
 	secs, n, ok := parseKernelStamp(rest, false)
 	if !ok {
 		return rest
@@ -795,4 +802,78 @@ func ParseLogLine(raw string, ref Ref) LogLine {
 	}
 	return LogLine{Ref: ref, Format: d.format, Stamp: d.stamp, Level: d.level, Host: d.host, Ident: d.ident,
 		Text: strings.ToValidUTF8(string(text), "\uFFFD"), Raw: strings.ToValidUTF8(raw, "\uFFFD")}
+}
+
+// decodeShortFull: journalctl -o short-full, "Sun 2019-10-20 15:07:17 CST host kernel: msg".
+// Only UTC/GMT count as a zone; other abbreviations are ambiguous.
+func decodeShortFull(raw []byte, d *kline) bool {
+	if len(raw) < 25 || raw[3] != ' ' || raw[8] != '-' || raw[11] != '-' || raw[14] != ' ' {
+		return false
+	}
+	y, n1 := atoiPrefix(raw[4:8])
+	mo, n2 := atoiPrefix(raw[9:11])
+	dd, n3 := atoiPrefix(raw[12:14])
+	h, mi, sec, ok := parseHMS(raw[15:23], false)
+	if n1 != 4 || n2 != 2 || n3 != 2 || !ok || mo < 1 || mo > 12 || dd < 1 || dd > 31 || raw[23] != ' ' {
+		return false
+	}
+	rest := raw[24:]
+	end := 23
+	zone := ""
+	// zone abbreviation ("CST", "CEST", "UTC"): an upper-case word of 2–5 letters
+	if sp := bytes.IndexByte(rest, ' '); sp >= 2 && sp <= 5 && isUpperWord(rest[:sp]) {
+		zone = string(rest[:sp])
+		rest = rest[sp+1:]
+		end = 24 + sp
+	}
+	host, ident, msg, ok := splitHostIdent(rest)
+	if !ok {
+		return false
+	}
+	w := time.Date(int(y), time.Month(mo), int(dd), h, mi, sec, 0, time.UTC)
+	d.format = fmtJournalFull
+	d.stamp.Raw = string(raw[:end])
+	d.stamp.Wall = &w
+	d.stamp.WallHasYear = true
+	d.stamp.WallHasZone = zone == "UTC" || zone == "GMT"
+	d.host, d.ident = host, ident
+	if ident == "kernel" {
+		msg = afterKernelStamp(msg, d)
+	}
+	d.text = msg
+	return true
+}
+
+func isUpperWord(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// decodeUnix: journalctl -o short-unix, "1571555237.123456 host kernel: msg".
+func decodeUnix(raw []byte, d *kline) bool {
+	sec, n := atoiPrefix(raw)
+	if n < 9 || n > 11 || n >= len(raw) || raw[n] != '.' {
+		return false
+	}
+	us, k := atoiPrefix(raw[n+1:])
+	if k != 6 || n+1+k >= len(raw) || raw[n+1+k] != ' ' {
+		return false
+	}
+	host, ident, msg, ok := splitHostIdent(raw[n+k+2:])
+	if !ok {
+		return false
+	}
+	w := time.Unix(sec, us*1000).UTC()
+	d.format = fmtJournalUnix
+	d.stamp.Raw = string(raw[:n+1+k])
+	d.stamp.Wall = &w
+	d.stamp.WallHasYear = true
+	d.stamp.WallHasZone = true
+	d.host, d.ident = host, ident
+	d.text = msg
+	return true
 }

@@ -538,7 +538,7 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		q := p.quote(ll)
 		m.TaskIn = &q
 		i := bytes.Index(t, []byte(" killed as a result of limit of "))
-		m.TaskMemcg = string(t[len("Task in "):i])
+		m.TaskMemcg = string(t[min(len("Task in "), i):i])
 		m.LimitMemcg = string(t[i+len(" killed as a result of limit of "):])
 		return true
 	case bytes.HasPrefix(t, []byte("Memory limit reached of cgroup ")):

@@ -101,15 +101,15 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	case id == "systemd-oomd":
 		switch {
 		case bytes.HasPrefix(t, []byte("Killed ")) && bytes.Contains(t, []byte(" due to ")):
-			i := bytes.Index(t, []byte(" due to "))
+			i := max(len("Killed "), bytes.Index(t, []byte(" due to ")))
 			ev.Cgroup = string(t[len("Killed "):i])
-			ev.Pressure = string(t[i+len(" due to "):])
+			ev.Pressure = string(t[min(len(t), i+len(" due to ")):])
 		case bytes.HasPrefix(t, []byte("Marked ")) && bytes.Contains(t, []byte(" for killing due to ")):
-			i := bytes.Index(t, []byte(" for killing due to "))
+			i := max(len("Marked "), bytes.Index(t, []byte(" for killing due to ")))
 			ev.Cgroup = string(t[len("Marked "):i])
-			ev.Pressure = string(t[i+len(" for killing due to "):])
+			ev.Pressure = string(t[min(len(t), i+len(" for killing due to ")):])
 		case bytes.HasPrefix(t, []byte("Memory pressure for ")) && bytes.Contains(t, []byte(" is greater than ")): // v247
-			i := bytes.Index(t, []byte(" is greater than "))
+			i := max(len("Memory pressure for "), bytes.Index(t, []byte(" is greater than ")))
 			ev.Cgroup = string(t[len("Memory pressure for "):i])
 			ev.Pressure = string(t[len("Memory pressure for "):])
 		case bytes.HasPrefix(t, []byte("Swap used (")) || bytes.HasPrefix(t, []byte("Memory used (")):
