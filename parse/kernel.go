@@ -201,7 +201,7 @@ func SniffKernelLog(head []byte) (format string, ok bool) {
 		}
 		if d.format != fmtNone {
 			counts[d.format]++
-		} else if hasVocabulary(ln) {
+		} else if hasKernelOOMPhrase(ln) {
 			vocab = true
 		}
 	}
@@ -227,9 +227,16 @@ func SniffKernelLog(head []byte) (format string, ok bool) {
 var formatOrder = []string{fmtDmesgRaw, fmtDmesgLevel, fmtDmesgX, fmtDmesgCtime, fmtDmesgISO, fmtDmesgRel, fmtKmsg,
 	fmtJournal, fmtJournalISO, fmtJournalPrec, fmtJournalMono, fmtJournalCat, fmtSyslog, fmtSyslogRFC, fmtNone}
 
-func hasVocabulary(b []byte) bool {
-	for _, n := range vocabulary {
-		if bytes.Contains(b, n.word) {
+// kernelOOMPhrases are printed by the kernel's OOM killer only; an
+// unprefixed text with one of them is taken for a kernel log.
+var kernelOOMPhrases = [][]byte{
+	[]byte(" invoked oom-killer: "), []byte("Killed process "), []byte("oom-kill:constraint="),
+	[]byte("oom_reaper: reaped process "), []byte("Out of memory: Kill"), []byte("Memory cgroup out of memory: Kill"),
+}
+
+func hasKernelOOMPhrase(b []byte) bool {
+	for _, n := range kernelOOMPhrases {
+		if bytes.Contains(b, n) {
 			return true
 		}
 	}

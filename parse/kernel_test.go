@@ -311,6 +311,7 @@ func TestSniffKernelLog(t *testing.T) {
 		{"Out of memory: Killed process 955 (gnome-shell) total-vm:3289540kB, anon-rss:77868kB\n", fmtNone, true},
 		{"package main\n\nfunc main() {}\n", "", false},
 		{"apiVersion: v1\nkind: Pod\n", "", false},
+		{"status:\n  containerStatuses:\n  - lastState:\n      terminated:\n        reason: OOMKilled\n", "", false},
 	}
 	for _, c := range cases {
 		got, ok := SniffKernelLog([]byte(c.head))
