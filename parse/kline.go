@@ -18,6 +18,14 @@ package parse
 //	2019-10-20T15:07:17.123456+08:00 host kernel: …                                            syslog-rfc3339
 //	python3 invoked oom-killer: …                                                              none (dmesg -t, journalctl -o cat)
 
+//
+// Stamp.Raw is the timestamp text as printed; when a line carries two (a
+// syslog date and the kernel's "[seconds]"), Raw is both joined by one space:
+// "Oct 20 15:07:17 [1375956.718916]". Wall times without a printed zone are
+// UTC placeholders (WallHasZone false); syslog, journal short and dmesg
+// reltime print no year (WallHasYear false, year 0 as placeholder, see
+// syslogYear). Reltime lines get the minute header plus the summed deltas.
+
 import (
 	"bytes"
 	"strings"
