@@ -176,8 +176,10 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 				p.addLine(rb, ll)
 				return
 			}
-			if len(rb.r.Lines) < maxReportLine {
-				p.addLine(rb, ll) // interleaved or unparsed line, kept as context
+			if n := len(rb.r.Lines); n < maxReportLine && (n == 0 || rb.r.Lines[n-1].Line != ll.ref.Line) {
+				// interleaved or unparsed line, kept as context: it does not
+				// extend the report (End) nor reset the 60 s gap
+				rb.r.Lines = append(rb.r.Lines, p.quote(ll))
 			}
 		}
 		if p.kernelEvent(ll, t) {
