@@ -289,6 +289,7 @@ type kParser struct {
 	consumed int // highest line number a report has taken
 
 	fullUntil int // decode every line up to here (after a boot banner)
+	decodedNo int // number of the last line decoded
 	groups    []anchorGroup
 
 	lastLine   []byte
@@ -485,6 +486,8 @@ func (p *kParser) rawString(raw []byte, lineNo int) string {
 // dispatch applies boot tracking and hands the logical lines (split on
 // kmsg "\x0a" and rsyslog "#012" escapes) to the report and event code.
 func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int) {
+	chained := p.decodedNo == lineNo-1
+	p.decodedNo = lineNo
 	if d.dict {
 		return
 	}
@@ -492,10 +495,10 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 		return
 	}
 	if d.cont {
-		if p.havePrev && p.prevLine.format == fmtKmsg && isKmsgDict(raw) {
+		if p.havePrev && chained && p.prevLine.format == fmtKmsg && isKmsgDict(raw) {
 			return
 		}
-		if p.havePrev {
+		if p.havePrev && chained { // the record just above
 			d.format, d.stamp, d.level, d.host, d.ident = p.prevLine.format, p.prevLine.stamp, p.prevLine.level, p.prevLine.host, p.prevLine.ident
 		} else if data != nil {
 			if prev, ok := p.lookupPrev(data, at); ok {
@@ -529,7 +532,7 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 		}
 	}
 	ll := logical{k: d, ref: Ref{Path: p.path, Line: lineNo}, raw: raw}
-	if bytes.Contains(text, []byte(`\x0a`)) && d.format == fmtKmsg {
+	if d.format == fmtKmsg && bytes.Contains(text, []byte(`\x`)) {
 		for _, part := range bytes.Split(unescapeKmsg(text), []byte{'\n'}) {
 			ll.text = part
 			p.logical(&ll, data, at)
