@@ -49,7 +49,7 @@ type Stamp struct {
 // LogLine is one decoded line of a kernel or system log.
 type LogLine struct {
 	Ref
-	Format string // line prefix form: dmesg-raw, dmesg-level, dmesg-x, dmesg-ctime, dmesg-iso, dmesg-reltime, kmsg, journal-short, journal-short-iso, journal-short-precise, journal-short-monotonic, syslog, syslog-rfc3339, none
+	Format string // line prefix form: dmesg-raw, dmesg-level, dmesg-x, dmesg-ctime, dmesg-iso, dmesg-reltime, kmsg, journal-short, journal-short-iso, journal-short-precise, journal-short-monotonic, journal-short-full, journal-short-unix, journal-cat (file level only), syslog, syslog-rfc3339, none
 	Stamp  Stamp
 	Level  int    // printk level 0-7, -1 if not printed
 	Host   string // syslog/journal host, "" if not printed
@@ -119,6 +119,7 @@ type Event struct {
 	UID      *int
 	AnonKB   *int64
 	TotalKB  *int64
+	RSSKB    *int64 // earlyoom VmRSS (MiB as printed, ×1024)
 	Pressure string // systemd-oomd pressure / earlyoom avail text, as printed
 	Pod      string // kubelet eviction: namespace/name
 }

@@ -1,0 +1,828 @@
+package parse
+
+// This file is the OOM report state machine (idle → header → mem-info /
+// memcg → task table → kill → reaper) and the parsers of each report line.
+// The lines of one report, in the 4.15 and 6.18 forms:
+//
+//	pip3 invoked oom-killer: gfp_mask=0x14280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), nodemask=(null),  order=0, oom_score_adj=0
+//	pip3 cpuset=/ mems_allowed=0
+//	CPU: 1 PID: 23143 Comm: pip3 Not tainted 4.15.0-65-generic #74-Ubuntu
+//	Mem-Info:
+//	active_anon:435929 inactive_anon:38964 isolated_anon:0
+//	 active_file:… free:13176 free_pcp:62 free_cma:0
+//	Node 0 active_anon:1743716kB inactive_anon:155856kB … all_unreclaimable? no
+//	Node 0 DMA32 free:44696kB min:44892kB low:56112kB high:67332kB …
+//	Free swap  = 0kB
+//	Total swap = 969964kB
+//	524157 pages RAM
+//	[ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name
+//	[23143]     0 23143   528095   435853  3997696    39263             0 pip3
+//	Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child
+//	Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB
+//	oom_reaper: reaped process 23143 (pip3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB
+//
+//	memory: usage 49152kB, limit 49152kB, failcnt 86
+//	memory+swap: usage 49152kB, limit 9007199254740988kB, failcnt 0
+//	Memory cgroup stats for /process_api/d6dbc6f412cc7d3401e5ee1284f5853b/oomdemo:
+//	rss 50130944
+//	Tasks state (memory values in pages):
+//	[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name
+//	[  25010]     0 25010    15788    13565    12224     1341         0   163840        0             0 python3
+//	oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/…/oomdemo,task_memcg=/…/oomdemo,task=python3,pid=25010,uid=0
+//	Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB, anon-rss:48896kB, file-rss:5364kB, shmem-rss:0kB, UID:0 pgtables:160kB oom_score_adj:0
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report sections the builder is in (which continuation lines it expects)
+const (
+	secNone = iota
+	secMemInfo
+	secStats
+	secTasks
+	secSlab
+)
+
+type reportBuilder struct {
+	r        *OOMReport
+	sec      int
+	lastSecs *float64
+	lines    int
+	killed   bool
+	statsN   int // number of "Memory cgroup stats for" headers seen
+	cpusetAt int // line of a "comm cpuset=" fragment waiting for its name
+	endSecs  float64
+	haveEnd  bool
+	// rowsCapped is set once the task table reached maxTaskRows.
+	rowsCapped bool
+}
+
+func (rb *reportBuilder) finish() *OOMReport {
+	r := rb.r
+	return r
+}
+
+func stampSecs(st Stamp) (float64, bool) {
+	if st.KernelSeconds != nil {
+		return *st.KernelSeconds, true
+	}
+	if st.Wall != nil {
+		return float64(st.Wall.UnixNano()) / 1e9, true
+	}
+	return 0, false
+}
+
+func secondsDuration(s float64) time.Duration { return time.Duration(s * 1e9) }
+
+func (p *kParser) addLine(rb *reportBuilder, ll *logical) {
+	r := rb.r
+	if len(r.Lines) > 0 && r.Lines[len(r.Lines)-1].Line == ll.ref.Line {
+		// a logical line of the same physical line (#012, \x0a)
+	} else if len(r.Lines) < maxReportLine {
+		r.Lines = append(r.Lines, p.quote(ll))
+	}
+	if ll.ref.Line > r.End.Line {
+		r.End = ll.ref
+	}
+	if r.Start.Line == 0 || ll.ref.Line < r.Start.Line {
+		r.Start = ll.ref
+	}
+	if s, ok := stampSecs(ll.k.stamp); ok {
+		rb.endSecs, rb.haveEnd = s, true
+	}
+	if ll.ref.Line > p.consumed {
+		p.consumed = ll.ref.Line
+	}
+}
+
+func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
+	p.closeReport("next report began before a kill line")
+	rb := &reportBuilder{r: &OOMReport{Path: p.path, Boot: p.bootIndex(), Start: ll.ref, End: ll.ref}}
+	if cutWhy != "" {
+		rb.r.Cut, rb.r.CutWhy = true, cutWhy
+	}
+	p.all = append(p.all, rb)
+	p.recent = append(p.recent, rb)
+	if len(p.recent) > 16 {
+		p.recent = p.recent[1:]
+	}
+	if p.manual != nil {
+		if s, ok := stampSecs(ll.k.stamp); !ok || p.manualSecs == nil || s-*p.manualSecs < 30 {
+			rb.r.Manual = p.manual
+			for _, q := range []Quote{*p.manual} {
+				if len(rb.r.Lines) < maxReportLine {
+					rb.r.Lines = append(rb.r.Lines, q)
+				}
+			}
+			rb.r.Start = p.manual.Ref
+		}
+		p.manual = nil
+	}
+	return rb
+}
+
+// closeReport leaves report mode.
+func (p *kParser) closeReport(why string) {
+	rb := p.cur
+	if rb == nil {
+		return
+	}
+	p.cur = nil
+	r := rb.r
+	if len(r.Kills) == 0 && r.NoKillable == nil && r.Panic == nil {
+		if !r.Cut {
+			r.Cut, r.CutWhy = true, why
+		} else if !strings.Contains(r.CutWhy, why) {
+			r.CutWhy += "; " + why
+		}
+		if rb.sec == secTasks && r.Tasks != nil {
+			r.Tasks.Cut = true
+		}
+	}
+}
+
+// kernelOrigin is false for lines another program logged (a kill line
+// quoted by node-problem-detector or containerd is not a kill).
+func kernelOrigin(ll *logical) bool {
+	return ll.k.ident == "" || ll.k.ident == "kernel"
+}
+
+// logical handles one logical line.
+func (p *kParser) logical(ll *logical, data []byte, at int) {
+	t := bytes.TrimRight(ll.text, " \t")
+	if len(t) == 0 {
+		return
+	}
+	// leave report mode on a gap or budget
+	if rb := p.cur; rb != nil {
+		rb.lines++
+		if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd && s-rb.endSecs > reportGap {
+			p.closeReport("no kill line within 60 s")
+		} else if rb.lines > reportBudget {
+			p.closeReport("no kill line within the line budget")
+		}
+	}
+	ko := kernelOrigin(ll)
+	if ko {
+		if p.kernelVocab(ll, t, data, at) {
+			return
+		}
+		if rb := p.cur; rb != nil {
+			if p.body(rb, ll, t) {
+				p.addLine(rb, ll)
+				return
+			}
+			if n := len(rb.r.Lines); n < maxReportLine && (n == 0 || rb.r.Lines[n-1].Line != ll.ref.Line) {
+				// interleaved or unparsed line, kept as context: it does not
+				// extend the report (End) nor reset the 60 s gap
+				rb.r.Lines = append(rb.r.Lines, p.quote(ll))
+			}
+		}
+		if p.kernelEvent(ll, t) {
+			return
+		}
+	}
+	if p.userspace(ll, t) {
+		return
+	}
+	if p.cur == nil && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t)) {
+		p.addUnknown(ll)
+	}
+}
+
+// kernelVocab handles the report-defining kernel lines; true when consumed.
+func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
+	switch {
+	case bytes.Contains(t, []byte(" invoked oom-killer: ")):
+		tr, ok := parseTrigger(t)
+		if !ok {
+			return false
+		}
+		tr.Ref, tr.Stamp = ll.ref, ll.k.stamp
+		rb := p.newReport(ll, "")
+		rb.r.Trigger = &tr
+		if tr.Order != nil && *tr.Order == -1 && rb.r.Manual == nil {
+			q := p.quote(ll)
+			rb.r.Manual = &q
+		}
+		p.cur = rb
+		p.addLine(rb, ll)
+		p.clockPoint(ll)
+		return true
+	case bytes.Contains(t, []byte("Killed process ")):
+		k, ok := parseKill(t)
+		if !ok {
+			return false
+		}
+		k.Ref, k.Stamp = ll.ref, ll.k.stamp
+		p.onKill(ll, k, data, at)
+		return true
+	case bytes.Contains(t, []byte(" sharing same memory")) && bytes.HasPrefix(t, []byte("Kill process ")),
+		bytes.HasPrefix(t, []byte("oom killer ")) && bytes.Contains(t, []byte(" has mm pinned by ")),
+		bytes.Contains(t, []byte(" is already exiting. Skip killing the task")),
+		bytes.HasPrefix(t, []byte("Would have killed process ")):
+		if rb := p.attachTarget(ll, 10); rb != nil {
+			p.addLine(rb, ll)
+		}
+		return true
+	case (bytes.Contains(t, []byte("Kill process ")) || bytes.Contains(t, []byte("kill process "))) && bytes.Contains(t, []byte(" score ")):
+		s, ok := parseSelect(t)
+		if !ok {
+			return false
+		}
+		s.Ref, s.Stamp = ll.ref, ll.k.stamp
+		rb := p.cur
+		if rb == nil || rb.r.Select != nil || len(rb.r.Kills) > 0 {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+			p.cur = rb
+			p.lookback(rb, ll, data, at)
+		}
+		rb.r.Select = &s
+		p.addLine(rb, ll)
+		p.clockPoint(ll)
+		return true
+	case bytes.HasPrefix(t, []byte("oom-kill:")):
+		c, ok := parseConstraint(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		rb := p.cur
+		if rb == nil || rb.r.Constraint != nil || len(rb.r.Kills) > 0 {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+			p.cur = rb
+			p.lookback(rb, ll, data, at)
+		}
+		rb.r.Constraint = &c
+		p.addLine(rb, ll)
+		return true
+	case bytes.HasPrefix(t, []byte("oom_reaper: ")):
+		rl, ok := parseReap(t)
+		if !ok {
+			return false
+		}
+		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp
+		for i := len(p.recent) - 1; i >= 0; i-- {
+			rb := p.recent[i]
+			for _, k := range rb.r.Kills {
+				if k.Pid == rl.Pid && !reaped(rb.r, rl.Pid) {
+					rb.r.Reaped = append(rb.r.Reaped, rl)
+					p.addLine(rb, ll)
+					return true
+				}
+			}
+		}
+		rb := p.newReport(ll, "oom_reaper line without its kill line")
+		rb.r.Reaped = append(rb.r.Reaped, rl)
+		p.addLine(rb, ll)
+		p.cur = nil
+		return true
+	case bytes.HasPrefix(t, []byte("Tasks in ")) && bytes.HasSuffix(t, []byte(" are going to be killed due to memory.oom.group set")):
+		q := p.quote(ll)
+		rb := p.attachTarget(ll, 10)
+		if rb == nil {
+			rb = p.newReport(ll, "memory.oom.group line without its report")
+		}
+		rb.r.OOMGroup = &q
+		p.addLine(rb, ll)
+		return true
+	case bytes.HasPrefix(t, []byte("Out of memory and no killable processes")):
+		q := p.quote(ll)
+		rb := p.cur
+		if rb == nil {
+			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		}
+		rb.r.NoKillable = &q
+		p.addLine(rb, ll)
+		p.cur = nil
+		return true
+	case bytes.Contains(t, []byte("Manual OOM execution")):
+		q := p.quote(ll)
+		p.manual = &q
+		if s, ok := stampSecs(ll.k.stamp); ok {
+			p.manualSecs = &s
+		} else {
+			p.manualSecs = nil
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("Kernel panic - not syncing: ")):
+		q := p.quote(ll)
+		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp, Kind: "kernel-panic", Text: q.Text})
+		low := lowerASCII(t)
+		if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("deadlocked on memory")) || bytes.Contains(low, []byte("panic_on_oom")) {
+			rb := p.cur
+			if rb == nil {
+				rb = p.attachTarget(ll, 120)
+			}
+			if rb == nil {
+				rb = p.newReport(ll, "kernel panic without its report")
+			}
+			rb.r.Panic = &q
+			p.addLine(rb, ll)
+			p.cur = nil
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("---[ end Kernel panic - not syncing: ")):
+		if rb := p.attachTarget(ll, 10); rb != nil && rb.r.Panic != nil {
+			p.addLine(rb, ll)
+		}
+		return true
+	case p.cur == nil && isTaskHeader(t):
+		rb := p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		p.cur = rb
+		p.lookback(rb, ll, data, at)
+		return false // the body parser reads the header
+	}
+	return false
+}
+
+func reaped(r *OOMReport, pid int) bool {
+	for _, x := range r.Reaped {
+		if x.Pid == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// attachTarget is the open report, or the last report of this boot if it
+// ended at most window seconds before ll.
+func (p *kParser) attachTarget(ll *logical, window float64) *reportBuilder {
+	if p.cur != nil {
+		return p.cur
+	}
+	if len(p.recent) == 0 {
+		return nil
+	}
+	rb := p.recent[len(p.recent)-1]
+	if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd {
+		if s-rb.endSecs > window || s < rb.endSecs-1 {
+			return nil
+		}
+	}
+	return rb
+}
+
+// onKill places a kill line: in the open report, as a memory.oom.group
+// member of the last report, or as a new headerless report.
+func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
+	rb := p.cur
+	if rb != nil && len(rb.r.Kills) > 0 && rb.r.OOMGroup == nil {
+		rb = nil
+	}
+	// SMP interleave: the open report does not name the victim (not yet, or
+	// not at all), but an earlier report cut by this one's header does.
+	if rb != nil && !victimListed(rb.r, k.Pid) {
+		for i := len(p.recent) - 1; i >= 0; i-- {
+			o := p.recent[i]
+			if o == rb || len(o.r.Kills) > 0 || !o.r.Cut || !victimListed(o.r, k.Pid) {
+				continue
+			}
+			if s, ok := stampSecs(ll.k.stamp); ok && o.haveEnd && s-o.endSecs > 10 {
+				continue
+			}
+			o.r.Kills = append(o.r.Kills, k)
+			o.r.Cut, o.r.CutWhy = false, ""
+			if o.r.Tasks != nil {
+				o.r.Tasks.Cut = false
+			}
+			p.addLine(o, ll)
+			p.clockPoint(ll)
+			return
+		}
+	}
+	if rb == nil {
+		if last := p.attachTarget(ll, 10); last != nil && last.r.OOMGroup != nil && len(last.r.Kills) > 0 {
+			rb = last
+		}
+	}
+	if rb == nil {
+		rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+		p.cur = rb
+		p.lookback(rb, ll, data, at)
+	}
+	rb.r.Kills = append(rb.r.Kills, k)
+	rb.killed = true
+	p.addLine(rb, ll)
+	p.clockPoint(ll)
+	if rb.sec == secTasks && rb.r.Tasks != nil {
+		rb.sec = secNone
+	}
+	if p.cur == rb {
+		p.cur = nil
+	}
+}
+
+// victimListed: pid is the oom-kill: victim or a task-table row of r.
+func victimListed(r *OOMReport, pid int) bool {
+	if r.Constraint != nil && r.Constraint.Pid != nil && *r.Constraint.Pid == pid {
+		return true
+	}
+	if r.Tasks != nil {
+		for _, row := range r.Tasks.Rows {
+			if row.Pid == pid {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lookback reads the lines just above a headerless report (same block) that
+// look like report body: a cut report keeps its task rows.
+func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) {
+	if data == nil || at <= 0 || at > len(data) {
+		return
+	}
+	type prevLine struct {
+		raw []byte
+		no  int
+	}
+	var stack []prevLine
+	end := at
+	no := ll.ref.Line
+	for n := 0; n < lookbackLines && end > 0; n++ {
+		s := bytes.LastIndexByte(data[:end-1], '\n') + 1
+		raw := bytes.TrimSuffix(data[s:end-1], []byte("\r"))
+		no--
+		if no <= p.consumed || no < 1 {
+			break
+		}
+		d := decodeLine(raw, p.hint)
+		t := bytes.TrimSpace(d.text)
+		if !isBodyLine(t) {
+			break
+		}
+		stack = append(stack, prevLine{raw, no})
+		end = s
+	}
+	for i := len(stack) - 1; i >= 0; i-- {
+		d := decodeLine(stack[i].raw, p.hint)
+		l := logical{k: d, ref: Ref{Path: p.path, Line: stack[i].no}, raw: stack[i].raw, text: bytes.TrimSpace(d.text)}
+		if p.body(rb, &l, l.text) {
+			p.addLine(rb, &l)
+		}
+	}
+}
+
+// isBodyLine: lines read back above a headerless report.
+func isBodyLine(t []byte) bool {
+	t = bytes.TrimSpace(t)
+	return isTaskRow(t) || isTaskHeader(t) || bytes.HasPrefix(t, []byte("Tasks state ")) || bytes.HasPrefix(t, []byte("oom-kill:constraint=")) ||
+		bytes.HasPrefix(t, []byte("memory: usage ")) || bytes.HasPrefix(t, []byte("memory+swap: usage ")) ||
+		bytes.HasPrefix(t, []byte("kmem: usage ")) || bytes.HasPrefix(t, []byte("swap: usage ")) ||
+		bytes.HasPrefix(t, []byte("Memory cgroup stats for ")) || bytes.HasPrefix(t, []byte("Task in ")) ||
+		isStackFrame(t)
+}
+
+// isStackFrame: " oom_kill_process+0x..." / " [<ffffffff8…>] dump_stack+0x45/0x56".
+func isStackFrame(t []byte) bool {
+	t = bytes.TrimSpace(t)
+	t = bytes.TrimPrefix(t, []byte("? "))
+	if bytes.HasPrefix(t, []byte("[<")) {
+		return true
+	}
+	plus := bytes.Index(t, []byte("+0x"))
+	if plus <= 0 || bytes.IndexByte(t[:plus], ' ') >= 0 {
+		return false
+	}
+	return bytes.Contains(t[plus:], []byte("/0x"))
+}
+
+// body parses the lines between the trigger and the kill.
+func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
+	r := rb.r
+	t = bytes.TrimSpace(t)
+	switch {
+	case bytes.HasPrefix(t, []byte("CPU: ")) && bytes.Contains(t, []byte(" PID: ")) && bytes.Contains(t, []byte(" Comm: ")),
+		bytes.HasPrefix(t, []byte("Pid: ")) && bytes.Contains(t, []byte(", comm: ")):
+		if r.CPULine != nil {
+			return false
+		}
+		c, ok := parseCPULine(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		r.CPULine = &c
+		return true
+	case bytes.Contains(t, []byte(" cpuset=")) && bytes.Contains(t, []byte(" mems_allowed=")):
+		i := bytes.Index(t, []byte(" cpuset="))
+		j := bytes.Index(t, []byte(" mems_allowed="))
+		if j < i || r.Cpuset != nil {
+			return false
+		}
+		r.Cpuset = &Cpuset{Ref: ll.ref, Cpuset: string(t[i+8 : j]), MemsAllowed: string(t[j+14:])}
+		return true
+	case bytes.HasSuffix(t, []byte(" cpuset=")) && r.Cpuset == nil:
+		r.Cpuset = &Cpuset{Ref: ll.ref}
+		rb.cpusetAt = ll.ref.Line
+		return true
+	case rb.cpusetAt > 0 && r.Cpuset != nil && bytes.HasPrefix(t, []byte("mems_allowed=")):
+		r.Cpuset.MemsAllowed = string(t[len("mems_allowed="):])
+		rb.cpusetAt = 0
+		return true
+	case rb.cpusetAt > 0 && r.Cpuset != nil && r.Cpuset.Cpuset == "" && bytes.IndexByte(t, ' ') < 0 && bytes.IndexByte(t, '=') < 0:
+		r.Cpuset.Cpuset = string(t)
+		return true
+	case bytes.Equal(t, []byte("Mem-Info:")) || bytes.Equal(t, []byte("Mem-info:")):
+		if r.MemInfo == nil {
+			r.MemInfo = &MemInfo{Header: ll.ref}
+		}
+		rb.sec = secMemInfo
+		return true
+	case bytes.HasPrefix(t, []byte("Task in ")) && bytes.Contains(t, []byte(" killed as a result of limit of ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.TaskIn = &q
+		i := bytes.Index(t, []byte(" killed as a result of limit of "))
+		m.TaskMemcg = string(t[min(len("Task in "), i):i])
+		m.LimitMemcg = string(t[i+len(" killed as a result of limit of "):])
+		return true
+	case bytes.HasPrefix(t, []byte("Memory limit reached of cgroup ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.TaskIn = &q
+		m.LimitMemcg = string(t[len("Memory limit reached of cgroup "):])
+		return true
+	case bytes.HasPrefix(t, []byte("memory: usage ")), bytes.HasPrefix(t, []byte("memory+swap: usage ")),
+		bytes.HasPrefix(t, []byte("kmem: usage ")), bytes.HasPrefix(t, []byte("swap: usage ")):
+		c, ok := parseCounter(t)
+		if !ok {
+			return false
+		}
+		c.Ref = ll.ref
+		m := memcg(r)
+		switch {
+		case t[0] == 'm' && t[6] == '+':
+			m.MemSwap = &c
+		case t[0] == 'm':
+			m.Memory = &c
+		case t[0] == 'k':
+			m.Kmem = &c
+		default:
+			m.Swap = &c
+		}
+		return true
+	case bytes.HasPrefix(t, []byte("Memory cgroup stats for ")):
+		m := memcg(r)
+		q := p.quote(ll)
+		m.StatsFor = append(m.StatsFor, q)
+		rest := t[len("Memory cgroup stats for "):]
+		colon := bytes.LastIndex(rest, []byte(":"))
+		first := rb.statsN == 0
+		rb.statsN++
+		if colon < 0 {
+			if first {
+				m.StatsPath = string(rest)
+			}
+			rb.sec = secStats
+			return true
+		}
+		// form f: "…for /mem2: cache:0KB rss:980KB …" (path may contain ':' — find ": " before a key)
+		if sp := bytes.Index(rest, []byte(": ")); sp >= 0 && bytes.Contains(rest[sp:], []byte("KB")) {
+			if first {
+				m.StatsPath = string(rest[:sp])
+				m.StatsInKB = true
+				for _, f := range bytes.Fields(rest[sp+2:]) {
+					c := bytes.IndexByte(f, ':')
+					if c <= 0 {
+						continue
+					}
+					v := bytes.TrimSuffix(f[c+1:], []byte("KB"))
+					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+						m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
+					}
+				}
+				m.StatsSource = append(m.StatsSource, ll.ref)
+			}
+			rb.sec = secNone
+			return true
+		}
+		if first {
+			m.StatsPath = string(bytes.TrimSuffix(rest, []byte(":")))
+		}
+		rb.sec = secStats
+		return true
+	case bytes.HasPrefix(t, []byte("Tasks state (memory values in pages)")):
+		rb.sec = secTasks
+		return true
+	case isTaskHeader(t):
+		cols, layout := taskColumns(t, rb.sec == secTasks)
+		if r.Tasks == nil {
+			r.Tasks = &TaskTable{Header: ll.ref, Layout: layout, Columns: cols}
+		}
+		rb.sec = secTasks
+		return true
+	case isTaskRow(t):
+		if r.Tasks == nil {
+			r.Tasks = &TaskTable{}
+		}
+		row, ok := parseTaskRow(t, r.Tasks)
+		if !ok {
+			return false
+		}
+		row.Ref = ll.ref
+		if len(r.Tasks.Rows) >= maxTaskRows {
+			if !rb.rowsCapped {
+				rb.rowsCapped = true
+				p.warn(ll.ref.Line, "task table longer than %d rows: the rest are not kept", maxTaskRows)
+			}
+			return true
+		}
+		r.Tasks.Rows = append(r.Tasks.Rows, row)
+		rb.sec = secTasks
+		return true
+	case bytes.Equal(t, []byte("Unreclaimable slab info:")):
+		mi := meminfo(r, ll)
+		q := p.quote(ll)
+		mi.Unreclaimable = &q
+		rb.sec = secSlab
+		return true
+	}
+	if rb.sec == secStats {
+		if k, v, ok := statLine(t); ok {
+			m := memcg(r)
+			if rb.statsN == 1 {
+				m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
+				if n := len(m.StatsSource); n == 0 || m.StatsSource[n-1] != ll.ref {
+					m.StatsSource = append(m.StatsSource, ll.ref)
+				}
+			}
+			return true
+		}
+	}
+	if rb.sec == secSlab {
+		if row, ok := parseSlabRow(t); ok {
+			row.Ref = ll.ref
+			r.SlabTop = append(r.SlabTop, row)
+			return true
+		}
+		if bytes.HasPrefix(t, []byte("Name ")) {
+			return true
+		}
+	}
+	return p.memInfoLine(rb, ll, t)
+}
+
+func memcg(r *OOMReport) *MemcgBlock {
+	if r.Memcg == nil {
+		r.Memcg = &MemcgBlock{}
+	}
+	return r.Memcg
+}
+
+func meminfo(r *OOMReport, ll *logical) *MemInfo {
+	if r.MemInfo == nil {
+		r.MemInfo = &MemInfo{Header: ll.ref}
+	}
+	return r.MemInfo
+}
+
+// memInfoLine parses the Mem-Info summary, node, zone, buddy, hugepage,
+// swap and RAM lines.
+func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
+	r := rb.r
+	ref := ll.ref
+	switch {
+	case bytes.HasPrefix(t, []byte("Node ")):
+		f := bytes.Fields(t)
+		if len(f) < 3 {
+			return false
+		}
+		node, err := strconv.Atoi(string(f[1]))
+		if err != nil {
+			return false
+		}
+		switch {
+		case bytes.HasPrefix(f[2], []byte("hugepages_total=")):
+			mi := meminfo(r, ll)
+			for _, x := range f[2:] {
+				k, v, ok := bytes.Cut(x, []byte("="))
+				if !ok {
+					continue
+				}
+				n, err := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte("kB"))), 10, 64)
+				if err != nil {
+					continue
+				}
+				switch string(k) {
+				case "hugepages_total":
+					mi.HugepagesTotal = addPtr(mi.HugepagesTotal, n)
+				case "hugepages_free":
+					mi.HugepagesFree = addPtr(mi.HugepagesFree, n)
+				case "hugepages_size":
+					if mi.HugepageSizeKB == nil {
+						mi.HugepageSizeKB = i64(n)
+					}
+				}
+			}
+			if mi.HugepagesRef == nil {
+				rr := ref
+				mi.HugepagesRef = &rr
+			}
+			return true
+		case bytes.HasSuffix(f[2], []byte(":")) && !bytes.Contains(f[2][:len(f[2])-1], []byte(":")) && len(f) > 3 && bytes.IndexByte(f[3], '*') > 0:
+			// buddy line "Node 0 DMA: 5*4kB (UM) … = 7124kB"
+			mi := meminfo(r, ll)
+			if mi.PageSizeKB == nil {
+				star := bytes.IndexByte(f[3], '*')
+				if n, err := strconv.ParseInt(string(bytes.TrimSuffix(f[3][star+1:], []byte("kB"))), 10, 64); err == nil {
+					mi.PageSizeKB = i64(n)
+				}
+			}
+			return true
+		case bytes.HasSuffix(f[2], []byte("per-cpu:")) || len(f) > 3 && bytes.Equal(f[3], []byte("per-cpu:")):
+			return true
+		case len(f) > 3 && bytes.IndexByte(f[2], ':') < 0 && bytes.HasPrefix(f[3], []byte("free:")):
+			mi := meminfo(r, ll)
+			zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: kbFields(f[3:], ref)}
+			mi.Zones = append(mi.Zones, zl)
+			if u := unreclaimable(f); u != nil {
+				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+			}
+			return true
+		case bytes.IndexByte(f[2], ':') > 0:
+			mi := meminfo(r, ll)
+			nl := NodeLine{Ref: ref, Node: node, Fields: kbFields(f[2:], ref)}
+			mi.Nodes = append(mi.Nodes, nl)
+			if u := unreclaimable(f); u != nil {
+				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+			}
+			return true
+		}
+		return false
+	case bytes.HasPrefix(t, []byte("lowmem_reserve[]:")), bytes.HasPrefix(t, []byte("Swap cache stats:")),
+		bytes.HasPrefix(t, []byte("CPU ")) && bytes.Contains(t, []byte(" hi:")) && bytes.Contains(t, []byte("btch:")):
+		return rb.sec == secMemInfo || r.MemInfo != nil
+	case bytes.HasPrefix(t, []byte("Free swap")):
+		v, ok := kbAfter(t, '=')
+		if !ok {
+			v, ok = kbAfter(t, ':')
+		}
+		if !ok {
+			return false
+		}
+		mi := meminfo(r, ll)
+		mi.FreeSwapKB = i64(v)
+		rr := ref
+		mi.FreeSwapRef = &rr
+		return true
+	case bytes.HasPrefix(t, []byte("Total swap = ")):
+		v, ok := kbAfter(t, '=')
+		if !ok {
+			return false
+		}
+		mi := meminfo(r, ll)
+		mi.TotalSwapKB = i64(v)
+		rr := ref
+		mi.TotalSwapRef = &rr
+		return true
+	}
+	// "<n> pages RAM", "<n> total pagecache pages", …
+	if len(t) > 0 && isDigit(t[0]) {
+		sp := bytes.IndexByte(t, ' ')
+		if sp > 0 {
+			n, err := strconv.ParseInt(string(t[:sp]), 10, 64)
+			if err == nil {
+				rest := string(t[sp+1:])
+				var dst **int64
+				switch rest {
+				case "pages RAM", "pages of RAM":
+					mi := meminfo(r, ll)
+					dst = &mi.PagesRAM
+					rr := ref
+					mi.PagesRAMRef = &rr
+				case "pages reserved", "reserved pages":
+					dst = &meminfo(r, ll).PagesReserved
+				case "pages HighMem/MovableOnly", "pages HighMem":
+					dst = &meminfo(r, ll).PagesHighMem
+				case "pages in swap cache", "pages swap cached":
+					dst = &meminfo(r, ll).PagesSwapCache
+				case "total pagecache pages":
+					dst = &meminfo(r, ll).PagecachePages
+				case "pages cma reserved", "pages hwpoisoned", "pages shared", "pages non-shared", "pages in pagetable cache":
+					if r.MemInfo == nil {
+						return false
+					}
+					return true
+				}
+				if dst != nil {
+					*dst = i64(n)
+					return true
+				}
+			}
+		}
+	}
+	if rb.sec == secMemInfo {
+		if kvs, ok := summaryKV(t, ref); ok {
+			r.MemInfo.Counters = append(r.MemInfo.Counters, kvs...)
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,256 @@
+package parse
+
+// This file recognises the timeline events around OOM reports: kernel lines
+// that are not part of a report, and userspace killers and notices.
+//
+//	kworker/1:1H: page allocation failure: order:0, mode:0x2280020(GFP_ATOMIC|__GFP_NOTRACK)
+//	oom_kill_process: 1520 callbacks suppressed
+//	INFO: task kswapd0:91 blocked for more than 120 seconds.
+//	Adding 2097148k swap on /swapfile.  Priority:-2 extents:6 across:2260988k FS
+//	OOM killer disabled.
+//	systemd-oomd[581]: Killed /user.slice/…/app.scope due to memory pressure for /user.slice/… being 86.80% > 50.00% for > 20s with reclaim activity
+//	earlyoom[1234]: sending SIGTERM to process 5678 uid 1000 "firefox": oom_score 867, oom_score_adj 0, VmRSS 3530 MiB, cmdline "/usr/lib/firefox/firefox"
+//	earlyoom[1234]: sending SIGKILL to process 5678 uid 1000 "firefox": badness 867, VmRSS 3530 MiB
+//	systemd[1]: erigon.service: A process of this unit has been killed by the OOM killer.
+//	kubelet[1234]: I0617 16:18:42.080925 1234 eviction_manager.go:381] "Eviction manager: attempting to reclaim" resourceName="memory"
+//	kubelet[1234]: I0617 16:18:42.080925 1234 eviction_manager.go:592] "Eviction manager: pod is evicted successfully" pod="default/web-1"
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// kernelEvent recognises kernel lines kept as events; true when consumed.
+func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
+	ev := Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp}
+	switch {
+	case bytes.Contains(t, []byte("page allocation failure")) || bytes.Contains(t, []byte("page allocation stalls for ")):
+		ev.Kind = "alloc-failure"
+		if i := bytes.Index(t, []byte(": page allocation")); i > 0 {
+			ev.Name = string(t[:i])
+		}
+		if _, o, ok := bytes.Cut(t, []byte("order:")); ok {
+			neg := len(o) > 0 && o[0] == '-'
+			if neg {
+				o = o[1:]
+			}
+			if v, n := atoiPrefix(o); n > 0 {
+				if neg {
+					v = -v
+				}
+				ev.Order = iptr(int(v))
+			}
+		}
+		if _, m, ok := bytes.Cut(t, []byte("mode:")); ok {
+			if c := bytes.IndexByte(m, ','); c >= 0 {
+				m = m[:c]
+			}
+			ev.GFP = string(bytes.TrimSpace(m))
+		}
+	case bytes.HasSuffix(t, []byte(" callbacks suppressed")):
+		name, _, _ := bytes.Cut(t, []byte(": "))
+		low := lowerASCII(name)
+		if !(bytes.Contains(low, []byte("oom")) || bytes.Contains(low, []byte("alloc")) || bytes.Contains(low, []byte("memory")) ||
+			bytes.Contains(low, []byte("dump_header")) || bytes.Contains(low, []byte("mem_cgroup")) || bytes.Contains(low, []byte("kswapd"))) {
+			return true // unrelated rate limiting (net_ratelimit …): known, not kept
+		}
+		ev.Kind = "callbacks-suppressed"
+		ev.Name = string(name)
+	case bytes.HasPrefix(t, []byte("INFO: task ")) && bytes.Contains(t, []byte(" blocked for more than ")):
+		ev.Kind = "hung-task"
+		task := t[len("INFO: task "):max(len("INFO: task "), bytes.Index(t, []byte(" blocked for more than ")))]
+		if c := bytes.LastIndexByte(task, ':'); c > 0 {
+			ev.Name = string(task[:c])
+			if v, n := atoiPrefix(task[c+1:]); n > 0 {
+				ev.Pid = iptr(int(v))
+			}
+		}
+	case bytes.HasPrefix(t, []byte("Adding ")) && bytes.Contains(t, []byte("k swap on ")):
+		ev.Kind = "swap-on"
+		if v, n := atoiPrefix(t[len("Adding "):]); n > 0 {
+			ev.TotalKB = i64(v)
+		}
+		_, dev, _ := bytes.Cut(t, []byte("k swap on "))
+		if e := bytes.Index(dev, []byte(".  ")); e >= 0 {
+			dev = dev[:e]
+		}
+		ev.Name = string(bytes.TrimSuffix(dev, []byte(".")))
+	case bytes.Equal(t, []byte("OOM killer disabled.")):
+		ev.Kind = "oom-killer-disabled"
+	case bytes.Equal(t, []byte("OOM killer enabled.")):
+		ev.Kind = "oom-killer-enabled"
+	case bytes.Contains(t, []byte("kswapd")) && !isBodyLine(t):
+		ev.Kind = "kswapd"
+	case bytes.HasPrefix(t, []byte("Linux version ")), bytes.HasPrefix(t, []byte("Command line: ")),
+		bytes.HasPrefix(t, []byte("Kernel command line: ")):
+		return true
+	default:
+		return false
+	}
+	ev.Text = p.rawString(t, ll.ref.Line)
+	p.addEvent(ev)
+	return true
+}
+
+// userspace recognises userspace killers and notices; true when consumed.
+func (p *kParser) userspace(ll *logical, t []byte) bool {
+	ev := Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp}
+	id := ll.k.ident
+	switch {
+	case id == "systemd-oomd":
+		switch {
+		case bytes.HasPrefix(t, []byte("Killed ")) && bytes.Contains(t, []byte(" due to ")):
+			i := max(len("Killed "), bytes.Index(t, []byte(" due to ")))
+			ev.Cgroup = string(t[len("Killed "):i])
+			ev.Pressure = string(t[min(len(t), i+len(" due to ")):])
+		case bytes.HasPrefix(t, []byte("Marked ")) && bytes.Contains(t, []byte(" for killing due to ")):
+			i := max(len("Marked "), bytes.Index(t, []byte(" for killing due to ")))
+			ev.Cgroup = string(t[len("Marked "):i])
+			ev.Pressure = string(t[min(len(t), i+len(" for killing due to ")):])
+		case bytes.HasPrefix(t, []byte("Memory pressure for ")) && bytes.Contains(t, []byte(" is greater than ")): // v247
+			i := max(len("Memory pressure for "), bytes.Index(t, []byte(" is greater than ")))
+			ev.Cgroup = string(t[len("Memory pressure for "):i])
+			ev.Pressure = string(t[len("Memory pressure for "):])
+		case bytes.HasPrefix(t, []byte("Swap used (")) || bytes.HasPrefix(t, []byte("Memory used (")):
+			// v247 swap rule: "Swap used (X) / total (Y) is more than 90.00%"
+			ev.Pressure = string(t)
+		default:
+			return true // candidate dumps, start-up lines: known, not kills
+		}
+		ev.Kind = "oomd-kill"
+	case id == "earlyoom":
+		s := string(t)
+		switch {
+		case strings.HasPrefix(s, "sending SIG") && strings.Contains(s, " to process "):
+			ev.Kind = "earlyoom-kill"
+			rest := s[strings.Index(s, " to process ")+len(" to process "):]
+			if v, n := atoiPrefix([]byte(rest)); n > 0 {
+				ev.Pid = iptr(int(v))
+				rest = rest[n:]
+			}
+			if u, ok := strings.CutPrefix(rest, " uid "); ok {
+				if v, n := atoiPrefix([]byte(u)); n > 0 {
+					ev.UID = iptr(int(v))
+				}
+			}
+			if q := strings.IndexByte(rest, '"'); q >= 0 {
+				if e := strings.Index(rest[q+1:], `": `); e >= 0 {
+					ev.Name = rest[q+1 : q+1+e]
+				}
+			}
+			if _, v, ok := strings.Cut(rest, "VmRSS "); ok {
+				if n, k := atoiPrefix([]byte(v)); k > 0 {
+					ev.RSSKB = i64(n * 1024)
+				}
+			}
+			ev.Pressure = p.earlyoomLast(ll)
+		case strings.HasPrefix(s, "low memory!") || strings.HasPrefix(s, "mem avail:"):
+			if p.earlyoom == nil {
+				p.earlyoom = map[string]string{}
+			}
+			p.earlyoom[ll.k.host] = s
+			return true
+		default:
+			return true
+		}
+	case bytes.HasSuffix(t, []byte(": A process of this unit has been killed by the OOM killer.")),
+		bytes.HasSuffix(t, []byte(": Failed with result 'oom-kill'.")),
+		bytes.Contains(t, []byte(": systemd-oomd killed ")) && bytes.Contains(t, []byte(" in this unit")):
+		ev.Kind = "unit-oom-notice"
+		ev.Name = string(t[:bytes.IndexByte(t, ':')])
+	case bytes.Contains(t, []byte("viction manager")):
+		ev.Kind = "kubelet-eviction"
+		if _, v, ok := bytes.Cut(t, []byte(`pod="`)); ok {
+			if e := bytes.IndexByte(v, '"'); e >= 0 {
+				ev.Pod = string(v[:e])
+			}
+		}
+		if _, v, ok := bytes.Cut(t, []byte(`resourceName="`)); ok {
+			if e := bytes.IndexByte(v, '"'); e >= 0 {
+				ev.Name = string(v[:e])
+			}
+		} else if _, v, ok := bytes.Cut(t, []byte("attempting to reclaim ")); ok {
+			ev.Name = string(bytes.TrimSpace(v))
+		}
+	case (bytes.Contains(t, []byte("Started kubelet")) || bytes.Contains(t, []byte("Starting kubelet"))) && id != "kernel":
+		ev.Kind = "kubelet-start"
+	case bytes.HasPrefix(t, []byte("Activated swap ")):
+		ev.Kind = "swap-on"
+		ev.Name = strings.TrimSuffix(string(t[len("Activated swap "):]), ".")
+	case bytes.HasPrefix(t, []byte("Deactivated swap ")):
+		ev.Kind = "swap-off"
+		ev.Name = strings.TrimSuffix(string(t[len("Deactivated swap "):]), ".")
+	default:
+		return false
+	}
+	ev.Text = p.rawString(t, ll.ref.Line)
+	p.addEvent(ev)
+	return true
+}
+
+func (p *kParser) earlyoomLast(ll *logical) string {
+	if p.earlyoom == nil {
+		return ""
+	}
+	return p.earlyoom[ll.k.host]
+}
+
+// mentionsOOM: the line speaks of an OOM kill (case-insensitive "oom" as a
+// word, "out of memory", "killed process", "kill process").
+func mentionsOOM(t []byte) bool {
+	low := lowerASCII(t)
+	if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("killed process")) ||
+		bytes.Contains(low, []byte("kill process")) || bytes.Contains(low, []byte("oom-killer")) {
+		return true
+	}
+	for i := 0; ; {
+		j := bytes.Index(low[i:], []byte("oom"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		upper := t[j] == 'O' && t[j+1] == 'O' && t[j+2] == 'M'
+		before := j == 0 || !isLetter(low[j-1])
+		after := j+3 >= len(low) || !isLetter(low[j+3])
+		if upper || before && after {
+			return true
+		}
+		i = j + 3
+	}
+}
+
+// lowerASCII lower-cases ASCII letters only, keeping byte offsets (unlike
+// bytes.ToLower, which rewrites invalid UTF-8).
+func lowerASCII(t []byte) []byte {
+	out := make([]byte, len(t))
+	for i, c := range t {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// benignOOMForms are known lines that mention OOM but are no OOM event.
+var benignOOMForms = [][]byte{
+	[]byte("TCP: out of memory -- consider tuning tcp_mem"),
+	[]byte("Huh VM_FAULT_OOM leaked out to the #PF handler"),
+	[]byte("Out-Of-Memory (OOM) Killer"),
+	[]byte("is deprecated, please use oom_score_adj instead"),
+	[]byte("COMPACTION is disabled"),
+}
+
+func benignOOM(t []byte) bool {
+	for _, b := range benignOOMForms {
+		if bytes.Contains(t, b) {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = strconv.Itoa
