@@ -1,0 +1,180 @@
+package parse
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestParseWallClock(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // Y-M-D h:m:s abbr offset
+		ok   bool
+	}{
+		{"Sun Oct 20 15:13:03 CST 2019", "2019-10-20 15:13:03 CST", true},
+		{"Sun Oct 20 07:13:03 UTC 2019", "2019-10-20 07:13:03 UTC", true},
+		{"Sun 20 Oct 2019 03:13:03 PM CST", "2019-10-20 15:13:03 CST", true},
+		{"Sun Oct 20 12:05:00 AM UTC 2019", "2019-10-20 00:05:00 UTC", true},
+		{"Sun 20 Oct 15:13:03 CST 2019", "2019-10-20 15:13:03 CST", true},
+		{"Sun, 20 Oct 2019 15:13:03 +0800", "2019-10-20 15:13:03 +28800", true},
+		{"2019-10-20 15:13:03+08:00", "2019-10-20 15:13:03 +28800", true},
+		{"2019-10-20T07:13:03Z", "2019-10-20 07:13:03 UTC", true},
+		{"Sun 2019-10-20 15:13:03 CST", "2019-10-20 15:13:03 CST", true},
+		{"Thu 2024-03-14 09:00:00 -05", "2024-03-14 09:00:00 -18000", true},
+		{"Sun Oct 20 15:13:03 CST", "", false}, // no year
+		{"hello", "", false},
+	}
+	for _, tc := range tests {
+		w, ok := parseWallClock(tc.in)
+		if ok != tc.ok {
+			t.Errorf("parseWallClock(%q) ok = %v", tc.in, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		got := w.at(time.UTC).Format("2006-01-02 15:04:05") + " "
+		if w.Offset != nil {
+			got += formatOffset(*w.Offset)
+		} else {
+			got += w.Abbr
+		}
+		if got != tc.want {
+			t.Errorf("parseWallClock(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func formatOffset(s int) string {
+	if s >= 0 {
+		return "+" + strconv.Itoa(s)
+	}
+	return strconv.Itoa(s)
+}
+
+func TestResolveWall(t *testing.T) {
+	sh, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := parseWallClock("Sun Oct 20 15:13:03 CST 2019")
+	if got := resolveWall(w, sh, "CST", ptr(8*3600)); got == nil || got.UTC().Format(time.RFC3339) != "2019-10-20T07:13:03Z" {
+		t.Errorf("CST in Asia/Shanghai = %v", got)
+	}
+	if got := resolveWall(w, nil, "", nil); got != nil {
+		t.Errorf("CST with no zone known = %v, want nil (ambiguous)", got)
+	}
+	if got := resolveWall(w, nil, "CST", ptr(-6*3600)); got == nil || got.UTC().Format(time.RFC3339) != "2019-10-20T21:13:03Z" {
+		t.Errorf("CST with offset -0600 = %v", got)
+	}
+	u, _ := parseWallClock("Sun Oct 20 07:13:03 UTC 2019")
+	if got := resolveWall(u, nil, "", nil); got == nil || got.Format(time.RFC3339) != "2019-10-20T07:13:03Z" {
+		t.Errorf("UTC = %v", got)
+	}
+}
+
+func TestParseTimedatectl(t *testing.T) {
+	in := `      Local time: Sun 2019-10-20 15:13:03 CST
+  Universal time: Sun 2019-10-20 07:13:03 UTC
+        RTC time: Sun 2019-10-20 07:13:02
+       Time zone: Asia/Shanghai (CST, +0800)
+     NTP enabled: yes
+NTP synchronized: yes
+ RTC in local TZ: no
+      DST active: n/a
+`
+	td, w := parseTimedatectl([]byte(in), "sos_commands/systemd/timedatectl")
+	if td == nil || len(w) != 0 {
+		t.Fatalf("parseTimedatectl = %+v, %v", td, w)
+	}
+	if td.ZoneName != "Asia/Shanghai" || td.Abbr != "CST" || td.Offset == nil || *td.Offset != 8*3600 || td.ZoneRef.Line != 4 {
+		t.Errorf("zone = %q %q %v %+v", td.ZoneName, td.Abbr, td.Offset, td.ZoneRef)
+	}
+	if td.UTC == nil || td.UTC.H != 7 || td.UTC.Abbr != "UTC" || td.Local == nil || td.Local.H != 15 {
+		t.Errorf("times = %+v / %+v", td.UTC, td.Local)
+	}
+	if td, _ := parseTimedatectl([]byte("Sun Oct 20 15:13:03 CST 2019\n"), "date"); td != nil {
+		t.Errorf("date output read as timedatectl: %+v", td)
+	}
+}
+
+func TestParseUptime(t *testing.T) {
+	tests := []struct {
+		in     string
+		sec    float64
+		errSec float64
+	}{
+		{" 15:13:03 up 15 days, 22:12,  1 user,  load average: 0.00, 0.01, 0.05", 15*86400 + 22*3600 + 12*60, 60},
+		{" 10:01:02 up 3 min,  0 users,  load average: 0.52, 0.22, 0.08", 180, 60},
+		{" 10:01:02 up 1 day, 2 min,  2 users,  load average: 0.52, 0.22, 0.08", 86400 + 120, 60},
+		{" 10:01:02 up  2:03,  1 user,  load average: 1.00, 1.00, 1.00", 2*3600 + 3*60, 60},
+		{"1375957.19 2741.29", 1375957.19, 0.01},
+	}
+	for _, tc := range tests {
+		u, w := parseUptime([]byte(tc.in+"\n"), "uptime")
+		if u == nil || len(w) != 0 {
+			t.Errorf("parseUptime(%q) = %+v, %v", tc.in, u, w)
+			continue
+		}
+		if u.Sec != tc.sec || u.ErrSec != tc.errSec {
+			t.Errorf("parseUptime(%q) = %v ±%v, want %v ±%v", tc.in, u.Sec, u.ErrSec, tc.sec, tc.errSec)
+		}
+	}
+	if u, w := parseUptime([]byte("not an uptime\n"), "uptime"); u != nil || len(w) != 1 {
+		t.Errorf("bad uptime = %+v, %v", u, w)
+	}
+}
+
+func TestHostFacts(t *testing.T) {
+	bt, ref := parseBtime([]byte("cpu  2255 34 2290 22625563 6290 127 456 0 0 0\nintr 114930548 113199788 3\nctxt 1990473\nbtime 1570165211\nprocesses 2915\n"), "proc/stat")
+	if bt == nil || bt.Unix() != 1570165211 || ref.Line != 4 {
+		t.Errorf("btime = %v %+v", bt, ref)
+	}
+	host, rel, _, uref := parseUname([]byte("Linux izwz9h8m2chowowqckbcy0z 3.10.0-957.el7.x86_64 #1 SMP Thu Nov 8 23:39:32 UTC 2018 x86_64 x86_64 x86_64 GNU/Linux\n"), "uname")
+	if host != "izwz9h8m2chowowqckbcy0z" || rel != "3.10.0-957.el7.x86_64" || uref == nil {
+		t.Errorf("uname = %q %q", host, rel)
+	}
+	if n, r := parseHostname([]byte("node1.example.com\n"), "hostname"); n != "node1.example.com" || r == nil {
+		t.Errorf("hostname = %q", n)
+	}
+	if n, _ := parseHostname([]byte("two\nlines\n"), "hostname"); n != "" {
+		t.Errorf("two-line hostname accepted: %q", n)
+	}
+	if id, r := parseBootID([]byte("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\n"), "proc/sys/kernel/random/boot_id"); id != "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" || r == nil {
+		t.Errorf("boot id = %q", id)
+	}
+}
+
+func TestParseListBoots(t *testing.T) {
+	old := `-1 8f2d2a3e0a7e4d4b9b0e0a1c1e7f3b2a Sat 2019-10-19 09:12:01 CST—Sun 2019-10-20 08:00:12 CST
+ 0 1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f Sun 2019-10-20 08:01:10 CST—Sun 2019-10-20 15:13:03 CST
+`
+	modern := `IDX BOOT ID                          FIRST ENTRY                 LAST ENTRY
+ -1 8f2d2a3e0a7e4d4b9b0e0a1c1e7f3b2a Sat 2019-10-19 09:12:01 CST Sun 2019-10-20 08:00:12 CST
+  0 1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f Sun 2019-10-20 08:01:10 CST Sun 2019-10-20 15:13:03 CST
+`
+	for name, in := range map[string]string{"old": old, "modern": modern} {
+		lb, w := parseListBoots([]byte(in), "sos_commands/systemd/journalctl_--list-boots")
+		if len(w) != 0 || len(lb) != 2 {
+			t.Errorf("%s: boots = %+v, warnings %v", name, lb, w)
+			continue
+		}
+		if lb[0].Index != -1 || lb[0].ID != "8f2d2a3e0a7e4d4b9b0e0a1c1e7f3b2a" || lb[0].First == nil || lb[0].First.H != 9 || lb[1].Last == nil || lb[1].Last.H != 15 {
+			t.Errorf("%s: boots = %+v", name, lb)
+		}
+	}
+}
+
+func TestZoneFromLocaltimeLink(t *testing.T) {
+	for target, want := range map[string]string{
+		"../usr/share/zoneinfo/Asia/Shanghai":    "Asia/Shanghai",
+		"/usr/share/zoneinfo/posix/Europe/Paris": "Europe/Paris",
+		"/etc/alternatives/localtime":            "",
+		"/usr/share/zoneinfo/Not/AZone":          "",
+	} {
+		if got := zoneFromLocaltimeLink(target); got != want {
+			t.Errorf("zoneFromLocaltimeLink(%q) = %q, want %q", target, got, want)
+		}
+	}
+}

@@ -1,0 +1,437 @@
+package parse
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+// bundleFS builds an fstest.MapFS from a txtar file under testdata/load.
+// A file named "a -> b" is a symlink to b, "a (fifo)" a named pipe, and a
+// ".gz" file is gzipped here.
+func bundleFS(t *testing.T, name string) fstest.MapFS {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "load", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fstest.MapFS{}
+	for _, f := range ar.Files {
+		switch {
+		case strings.Contains(f.Name, " -> "):
+			from, to, _ := strings.Cut(f.Name, " -> ")
+			m[from] = &fstest.MapFile{Mode: fs.ModeSymlink | 0o777, Data: []byte(to)}
+		case strings.HasSuffix(f.Name, " (fifo)"):
+			m[strings.TrimSuffix(f.Name, " (fifo)")] = &fstest.MapFile{Mode: fs.ModeNamedPipe | 0o644}
+		case strings.HasSuffix(f.Name, ".gz"):
+			var buf bytes.Buffer
+			zw := gzip.NewWriter(&buf)
+			zw.Write(f.Data)
+			zw.Close()
+			m[f.Name] = &fstest.MapFile{Data: buf.Bytes(), Mode: 0o644}
+		default:
+			m[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+		}
+	}
+	return m
+}
+
+func inputOf(t *testing.T, b *Bundle, p string) *Input {
+	t.Helper()
+	for i := range b.Inputs {
+		if b.Inputs[i].Path == p {
+			return &b.Inputs[i]
+		}
+	}
+	t.Fatalf("no input %q; inputs: %v", p, inputPaths(b))
+	return nil
+}
+
+func inputPaths(b *Bundle) []string {
+	var out []string
+	for _, in := range b.Inputs {
+		out = append(out, in.Path)
+	}
+	return out
+}
+
+func checkInput(t *testing.T, b *Bundle, p, kind string, used bool, whyNot string) *Input {
+	t.Helper()
+	in := inputOf(t, b, p)
+	if in.Kind != kind {
+		t.Errorf("%s: kind %q, want %q", p, in.Kind, kind)
+	}
+	if in.Used != used {
+		t.Errorf("%s: used %v (why not %q), want %v", p, in.Used, in.WhyNot, used)
+	}
+	if whyNot != "" && !strings.Contains(in.WhyNot, whyNot) {
+		t.Errorf("%s: why not %q, want it to contain %q", p, in.WhyNot, whyNot)
+	}
+	return in
+}
+
+func TestLoadSos4(t *testing.T) {
+	b, err := Load(bundleFS(t, "sos4.txtar"), LoadOptions{Name: "sosreport-node1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Sos == nil || b.Sos.Version != "4.5.6" || b.Sos.Layout != "sos-4" || !b.Sos.Manifest {
+		t.Errorf("sos = %+v", b.Sos)
+	}
+	// only the layout table's files are inventoried
+	for _, p := range inputPaths(b) {
+		if strings.HasPrefix(p, "proc/1234") || p == "proc/cpuinfo" || strings.HasSuffix(p, "lsmod") || p == "sys/fs/cgroup/memory.pressure" {
+			t.Errorf("%s should not be inventoried", p)
+		}
+	}
+	dmesg := checkInput(t, b, "sos_commands/kernel/dmesg", "kernel-log", inputOf(t, b, "sos_commands/kernel/dmesg").Used, "")
+	if dmesg.Truncated || dmesg.Bytes == 0 {
+		t.Errorf("dmesg = %+v", dmesg)
+	}
+	if j := checkInput(t, b, "sos_commands/logs/journalctl_--no-pager", "kernel-log", inputOf(t, b, "sos_commands/logs/journalctl_--no-pager").Used, ""); !j.Truncated {
+		t.Error("journal: the manifest says truncated")
+	}
+	checkInput(t, b, "sos_commands/memory/swapon_--bytes_--show", "swapon", true, "")
+	checkInput(t, b, "proc/swaps", "proc-swaps", true, "")
+	checkInput(t, b, "date", "timedatectl", false, "link to sos_commands/systemd/timedatectl")
+	checkInput(t, b, "free", "free", false, "read there")
+	checkInput(t, b, "etc/localtime", "localtime", true, "")
+	checkInput(t, b, "sys/fs/cgroup/cgroup.controllers", "cgroup", true, "")
+	checkInput(t, b, "sos_commands/kubernetes/cluster-info/kubectl_--kubeconfig_.etc.kubernetes.admin.conf_get_nodes", "get-nodes",
+		inputOf(t, b, "sos_commands/kubernetes/cluster-info/kubectl_--kubeconfig_.etc.kubernetes.admin.conf_get_nodes").Used, "")
+
+	if len(b.Swaps) != 3 {
+		t.Fatalf("swaps = %d, want 3 (proc/swaps, --bytes --show, --summary)", len(b.Swaps))
+	}
+	for _, s := range b.Swaps {
+		if len(s.Devices) != 2 {
+			t.Errorf("%s: %d devices", s.Ref.Path, len(s.Devices))
+		}
+	}
+	if got := b.Swaps[1]; got.Format != "swapon-bytes" || got.Devices[0].Size.KB != 969924 || !got.Devices[0].Size.Exact {
+		t.Errorf("swapon --bytes = %+v", got)
+	}
+	if len(b.Free) != 2 || b.Free[0].Unit != "kB" || b.Free[1].Unit != "MiB" || b.Free[1].MemTotal.ErrKB != 512 {
+		t.Errorf("free = %+v", b.Free)
+	}
+	if b.MemInfo == nil || b.MemInfo.Get("Committed_AS").Value != 2914316 {
+		t.Errorf("meminfo = %+v", b.MemInfo)
+	}
+	if b.Pressure == nil || b.Pressure.SomePSI.Avg300 != 0.40 {
+		t.Errorf("pressure = %+v", b.Pressure)
+	}
+	var oomKill *KV
+	for i := range b.VMStat {
+		if b.VMStat[i].Key == "oom_kill" {
+			oomKill = &b.VMStat[i]
+		}
+	}
+	if oomKill == nil || oomKill.Value != 3 {
+		t.Errorf("vmstat oom_kill = %+v", oomKill)
+	}
+	run, conf := b.SysctlValue("vm.swappiness")
+	if run == nil || run.Value != "60" || conf == nil || conf.Value != "10" || conf.Path != "etc/sysctl.d/99-swap.conf" {
+		t.Errorf("vm.swappiness = %+v / %+v", run, conf)
+	}
+	h := b.Host
+	if h.Hostname != "izwz9h8m2chowowqckbcy0z" || h.HostnameRef.Path != "sos_commands/host/hostname" || h.Kernel != "4.15.0-65-generic" {
+		t.Errorf("host = %q (%+v) kernel %q", h.Hostname, h.HostnameRef, h.Kernel)
+	}
+	if h.CapturedAt == nil || h.CapturedAt.Format(time.RFC3339) != "2019-10-20T15:13:03+08:00" || h.CapturedRef.Path != "sos_commands/date/date_--utc" {
+		t.Errorf("captured = %v from %+v", h.CapturedAt, h.CapturedRef)
+	}
+	if h.ZoneName != "Asia/Shanghai" || h.TimeZone != "Asia/Shanghai (CST, +0800)" || h.ZoneOffset == nil || *h.ZoneOffset != 8*3600 {
+		t.Errorf("zone = %q %q %v", h.ZoneName, h.TimeZone, h.ZoneOffset)
+	}
+	if h.UptimeSec == nil || *h.UptimeSec != 15*86400+22*3600+12*60 || h.UptimeErrSec != 60 {
+		t.Errorf("uptime = %v ±%v", h.UptimeSec, h.UptimeErrSec)
+	}
+	if h.Btime == nil || h.Btime.Unix() != 1570165211 || h.BootID != "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" {
+		t.Errorf("btime %v boot id %q", h.Btime, h.BootID)
+	}
+	if len(h.BootList) != 2 || h.BootList[0].First == nil || h.BootList[0].First.Format(time.RFC3339) != "2019-10-04T13:00:11+08:00" {
+		t.Errorf("boot list = %+v", h.BootList)
+	}
+	lb := inputOf(t, b, "sos_commands/systemd/journalctl_--list-boots")
+	if lb.First == nil || lb.Last == nil || lb.Last.Format(time.RFC3339) != "2019-10-20T15:13:03+08:00" {
+		t.Errorf("list-boots span = %v – %v", lb.First, lb.Last)
+	}
+	k := b.Kubelet
+	if k == nil || k.FailSwapOn == nil || *k.FailSwapOn || k.CgroupDriver != "systemd" || len(k.Sources) != 2 || len(k.EvictionHard) != 1 {
+		t.Fatalf("kubelet = %+v", k)
+	}
+	if b.CgroupV2 == nil || !*b.CgroupV2 {
+		t.Errorf("cgroup v2 = %v (%s)", b.CgroupV2, b.CgroupWhy)
+	}
+	// inputs are in path order
+	for i := 1; i < len(b.Inputs); i++ {
+		if b.Inputs[i-1].Path >= b.Inputs[i].Path {
+			t.Errorf("inputs out of order: %q before %q", b.Inputs[i-1].Path, b.Inputs[i].Path)
+		}
+	}
+	// the truncated journal is a coverage gap whatever the kernel parser does
+	if j := inputOf(t, b, "sos_commands/logs/journalctl_--no-pager"); j.Used && !hasGap(b, "truncated") {
+		t.Errorf("gaps = %+v, want a truncation gap", b.Gaps)
+	}
+}
+
+func hasGap(b *Bundle, substr string) bool {
+	for _, g := range b.Gaps {
+		if strings.Contains(g.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadSos3(t *testing.T) {
+	b, err := Load(bundleFS(t, "sos3.txtar"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Sos == nil || b.Sos.Version != "3.6" || b.Sos.Layout != "sos-3" || b.Sos.Manifest {
+		t.Errorf("sos = %+v", b.Sos)
+	}
+	tailed := checkInput(t, b, "sos_strings/logs/var.log.messages.tailed", "kernel-log", inputOf(t, b, "sos_strings/logs/var.log.messages.tailed").Used, "")
+	if !tailed.Truncated {
+		t.Error(".tailed copy not marked truncated")
+	}
+	checkInput(t, b, "var/log/messages", "kernel-log", false, "link to sos_strings/logs/var.log.messages.tailed")
+	gz := checkInput(t, b, "var/log/messages-20191013.gz", "kernel-log", inputOf(t, b, "var/log/messages-20191013.gz").Used, "")
+	if gz.Bytes == 0 {
+		t.Error("gz input has no size")
+	}
+	checkInput(t, b, "var/log/syslog.1", "kernel-log", false, "loop")
+	checkInput(t, b, "var/log/syslog.2", "kernel-log", false, "loop")
+	checkInput(t, b, "var/log/kern.log", "kernel-log", false, "outside the bundle")
+	checkInput(t, b, "var/log/dmesg", "kernel-log", false, "outside the bundle")
+	checkInput(t, b, "var/log/messages.pipe", "kernel-log", false, "named pipe")
+	checkInput(t, b, "date", "date", false, "read there")
+
+	// no timedatectl: date and date --utc give the offset
+	h := b.Host
+	if h.CapturedAt == nil || h.CapturedAt.Format(time.RFC3339) != "2019-10-20T15:13:03+08:00" {
+		t.Errorf("captured = %v", h.CapturedAt)
+	}
+	if h.Location == nil || h.ZoneName != "" || h.ZoneOffset == nil || *h.ZoneOffset != 8*3600 {
+		t.Errorf("zone = %v %q %v, want a fixed +0800 zone with no name", h.Location, h.ZoneName, h.ZoneOffset)
+	}
+	if h.Hostname != "node7.example.com" {
+		t.Errorf("hostname = %q", h.Hostname)
+	}
+	if len(b.Swaps) != 1 || b.Swaps[0].Devices[0].Size.KB != 4194300 {
+		t.Errorf("swaps = %+v", b.Swaps)
+	}
+	if b.CgroupV2 == nil || *b.CgroupV2 || b.CgroupRef == nil || b.CgroupRef.Path != "proc/mounts" || b.CgroupRef.Line != 3 {
+		t.Errorf("cgroup = %v %+v", b.CgroupV2, b.CgroupRef)
+	}
+	if b.Kubelet != nil {
+		t.Errorf("kubelet = %+v, want nil", b.Kubelet)
+	}
+	run, _ := b.SysctlValue("vm.overcommit_memory")
+	if run == nil || run.Value != "2" {
+		t.Errorf("vm.overcommit_memory = %+v", run)
+	}
+}
+
+func TestLoadSos2(t *testing.T) {
+	b, err := Load(bundleFS(t, "sos2.txtar"), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Sos == nil || b.Sos.Version != "" || b.Sos.Layout != "sos-2" {
+		t.Errorf("sos = %+v", b.Sos)
+	}
+	checkInput(t, b, "sos_commands/general/dmesg", "kernel-log", inputOf(t, b, "sos_commands/general/dmesg").Used, "")
+	checkInput(t, b, "sos_commands/general/date", "date", true, "")
+	checkInput(t, b, "sos_commands/general/uptime", "uptime", true, "")
+	checkInput(t, b, "sos_commands/general/hostname", "hostname", true, "")
+	f := checkInput(t, b, "sos_commands/general/free", "free", true, "")
+	if f.Format != "procps-old-kB" {
+		t.Errorf("free format = %q", f.Format)
+	}
+	if len(b.Free) != 1 || b.Free[0].BuffCache == nil || b.Free[0].BuffCache.KB != 180212+2735584 || b.Free[0].Available != nil {
+		t.Errorf("free = %+v", b.Free)
+	}
+	h := b.Host
+	if h.CapturedAt == nil || h.CapturedAt.Format(time.RFC3339) != "2019-10-20T15:13:03Z" || h.Hostname != "rhel6-db1" || h.Kernel != "2.6.32-431.el6.x86_64" {
+		t.Errorf("host = %+v", h)
+	}
+	if h.Location != nil {
+		t.Errorf("location = %v, want unknown (date --utc alone does not give the zone)", h.Location)
+	}
+	if h.UptimeSec == nil || *h.UptimeSec != 180 {
+		t.Errorf("uptime = %v", h.UptimeSec)
+	}
+	if !hasGapSource(b, "clock") {
+		t.Errorf("gaps = %+v, want an unknown time zone gap", b.Gaps)
+	}
+	if len(b.Swaps) != 1 || b.Swaps[0].Format != "proc-swaps" {
+		t.Errorf("swaps = %+v", b.Swaps)
+	}
+}
+
+func hasGapSource(b *Bundle, src string) bool {
+	for _, g := range b.Gaps {
+		if g.Source == src {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadLoose(t *testing.T) {
+	m := bundleFS(t, "loose.txtar")
+	m["pipe"] = &fstest.MapFile{Mode: fs.ModeNamedPipe}
+	b, err := Load(m, LoadOptions{Name: "saved/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Sos != nil {
+		t.Errorf("sos = %+v for a loose folder", b.Sos)
+	}
+	checkInput(t, b, "swap.txt", "swapon", true, "")
+	checkInput(t, b, "memory.out", "free", true, "")
+	checkInput(t, b, "mi", "meminfo", true, "")
+	checkInput(t, b, "settings", "sysctl", true, "")
+	checkInput(t, b, "tz.txt", "timedatectl", true, "")
+	checkInput(t, b, "when", "date", true, "")
+	checkInput(t, b, "up", "uptime", true, "")
+	checkInput(t, b, "boots.txt", "list-boots", true, "")
+	checkInput(t, b, "kubelet", "kubelet-flags", true, "")
+	checkInput(t, b, "uname.txt", "uname", true, "")
+	checkInput(t, b, "mounts", "cgroup", true, "")
+	checkInput(t, b, "notes.md", "unknown", false, "not recognised")
+	checkInput(t, b, "empty.txt", "unknown", false, "empty")
+	checkInput(t, b, "pipe", "unknown", false, "named pipe")
+	gz := checkInput(t, b, "old/swapon.txt.gz", "swapon", true, "")
+	if gz.Lines != 2 {
+		t.Errorf("gz lines = %d, want 2", gz.Lines)
+	}
+	for _, p := range inputPaths(b) {
+		if p == ".hidden" {
+			t.Error("hidden file inventoried")
+		}
+	}
+	// the unit of "free" was not printed: meminfo's MemTotal says MiB
+	if len(b.Free) != 1 || b.Free[0].Unit != "MiB" || b.Free[0].MemTotal.KB != 1837*1024+512 {
+		t.Errorf("free = %+v", b.Free[0])
+	}
+	if len(b.Swaps) != 2 || b.Swaps[1].Devices[0].Size.Printed != "947.2M" || b.Swaps[1].Devices[0].Size.Exact {
+		t.Errorf("swaps = %+v", b.Swaps)
+	}
+	if b.Host.CapturedAt == nil || b.Host.CapturedAt.Format(time.RFC3339) != "2019-10-20T15:13:03+08:00" || b.Host.CapturedRef.Path != "tz.txt" {
+		t.Errorf("captured = %v %+v", b.Host.CapturedAt, b.Host.CapturedRef)
+	}
+	if b.Kubelet == nil || b.Kubelet.FailSwapOn == nil || *b.Kubelet.FailSwapOn || len(b.Kubelet.EvictionHard) != 3 {
+		t.Errorf("kubelet = %+v", b.Kubelet)
+	}
+	if b.CgroupV2 == nil || !*b.CgroupV2 {
+		t.Errorf("cgroup = %v", b.CgroupV2)
+	}
+	if es := EffectiveSwap(b.Kubelet, "v1.16.2", b.CgroupV2); es.Behavior != "unlimited" {
+		t.Errorf("effective swap = %+v", es)
+	}
+	if !hasGapSource(b, "kernel-log") && !hasKind(b, "kernel-log") {
+		t.Errorf("no kernel log and no gap for it: %+v", b.Gaps)
+	}
+}
+
+func hasKind(b *Bundle, kind string) bool {
+	for _, in := range b.Inputs {
+		if in.Kind == kind && in.Used {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadOnly(t *testing.T) {
+	m := fstest.MapFS{
+		"stdin":  {Data: []byte("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/swapfile file 969932 19046 -2\n")},
+		"_stdin": {Data: []byte("MemTotal:        1881872 kB\n")},
+		"other":  {Data: []byte("NAME TYPE SIZE USED PRIO\n/swapfile file 1G 0B -2\n")},
+	}
+	b, err := Load(m, LoadOptions{Only: []string{"stdin", "_stdin", "missing"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Inputs) != 3 {
+		t.Fatalf("inputs = %v, want stdin, _stdin and missing only", inputPaths(b))
+	}
+	checkInput(t, b, "stdin", "swapon", true, "")
+	checkInput(t, b, "_stdin", "meminfo", true, "")
+	checkInput(t, b, "missing", "unknown", false, "cannot be read")
+
+	// nothing understood at all
+	_, err = Load(fstest.MapFS{"stdin": {Data: []byte("hello\nworld\n")}}, LoadOptions{Only: []string{"stdin"}})
+	if !errors.Is(err, ErrNotUnderstood) || !strings.Contains(err.Error(), "stdin: not recognised") {
+		t.Errorf("err = %v, want ErrNotUnderstood naming stdin", err)
+	}
+	if _, err := Load(fstest.MapFS{}, LoadOptions{}); !errors.Is(err, ErrNotUnderstood) {
+		t.Errorf("empty bundle: err = %v", err)
+	}
+}
+
+// TestLoadDirFS runs the loader on a real directory through os.DirFS: a
+// symlink out of the directory must not be followed.
+func TestLoadDirFS(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret")
+	write := func(name, data string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("swapon.txt", "NAME      TYPE SIZE USED PRIO\n/swapfile file 947.2M 18.6M -2\n")
+	if err := os.WriteFile(outside, []byte("MemTotal:        1881872 kB\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "meminfo")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("swapon.txt", filepath.Join(dir, "swap-link")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(os.DirFS(dir), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInput(t, b, "meminfo", "unknown", false, "outside the bundle")
+	checkInput(t, b, "swap-link", "swapon", false, "link to swapon.txt")
+	checkInput(t, b, "swapon.txt", "swapon", true, "")
+	if b.MemInfo != nil {
+		t.Error("meminfo was read through a link out of the bundle")
+	}
+}
+
+func TestOpenDataGzip(t *testing.T) {
+	m := bundleFS(t, "sos3.txtar")
+	l := &loader{fsys: m}
+	r, closeFn, err := l.openData("var/log/messages-20191013.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "Oct 13 03:10:01 node7 rsyslogd") || countLines(data) != 2 {
+		t.Errorf("decompressed = %q", data)
+	}
+}
