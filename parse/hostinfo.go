@@ -4,6 +4,7 @@ package parse
 //
 //	$ date                 Sun Oct 20 15:13:03 CST 2019
 //	                       Sun 20 Oct 2019 03:13:03 PM CST   (en_US.UTF-8)
+//	                       2019年 10月 20日 星期日 15:13:03 CST  (zh_CN.UTF-8)
 //	$ date --utc           Sun Oct 20 07:13:03 UTC 2019
 //	$ timedatectl
 //	      Local time: Sun 2019-10-20 15:13:03 CST
@@ -109,9 +110,17 @@ func parseWallClock(s string) (w wallClock, ok bool) {
 			haveDate, haveYear = true, true
 		case len(lf) >= 3 && monthNames[lf[:3]] != 0 && (len(lf) == 3 || strings.HasPrefix(monthFull(lf[:3]), lf)):
 			w.Mo = monthNames[lf[:3]]
-		case lf == "pm":
+		case strings.HasSuffix(f, "年") && isDigits(strings.TrimSuffix(f, "年")):
+			w.Y, _ = strconv.Atoi(strings.TrimSuffix(f, "年"))
+			haveYear = true
+		case strings.HasSuffix(f, "月") && isDigits(strings.TrimSuffix(f, "月")):
+			w.Mo, _ = strconv.Atoi(strings.TrimSuffix(f, "月"))
+		case strings.HasSuffix(f, "日") && isDigits(strings.TrimSuffix(f, "日")):
+			n, _ := strconv.Atoi(strings.TrimSuffix(f, "日"))
+			nums = append([]int{n}, nums...)
+		case lf == "pm" || f == "下午":
 			pm = true
-		case lf == "am":
+		case lf == "am" || f == "上午":
 			am = true
 		case offsetRE.MatchString(f) && haveTime:
 			m := offsetRE.FindStringSubmatch(f)
@@ -301,7 +310,8 @@ type uptimeOut struct {
 // " 15:13:03 up 15 days, 22:12,  1 user,  load average: 0.00, 0.01, 0.05"
 // " 10:01:02 up 3 min,  0 users,  load average: 0.52, 0.22, 0.08"
 // " 10:01:02 up 1 day, 2 min,  1 user, …"
-var uptimeRE = regexp.MustCompile(`^ *(?P<clock>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?) +up +(?:(?P<days>[0-9]+) +days?, *)?(?:(?P<hm>[0-9]{1,2}:[0-9]{2})|(?P<min>[0-9]+) +min)?,? +[0-9]+ +users?, +load average`)
+// " 15:13:03 up 15 days, 22:12,  load average: 0.00, 0.01, 0.05" (busybox, no users)
+var uptimeRE = regexp.MustCompile(`^ *(?P<clock>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?) +up +(?:(?P<days>[0-9]+) +days?, *)?(?:(?P<hm>[0-9]{1,2}:[0-9]{2})|(?P<min>[0-9]+) +min)?,? +(?:[0-9]+ +users?, +)?load average`)
 
 // "1375957.19 2741.29"
 var procUptimeRE = regexp.MustCompile(`^(?P<up>[0-9]+\.[0-9]+) (?P<idle>[0-9]+\.[0-9]+)$`)

@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,7 +43,7 @@ var ErrNotUnderstood = errors.New("no input could be understood")
 
 const (
 	// maxSmall is the most of a non-log input read into memory.
-	maxSmall = 16 << 20
+	maxSmall = 64 << 20
 	// maxLooseFiles bounds how many files of a loose folder are looked at.
 	maxLooseFiles = 5000
 	// maxLooseDepth bounds how deep a loose folder is walked.
@@ -60,6 +61,7 @@ type entry struct {
 
 type loader struct {
 	fsys     fs.FS
+	root     string // the sosreport's directory when it is one level down, else ""
 	opts     LoadOptions
 	b        *Bundle
 	sos      bool
@@ -162,12 +164,21 @@ func (l *loader) collect() error {
 	}
 	if fi, err := fs.Lstat(l.fsys, "sos_commands"); err == nil && fi.IsDir() {
 		l.sos = true
+	} else if root := l.nestedSos(); root != "" {
+		l.sos, l.root = true, root
+		l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: root}, Message: "the sosreport is in " + root + "/: only that directory is read"})
+	}
+	if l.sos {
 		l.b.Sos = &SosInfo{}
 	}
 	count := 0
-	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	start := "."
+	if l.root != "" {
+		start = l.root
+	}
+	err := fs.WalkDir(l.fsys, start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == "." {
+			if p == start {
 				return err
 			}
 			l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: p}, Message: "cannot list: " + errText(err)})
@@ -176,12 +187,12 @@ func (l *loader) collect() error {
 			}
 			return nil
 		}
-		if p == "." {
+		if p == start {
 			return nil
 		}
 		if d.IsDir() {
 			if l.sos {
-				if !sosDescend(p) {
+				if !sosDescend(l.rel(p)) {
 					return fs.SkipDir
 				}
 				return nil
@@ -193,7 +204,7 @@ func (l *loader) collect() error {
 			}
 			return nil
 		}
-		kind := sosKind(p)
+		kind := sosKind(l.rel(p))
 		if l.sos && kind == "" {
 			return nil
 		}
@@ -216,6 +227,44 @@ func (l *loader) collect() error {
 		return fmt.Errorf("cannot read the bundle: %w", err)
 	}
 	return nil
+}
+
+// nestedSos finds a sosreport one directory down (an archive extracted
+// into the folder given); "" when there is not exactly one.
+func (l *loader) nestedSos() string {
+	ents, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return ""
+	}
+	found := ""
+	for _, e := range ents {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if fi, err := fs.Lstat(l.fsys, e.Name()+"/sos_commands"); err == nil && fi.IsDir() {
+			if found != "" {
+				return ""
+			}
+			found = e.Name()
+		}
+	}
+	return found
+}
+
+// rel is p relative to the sosreport's root.
+func (l *loader) rel(p string) string {
+	if l.root == "" {
+		return p
+	}
+	return strings.TrimPrefix(p, l.root+"/")
+}
+
+// at is the path of p (relative to the sosreport's root) in the FS.
+func (l *loader) at(p string) string {
+	if l.root == "" {
+		return p
+	}
+	return l.root + "/" + p
 }
 
 func (l *loader) addEntry(e entry) {
@@ -437,6 +486,12 @@ func (l *loader) readFile(p string, in *Input) {
 		return
 	}
 	l.markTruncated(in, p)
+	if !l.sos && in.Kind != "" && in.Kind != "localtime" && in.Kind != "sysctl" {
+		// a loose folder is classified by content; the name is only a hint
+		if k, f := Sniff(in.Path, head); k != "" {
+			in.Kind, in.Format = k, f
+		}
+	}
 	if in.Kind == "" {
 		k, f := Sniff(in.Path, head)
 		in.Kind, in.Format = k, f
@@ -478,7 +533,7 @@ func (l *loader) markTruncated(in *Input, real string) {
 		in.Truncated = true
 	}
 	for _, p := range []string{in.Path, real} {
-		if c, ok := l.manifest[p]; ok {
+		if c, ok := l.manifest[l.rel(p)]; ok {
 			if c.Truncated {
 				in.Truncated = true
 			}
@@ -522,9 +577,13 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 	why := ""
 	b := l.b
 	empty := len(bytes.TrimSpace(data)) == 0
-	if empty && in.Kind != "swapon" {
+	failed := false
+	if c, ok := l.manifest[l.rel(in.Path)]; ok && c.ReturnCode != nil && *c.ReturnCode != 0 {
+		failed = true
+	}
+	if empty && (in.Kind != "swapon" || failed) {
 		in.WhyNot = "empty"
-		if c, ok := l.manifest[in.Path]; ok && c.ReturnCode != nil && *c.ReturnCode != 0 {
+		if c, ok := l.manifest[l.rel(in.Path)]; ok && c.ReturnCode != nil && *c.ReturnCode != 0 {
 			in.WhyNot = fmt.Sprintf("empty: the command exited with status %d", *c.ReturnCode)
 		}
 		return
@@ -709,7 +768,7 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 			why = "no host name"
 			break
 		}
-		if p := hostnamePriority(in.Path); p < l.hostPrio {
+		if p := hostnamePriority(l.rel(in.Path)); p < l.hostPrio {
 			l.hostPrio = p
 			b.Host.Hostname, b.Host.HostnameRef = name, ref
 		}
@@ -851,7 +910,7 @@ func sosLayout(version string, l *loader) string {
 			return "sos-4"
 		}
 	}
-	if fi, err := fs.Lstat(l.fsys, "sos_commands/general"); err == nil && fi.IsDir() {
+	if fi, err := fs.Lstat(l.fsys, l.at("sos_commands/general")); err == nil && fi.IsDir() {
 		return "sos-2"
 	}
 	if l.b.Sos != nil && l.b.Sos.Manifest {
@@ -864,12 +923,13 @@ func sosLayout(version string, l *loader) string {
 // "free-g.txt"); "" when the name does not say.
 func freeUnitFromName(p string) string {
 	base := strings.ToLower(path.Base(p))
-	for _, sep := range []string{"_-", "-", " -", "_"} {
-		for flag, unit := range map[string]string{"m": "MiB", "g": "GiB", "b": "bytes", "k": "kB", "h": "human"} {
-			for _, suf := range []string{"", ".txt", ".out", ".log"} {
-				if strings.HasSuffix(base, sep+flag+suf) {
-					return unit
-				}
+	for _, ext := range []string{".txt", ".out", ".log"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	for _, fu := range []struct{ flag, unit string }{{"m", "MiB"}, {"g", "GiB"}, {"b", "bytes"}, {"k", "kB"}, {"h", "human"}} {
+		for _, sep := range []string{"_-", "-", " -", "_"} {
+			if strings.HasSuffix(base, sep+fu.flag) && strings.Contains(base, "free") {
+				return fu.unit
 			}
 		}
 	}
@@ -1016,9 +1076,16 @@ func (l *loader) finishHost() {
 		if lb.Last != nil {
 			jb.Last = resolveWall(*lb.Last, h.Location, abbr, offset)
 		}
-		if (lb.First != nil && jb.First == nil) || (lb.Last != nil && jb.Last == nil) {
+		var lost *wallClock
+		switch {
+		case lb.First != nil && jb.First == nil:
+			lost = lb.First
+		case lb.Last != nil && jb.Last == nil:
+			lost = lb.Last
+		}
+		if lost != nil {
 			if i, ok := l.inputIndex(lb.Path); ok {
-				l.b.Inputs[i].Warnings = append(l.b.Inputs[i].Warnings, Warning{Ref: lb.Ref, Message: "list-boots: time zone " + lb.First.Abbr + " is not known from the bundle; times left out"})
+				l.b.Inputs[i].Warnings = append(l.b.Inputs[i].Warnings, Warning{Ref: lb.Ref, Message: "list-boots: time zone " + strconv.Quote(lost.Abbr) + " is not known from the bundle; times left out"})
 			}
 		}
 		h.BootList = append(h.BootList, jb)
@@ -1098,14 +1165,14 @@ func (l *loader) finishKubelet() {
 
 func (l *loader) finishCgroup() {
 	b := l.b
-	if fi, err := fs.Lstat(l.fsys, "sys/fs/cgroup/cgroup.controllers"); err == nil && fi.Mode().IsRegular() {
-		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(true), &Ref{Path: "sys/fs/cgroup/cgroup.controllers"}, "sys/fs/cgroup/cgroup.controllers exists (unified hierarchy)"
-		l.addCgroupInput("sys/fs/cgroup/cgroup.controllers")
+	if p := l.at("sys/fs/cgroup/cgroup.controllers"); l.lstatOK(p, false) {
+		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(true), &Ref{Path: p}, "sys/fs/cgroup/cgroup.controllers exists (unified hierarchy)"
+		l.addCgroupInput(p)
 		return
 	}
-	if fi, err := fs.Lstat(l.fsys, "sys/fs/cgroup/memory"); err == nil && fi.IsDir() {
-		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(false), &Ref{Path: "sys/fs/cgroup/memory"}, "sys/fs/cgroup/memory exists (v1 memory controller)"
-		l.addCgroupInput("sys/fs/cgroup/memory")
+	if p := l.at("sys/fs/cgroup/memory"); l.lstatOK(p, true) {
+		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(false), &Ref{Path: p}, "sys/fs/cgroup/memory exists (v1 memory controller)"
+		l.addCgroupInput(p)
 		return
 	}
 	if l.mountsV2 != nil {
@@ -1116,6 +1183,19 @@ func (l *loader) finishCgroup() {
 		b.CgroupV2, b.CgroupRef = v2, ref
 		b.CgroupWhy = "OOM report memcg lines (\"memory+swap:\"/\"kmem:\" are v1, \"swap:\" is v2)"
 	}
+}
+
+// lstatOK says whether p exists (without following links) as a directory
+// (dir) or a regular file.
+func (l *loader) lstatOK(p string, dir bool) bool {
+	fi, err := fs.Lstat(l.fsys, p)
+	if err != nil {
+		return false
+	}
+	if dir {
+		return fi.IsDir()
+	}
+	return fi.Mode().IsRegular()
 }
 
 func (l *loader) addCgroupInput(p string) {
@@ -1203,12 +1283,7 @@ func (l *loader) finishGaps() {
 	}
 	kube := has["kubelet-config"] || has["kubelet-flags"]
 	if l.sos {
-		if fi, err := fs.Lstat(l.fsys, "sos_commands/kubernetes"); err == nil && fi.IsDir() {
-			kube = true
-		}
-		if fi, err := fs.Lstat(l.fsys, "sos_commands/microk8s"); err == nil && fi.IsDir() {
-			kube = true
-		}
+		kube = kube || l.lstatOK(l.at("sos_commands/kubernetes"), true) || l.lstatOK(l.at("sos_commands/microk8s"), true)
 	}
 	if kube && !has["describe-node"] {
 		gap("describe-node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",

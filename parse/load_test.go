@@ -435,3 +435,110 @@ func TestOpenDataGzip(t *testing.T) {
 		t.Errorf("decompressed = %q", data)
 	}
 }
+
+func TestLoadNestedSos(t *testing.T) {
+	m := fstest.MapFS{}
+	for p, f := range bundleFS(t, "sos2.txtar") {
+		m["sosreport-rhel6-db1-20191020/"+p] = f
+	}
+	m["sosreport-rhel6-db1-20191020.tar.xz.md5"] = &fstest.MapFile{Data: []byte("0123456789abcdef0123456789abcdef\n")}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Sos == nil || b.Sos.Layout != "sos-2" || len(b.Warnings) != 1 {
+		t.Errorf("sos = %+v, warnings %+v", b.Sos, b.Warnings)
+	}
+	checkInput(t, b, "sosreport-rhel6-db1-20191020/sos_commands/general/free", "free", true, "")
+	if b.Host.Hostname != "rhel6-db1" || b.Host.HostnameRef.Path != "sosreport-rhel6-db1-20191020/sos_commands/general/hostname" {
+		t.Errorf("hostname = %q %+v", b.Host.Hostname, b.Host.HostnameRef)
+	}
+	for _, p := range inputPaths(b) {
+		if strings.HasSuffix(p, ".md5") {
+			t.Errorf("%s outside the sosreport was inventoried", p)
+		}
+	}
+}
+
+// TestLoadFailedCommand: an empty swapon output means "no swap" only when
+// the command succeeded.
+func TestLoadFailedCommand(t *testing.T) {
+	manifest := `{"version": "4.3", "cmdline": "sos report", "components": {"report": {"plugins": {"memory": {"commands": [
+ {"command": "swapon", "exec": "swapon --bytes --show", "filepath": "sos_commands/memory/swapon_--bytes_--show", "truncated": false, "return_code": 1},
+ {"command": "swapon", "exec": "swapon --summary --verbose", "filepath": "sos_commands/memory/swapon_--summary_--verbose", "truncated": false, "return_code": 0}]}}}}}`
+	m := fstest.MapFS{
+		"sos_reports/manifest.json":                      {Data: []byte(manifest)},
+		"sos_commands/memory/swapon_--bytes_--show":      {Data: []byte("")},
+		"sos_commands/memory/swapon_--summary_--verbose": {Data: []byte("")},
+	}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInput(t, b, "sos_commands/memory/swapon_--bytes_--show", "swapon", false, "exited with status 1")
+	checkInput(t, b, "sos_commands/memory/swapon_--summary_--verbose", "swapon", true, "")
+	if len(b.Swaps) != 1 || len(b.Swaps[0].Devices) != 0 {
+		t.Errorf("swaps = %+v, want one empty table (no swap active)", b.Swaps)
+	}
+	if b.Sos.Version != "4.3" || b.Sos.Layout != "sos-4" {
+		t.Errorf("sos = %+v", b.Sos)
+	}
+}
+
+// TestLoadLooseContentBeatsName: in a loose folder a file named like a
+// sos output is classified by what it holds.
+func TestLoadLooseContentBeatsName(t *testing.T) {
+	m := fstest.MapFS{
+		"free":     {Data: []byte("MemTotal:        1881872 kB\nMemFree:           92340 kB\n")},
+		"hostname": {Data: []byte("NAME      TYPE SIZE USED PRIO\n/swapfile file 947.2M 18.6M -2\n")},
+	}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInput(t, b, "free", "meminfo", true, "")
+	checkInput(t, b, "hostname", "swapon", true, "")
+}
+
+// TestFinishKernel checks what the loader derives from parsed kernel logs:
+// time spans in the host zone, the cgroup version from memcg lines and the
+// coverage gaps, with KernelLogs built by hand.
+func TestFinishKernel(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	noZone := time.Date(2019, 10, 18, 9, 12, 1, 0, time.UTC)
+	last := time.Date(2019, 10, 20, 7, 13, 2, 0, time.UTC)
+	kl := &KernelLog{
+		Path:  "var/log/messages",
+		First: &Stamp{Raw: "Oct 18 09:12:01", Wall: &noZone, WallHasYear: true},
+		Last:  &Stamp{Raw: "2019-10-20T07:13:02+0000", Wall: &last, WallHasYear: true, WallHasZone: true},
+		Reports: []*OOMReport{{Memcg: &MemcgBlock{MemSwap: &Counter{Ref: Ref{Path: "var/log/messages", Line: 7}}}}},
+	}
+	yearless := &KernelLog{Path: "sos_commands/kernel/dmesg", First: &Stamp{Raw: "[    0.000000]", KernelSeconds: ptr(0.0)}}
+	l := &loader{
+		fsys:      fstest.MapFS{},
+		b:         &Bundle{Host: Host{Location: sh}},
+		kernelIdx: map[*KernelLog]int{},
+	}
+	l.b.Inputs = []Input{{Path: "sos_commands/kernel/dmesg", Kind: "kernel-log", Used: true}, {Path: "var/log/messages", Kind: "kernel-log", Used: true, Truncated: true}}
+	l.b.KernelLogs = []*KernelLog{yearless, kl}
+	l.kernelIdx[yearless], l.kernelIdx[kl] = 0, 1
+	l.finishKernelSpans()
+	l.finishCgroup()
+	l.finishGaps()
+	in := l.b.Inputs[1]
+	if in.First == nil || in.First.Format(time.RFC3339) != "2019-10-18T09:12:01+08:00" || in.Last == nil || !in.Last.Equal(last) {
+		t.Errorf("span = %v – %v", in.First, in.Last)
+	}
+	if l.b.Inputs[0].First != nil {
+		t.Errorf("dmesg span = %v, want nil (no wall time)", l.b.Inputs[0].First)
+	}
+	if l.b.CgroupV2 == nil || *l.b.CgroupV2 || l.b.CgroupRef.Line != 7 {
+		t.Errorf("cgroup = %v %+v", l.b.CgroupV2, l.b.CgroupRef)
+	}
+	if !hasGap(l.b, "no kernel log older than 2019-10-18 09:12:01 +0800 (var/log/messages)") || !hasGap(l.b, "var/log/messages was truncated") {
+		t.Errorf("gaps = %+v", l.b.Gaps)
+	}
+	if hasGap(l.b, "no kernel log was read") {
+		t.Error("a no-kernel-log gap with kernel logs read")
+	}
+}
