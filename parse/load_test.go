@@ -508,9 +508,9 @@ func TestFinishKernel(t *testing.T) {
 	noZone := time.Date(2019, 10, 18, 9, 12, 1, 0, time.UTC)
 	last := time.Date(2019, 10, 20, 7, 13, 2, 0, time.UTC)
 	kl := &KernelLog{
-		Path:  "var/log/messages",
-		First: &Stamp{Raw: "Oct 18 09:12:01", Wall: &noZone, WallHasYear: true},
-		Last:  &Stamp{Raw: "2019-10-20T07:13:02+0000", Wall: &last, WallHasYear: true, WallHasZone: true},
+		Path:    "var/log/messages",
+		First:   &Stamp{Raw: "Oct 18 09:12:01", Wall: &noZone, WallHasYear: true},
+		Last:    &Stamp{Raw: "2019-10-20T07:13:02+0000", Wall: &last, WallHasYear: true, WallHasZone: true},
 		Reports: []*OOMReport{{Memcg: &MemcgBlock{MemSwap: &Counter{Ref: Ref{Path: "var/log/messages", Line: 7}}}}},
 	}
 	yearless := &KernelLog{Path: "sos_commands/kernel/dmesg", First: &Stamp{Raw: "[    0.000000]", KernelSeconds: ptr(0.0)}}
