@@ -41,7 +41,11 @@ type wallClock struct {
 	Abbr               string // zone abbreviation as printed ("CST", "UTC"), "" if none
 	Offset             *int   // numeric offset in seconds when printed (+0800, +08:00)
 	Raw                string
+	extra              int // tokens that are not part of a date
 }
+
+var weekdays = map[string]bool{"sun": true, "mon": true, "tue": true, "wed": true, "thu": true, "fri": true, "sat": true,
+	"sunday": true, "monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true}
 
 // at returns the wall clock as a time in loc.
 func (w wallClock) at(loc *time.Location) time.Time {
@@ -142,6 +146,9 @@ func parseWallClock(s string) (w wallClock, ok bool) {
 			nums = append(nums, n)
 		case abbrRE.MatchString(f) && haveTime && w.Abbr == "":
 			w.Abbr = f
+		case weekdays[lf] || strings.HasPrefix(f, "星期"):
+		default:
+			w.extra++
 		}
 	}
 	if !haveDate && w.Mo != 0 && len(nums) >= 1 {

@@ -54,6 +54,20 @@ func formatOffset(s int) string {
 	return strconv.Itoa(s)
 }
 
+func TestSniffDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"Sun Oct 20 15:13:03 CST 2019\n":                                    "date",
+		"2019年 10月 20日 星期日 15:13:03 CST\n":                                  "date",
+		"Sun, 20 Oct 2019 15:13:03 +0800\n":                                 "date",
+		"2019-10-20T15:07:17+08:00 node1 kernel: Out of memory: Killed\n":   "",
+		"Oct 20 15:07:17 node1 kernel: Out of memory: Kill process 23143\n": "",
+	} {
+		if got, _ := sniffOwn("x", []byte(in)); got != want {
+			t.Errorf("sniffOwn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestResolveWall(t *testing.T) {
 	sh, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {

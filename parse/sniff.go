@@ -152,7 +152,7 @@ func sniffOwn(name string, head []byte) (kind, format string) {
 		return "cgroup", "mounts"
 	}
 	if len(lines) == 1 {
-		if _, ok := parseWallClock(first); ok {
+		if w, ok := parseWallClock(first); ok && w.extra == 0 {
 			return "date", "date"
 		}
 	}

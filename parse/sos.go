@@ -194,6 +194,23 @@ var sosRules = []sosRule{
 	{Glob: "ctr_*container*", Dir: "sos_commands/containerd", Kind: "ctr-containers"},
 }
 
+// sosRulePrefix is each rule's literal prefix, a cheap test before path.Match.
+var sosRulePrefix = func() []string {
+	out := make([]string, len(sosRules))
+	for i, r := range sosRules {
+		if r.Dir != "" {
+			out[i] = r.Dir + "/"
+			continue
+		}
+		if j := strings.IndexAny(r.Glob, "*?[\\"); j >= 0 {
+			out[i] = r.Glob[:j]
+		} else {
+			out[i] = r.Glob
+		}
+	}
+	return out
+}()
+
 // sosSkip are names the rules would match but oomlens does not read: the
 // journal's verbose and export forms and journal disk usage.
 var sosSkip = []string{"_-o_verbose", "_-o_export", "_-o_json", "--disk-usage"}
@@ -212,8 +229,15 @@ func sosKind(p string) string {
 			}
 		}
 	}
-	for _, cand := range []string{name, collisionRE.ReplaceAllString(name, "")} {
-		for _, r := range sosRules {
+	cands := []string{name}
+	if c := collisionRE.ReplaceAllString(name, ""); c != name {
+		cands = append(cands, c)
+	}
+	for _, cand := range cands {
+		for i, r := range sosRules {
+			if !strings.HasPrefix(cand, sosRulePrefix[i]) {
+				continue
+			}
 			if r.Dir != "" {
 				if !strings.HasPrefix(cand, r.Dir+"/") {
 					continue
