@@ -87,7 +87,8 @@ type loader struct {
 	mountsV2   *bool
 	mountsRef  *Ref
 	kernelIdx  map[*KernelLog]int
-	understood int
+	understood int // inputs used
+	classified int // files whose kind was recognised, used or not
 }
 
 type pendingFree struct {
@@ -133,7 +134,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Bundle, error) {
 		l.read(e)
 	}
 	l.finish()
-	if l.understood == 0 {
+	if l.understood == 0 && l.classified == 0 {
 		n := len(l.b.Inputs)
 		if n == 0 {
 			return nil, fmt.Errorf("%w: no files found", ErrNotUnderstood)
@@ -504,6 +505,7 @@ func (l *loader) readFile(p string, in *Input) {
 			return
 		}
 	}
+	l.classified++
 	if in.Kind == "kernel-log" {
 		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), head, in)
 		return

@@ -542,3 +542,38 @@ func TestFinishKernel(t *testing.T) {
 		t.Error("a no-kernel-log gap with kernel logs read")
 	}
 }
+
+// TestLoadRoutesKube: Kubernetes outputs of a sosreport are routed by the
+// layout table whatever their kubectl prefix, and a classified file is
+// enough for Load to succeed even if its parser finds nothing.
+func TestLoadRoutesKube(t *testing.T) {
+	describe := `Name:               izwz9h8m2chowowqckbcy0z
+Roles:              <none>
+Events:
+  Type     Reason     Age    From                                 Message
+  ----     ------     ----   ----                                 -------
+  Warning  SystemOOM  5m46s  kubelet, izwz9h8m2chowowqckbcy0z     System OOM encountered, victim process: pip3, pid: 23143
+`
+	m := fstest.MapFS{
+		"sos_commands/kubernetes/nodes/microk8s_kubectl_describe_node_izwz9h8m2chowowqckbcy0z": {Data: []byte(describe)},
+		"sos_commands/kubernetes/cluster-info/kubectl_get_-o_json_nodes":                       {Data: []byte(`{"apiVersion": "v1", "items": [], "kind": "List"}`)},
+		"sos_commands/crio/crictl_ps_-a":                                                       {Data: []byte("CONTAINER           IMAGE               CREATED             STATE               NAME                ATTEMPT             POD ID\n")},
+	}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dn := inputOf(t, b, "sos_commands/kubernetes/nodes/microk8s_kubectl_describe_node_izwz9h8m2chowowqckbcy0z")
+	if dn.Kind != "describe-node" || dn.Lines != 6 {
+		t.Errorf("describe node input = %+v", dn)
+	}
+	if in := inputOf(t, b, "sos_commands/kubernetes/cluster-info/kubectl_get_-o_json_nodes"); in.Kind != "get-nodes" || in.Format != "json" {
+		t.Errorf("get nodes json input = %+v", in)
+	}
+	if in := inputOf(t, b, "sos_commands/crio/crictl_ps_-a"); in.Kind != "crictl-ps" {
+		t.Errorf("crictl input = %+v", in)
+	}
+	if !dn.Used && dn.WhyNot == "" {
+		t.Error("an unused input must say why")
+	}
+}

@@ -181,3 +181,24 @@ func TestSwaponNotSwap(t *testing.T) {
 		}
 	}
 }
+
+func TestBestSwapAndTotals(t *testing.T) {
+	human, _ := Swapon([]byte("NAME          TYPE   SIZE  USED PRIO\n/swapfile     file 947.2M 18.6M   -2\n/swapfile.new file     2G   48K   -3\n"), "swapon")
+	proc, _ := Swapon([]byte("Filename\tType\tSize\tUsed\tPriority\n/swapfile file 969932 19046 -2\n/swapfile.new file 2097148 48 -3\n"), "proc/swaps")
+	b := &Bundle{Swaps: []*SwapTable{human, proc}}
+	best := b.BestSwap()
+	if best != proc {
+		t.Fatalf("BestSwap = %+v, want proc/swaps", best)
+	}
+	size, used := best.Totals()
+	if size.KB != 969932+2097148 || !size.Exact || used.KB != 19046+48 {
+		t.Errorf("totals = %+v / %+v", size, used)
+	}
+	size, _ = human.Totals()
+	if size.Exact || size.ErrKB != 51+52429 || size.Printed != "947.2M+2G" {
+		t.Errorf("human totals = %+v", size)
+	}
+	if (&Bundle{}).BestSwap() != nil {
+		t.Error("BestSwap of no listing should be nil")
+	}
+}
