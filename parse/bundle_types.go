@@ -168,7 +168,15 @@ type Host struct {
 	KernelRef   *Ref
 	CapturedAt  *time.Time // from date / date --utc / timedatectl
 	CapturedRef *Ref
-	TimeZone    string // e.g. "Asia/Shanghai (CST, +0800)"
+	// CapturedWall is the capture time as the node's local wall clock
+	// printed it (date, timedatectl Local time), held in UTC as a
+	// placeholder: set even when the zone is unknown, so that zone-less
+	// log times (syslog, dmesg -T) can still be compared with it.
+	CapturedWall    *time.Time
+	CapturedWallRef *Ref
+	// CapturedAbbr is the zone abbreviation printed with the local time ("CST").
+	CapturedAbbr string
+	TimeZone     string // e.g. "Asia/Shanghai (CST, +0800)"
 	// ZoneName is the IANA name when printed ("Asia/Shanghai"), "" otherwise.
 	ZoneName string
 	// ZoneOffset is the UTC offset in seconds at capture when known.

@@ -52,7 +52,7 @@ func (w wallClock) at(loc *time.Location) time.Time {
 	return time.Date(w.Y, time.Month(w.Mo), w.D, w.H, w.Mi, w.S, 0, loc)
 }
 
-var monthNames = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+var dateMonths = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
 // "15:13:03", "2019-10-20", "+0800", "+08:00", "2019-10-20T15:13:03+08:00"
 var (
@@ -112,8 +112,8 @@ func parseWallClock(s string) (w wallClock, ok bool) {
 			w.Mo, _ = strconv.Atoi(m[2])
 			w.D, _ = strconv.Atoi(m[3])
 			haveDate, haveYear = true, true
-		case len(lf) >= 3 && monthNames[lf[:3]] != 0 && (len(lf) == 3 || strings.HasPrefix(monthFull(lf[:3]), lf)):
-			w.Mo = monthNames[lf[:3]]
+		case len(lf) >= 3 && dateMonths[lf[:3]] != 0 && (len(lf) == 3 || strings.HasPrefix(monthFull(lf[:3]), lf)):
+			w.Mo = dateMonths[lf[:3]]
 		case strings.HasSuffix(f, "年") && isDigits(strings.TrimSuffix(f, "年")):
 			w.Y, _ = strconv.Atoi(strings.TrimSuffix(f, "年"))
 			haveYear = true

@@ -194,3 +194,26 @@ func TestZoneFromLocaltimeLink(t *testing.T) {
 		}
 	}
 }
+
+func TestOffsetFromPair(t *testing.T) {
+	tests := []struct {
+		local, utc string
+		off        int
+		ok         bool
+	}{
+		{"Sun Oct 20 15:13:03 CST 2019", "Sun Oct 20 07:13:03 UTC 2019", 8 * 3600, true},
+		{"Wed Jun 14 16:20:11 EDT 2023", "Wed Jun 14 20:20:11 UTC 2023", -4 * 3600, true},
+		{"Wed Jun 14 16:20:12 EDT 2023", "Wed Jun 14 20:20:11 UTC 2023", -4 * 3600, true}, // a second apart
+		{"Thu Jan 01 05:45:00 +0545 2024", "Wed Dec 31 23:59:59 UTC 2023", 5*3600 + 45*60, true},
+		{"Sun Oct 20 15:20:03 CST 2019", "Sun Oct 20 07:13:03 UTC 2019", 0, false}, // 8h07m: not one moment
+		{"Sun Oct 22 15:13:03 CST 2019", "Sun Oct 20 07:13:03 UTC 2019", 0, false}, // two days apart
+	}
+	for _, tc := range tests {
+		l, _ := parseWallClock(tc.local)
+		u, _ := parseWallClock(tc.utc)
+		off, ok := offsetFromPair(l, u)
+		if ok != tc.ok || off != tc.off {
+			t.Errorf("offsetFromPair(%q, %q) = %d, %v; want %d, %v", tc.local, tc.utc, off, ok, tc.off, tc.ok)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -857,7 +858,26 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 	in.Used = used
 	if !used {
 		in.WhyNot = why
+		if msg := commandError(data); msg != "" {
+			in.WhyNot = "the command failed: " + msg
+		}
 	}
+}
+
+// "swapon: unrecognized option '--bytes'", "bash: free: command not found",
+// "timeout: failed to run command 'kubectl': No such file or directory"
+var cmdErrorRE = regexp.MustCompile(`^(?:[a-z][a-z0-9_.-]*: )+(?:unrecognized option|invalid option|unknown option|illegal option|cannot |can't |failed |command not found|No such file|Permission denied|error: )`)
+
+// commandError returns the first line of data when it is a command's error
+// message rather than its output; "" otherwise.
+func commandError(data []byte) string {
+	for _, l := range firstLines(data, 1) {
+		l = strings.TrimSpace(l)
+		if cmdErrorRE.MatchString(l) {
+			return l
+		}
+	}
+	return ""
 }
 
 // isSysctlConfPath tells configured sysctl files from `sysctl -a` output.
@@ -1019,12 +1039,7 @@ func (l *loader) finishHost() {
 	}
 	// with no named zone, date and date --utc together give the offset
 	if h.Location == nil && utcDate != nil && localDate != nil && utcDate.Offset == nil {
-		u := utcDate.at(time.UTC)
-		lt := localDate.at(time.UTC)
-		diff := lt.Sub(u)
-		q := 15 * time.Minute
-		off := int((diff + q/2).Truncate(q) / time.Second)
-		if d := diff - time.Duration(off)*time.Second; d > -2*time.Minute && d < 2*time.Minute && off > -14*3600 && off <= 14*3600 {
+		if off, ok := offsetFromPair(localDate.wallClock, utcDate.wallClock); ok {
 			h.Location = time.FixedZone(localDate.Abbr, off)
 			abbr, offset = localDate.Abbr, &off
 			h.TimeZone = fmt.Sprintf("%s (%s)", localDate.Abbr, time.Unix(0, 0).In(h.Location).Format("-0700"))
@@ -1062,6 +1077,19 @@ func (l *loader) finishHost() {
 	}
 	if localDate != nil {
 		set(resolveWall(localDate.wallClock, h.Location, abbr, offset), localDate.Ref)
+	}
+	switch {
+	case l.tdc != nil && l.tdc.Local != nil:
+		w := l.tdc.Local.at(time.UTC)
+		h.CapturedWall, h.CapturedWallRef, h.CapturedAbbr = &w, ptr(l.tdc.Local.Ref), l.tdc.Local.Abbr
+	case localDate != nil && localDate.Offset == nil:
+		w := localDate.at(time.UTC)
+		h.CapturedWall, h.CapturedWallRef, h.CapturedAbbr = &w, ptr(localDate.Ref), localDate.Abbr
+	case h.CapturedAt != nil && h.Location != nil:
+		w := h.CapturedAt.In(h.Location)
+		w = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, time.UTC)
+		h.CapturedWall, h.CapturedWallRef = &w, h.CapturedRef
+		h.CapturedAbbr, _ = h.CapturedAt.In(h.Location).Zone()
 	}
 	if h.ZoneOffset != nil && h.CapturedAt != nil {
 		_, off := h.CapturedAt.Zone()
@@ -1108,6 +1136,24 @@ func (l *loader) finishHost() {
 			}
 		}
 	}
+}
+
+// offsetFromPair is the UTC offset (seconds) implied by `date` and
+// `date --utc` run within a minute or two of each other: their difference
+// rounded to 15 minutes. ok is false when the difference is not close to
+// a whole quarter hour or is no real offset.
+func offsetFromPair(local, utc wallClock) (int, bool) {
+	diff := local.at(time.UTC).Sub(utc.at(time.UTC))
+	q := 15 * time.Minute
+	r := diff.Round(q)
+	if d := diff - r; d <= -2*time.Minute || d >= 2*time.Minute {
+		return 0, false
+	}
+	off := int(r / time.Second)
+	if off < -12*3600 || off > 14*3600 {
+		return 0, false
+	}
+	return off, true
 }
 
 // inputIndex finds the Input of path (before sorting).

@@ -226,6 +226,9 @@ func TestLoadSos3(t *testing.T) {
 	if h.Location == nil || h.ZoneName != "" || h.ZoneOffset == nil || *h.ZoneOffset != 8*3600 {
 		t.Errorf("zone = %v %q %v, want a fixed +0800 zone with no name", h.Location, h.ZoneName, h.ZoneOffset)
 	}
+	if h.CapturedWall == nil || h.CapturedWall.Format("2006-01-02 15:04:05") != "2019-10-20 15:13:03" || h.CapturedAbbr != "CST" || h.CapturedWallRef.Path != "sos_commands/date/date" {
+		t.Errorf("captured wall = %v %q %+v", h.CapturedWall, h.CapturedAbbr, h.CapturedWallRef)
+	}
 	if h.Hostname != "node7.example.com" {
 		t.Errorf("hostname = %q", h.Hostname)
 	}
@@ -269,6 +272,9 @@ func TestLoadSos2(t *testing.T) {
 	}
 	if h.Location != nil {
 		t.Errorf("location = %v, want unknown (date --utc alone does not give the zone)", h.Location)
+	}
+	if h.CapturedWall != nil {
+		t.Errorf("captured wall = %v, want nil: only a UTC date was printed", h.CapturedWall)
 	}
 	if h.UptimeSec == nil || *h.UptimeSec != 180 {
 		t.Errorf("uptime = %v", h.UptimeSec)
@@ -354,6 +360,33 @@ func hasKind(b *Bundle, kind string) bool {
 		}
 	}
 	return false
+}
+
+// TestLoadZoneUnknown: the seed's lone `date` prints CST, which is China,
+// US Central or Cuba: the capture instant stays unknown, the wall clock is
+// kept.
+func TestLoadZoneUnknown(t *testing.T) {
+	m := fstest.MapFS{
+		"date":   {Data: []byte("Sun Oct 20 15:13:03 CST 2019\n")},
+		"uptime": {Data: []byte(" 15:13:03 up 15 days, 22:12,  1 user,  load average: 0.00, 0.01, 0.05\n")},
+	}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := b.Host
+	if h.CapturedAt != nil || h.Location != nil || h.ZoneOffset != nil {
+		t.Errorf("captured %v zone %v %v, want unknown", h.CapturedAt, h.Location, h.ZoneOffset)
+	}
+	if h.CapturedWall == nil || h.CapturedWall.Format("Jan 2 15:04:05 2006") != "Oct 20 15:13:03 2019" || h.CapturedAbbr != "CST" {
+		t.Errorf("captured wall = %v %q", h.CapturedWall, h.CapturedAbbr)
+	}
+	if in := inputOf(t, b, "date"); in.First != nil || !in.Used {
+		t.Errorf("date input = %+v, want used with no instant", in)
+	}
+	if !hasGapSource(b, "clock") {
+		t.Errorf("gaps = %+v", b.Gaps)
+	}
 }
 
 func TestLoadOnly(t *testing.T) {
@@ -575,5 +608,18 @@ Events:
 	}
 	if !dn.Used && dn.WhyNot == "" {
 		t.Error("an unused input must say why")
+	}
+}
+
+func TestCommandError(t *testing.T) {
+	for in, want := range map[string]string{
+		"swapon: unrecognized option '--bytes'\n\nUsage:\n swapon [options] [<spec>]\n": "swapon: unrecognized option '--bytes'",
+		"bash: free: command not found\n":                                               "bash: free: command not found",
+		"NAME TYPE SIZE USED PRIO\n":                                                    "",
+		"MemTotal: 1 kB\n":                                                              "",
+	} {
+		if got := commandError([]byte(in)); got != want {
+			t.Errorf("commandError(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

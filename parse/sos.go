@@ -77,7 +77,7 @@ func parseSosManifest(data []byte) (version string, cmds map[string]manifestCmd,
 				}
 				cmds[strings.TrimPrefix(fp, "/")] = c
 			}
-			for _, k := range sortedKeys(x) {
+			for _, k := range manifestKeys(x) {
 				walk(x[k], depth+1)
 			}
 		case []any:
@@ -90,7 +90,7 @@ func parseSosManifest(data []byte) (version string, cmds map[string]manifestCmd,
 	return version, cmds, nil
 }
 
-func sortedKeys(m map[string]any) []string {
+func manifestKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
