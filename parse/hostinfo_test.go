@@ -217,3 +217,37 @@ func TestOffsetFromPair(t *testing.T) {
 		}
 	}
 }
+
+func TestSniff(t *testing.T) {
+	tests := []struct{ name, in, kind, format string }{
+		{"swapon", "NAME      TYPE SIZE USED PRIO\n/swapfile file   2G   0B   -2\n", "swapon", "swapon-show"},
+		{"swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", "proc-swaps", "proc-swaps"},
+		{"s.txt", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n", "swapon", "swapon-summary"},
+		{"x", "              total        used        free      shared  buff/cache   available\n", "free", "free"},
+		{"x", "MemTotal:        1881872 kB\n", "meminfo", "meminfo"},
+		{"x", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", "pressure", "psi"},
+		{"x", "nr_free_pages 23085\nnr_zone_inactive_anon 1\n", "vmstat", "vmstat"},
+		{"x", "abi.vsyscall32 = 1\nvm.swappiness = 60\n", "sysctl", "sysctl-a"},
+		{"x", "# local\nvm.swappiness=10\n", "sysctl", "sysctl-conf"},
+		{"x", "      Local time: Sun 2019-10-20 15:13:03 CST\n", "timedatectl", "timedatectl"},
+		{"x", " 15:13:03 up 3 min,  1 user,  load average: 0.00, 0.01, 0.05\n", "uptime", "uptime"},
+		{"x", "1375957.19 2741.29\n", "uptime", "proc-uptime"},
+		{"x", "cpu  2255 34 2290 22625563 6290 127 456 0 0 0\nbtime 1570165211\n", "proc-stat", "proc-stat"},
+		{"x", "Linux node1 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64 x86_64 x86_64 GNU/Linux\n", "uname", "uname-a"},
+		{"x", "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\n", "boot-id", "boot-id"},
+		{"x", "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "kubelet-config", "yaml"},
+		{"x", "I1020 15:07:17.1 1 kubelet.go:1] config: kind: KubeletConfiguration seen\n", "", ""},
+		{"x", "--fail-swap-on=false\n", "kubelet-flags", "flags"},
+		{"x", "sos report: 4.8.0\n", "sos-version", "version.txt"},
+		{"x", "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime 0 0\n", "cgroup", "mounts"},
+		{"x", "node1\n", "hostname", "hostname"},
+		{"x", "60\n", "", ""},
+		{"x", "", "", ""},
+	}
+	for _, tc := range tests {
+		k, f := Sniff(tc.name, []byte(tc.in))
+		if k != tc.kind || f != tc.format {
+			t.Errorf("Sniff(%q, %q) = %q, %q; want %q, %q", tc.name, tc.in, k, f, tc.kind, tc.format)
+		}
+	}
+}

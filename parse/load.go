@@ -317,7 +317,7 @@ func (l *loader) resolve(p string) (string, error) {
 		}
 		hops++
 		if hops > maxLinkHops {
-			return "", errors.New("symlink loop")
+			return "", errors.New("is part of a loop")
 		}
 		t, err := fs.ReadLink(l.fsys, next)
 		if err != nil {
@@ -502,6 +502,9 @@ func (l *loader) readFile(p string, in *Input) {
 				in.WhyNot = "empty"
 			} else {
 				in.WhyNot = "not recognised"
+				if n < sniffHead {
+					in.Lines = countLines(head)
+				}
 			}
 			return
 		}

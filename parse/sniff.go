@@ -29,8 +29,12 @@ package parse
 import (
 	"bytes"
 	"path"
+	"regexp"
 	"strings"
 )
+
+// "kind: KubeletConfiguration" on a line of its own
+var kubeletKindRE = regexp.MustCompile(`(?m)^kind: *["']?KubeletConfiguration["']? *\r?$`)
 
 // sniffHead is how much of a file sniffing looks at.
 const sniffHead = 64 << 10
@@ -124,7 +128,7 @@ func sniffOwn(name string, head []byte) (kind, format string) {
 		return "pressure", "psi"
 	case len(f0) == 2 && f0[0] == "nr_free_pages" && isDigits(f0[1]):
 		return "vmstat", "vmstat"
-	case bytes.Contains(head, []byte("kind: KubeletConfiguration")):
+	case bytes.Contains(head, []byte("KubeletConfiguration")) && kubeletKindRE.Match(head):
 		return "kubelet-config", "yaml"
 	}
 	if f := sniffSysctl(lines); f != "" {
