@@ -1094,6 +1094,19 @@ func (l *loader) finishHost() {
 		h.CapturedWall, h.CapturedWallRef = &w, h.CapturedRef
 		h.CapturedAbbr, _ = h.CapturedAt.In(h.Location).Zone()
 	}
+	if h.TimeZone == "" && h.Location != nil {
+		t := time.Unix(0, 0)
+		if h.CapturedAt != nil {
+			t = *h.CapturedAt
+		}
+		t = t.In(h.Location)
+		name, _ := t.Zone()
+		src := h.ZoneName
+		if src == "" && h.ZoneRef != nil {
+			src = h.ZoneRef.Path
+		}
+		h.TimeZone = fmt.Sprintf("%s (%s, %s)", src, name, t.Format("-0700"))
+	}
 	if h.ZoneOffset != nil && h.CapturedAt != nil {
 		_, off := h.CapturedAt.Zone()
 		h.ZoneOffset = &off

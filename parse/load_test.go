@@ -623,3 +623,49 @@ func TestCommandError(t *testing.T) {
 		}
 	}
 }
+
+// tzifFixed builds a minimal TZif (version 1) file for a zone with one
+// fixed offset, as a copied etc/localtime of such a zone holds.
+func tzifFixed(abbr string, offset int32) []byte {
+	var b bytes.Buffer
+	b.WriteString("TZif")
+	b.Write(make([]byte, 16)) // version 0 and reserved
+	be32 := func(v uint32) { b.Write([]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}) }
+	// isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
+	for _, n := range []uint32{0, 0, 0, 0, 1, uint32(len(abbr) + 1)} {
+		be32(n)
+	}
+	be32(uint32(offset))
+	b.Write([]byte{0, 0}) // isdst, abbreviation index
+	b.WriteString(abbr)
+	b.WriteByte(0)
+	return b.Bytes()
+}
+
+// TestLoadLocaltimeFile: a copied etc/localtime (TZif data, not a link)
+// gives the zone.
+func TestLoadLocaltimeFile(t *testing.T) {
+	m := fstest.MapFS{
+		"sos_commands/date/date": {Data: []byte("Sun Oct 20 15:13:03 CST 2019\n")},
+		"etc/localtime":          {Data: tzifFixed("CST", 8*3600)},
+		"sos_commands/kernel/x":  {Data: []byte("x\n")},
+	}
+	b, err := Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := b.Host
+	if h.CapturedAt == nil || h.CapturedAt.UTC().Format(time.RFC3339) != "2019-10-20T07:13:03Z" || h.TimeZone != "etc/localtime (CST, +0800)" {
+		t.Errorf("captured %v zone %q", h.CapturedAt, h.TimeZone)
+	}
+	checkInput(t, b, "etc/localtime", "localtime", true, "")
+	m["etc/localtime"] = &fstest.MapFile{Data: []byte("not a zone file\n")}
+	b, err = Load(m, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInput(t, b, "etc/localtime", "localtime", false, "not a TZif file")
+	if b.Host.CapturedAt != nil {
+		t.Errorf("captured %v with no zone", b.Host.CapturedAt)
+	}
+}
