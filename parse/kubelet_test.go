@@ -138,6 +138,19 @@ func TestEffectiveSwap(t *testing.T) {
 	}
 }
 
+func TestParseSosLog(t *testing.T) {
+	in := `2019-10-20 15:13:01,123 INFO:  Setting up plugins ...
+ Plugin kubernetes timed out
+[plugin:logs] command 'journalctl --no-pager' timed out after 300s
+[plugin:logs] command 'journalctl --no-pager' timed out after 300s
+`
+	got := parseSosLog([]byte(in), "sos_logs/ui.log")
+	if len(got) != 2 || got[0].Plugin != "kubernetes" || got[0].Command != "" || got[0].Line != 2 ||
+		got[1].Plugin != "logs" || got[1].Command != "journalctl --no-pager" || got[1].Line != 3 {
+		t.Errorf("parseSosLog = %+v", got)
+	}
+}
+
 func TestSosHelpers(t *testing.T) {
 	for in, want := range map[string]string{"sosreport: 3.9\n": "3.9", "sos report: 4.8.0\n": "4.8.0", "sosreport: 3.5.1.0\n": "3.5.1.0"} {
 		if v, ref := parseSosVersion([]byte(in), "version.txt"); v != want || ref == nil {

@@ -631,6 +631,17 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 			b.Sos.Ref = &Ref{Path: in.Path, Line: 1}
 		}
 		used, in.Format = true, "json"
+	case "sos-log":
+		in.Format = "sos-log"
+		used = true
+		for _, to := range parseSosLog(data, in.Path) {
+			what := "plugin " + to.Plugin + " timed out: its outputs are missing or partial"
+			if to.Command != "" {
+				what = "sos command " + strconv.Quote(to.Command) + " (plugin " + to.Plugin + ") timed out: its output is missing or partial"
+			}
+			b.Gaps = append(b.Gaps, Gap{Source: "sos", Message: what + " (" + to.Path + ":" + strconv.Itoa(to.Line) + ")",
+				Collect: "sos report --plugin-timeout 900 (or -k " + to.Plugin + ".timeout=900)"})
+		}
 	case "swapon", "proc-swaps":
 		t, w := Swapon(data, in.Path)
 		warns = w

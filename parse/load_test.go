@@ -173,6 +173,10 @@ func TestLoadSos4(t *testing.T) {
 	if b.CgroupV2 == nil || !*b.CgroupV2 {
 		t.Errorf("cgroup v2 = %v (%s)", b.CgroupV2, b.CgroupWhy)
 	}
+	checkInput(t, b, "sos_logs/ui.log", "sos-log", true, "")
+	if !hasGap(b, "plugin kubernetes timed out") {
+		t.Errorf("gaps = %+v, want the kubernetes plugin timeout", b.Gaps)
+	}
 	// inputs are in path order
 	for i := 1; i < len(b.Inputs); i++ {
 		if b.Inputs[i-1].Path >= b.Inputs[i].Path {

@@ -40,6 +40,45 @@ func parseSosVersion(data []byte, path string) (string, *Ref) {
 	return v, ref
 }
 
+// sosTimeout is a plugin or command sos gave up on.
+type sosTimeout struct {
+	Ref
+	Plugin  string
+	Command string // "" when the whole plugin timed out
+}
+
+// " Plugin kubernetes timed out"
+// "[plugin:kubernetes] command 'kubectl get nodes' timed out after 300s"
+var (
+	sosPluginTimeoutRE = regexp.MustCompile(`Plugin (?P<plugin>[A-Za-z0-9_]+) timed out`)
+	sosCmdTimeoutRE    = regexp.MustCompile(`\[plugin:(?P<plugin>[A-Za-z0-9_]+)\] command '(?P<cmd>[^']+)' timed out`)
+)
+
+// parseSosLog finds plugin and command timeouts in sos_logs/ui.log or
+// sos.log.
+func parseSosLog(data []byte, path string) []sosTimeout {
+	var out []sosTimeout
+	seen := map[string]bool{}
+	forLines(data, func(n int, line string) {
+		if !strings.Contains(line, "timed out") {
+			return
+		}
+		var t sosTimeout
+		if m := sosCmdTimeoutRE.FindStringSubmatch(line); m != nil {
+			t = sosTimeout{Ref: Ref{Path: path, Line: n}, Plugin: m[1], Command: m[2]}
+		} else if m := sosPluginTimeoutRE.FindStringSubmatch(line); m != nil {
+			t = sosTimeout{Ref: Ref{Path: path, Line: n}, Plugin: m[1]}
+		} else {
+			return
+		}
+		if k := t.Plugin + "\x00" + t.Command; !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	})
+	return out
+}
+
 // manifestCmd is one command of sos_reports/manifest.json.
 type manifestCmd struct {
 	Exec       string
@@ -168,6 +207,8 @@ var sosRules = []sosRule{
 	// sos metadata
 	{Glob: "version.txt", Kind: "sos-version"},
 	{Glob: "sos_reports/manifest.json", Kind: "sos-manifest"},
+	{Glob: "sos_logs/ui.log", Kind: "sos-log"},
+	{Glob: "sos_logs/sos.log", Kind: "sos-log"},
 	// kubelet
 	{Glob: "var/lib/kubelet/config.yaml", Kind: "kubelet-config"},
 	{Glob: "root/cdk/kubelet/config.yaml", Kind: "kubelet-config"},
@@ -262,7 +303,7 @@ var sosDirs = []struct {
 	Dir  string
 	Deep bool
 }{
-	{"sos_commands", true}, {"sos_strings", true}, {"sos_reports", false},
+	{"sos_commands", true}, {"sos_strings", true}, {"sos_reports", false}, {"sos_logs", false},
 	{"proc", false}, {"proc/sys/vm", false}, {"proc/sys/kernel/random", false}, {"proc/pressure", false},
 	{"var/log", false}, {"var/crash", true}, {"var/lib/kubelet", false}, {"var/snap/microk8s/current/args", false},
 	{"etc", false}, {"etc/sysctl.d", false}, {"etc/kubernetes", false}, {"etc/kubernetes/kubelet", false}, {"etc/default", false},
