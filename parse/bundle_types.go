@@ -31,12 +31,34 @@ type Bundle struct {
 	K8sEvents  []K8sEvent   // kubectl get events
 
 	Warnings []Warning // bundle-level warnings (path-level problems)
+
+	// Gaps are sources the bundle lacks (or holds only in part): what
+	// cannot be seen, never "no OOM".
+	Gaps []Gap
+	// Zswap is whether zswap is enabled (sys/module/zswap/parameters/enabled).
+	Zswap    *bool
+	ZswapRef *Ref
+	// CgroupWhy says what CgroupV2 was decided from ("sys/fs/cgroup/cgroup.controllers", …).
+	CgroupWhy string
+}
+
+// Gap is a coverage gap found by the loader: a source a bundle of this
+// layout should have but does not, or has only in part.
+type Gap struct {
+	Source  string // the source's name: kernel-log, swap, memory, describe-node, …
+	Message string // what cannot be seen because of it
+	Collect string // how to collect it next time
 }
 
 // SosInfo describes a sosreport.
 type SosInfo struct {
-	Version string
+	Version string // as printed, e.g. "3.9", "4.8.0"; "" if unknown
 	Ref     *Ref
+	// Layout is sos-2 (sos_commands/general/), sos-3 or sos-4, from the
+	// version when printed, else from the directory layout.
+	Layout string
+	// Manifest is true when sos_reports/manifest.json was read.
+	Manifest bool
 }
 
 // Input is one file the loader looked at.
@@ -63,6 +85,8 @@ type Size struct {
 	// ErrKB is the half-width of the rounding interval for human sizes
 	// (947.2M → ±0.05 MiB = 51 kB); 0 when exact.
 	ErrKB int64
+	// Bytes is the exact byte count when the size was printed in bytes.
+	Bytes *int64
 }
 
 // SwapTable is one listing of active swap areas.
@@ -82,18 +106,23 @@ type SwapDevice struct {
 	Used     Size
 	Priority *int
 	Zram     bool
+	UUID     string // swapon --show=UUID, "" if not printed
+	Label    string // swapon --show=LABEL, "" if not printed
 }
 
 // Free is the output of `free` in any unit.
 type Free struct {
 	Ref
 	Unit      string // kB, MiB, GiB, human, bytes
+	Layout    string // procps (buff/cache), procps-wide (-w), procps-old (-/+ buffers/cache)
 	MemTotal  *Size
 	MemUsed   *Size
 	MemFree   *Size
 	Shared    *Size
 	BuffCache *Size
 	Available *Size
+	Buffers   *Size // -w and the old layout only
+	Cache     *Size // -w and the old layout only
 	SwapTotal *Size
 	SwapUsed  *Size
 	SwapFree  *Size
@@ -110,8 +139,16 @@ type ProcMemInfo struct {
 // Pressure is /proc/pressure/memory.
 type Pressure struct {
 	Ref
-	Some string
-	Full string
+	Some    string // the "some" line as printed
+	Full    string // the "full" line as printed
+	SomePSI *PSI
+	FullPSI *PSI
+}
+
+// PSI is one parsed pressure line: "avg10=0.00 avg60=0.00 avg300=0.00 total=0".
+type PSI struct {
+	Avg10, Avg60, Avg300 float64 // percent of wall time stalled
+	TotalUs              int64   // total stall time in µs
 }
 
 // Sysctl is one kernel setting.
@@ -131,15 +168,33 @@ type Host struct {
 	KernelRef   *Ref
 	CapturedAt  *time.Time // from date / date --utc / timedatectl
 	CapturedRef *Ref
-	TimeZone    string // e.g. "Asia/Shanghai (CST, +0800)"
-	Location    *time.Location
-	ZoneRef     *Ref
-	UptimeSec   *float64
-	UptimeRef   *Ref
-	Btime       *time.Time
-	BtimeRef    *Ref
-	BootID      string
-	BootList    []JournalBoot
+	// CapturedWall is the capture time as the node's local wall clock
+	// printed it (date, timedatectl Local time), held in UTC as a
+	// placeholder: set even when the zone is unknown, so that zone-less
+	// log times (syslog, dmesg -T) can still be compared with it.
+	CapturedWall    *time.Time
+	CapturedWallRef *Ref
+	// CapturedAbbr is the zone abbreviation printed with the local time ("CST").
+	CapturedAbbr string
+	TimeZone     string // e.g. "Asia/Shanghai (CST, +0800)"
+	// ZoneName is the IANA name when printed ("Asia/Shanghai"), "" otherwise.
+	ZoneName string
+	// ZoneOffset is the UTC offset in seconds at capture when known.
+	ZoneOffset *int
+	// Location is the time zone: the IANA zone when its name is known,
+	// else a time.FixedZone from the printed offset; nil if not known.
+	Location  *time.Location
+	ZoneRef   *Ref
+	UptimeSec *float64
+	// UptimeErrSec is the precision of UptimeSec: 60 for `uptime`
+	// (minutes), 0.01 for /proc/uptime.
+	UptimeErrSec float64
+	UptimeRef    *Ref
+	Btime        *time.Time
+	BtimeRef     *Ref
+	BootID       string
+	BootIDRef    *Ref
+	BootList     []JournalBoot
 }
 
 // JournalBoot is one row of `journalctl --list-boots`.
@@ -167,6 +222,13 @@ type KubeletConfig struct {
 	CgroupDriver         string
 	SingleProcessOOMKill *bool
 	Version              string // kubelet version if the bundle shows it
+	VersionRef           *Ref
+	// FeatureGates are all gates set, config file first then flags.
+	FeatureGates []KVString
+	// ConfigFile is the --config flag's value, "" if not set.
+	ConfigFile string
+	// Flags are the kubelet command-line flags read, in order.
+	Flags []KVString
 }
 
 // KVString is an ordered key/value pair of strings with its source.

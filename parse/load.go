@@ -1,8 +1,32 @@
 package parse
 
+// The bundle loader: the only code that opens files. It walks an fs.FS (a
+// sosreport, a folder of saved outputs, or loose files served as an
+// fstest.MapFS), decides what each file is — by the sosreport layout table
+// (sos.go) or by content (sniff.go) — and hands it to its parser. Every
+// file looked at becomes an Input, used or not, with the reason.
+//
+// Safety: only regular files are opened. A symlink is read only when its
+// target, resolved one component at a time with fs.ReadLink, is a regular
+// file inside the FS; absolute targets, targets that climb out of the
+// root, dangling links and loops (more than 40 hops) are reported, not
+// followed. Large kernel logs are streamed to KernelLogFrom; other inputs
+// are read whole up to maxSmall.
+
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // LoadOptions tunes the bundle loader.
@@ -18,7 +42,1326 @@ type LoadOptions struct {
 // understood at all.
 var ErrNotUnderstood = errors.New("no input could be understood")
 
+const (
+	// maxSmall is the most of a non-log input read into memory.
+	maxSmall = 64 << 20
+	// maxLooseFiles bounds how many files of a loose folder are looked at.
+	maxLooseFiles = 5000
+	// maxLooseDepth bounds how deep a loose folder is walked.
+	maxLooseDepth = 4
+	// maxLinkHops bounds symlink resolution (as Linux's MAXSYMLINKS).
+	maxLinkHops = 40
+)
+
+// entry is one file found by the walk.
+type entry struct {
+	path string
+	kind string // from the layout table; "" = sniff
+	typ  fs.FileMode
+}
+
+type loader struct {
+	fsys     fs.FS
+	root     string // the sosreport's directory when it is one level down, else ""
+	opts     LoadOptions
+	b        *Bundle
+	sos      bool
+	manifest map[string]manifestCmd
+	entries  []entry
+	regular  map[string]bool // paths of regular files among the entries
+	readVia  map[string]string
+	linkTo   map[int]string // Inputs index of a link read at its target → target path
+
+	// context waiting for the time zone or for other files
+	dates      []*dateOut
+	tdc        *timedatectlOut
+	zoneName   string
+	zoneRef    *Ref
+	zoneLoc    *time.Location
+	uptime     *uptimeOut
+	listBoots  []listBoot
+	listInput  map[string]int // list-boots path → Inputs index
+	frees      []pendingFree
+	kubeCfg    []pendingData
+	kubeFlags  []pendingData
+	hostPrio   int
+	mountsV2   *bool
+	mountsRef  *Ref
+	kernelIdx  map[*KernelLog]int
+	understood int // inputs used
+	classified int // files whose kind was recognised, used or not
+}
+
+type pendingFree struct {
+	data  []byte
+	path  string
+	input int
+}
+
+type pendingData struct {
+	data  []byte
+	path  string
+	input int
+}
+
 // Load reads a bundle through fsys. It is the only code that opens files.
+// Per-file problems become Input warnings; it returns an error only when
+// the bundle root cannot be read or nothing at all could be understood
+// (ErrNotUnderstood).
 func Load(fsys fs.FS, opts LoadOptions) (*Bundle, error) {
-	return nil, errors.New("parse.Load: not implemented yet")
+	l := &loader{
+		fsys: fsys, opts: opts,
+		b:         &Bundle{Name: opts.Name},
+		regular:   map[string]bool{},
+		readVia:   map[string]string{},
+		linkTo:    map[int]string{},
+		listInput: map[string]int{},
+		kernelIdx: map[*KernelLog]int{},
+		hostPrio:  1 << 30,
+	}
+	if err := l.collect(); err != nil {
+		return nil, err
+	}
+	// sos metadata first: the manifest marks truncated outputs.
+	var rest []entry
+	for _, e := range l.entries {
+		if e.kind == "sos-version" || e.kind == "sos-manifest" {
+			l.read(e)
+			continue
+		}
+		rest = append(rest, e)
+	}
+	for _, e := range rest {
+		l.read(e)
+	}
+	l.finish()
+	if l.understood == 0 && l.classified == 0 {
+		n := len(l.b.Inputs)
+		if n == 0 {
+			return nil, fmt.Errorf("%w: no files found", ErrNotUnderstood)
+		}
+		var why []string
+		for _, in := range l.b.Inputs {
+			if len(why) < 3 {
+				why = append(why, in.Path+": "+in.WhyNot)
+			}
+		}
+		return nil, fmt.Errorf("%w: %d file(s) looked at, none recognised (%s)", ErrNotUnderstood, n, strings.Join(why, "; "))
+	}
+	return l.b, nil
+}
+
+// collect finds the files to look at without opening any.
+func (l *loader) collect() error {
+	if len(l.opts.Only) > 0 {
+		for _, name := range l.opts.Only {
+			fi, err := fs.Lstat(l.fsys, name)
+			if err != nil {
+				l.b.Inputs = append(l.b.Inputs, Input{Path: name, Kind: "unknown", WhyNot: "cannot be read: " + errText(err)})
+				continue
+			}
+			l.addEntry(entry{path: name, typ: fi.Mode().Type()})
+		}
+		return nil
+	}
+	if fi, err := fs.Lstat(l.fsys, "sos_commands"); err == nil && fi.IsDir() {
+		l.sos = true
+	} else if root := l.nestedSos(); root != "" {
+		l.sos, l.root = true, root
+		l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: root}, Message: "the sosreport is in " + root + "/: only that directory is read"})
+	}
+	if l.sos {
+		l.b.Sos = &SosInfo{}
+	}
+	count := 0
+	start := "."
+	if l.root != "" {
+		start = l.root
+	}
+	err := fs.WalkDir(l.fsys, start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == start {
+				return err
+			}
+			l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: p}, Message: "cannot list: " + errText(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p == start {
+			return nil
+		}
+		if d.IsDir() {
+			if l.sos {
+				if !sosDescend(l.rel(p)) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			base := path.Base(p)
+			if strings.HasPrefix(base, ".") || strings.Count(p, "/")+1 >= maxLooseDepth || p == "sys" || p == "sys/fs" ||
+				(strings.HasPrefix(p, "proc/") && isDigits(base)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		kind := sosKind(l.rel(p))
+		if l.sos && kind == "" {
+			return nil
+		}
+		if !l.sos {
+			if strings.HasPrefix(path.Base(p), ".") {
+				return nil
+			}
+			count++
+			if count > maxLooseFiles {
+				if count == maxLooseFiles+1 {
+					l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: p}, Message: fmt.Sprintf("more than %d files: the rest were not looked at", maxLooseFiles)})
+				}
+				return nil
+			}
+		}
+		l.addEntry(entry{path: p, kind: kind, typ: d.Type()})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read the bundle: %w", err)
+	}
+	return nil
+}
+
+// nestedSos finds a sosreport one directory down (an archive extracted
+// into the folder given); "" when there is not exactly one.
+func (l *loader) nestedSos() string {
+	ents, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return ""
+	}
+	found := ""
+	for _, e := range ents {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if fi, err := fs.Lstat(l.fsys, e.Name()+"/sos_commands"); err == nil && fi.IsDir() {
+			if found != "" {
+				return ""
+			}
+			found = e.Name()
+		}
+	}
+	return found
+}
+
+// rel is p relative to the sosreport's root.
+func (l *loader) rel(p string) string {
+	if l.root == "" {
+		return p
+	}
+	return strings.TrimPrefix(p, l.root+"/")
+}
+
+// at is the path of p (relative to the sosreport's root) in the FS.
+func (l *loader) at(p string) string {
+	if l.root == "" {
+		return p
+	}
+	return l.root + "/" + p
+}
+
+func (l *loader) addEntry(e entry) {
+	l.entries = append(l.entries, e)
+	if e.typ.IsRegular() {
+		l.regular[e.path] = true
+	}
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// resolve follows symlinks in p one component at a time and returns the
+// real path inside the FS.
+func (l *loader) resolve(p string) (string, error) {
+	queue := splitPath(p)
+	resolved := ""
+	hops := 0
+	for len(queue) > 0 {
+		comp := queue[0]
+		queue = queue[1:]
+		switch comp {
+		case "", ".":
+			continue
+		case "..":
+			if resolved == "" {
+				return "", errors.New("points outside the bundle")
+			}
+			resolved = parentDir(resolved)
+			continue
+		}
+		next := comp
+		if resolved != "" {
+			next = resolved + "/" + comp
+		}
+		fi, err := fs.Lstat(l.fsys, next)
+		if err != nil {
+			return "", fmt.Errorf("dangling (%s)", errText(err))
+		}
+		if fi.Mode().Type() != fs.ModeSymlink {
+			resolved = next
+			continue
+		}
+		hops++
+		if hops > maxLinkHops {
+			return "", errors.New("is part of a loop")
+		}
+		t, err := fs.ReadLink(l.fsys, next)
+		if err != nil {
+			return "", fmt.Errorf("cannot be read (%s)", errText(err))
+		}
+		if strings.HasPrefix(t, "/") {
+			return "", fmt.Errorf("points outside the bundle (%s)", t)
+		}
+		queue = append(splitPath(t), queue...)
+	}
+	if resolved == "" {
+		return "", errors.New("points at the bundle root")
+	}
+	return resolved, nil
+}
+
+func splitPath(p string) []string { return strings.Split(p, "/") }
+
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// typeName names a non-regular file type.
+func typeName(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeIrregular != 0:
+		return "an irregular file"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "not a regular file"
+}
+
+// read looks at one entry and records its Input.
+func (l *loader) read(e entry) {
+	in := Input{Path: e.path, Kind: e.kind}
+	if in.Kind == "sniff" {
+		in.Kind = ""
+	}
+	open := e.path
+	switch {
+	case e.typ.IsRegular():
+	case e.typ&fs.ModeSymlink != 0:
+		if e.kind == "localtime" {
+			l.readLocaltimeLink(e, &in)
+			l.addInput(in)
+			return
+		}
+		real, err := l.resolve(e.path)
+		if err != nil {
+			in.WhyNot = "symlink " + err.Error()
+			l.addInput(in)
+			return
+		}
+		fi, err := fs.Lstat(l.fsys, real)
+		if err != nil || !fi.Mode().IsRegular() {
+			in.WhyNot = "symlink to " + real + ", which is " + typeName(fileMode(fi))
+			l.addInput(in)
+			return
+		}
+		if l.regular[real] {
+			in.WhyNot = "link to " + real + " (read there)"
+			l.linkTo[len(l.b.Inputs)] = real
+			l.addInput(in)
+			return
+		}
+		if first, ok := l.readVia[real]; ok {
+			in.WhyNot = "link to " + real + " (read as " + first + ")"
+			l.addInput(in)
+			return
+		}
+		l.readVia[real] = e.path
+		open = real
+	default:
+		in.WhyNot = "skipped: " + typeName(e.typ)
+		if in.Kind == "" {
+			in.Kind = "unknown"
+		}
+		l.addInput(in)
+		return
+	}
+	l.readFile(open, &in)
+	l.addInput(in)
+}
+
+func fileMode(fi fs.FileInfo) fs.FileMode {
+	if fi == nil {
+		return fs.ModeIrregular
+	}
+	return fi.Mode()
+}
+
+func (l *loader) addInput(in Input) {
+	if in.Kind == "" {
+		in.Kind = "unknown"
+	}
+	if in.Used {
+		l.understood++
+	}
+	l.b.Inputs = append(l.b.Inputs, in)
+}
+
+// readLocaltimeLink takes the zone name from an etc/localtime link without
+// following it (its target is outside the bundle).
+func (l *loader) readLocaltimeLink(e entry, in *Input) {
+	t, err := fs.ReadLink(l.fsys, e.path)
+	if err != nil {
+		in.WhyNot = "symlink cannot be read: " + errText(err)
+		return
+	}
+	name := zoneFromLocaltimeLink(t)
+	if name == "" {
+		in.WhyNot = "link target " + t + " names no known time zone"
+		return
+	}
+	in.Used, in.Format = true, "link"
+	if l.zoneName == "" {
+		l.zoneName, l.zoneRef = name, &Ref{Path: e.path, Line: 0}
+	}
+}
+
+// openData opens a file, decompressing gzip (by its magic bytes).
+func (l *loader) openData(p string) (io.Reader, func(), error) {
+	f, err := l.fsys.Open(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	closer := func() { f.Close() }
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("gzip: %w", err)
+		}
+		return bufio.NewReaderSize(zr, 64<<10), func() { zr.Close(); f.Close() }, nil
+	}
+	return br, closer, nil
+}
+
+// readFile opens p (the real path of in) and hands it to its parser.
+func (l *loader) readFile(p string, in *Input) {
+	if fi, err := fs.Stat(l.fsys, p); err == nil {
+		in.Bytes = fi.Size()
+	}
+	r, closeFn, err := l.openData(p)
+	if err != nil {
+		in.WhyNot = "cannot be read: " + errText(err)
+		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+		return
+	}
+	defer closeFn()
+	head := make([]byte, sniffHead)
+	n, err := io.ReadFull(r, head)
+	head = head[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		in.WhyNot = "cannot be read: " + errText(err)
+		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+		return
+	}
+	l.markTruncated(in, p)
+	if !l.sos && in.Kind != "" && in.Kind != "localtime" && in.Kind != "sysctl" {
+		// a loose folder is classified by content; the name is only a hint
+		if k, f := Sniff(in.Path, head); k != "" {
+			in.Kind, in.Format = k, f
+		}
+	}
+	if in.Kind == "" {
+		k, f := Sniff(in.Path, head)
+		in.Kind, in.Format = k, f
+		if k == "" {
+			if len(head) == 0 {
+				in.WhyNot = "empty"
+			} else {
+				in.WhyNot = "not recognised"
+				if n < sniffHead {
+					in.Lines = countLines(head)
+				}
+			}
+			return
+		}
+	}
+	l.classified++
+	if in.Kind == "kernel-log" {
+		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), head, in)
+		return
+	}
+	data := head
+	if n == sniffHead {
+		rest, err := io.ReadAll(io.LimitReader(r, maxSmall))
+		if err != nil {
+			in.WhyNot = "cannot be read: " + errText(err)
+			in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+			return
+		}
+		if len(rest) == maxSmall {
+			in.WhyNot = fmt.Sprintf("too large for a %s (more than %d MiB)", in.Kind, maxSmall>>20)
+			return
+		}
+		data = append(head, rest...)
+	}
+	in.Lines = countLines(data)
+	l.parseSmall(data, in)
+}
+
+// markTruncated sets Truncated for sos ".tailed" copies and for commands
+// the manifest marks truncated (and notes failed commands).
+func (l *loader) markTruncated(in *Input, real string) {
+	if strings.HasSuffix(real, ".tailed") || strings.HasSuffix(in.Path, ".tailed") {
+		in.Truncated = true
+	}
+	for _, p := range []string{in.Path, real} {
+		if c, ok := l.manifest[l.rel(p)]; ok {
+			if c.Truncated {
+				in.Truncated = true
+			}
+			if c.ReturnCode != nil && *c.ReturnCode != 0 {
+				in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: fmt.Sprintf("sos: %q exited with status %d", c.Exec, *c.ReturnCode)})
+			}
+			return
+		}
+	}
+}
+
+func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input) {
+	if f, ok := SniffKernelLog(head); ok {
+		in.Format = f
+	}
+	kl, err := KernelLogFrom(r, in.Path)
+	if err != nil {
+		in.WhyNot = "kernel log could not be read: " + err.Error()
+		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+		return
+	}
+	if kl == nil {
+		in.WhyNot = "not understood as a kernel log"
+		return
+	}
+	kl.Truncated = kl.Truncated || in.Truncated
+	if kl.Format != "" {
+		in.Format = kl.Format
+	}
+	in.Lines = kl.Lines
+	in.Warnings = append(in.Warnings, kl.Warnings...)
+	in.Used = true
+	l.kernelIdx[kl] = len(l.b.Inputs)
+	l.b.KernelLogs = append(l.b.KernelLogs, kl)
+}
+
+// parseSmall hands a whole small file to the parser of its kind.
+func (l *loader) parseSmall(data []byte, in *Input) {
+	var warns []Warning
+	used := false
+	why := ""
+	b := l.b
+	empty := len(bytes.TrimSpace(data)) == 0
+	failed := false
+	if c, ok := l.manifest[l.rel(in.Path)]; ok && c.ReturnCode != nil && *c.ReturnCode != 0 {
+		failed = true
+	}
+	if empty && (in.Kind != "swapon" || failed) {
+		in.WhyNot = "empty"
+		if c, ok := l.manifest[l.rel(in.Path)]; ok && c.ReturnCode != nil && *c.ReturnCode != 0 {
+			in.WhyNot = fmt.Sprintf("empty: the command exited with status %d", *c.ReturnCode)
+		}
+		return
+	}
+	switch in.Kind {
+	case "sniff":
+		k, f := sniffOwn(in.Path, data)
+		if k == "" {
+			in.Kind, in.WhyNot = "unknown", "not recognised"
+			return
+		}
+		in.Kind, in.Format = k, f
+		l.parseSmall(data, in)
+		return
+	case "sos-version":
+		v, ref := parseSosVersion(data, in.Path)
+		if ref == nil {
+			why = "no \"sosreport:\" or \"sos report:\" line"
+			break
+		}
+		if b.Sos == nil {
+			b.Sos = &SosInfo{}
+		}
+		b.Sos.Version, b.Sos.Ref, used, in.Format = v, ref, true, "version.txt"
+	case "sos-manifest":
+		v, cmds, err := parseSosManifest(data)
+		if err != nil {
+			warns = append(warns, Warning{Ref: Ref{Path: in.Path, Line: 1}, Message: "manifest: " + err.Error()})
+			why = "not valid JSON"
+			break
+		}
+		l.manifest = cmds
+		if b.Sos == nil {
+			b.Sos = &SosInfo{}
+		}
+		b.Sos.Manifest = true
+		if b.Sos.Version == "" && v != "" {
+			b.Sos.Version = v
+			b.Sos.Ref = &Ref{Path: in.Path, Line: 1}
+		}
+		used, in.Format = true, "json"
+	case "sos-log":
+		in.Format = "sos-log"
+		used = true
+		for _, to := range parseSosLog(data, in.Path) {
+			what := "plugin " + to.Plugin + " timed out: its outputs are missing or partial"
+			if to.Command != "" {
+				what = "sos command " + strconv.Quote(to.Command) + " (plugin " + to.Plugin + ") timed out: its output is missing or partial"
+			}
+			b.Gaps = append(b.Gaps, Gap{Source: "sos", Message: what + " (" + to.Path + ":" + strconv.Itoa(to.Line) + ")",
+				Collect: "sos report --plugin-timeout 900 (or -k " + to.Plugin + ".timeout=900)"})
+		}
+	case "swapon", "proc-swaps":
+		t, w := Swapon(data, in.Path)
+		warns = w
+		if t == nil {
+			why = "no swapon or /proc/swaps header"
+			break
+		}
+		in.Format = t.Format
+		if t.Format == "proc-swaps" || in.Kind == "proc-swaps" {
+			in.Kind = "proc-swaps"
+			if t.Format == "swapon-summary" {
+				t.Format = "proc-swaps"
+				in.Format = t.Format
+			}
+		}
+		b.Swaps = append(b.Swaps, t)
+		used = true
+	case "free":
+		if f, _ := ParseFree(data, in.Path, ""); f == nil {
+			why = "no free header"
+			break
+		}
+		l.frees = append(l.frees, pendingFree{data: data, path: in.Path, input: len(b.Inputs)})
+		used = true
+	case "meminfo":
+		m, w := ParseMemInfo(data, in.Path)
+		warns = w
+		switch {
+		case m == nil:
+			why = "no meminfo line"
+		case b.MemInfo != nil:
+			why = "another meminfo was read: " + b.MemInfo.Path
+		default:
+			b.MemInfo, used, in.Format = m, true, "meminfo"
+		}
+	case "pressure":
+		p, w := ParsePressure(data, in.Path)
+		warns = w
+		if p == nil {
+			why = "no PSI line"
+			break
+		}
+		if b.Pressure == nil && strings.Contains(in.Path, "memory") || b.Pressure == nil && !l.sos {
+			b.Pressure, used, in.Format = p, true, "psi"
+		} else {
+			why = "not the memory pressure file"
+		}
+	case "vmstat":
+		kvs, _, w, ok := ParseVMStat(data, in.Path)
+		warns = w
+		if !ok {
+			why = "no vmstat counter"
+			break
+		}
+		b.VMStat = append(b.VMStat, kvs...)
+		used, in.Format = true, "vmstat"
+	case "sysctl":
+		if strings.Contains("/"+in.Path, "/proc/sys/") {
+			s, ok := SysctlFromProc(data, in.Path)
+			if !ok {
+				why = "no value"
+				break
+			}
+			b.Sysctls = append(b.Sysctls, s)
+			used, in.Format = true, "proc-sys"
+			break
+		}
+		configured := in.Format == "sysctl-conf" || isSysctlConfPath(in.Path)
+		s, _, w := ParseSysctl(data, in.Path, configured)
+		warns = w
+		b.Sysctls = append(b.Sysctls, s...)
+		used = true
+		in.Format = "sysctl-a"
+		if configured {
+			in.Format = "sysctl-conf"
+		}
+	case "date":
+		if t, _ := parseTimedatectl(data, in.Path); t != nil {
+			in.Kind = "timedatectl"
+			l.parseSmall(data, in)
+			return
+		}
+		d, w := parseDate(data, in.Path)
+		warns = w
+		if d == nil {
+			why = "no date"
+			break
+		}
+		l.dates = append(l.dates, d)
+		used, in.Format = true, "date"
+		if d.Abbr == "UTC" || d.Abbr == "GMT" {
+			in.Format = "date-utc"
+		}
+	case "timedatectl":
+		t, w := parseTimedatectl(data, in.Path)
+		warns = w
+		if t == nil {
+			why = "no timedatectl fields"
+			break
+		}
+		if l.tdc == nil {
+			l.tdc = t
+		}
+		used, in.Format = true, "timedatectl"
+	case "localtime":
+		loc, err := time.LoadLocationFromTZData("localtime", data)
+		if err != nil {
+			why = "not a TZif file"
+			break
+		}
+		if l.zoneLoc == nil {
+			l.zoneLoc = loc
+			if l.zoneRef == nil {
+				l.zoneRef = &Ref{Path: in.Path}
+			}
+		}
+		used, in.Format = true, "tzif"
+	case "uptime":
+		u, w := parseUptime(data, in.Path)
+		warns = w
+		if u == nil {
+			why = "no uptime line"
+			break
+		}
+		if l.uptime == nil || u.ErrSec < l.uptime.ErrSec {
+			l.uptime = u
+		}
+		used, in.Format = true, u.Format
+	case "proc-stat":
+		t, ref := parseBtime(data, in.Path)
+		if t == nil {
+			why = "no btime line"
+			break
+		}
+		b.Host.Btime, b.Host.BtimeRef = t, ref
+		used, in.Format = true, "proc-stat"
+		in.First, in.Last = t, t
+	case "hostname":
+		name, ref := parseHostname(data, in.Path)
+		if ref == nil {
+			why = "no host name"
+			break
+		}
+		if p := hostnamePriority(l.rel(in.Path)); p < l.hostPrio {
+			l.hostPrio = p
+			b.Host.Hostname, b.Host.HostnameRef = name, ref
+		}
+		used, in.Format = true, "hostname"
+	case "uname":
+		host, rel, text, ref := parseUname(data, in.Path)
+		if ref == nil {
+			why = "no \"Linux <host> <release> #\" line"
+			break
+		}
+		b.Host.Uname, b.Host.Kernel, b.Host.KernelRef = text, rel, ref
+		if l.hostPrio > 50 {
+			l.hostPrio = 50
+			b.Host.Hostname, b.Host.HostnameRef = host, ref
+		}
+		used, in.Format = true, "uname-a"
+	case "boot-id":
+		id, ref := parseBootID(data, in.Path)
+		if ref == nil {
+			why = "no boot ID"
+			break
+		}
+		b.Host.BootID, b.Host.BootIDRef = id, ref
+		used, in.Format = true, "boot-id"
+	case "list-boots":
+		lb, w := parseListBoots(data, in.Path)
+		warns = w
+		if len(lb) == 0 {
+			why = "no boot rows"
+			break
+		}
+		l.listInput[in.Path] = len(b.Inputs)
+		l.listBoots = append(l.listBoots, lb...)
+		used, in.Format = true, "list-boots"
+	case "kubelet-config":
+		l.kubeCfg = append(l.kubeCfg, pendingData{data: data, path: in.Path, input: len(b.Inputs)})
+		used, in.Format = true, "yaml"
+	case "kubelet-flags":
+		l.kubeFlags = append(l.kubeFlags, pendingData{data: data, path: in.Path, input: len(b.Inputs)})
+		used, in.Format = true, "flags"
+	case "zswap":
+		switch strings.TrimSpace(string(data)) {
+		case "Y", "1":
+			b.Zswap = ptr(true)
+		case "N", "0":
+			b.Zswap = ptr(false)
+		default:
+			why = "not Y or N"
+		}
+		if why == "" {
+			b.ZswapRef, used, in.Format = &Ref{Path: in.Path, Line: 1}, true, "module-parameter"
+		}
+	case "cgroup":
+		v2, ref := cgroupFromMounts(data, in.Path)
+		if v2 == nil {
+			why = "no cgroup memory mount"
+			break
+		}
+		if l.mountsV2 == nil {
+			l.mountsV2, l.mountsRef = v2, ref
+		}
+		used, in.Format = true, "mounts"
+	case "describe-node", "get-nodes", "get-nodes-json", "get-pods", "get-pods-json", "get-pods-yaml",
+		"get-events", "get-events-json", "describe-pod", "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
+		kind := in.Kind
+		if in.Format == "json" || in.Format == "yaml" {
+			kind = in.Kind + "-" + in.Format
+		} else if sk := SniffKube(data); sk != "" {
+			kind = sk
+		}
+		in.Kind, in.Format = kubeKind(kind), kubeFormat(kind)
+		before := len(b.Nodes) + len(b.Pods) + len(b.Containers) + len(b.K8sEvents)
+		n, w := ReadKube(kind, data, in.Path, b)
+		warns = w
+		if n > 0 || len(b.Nodes)+len(b.Pods)+len(b.Containers)+len(b.K8sEvents) > before {
+			used = true
+		} else {
+			why = "not understood by the Kubernetes parser"
+		}
+	default:
+		why = "not recognised"
+	}
+	in.Warnings = append(in.Warnings, warns...)
+	in.Used = used
+	if !used {
+		in.WhyNot = why
+		if msg := commandError(data); msg != "" {
+			in.WhyNot = "the command failed: " + msg
+		}
+	}
+}
+
+// "swapon: unrecognized option '--bytes'", "bash: free: command not found",
+// "timeout: failed to run command 'kubectl': No such file or directory"
+var cmdErrorRE = regexp.MustCompile(`^(?:[a-z][a-z0-9_.-]*: )+(?:unrecognized option|invalid option|unknown option|illegal option|cannot |can't |failed |command not found|No such file|Permission denied|error: )`)
+
+// commandError returns the first line of data when it is a command's error
+// message rather than its output; "" otherwise.
+func commandError(data []byte) string {
+	for _, l := range firstLines(data, 1) {
+		l = strings.TrimSpace(l)
+		if cmdErrorRE.MatchString(l) {
+			return l
+		}
+	}
+	return ""
+}
+
+// isSysctlConfPath tells configured sysctl files from `sysctl -a` output.
+func isSysctlConfPath(p string) bool {
+	return strings.HasSuffix(p, "sysctl.conf") || strings.Contains(p, "sysctl.d/")
+}
+
+// hostnamePriority ranks host name sources: the hostname command first,
+// then hostname -f, the root link, etc/hostname; uname is 50.
+func hostnamePriority(p string) int {
+	switch {
+	case strings.HasSuffix(p, "/hostname") && strings.HasPrefix(p, "sos_commands/"):
+		return 0
+	case strings.HasPrefix(p, "sos_commands/"):
+		return 1
+	case p == "etc/hostname":
+		return 3
+	}
+	return 2
+}
+
+// finish resolves what needed several files: units of free, the time zone
+// and capture time, boot list times, the kubelet configuration, the cgroup
+// version, input time spans and coverage gaps.
+func (l *loader) finish() {
+	b := l.b
+	if b.Sos != nil {
+		b.Sos.Layout = sosLayout(b.Sos.Version, l)
+	}
+	l.finishFree()
+	l.finishHost()
+	l.finishKubelet()
+	l.finishCgroup()
+	l.finishKernelSpans()
+	for i, target := range l.linkTo {
+		if j, ok := l.inputIndex(target); ok {
+			l.b.Inputs[i].Kind, l.b.Inputs[i].Format = l.b.Inputs[j].Kind, l.b.Inputs[j].Format
+		}
+	}
+	sort.SliceStable(b.Inputs, func(i, j int) bool { return b.Inputs[i].Path < b.Inputs[j].Path })
+	l.finishGaps()
+}
+
+func sosLayout(version string, l *loader) string {
+	if version != "" {
+		switch version[0] {
+		case '2':
+			return "sos-2"
+		case '3':
+			return "sos-3"
+		default:
+			return "sos-4"
+		}
+	}
+	if fi, err := fs.Lstat(l.fsys, l.at("sos_commands/general")); err == nil && fi.IsDir() {
+		return "sos-2"
+	}
+	if l.b.Sos != nil && l.b.Sos.Manifest {
+		return "sos-4"
+	}
+	return "sos-3"
+}
+
+// freeUnitFromName reads the unit from a saved free's name ("free_-m",
+// "free-g.txt"); "" when the name does not say.
+func freeUnitFromName(p string) string {
+	base := strings.ToLower(path.Base(p))
+	for _, ext := range []string{".txt", ".out", ".log"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	for _, fu := range []struct{ flag, unit string }{{"m", "MiB"}, {"g", "GiB"}, {"b", "bytes"}, {"k", "kB"}, {"h", "human"}} {
+		for _, sep := range []string{"_-", "-", " -", "_"} {
+			if strings.HasSuffix(base, sep+fu.flag) && strings.Contains(base, "free") {
+				return fu.unit
+			}
+		}
+	}
+	return ""
+}
+
+func (l *loader) finishFree() {
+	b := l.b
+	memTotal := b.MemInfo.Get("MemTotal")
+	for _, pf := range l.frees {
+		in := &b.Inputs[pf.input]
+		unit := freeUnitFromName(pf.path)
+		if unit == "human" {
+			unit = ""
+		}
+		f, warns := ParseFree(pf.data, pf.path, unit)
+		if f == nil {
+			continue
+		}
+		if unit == "" && f.Unit != "human" && f.MemTotal != nil && f.MemTotal.Printed != "" {
+			n, _ := parseInt64(f.MemTotal.Printed)
+			guess := ""
+			if memTotal != nil && memTotal.Value > 0 {
+				mt := float64(memTotal.Value)
+				for _, u := range []string{"kB", "MiB", "GiB", "bytes"} {
+					unitKB := map[string]float64{"kB": 1, "MiB": 1 << 10, "GiB": 1 << 20, "bytes": 1.0 / 1024}[u]
+					kb := float64(n) * unitKB
+					if kb >= mt*0.95-unitKB && kb <= mt*1.05+unitKB {
+						guess = u
+						break
+					}
+				}
+			}
+			if guess == "" && n < 1<<16 {
+				warns = append(warns, Warning{Ref: f.Ref, Message: "free: the unit is not printed and the values are too small for KiB; assumed KiB"})
+			}
+			if guess != "" && guess != "kB" {
+				f, warns = ParseFree(pf.data, pf.path, guess)
+			}
+		}
+		in.Format = f.Layout + "-" + f.Unit
+		in.Warnings = append(in.Warnings, warns...)
+		b.Free = append(b.Free, f)
+	}
+}
+
+func (l *loader) finishHost() {
+	h := &l.b.Host
+	// time zone: timedatectl, then etc/localtime
+	var abbr string
+	var offset *int
+	if t := l.tdc; t != nil && t.ZoneRef != nil {
+		h.TimeZone, h.ZoneRef = t.ZoneText, t.ZoneRef
+		abbr, offset = t.Abbr, t.Offset
+		if t.ZoneName != "" {
+			if loc, err := time.LoadLocation(t.ZoneName); err == nil {
+				h.Location, h.ZoneName = loc, t.ZoneName
+			}
+		}
+		if h.Location == nil && offset != nil {
+			h.Location = time.FixedZone(abbr, *offset)
+		}
+	}
+	if h.Location == nil && l.zoneName != "" {
+		if loc, err := time.LoadLocation(l.zoneName); err == nil {
+			h.Location, h.ZoneName, h.TimeZone, h.ZoneRef = loc, l.zoneName, l.zoneName, l.zoneRef
+		}
+	}
+	if h.Location == nil && l.zoneLoc != nil {
+		h.Location, h.ZoneRef = l.zoneLoc, l.zoneRef
+	}
+	// capture time: date --utc, timedatectl universal time, then local times
+	var utcDate, localDate *dateOut
+	for _, d := range l.dates {
+		switch {
+		case d.Abbr == "UTC" || d.Abbr == "GMT" || d.Offset != nil:
+			if utcDate == nil {
+				utcDate = d
+			}
+		default:
+			if localDate == nil {
+				localDate = d
+			}
+		}
+	}
+	// with no named zone, date and date --utc together give the offset
+	if h.Location == nil && utcDate != nil && localDate != nil && utcDate.Offset == nil {
+		if off, ok := offsetFromPair(localDate.wallClock, utcDate.wallClock); ok {
+			h.Location = time.FixedZone(localDate.Abbr, off)
+			abbr, offset = localDate.Abbr, &off
+			h.TimeZone = fmt.Sprintf("%s (%s)", localDate.Abbr, time.Unix(0, 0).In(h.Location).Format("-0700"))
+			h.ZoneRef = &localDate.Ref
+		}
+	}
+	if h.Location != nil {
+		_, off := time.Unix(0, 0).In(h.Location).Zone()
+		if offset != nil {
+			off = *offset
+		}
+		h.ZoneOffset = &off
+		if abbr == "" {
+			abbr, _ = time.Unix(0, 0).In(h.Location).Zone()
+		}
+	}
+	set := func(t *time.Time, ref Ref) {
+		if h.CapturedAt != nil || t == nil {
+			return
+		}
+		v := *t
+		if h.Location != nil {
+			v = v.In(h.Location)
+		}
+		h.CapturedAt, h.CapturedRef = &v, ptr(ref)
+	}
+	if utcDate != nil {
+		set(resolveWall(utcDate.wallClock, nil, "", nil), utcDate.Ref)
+	}
+	if l.tdc != nil && l.tdc.UTC != nil {
+		set(resolveWall(*l.tdc.UTC, nil, "", nil), l.tdc.UTC.Ref)
+	}
+	if l.tdc != nil && l.tdc.Local != nil {
+		set(resolveWall(*l.tdc.Local, h.Location, abbr, offset), l.tdc.Local.Ref)
+	}
+	if localDate != nil {
+		set(resolveWall(localDate.wallClock, h.Location, abbr, offset), localDate.Ref)
+	}
+	switch {
+	case l.tdc != nil && l.tdc.Local != nil:
+		w := l.tdc.Local.at(time.UTC)
+		h.CapturedWall, h.CapturedWallRef, h.CapturedAbbr = &w, ptr(l.tdc.Local.Ref), l.tdc.Local.Abbr
+	case localDate != nil && localDate.Offset == nil:
+		w := localDate.at(time.UTC)
+		h.CapturedWall, h.CapturedWallRef, h.CapturedAbbr = &w, ptr(localDate.Ref), localDate.Abbr
+	case h.CapturedAt != nil && h.Location != nil:
+		w := h.CapturedAt.In(h.Location)
+		w = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, time.UTC)
+		h.CapturedWall, h.CapturedWallRef = &w, h.CapturedRef
+		h.CapturedAbbr, _ = h.CapturedAt.In(h.Location).Zone()
+	}
+	if h.TimeZone == "" && h.Location != nil {
+		t := time.Unix(0, 0)
+		if h.CapturedAt != nil {
+			t = *h.CapturedAt
+		}
+		t = t.In(h.Location)
+		name, _ := t.Zone()
+		src := h.ZoneName
+		if src == "" && h.ZoneRef != nil {
+			src = h.ZoneRef.Path
+		}
+		h.TimeZone = fmt.Sprintf("%s (%s, %s)", src, name, t.Format("-0700"))
+	}
+	if h.ZoneOffset != nil && h.CapturedAt != nil {
+		_, off := h.CapturedAt.Zone()
+		h.ZoneOffset = &off
+	}
+	if u := l.uptime; u != nil {
+		h.UptimeSec, h.UptimeErrSec, h.UptimeRef = ptr(u.Sec), u.ErrSec, ptr(u.Ref)
+	}
+	for _, lb := range l.listBoots {
+		jb := JournalBoot{Ref: lb.Ref, Index: lb.Index, ID: lb.ID}
+		if lb.First != nil {
+			jb.First = resolveWall(*lb.First, h.Location, abbr, offset)
+		}
+		if lb.Last != nil {
+			jb.Last = resolveWall(*lb.Last, h.Location, abbr, offset)
+		}
+		var lost *wallClock
+		switch {
+		case lb.First != nil && jb.First == nil:
+			lost = lb.First
+		case lb.Last != nil && jb.Last == nil:
+			lost = lb.Last
+		}
+		if lost != nil {
+			if i, ok := l.inputIndex(lb.Path); ok {
+				l.b.Inputs[i].Warnings = append(l.b.Inputs[i].Warnings, Warning{Ref: lb.Ref, Message: "list-boots: time zone " + strconv.Quote(lost.Abbr) + " is not known from the bundle; times left out"})
+			}
+		}
+		h.BootList = append(h.BootList, jb)
+		if i, ok := l.inputIndex(lb.Path); ok {
+			in := &l.b.Inputs[i]
+			if jb.First != nil && (in.First == nil || jb.First.Before(*in.First)) {
+				in.First = jb.First
+			}
+			if jb.Last != nil && (in.Last == nil || jb.Last.After(*in.Last)) {
+				in.Last = jb.Last
+			}
+		}
+	}
+	for _, d := range l.dates {
+		if i, ok := l.inputIndex(d.Path); ok {
+			if t := resolveWall(d.wallClock, h.Location, abbr, offset); t != nil {
+				l.b.Inputs[i].First, l.b.Inputs[i].Last = t, t
+			}
+		}
+	}
+}
+
+// offsetFromPair is the UTC offset (seconds) implied by `date` and
+// `date --utc` run within a minute or two of each other: their difference
+// rounded to 15 minutes. ok is false when the difference is not close to
+// a whole quarter hour or is no real offset.
+func offsetFromPair(local, utc wallClock) (int, bool) {
+	diff := local.at(time.UTC).Sub(utc.at(time.UTC))
+	q := 15 * time.Minute
+	r := diff.Round(q)
+	if d := diff - r; d <= -2*time.Minute || d >= 2*time.Minute {
+		return 0, false
+	}
+	off := int(r / time.Second)
+	if off < -12*3600 || off > 14*3600 {
+		return 0, false
+	}
+	return off, true
+}
+
+// inputIndex finds the Input of path (before sorting).
+func (l *loader) inputIndex(p string) (int, bool) {
+	for i := range l.b.Inputs {
+		if l.b.Inputs[i].Path == p {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (l *loader) finishKubelet() {
+	if len(l.kubeCfg) == 0 && len(l.kubeFlags) == 0 {
+		return
+	}
+	k := &KubeletConfig{}
+	any := false
+	for _, group := range [][]pendingData{l.kubeCfg, l.kubeFlags} {
+		for _, p := range group {
+			in := &l.b.Inputs[p.input]
+			var ok bool
+			var warns []Warning
+			if in.Kind == "kubelet-config" {
+				ok, warns = ParseKubeletConfig(p.data, p.path, k)
+			} else {
+				ok, warns = ParseKubeletFlags(p.data, p.path, k)
+			}
+			in.Warnings = append(in.Warnings, warns...)
+			if !ok {
+				in.Used, in.WhyNot = false, "no kubelet setting found"
+				l.understood--
+				continue
+			}
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	// the kubelet version, from the node that is this host (or the only node)
+	var node *Node
+	for _, n := range l.b.Nodes {
+		if n != nil && n.KubeletVersion != "" && (n.Name == l.b.Host.Hostname || strings.HasPrefix(l.b.Host.Hostname, n.Name+".")) {
+			node = n
+			break
+		}
+	}
+	if node == nil && len(l.b.Nodes) == 1 && l.b.Nodes[0] != nil && l.b.Nodes[0].KubeletVersion != "" {
+		node = l.b.Nodes[0]
+	}
+	if node != nil {
+		k.Version, k.VersionRef = node.KubeletVersion, ptr(node.Ref)
+	}
+	l.b.Kubelet = k
+}
+
+func (l *loader) finishCgroup() {
+	b := l.b
+	if p := l.at("sys/fs/cgroup/cgroup.controllers"); l.lstatOK(p, false) {
+		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(true), &Ref{Path: p}, "sys/fs/cgroup/cgroup.controllers exists (unified hierarchy)"
+		l.addCgroupInput(p)
+		return
+	}
+	if p := l.at("sys/fs/cgroup/memory"); l.lstatOK(p, true) {
+		b.CgroupV2, b.CgroupRef, b.CgroupWhy = ptr(false), &Ref{Path: p}, "sys/fs/cgroup/memory exists (v1 memory controller)"
+		l.addCgroupInput(p)
+		return
+	}
+	if l.mountsV2 != nil {
+		b.CgroupV2, b.CgroupRef, b.CgroupWhy = l.mountsV2, l.mountsRef, "cgroup mounts"
+		return
+	}
+	if v2, ref := cgroupFromReports(b.KernelLogs); v2 != nil {
+		b.CgroupV2, b.CgroupRef = v2, ref
+		b.CgroupWhy = "OOM report memcg lines (\"memory+swap:\"/\"kmem:\" are v1, \"swap:\" is v2)"
+	}
+}
+
+// lstatOK says whether p exists (without following links) as a directory
+// (dir) or a regular file.
+func (l *loader) lstatOK(p string, dir bool) bool {
+	fi, err := fs.Lstat(l.fsys, p)
+	if err != nil {
+		return false
+	}
+	if dir {
+		return fi.IsDir()
+	}
+	return fi.Mode().IsRegular()
+}
+
+func (l *loader) addCgroupInput(p string) {
+	for _, in := range l.b.Inputs {
+		if in.Path == p {
+			return
+		}
+	}
+	// appended: finish sorts the inputs once every index into them is done with
+	l.b.Inputs = append(l.b.Inputs, Input{Path: p, Kind: "cgroup", Format: "sysfs", Used: true})
+}
+
+// stampTime is the wall time of a stamp when it carries a year; a stamp
+// without a zone is placed in the host's zone when known.
+func stampTime(s *Stamp, loc *time.Location) *time.Time {
+	if s == nil || s.Wall == nil || !s.WallHasYear {
+		return nil
+	}
+	t := *s.Wall
+	if !s.WallHasZone {
+		if loc == nil {
+			return nil
+		}
+		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	return &t
+}
+
+func (l *loader) finishKernelSpans() {
+	for _, kl := range l.b.KernelLogs {
+		i, ok := l.kernelIdx[kl]
+		if !ok || i >= len(l.b.Inputs) {
+			continue
+		}
+		in := &l.b.Inputs[i]
+		in.First = stampTime(kl.First, l.b.Host.Location)
+		in.Last = stampTime(kl.Last, l.b.Host.Location)
+	}
+}
+
+func (l *loader) finishGaps() {
+	b := l.b
+	has := map[string]bool{}
+	for _, in := range b.Inputs {
+		if in.Used {
+			has[in.Kind] = true
+		}
+	}
+	gap := func(src, msg, collect string) {
+		b.Gaps = append(b.Gaps, Gap{Source: src, Message: msg, Collect: collect})
+	}
+	if !has["kernel-log"] {
+		gap("kernel-log", "no kernel log was read: OOM kills cannot be seen, which does not mean there were none",
+			"dmesg -T, journalctl -k --no-pager, /var/log/messages or /var/log/kern.log")
+	} else {
+		var earliest *time.Time
+		var from string
+		for _, in := range b.Inputs {
+			if in.Kind == "kernel-log" && in.Used && in.First != nil && (earliest == nil || in.First.Before(*earliest)) {
+				earliest, from = in.First, in.Path
+			}
+		}
+		if earliest != nil {
+			gap("kernel-log", fmt.Sprintf("no kernel log older than %s (%s): OOMs before that cannot be seen",
+				earliest.Format("2006-01-02 15:04:05 -0700"), from), "older rotated logs (messages-*, kern.log.N.gz) or the persistent journal")
+		}
+		for _, in := range b.Inputs {
+			if in.Kind == "kernel-log" && in.Truncated {
+				gap("kernel-log", in.Path+" was truncated by sos and keeps only its tail: earlier lines are missing",
+					"the full file from the node, or sos with --log-size 0")
+			}
+		}
+	}
+	if !has["swapon"] && !has["proc-swaps"] && !has["free"] && !has["meminfo"] {
+		gap("swap", "swap state at capture time is unknown", "swapon --bytes --show, or /proc/swaps")
+	}
+	if !has["meminfo"] && !has["free"] {
+		gap("memory", "memory state at capture time is unknown", "/proc/meminfo or free")
+	}
+	if b.Host.CapturedAt == nil {
+		gap("clock", "the capture time is unknown (no date --utc or timedatectl)", "date --utc; timedatectl")
+	}
+	if b.Host.Location == nil {
+		gap("clock", "the node's time zone is unknown: local log times cannot be placed exactly", "timedatectl")
+	}
+	kube := has["kubelet-config"] || has["kubelet-flags"]
+	if l.sos {
+		kube = kube || l.lstatOK(l.at("sos_commands/kubernetes"), true) || l.lstatOK(l.at("sos_commands/microk8s"), true)
+	}
+	if kube && !has["describe-node"] {
+		gap("describe-node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",
+			"kubectl describe node <node> (sos: -k kubernetes.describe=on from sos 4.7.1)")
+	}
 }
