@@ -111,14 +111,14 @@ func podUID(s string) (string, bool) {
 	case 36:
 		for i := 0; i < len(s); i++ {
 			dash := i == 8 || i == 13 || i == 18 || i == 23
-			if dash != (s[i] == '-') || !dash && !isHex(s[i]) {
+			if dash != (s[i] == '-') || !dash && !kubeIsHex(s[i]) {
 				return "", false
 			}
 		}
 		return s, true
 	case 32:
 		for i := 0; i < len(s); i++ {
-			if !isHex(s[i]) {
+			if !kubeIsHex(s[i]) {
 				return "", false
 			}
 		}
@@ -127,7 +127,7 @@ func podUID(s string) (string, bool) {
 	return "", false
 }
 
-func isHex(c byte) bool {
+func kubeIsHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
@@ -137,7 +137,7 @@ func isFullID(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
+		if !kubeIsHex(s[i]) {
 			return false
 		}
 	}

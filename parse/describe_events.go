@@ -49,7 +49,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		t.iCount = colIndex(cols, "Count")
 		t.iSub = colIndex(cols, "SubObjectPath")
 		if t.iType < 0 || t.iReason < 0 || t.iMsg < 0 || (t.iAge < 0 && t.iLast < 0) {
-			t.warns = append(t.warns, Warning{Ref{t.path, n}, "events table header not understood: " + clip(raw)})
+			t.warns = append(t.warns, Warning{Ref{t.path, n}, "events table header not understood: " + kubeClip(raw)})
 			t.cols = []tableCol{} // swallow the section
 			return true
 		}
@@ -59,7 +59,7 @@ func (t *eventTable) line(n int, raw string) bool {
 	if len(t.cols) == 0 {
 		return strings.HasPrefix(raw, " ")
 	}
-	if isDashRow(raw) {
+	if kubeDashRow(raw) {
 		return true
 	}
 	if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
@@ -81,7 +81,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		}
 	}
 	if e.Type == "" || e.Reason == "" {
-		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event row without type or reason: " + clip(raw)})
+		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event row without type or reason: " + kubeClip(raw)})
 		return true
 	}
 	var a eventAge
@@ -150,8 +150,8 @@ func systemOOMVictim(msg string) (name string, pid *int) {
 	return rest[:i], &p
 }
 
-// clip shortens a line for a warning message.
-func clip(s string) string {
+// kubeClip shortens a line for a warning message.
+func kubeClip(s string) string {
 	const max = 120
 	if len(s) > max {
 		s = s[:max] + "…"

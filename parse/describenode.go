@@ -59,9 +59,9 @@ var nodeSections = map[string]bool{
 	"Node-Local ResourceSlices": true,
 }
 
-// topKey splits a column-0 "Key:  value" line. ok is false for indented
+// describeKey splits a column-0 "Key:  value" line. ok is false for indented
 // lines and lines without a colon.
-func topKey(line string) (key, value string, ok bool) {
+func describeKey(line string) (key, value string, ok bool) {
 	if line == "" || line[0] == ' ' || line[0] == '\t' {
 		return "", "", false
 	}
@@ -76,7 +76,7 @@ func topKey(line string) (key, value string, ok bool) {
 // from data, naming lines by path.
 func DescribeNode(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
 	p := nodeParser{path: path}
-	all := splitLines(data)
+	all := kubeLines(data)
 	for i, l := range all {
 		p.line(i+1, l)
 	}
@@ -117,7 +117,7 @@ func (p *nodeParser) flush() {
 }
 
 func (p *nodeParser) line(n int, l string) {
-	if key, val, ok := topKey(l); ok && nodeSections[key] {
+	if key, val, ok := describeKey(l); ok && nodeSections[key] {
 		p.startSection(n, l, key, val)
 		return
 	}
@@ -177,7 +177,7 @@ func (p *nodeParser) startSection(n int, l, key, val string) {
 	nd := p.cur
 	switch key {
 	case "Roles":
-		nd.Roles = noneEmpty(val)
+		nd.Roles = kubeNone(val)
 	case "Labels":
 		p.label(n, val)
 	case "Annotations":
@@ -262,7 +262,7 @@ func (p *nodeParser) item(n int, l string) {
 	s := strings.TrimSpace(l)
 	k, v, found := strings.Cut(s, ":")
 	if !found {
-		p.warns = append(p.warns, Warning{Ref{p.path, n}, p.section + " line without a colon: " + clip(l)})
+		p.warns = append(p.warns, Warning{Ref{p.path, n}, p.section + " line without a colon: " + kubeClip(l)})
 		return
 	}
 	kv := KVString{strings.TrimSpace(k), strings.TrimSpace(v), Ref{p.path, n}}
@@ -316,13 +316,13 @@ func (p *nodeParser) header(l string, want string) bool {
 		p.cols = cols
 		return true
 	}
-	return isDashRow(l)
+	return kubeDashRow(l)
 }
 
 func (p *nodeParser) condition(n int, l string) {
-	if p.cols == nil || isDashRow(l) {
+	if p.cols == nil || kubeDashRow(l) {
 		if !p.header(l, "Type") {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "conditions header not understood: " + clip(l)})
+			p.warns = append(p.warns, Warning{Ref{p.path, n}, "conditions header not understood: " + kubeClip(l)})
 			p.section = ""
 		}
 		return
@@ -344,7 +344,7 @@ func (p *nodeParser) condition(n int, l string) {
 		Message:        get("Message"),
 	}
 	if nc.Type == "" {
-		p.warns = append(p.warns, Warning{nc.Ref, "condition row without a type: " + clip(l)})
+		p.warns = append(p.warns, Warning{nc.Ref, "condition row without a type: " + kubeClip(l)})
 		return
 	}
 	nc.HeartbeatAt = parseKubeTime(nc.LastHeartbeat)
@@ -353,12 +353,12 @@ func (p *nodeParser) condition(n int, l string) {
 }
 
 func (p *nodeParser) pod(n int, l string) {
-	if p.cols == nil || isDashRow(l) {
+	if p.cols == nil || kubeDashRow(l) {
 		if strings.TrimSpace(l) == "not authorized" {
 			return
 		}
 		if !p.header(l, "Namespace") {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "pods header not understood: " + clip(l)})
+			p.warns = append(p.warns, Warning{Ref{p.path, n}, "pods header not understood: " + kubeClip(l)})
 			p.section = ""
 		}
 		return
@@ -372,7 +372,7 @@ func (p *nodeParser) pod(n int, l string) {
 	}
 	np := NodePod{Ref: Ref{p.path, n}, Namespace: get("Namespace"), Name: get("Name"), Age: get("Age")}
 	if np.Name == "" {
-		p.warns = append(p.warns, Warning{np.Ref, "pod row without a name: " + clip(l)})
+		p.warns = append(p.warns, Warning{np.Ref, "pod row without a name: " + kubeClip(l)})
 		return
 	}
 	np.CPURequest, np.CPURequestPct = splitPct(get("CPU Requests"))
@@ -403,11 +403,11 @@ func (p *nodeParser) allocated(n int, l string) {
 	if strings.HasPrefix(s, "(Total limits") {
 		return
 	}
-	if p.cols == nil || isDashRow(l) {
+	if p.cols == nil || kubeDashRow(l) {
 		if p.cols == nil {
 			cols := tableHeader(l)
 			if colIndex(cols, "Resource") < 0 && colIndex(cols, "Memory Requests") < 0 {
-				p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources header not understood: " + clip(l)})
+				p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources header not understood: " + kubeClip(l)})
 				p.section = ""
 				return
 			}
@@ -429,7 +429,7 @@ func (p *nodeParser) allocated(n int, l string) {
 	if i := colIndex(p.cols, "Resource"); i >= 0 {
 		req, lim := colIndex(p.cols, "Requests"), colIndex(p.cols, "Limits")
 		if req < 0 || lim < 0 || c[i] == "" {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources row not understood: " + clip(l)})
+			p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources row not understood: " + kubeClip(l)})
 			return
 		}
 		add(c[i], c[req], c[lim])
@@ -444,8 +444,8 @@ func (p *nodeParser) allocated(n int, l string) {
 	}
 }
 
-// noneEmpty maps "<none>" to "".
-func noneEmpty(s string) string {
+// kubeNone maps "<none>" to "".
+func kubeNone(s string) string {
 	if s == "<none>" {
 		return ""
 	}

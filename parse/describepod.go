@@ -52,7 +52,7 @@ var podSections = map[string]bool{
 // DescribePod parses `kubectl describe pod` output (one or many pods).
 func DescribePod(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
 	p := podParser{path: path}
-	all := splitLines(data)
+	all := kubeLines(data)
 	for i, l := range all {
 		p.line(i+1, l)
 	}
@@ -86,7 +86,7 @@ func (p *podParser) flushEvents() {
 }
 
 func (p *podParser) line(n int, l string) {
-	if key, val, ok := topKey(l); ok && podSections[key] {
+	if key, val, ok := describeKey(l); ok && podSections[key] {
 		p.top(n, l, key, val)
 		return
 	}
@@ -132,7 +132,7 @@ func (p *podParser) top(n int, l, key, val string) {
 		p.cur.Namespace = val
 	case "Node":
 		node, _, _ := strings.Cut(val, "/")
-		p.cur.Node = noneEmpty(node)
+		p.cur.Node = kubeNone(node)
 	case "Status":
 		p.cur.Status = val
 	case "Reason":
@@ -151,13 +151,13 @@ func (p *podParser) top(n int, l, key, val string) {
 	}
 }
 
-// indentOf counts leading spaces (a tab counts as 8).
-func indentOf(l string) int {
-	return len(expandTabs(l)) - len(strings.TrimLeft(expandTabs(l), " "))
+// kubeIndent counts leading spaces (a tab counts as 8).
+func kubeIndent(l string) int {
+	return len(kubeExpandTabs(l)) - len(strings.TrimLeft(kubeExpandTabs(l), " "))
 }
 
 func (p *podParser) container(n int, l string) {
-	ind := indentOf(l)
+	ind := kubeIndent(l)
 	s := strings.TrimSpace(l)
 	k, v, found := strings.Cut(s, ":")
 	v = strings.TrimSpace(v)

@@ -53,7 +53,7 @@ func firstContentLine(t []byte) string {
 		line, rest, _ := bytes.Cut(t, []byte("\n"))
 		t = rest
 		l := strings.TrimRight(string(line), "\r")
-		if strings.TrimSpace(l) == "" || isPreamble(l) {
+		if strings.TrimSpace(l) == "" || kubePreamble(l) {
 			continue
 		}
 		return l
@@ -224,11 +224,11 @@ func ReadKube(kind string, data []byte, path string, b *Bundle) (lines int, warn
 		ev, lines, warnings = GetEventsTable(data, path)
 		b.K8sEvents = append(b.K8sEvents, ev...)
 	case "get-nodes-json", "get-pods-json", "get-events-json", "kube-json":
-		var objs kubeObjects
+		var objs KubeObjects
 		objs, lines, warnings = KubeJSON(data, path)
 		b.Nodes, b.Pods, b.K8sEvents = append(b.Nodes, objs.Nodes...), append(b.Pods, objs.Pods...), append(b.K8sEvents, objs.Events...)
 	case "get-nodes-yaml", "get-pods-yaml", "get-events-yaml", "kube-yaml":
-		var objs kubeObjects
+		var objs KubeObjects
 		objs, lines, warnings = KubeYAML(data, path)
 		b.Nodes, b.Pods, b.K8sEvents = append(b.Nodes, objs.Nodes...), append(b.Pods, objs.Pods...), append(b.K8sEvents, objs.Events...)
 	case "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
@@ -237,10 +237,10 @@ func ReadKube(kind string, data []byte, path string, b *Bundle) (lines int, warn
 		b.Containers = append(b.Containers, cs...)
 		linkContainers(b.Containers)
 	default:
-		lines = len(splitLines(data))
-		warnings = []Warning{{Ref{path, 1}, "unknown Kubernetes input kind " + clip(kind)}}
+		lines = len(kubeLines(data))
+		warnings = []Warning{{Ref{path, 1}, "unknown Kubernetes input kind " + kubeClip(kind)}}
 	}
-	return lines, sortWarnings(warnings)
+	return lines, kubeSortWarnings(warnings)
 }
 
 // CgroupPod is what a memory cgroup path says about a Kubernetes pod.

@@ -126,12 +126,12 @@ func TestGetPodsJSONAndYAMLAgree(t *testing.T) {
 		t.Errorf("pod = %+v", p)
 	}
 	// the container cites the line its containerID is printed on
-	data := string(readFixture(t, "get-pods.json"))
-	if line := nthLine(data, p.Containers[0].Ref.Line); line != `                        "containerID": "containerd://53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7",` {
+	data := string(readKubeFile(t, "get-pods.json"))
+	if line := kubeNthLine(data, p.Containers[0].Ref.Line); line != `                        "containerID": "containerd://53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7",` {
 		t.Errorf("container ref line %d = %q", p.Containers[0].Ref.Line, line)
 	}
-	ydata := string(readFixture(t, "get-pods.yaml"))
-	if line := nthLine(ydata, by.Pods[0].Containers[0].Ref.Line); line != `    - containerID: containerd://53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7` {
+	ydata := string(readKubeFile(t, "get-pods.yaml"))
+	if line := kubeNthLine(ydata, by.Pods[0].Containers[0].Ref.Line); line != `    - containerID: containerd://53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7` {
 		t.Errorf("yaml container ref line %d = %q", by.Pods[0].Containers[0].Ref.Line, line)
 	}
 	for i := range bj.Pods {
@@ -149,8 +149,8 @@ func TestGetPodsJSONAndYAMLAgree(t *testing.T) {
 	}
 }
 
-func nthLine(s string, n int) string {
-	lines := splitLines([]byte(s))
+func kubeNthLine(s string, n int) string {
+	lines := kubeLines([]byte(s))
 	if n < 1 || n > len(lines) {
 		return ""
 	}
@@ -162,7 +162,7 @@ func TestRuntimeListingsLink(t *testing.T) {
 	read := func(names ...string) []*Container {
 		b := &Bundle{}
 		for _, n := range names {
-			data := readFixture(t, n)
+			data := readKubeFile(t, n)
 			ReadKube(SniffKube(data), data, n, b)
 		}
 		return b.Containers

@@ -10,14 +10,14 @@ import (
 // check: parsing twice gives equal results, every warning and every fact
 // cites a line inside the input, and derived values agree with their text.
 
-func addFixtureSeeds(f *testing.F, names ...string) {
+func addKubeSeeds(f *testing.F, names ...string) {
 	for _, n := range names {
-		f.Add(readFixture(f, n))
+		f.Add(readKubeFile(f, n))
 	}
 }
 
-// checkRefs fails when a Ref points outside lines 1..lines.
-func checkRefs(t *testing.T, what string, lines int, refs ...Ref) {
+// kubeCheckRefs fails when a Ref points outside lines 1..lines.
+func kubeCheckRefs(t *testing.T, what string, lines int, refs ...Ref) {
 	t.Helper()
 	for _, r := range refs {
 		if r.Line < 1 || r.Line > lines {
@@ -26,7 +26,7 @@ func checkRefs(t *testing.T, what string, lines int, refs ...Ref) {
 	}
 }
 
-func checkWarnings(t *testing.T, lines int, warns []Warning) {
+func kubeCheckWarnings(t *testing.T, lines int, warns []Warning) {
 	t.Helper()
 	for _, w := range warns {
 		if w.Line <= 0 || w.Line > lines+1 || w.Message == "" {
@@ -35,10 +35,10 @@ func checkWarnings(t *testing.T, lines int, warns []Warning) {
 	}
 }
 
-func checkEvents(t *testing.T, lines int, evs []NodeEvent) {
+func kubeCheckEvents(t *testing.T, lines int, evs []NodeEvent) {
 	t.Helper()
 	for _, e := range evs {
-		checkRefs(t, "event", lines, e.Ref)
+		kubeCheckRefs(t, "event", lines, e.Ref)
 		if (e.AgeSec == nil) != (e.AgeResSec == 0) || e.Count < 0 {
 			t.Fatalf("inconsistent event age %+v", e)
 		}
@@ -81,61 +81,61 @@ Events:
 		if !reflect.DeepEqual(n1, n2) || l1 != l2 || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
-		checkWarnings(t, l1, w1)
+		kubeCheckWarnings(t, l1, w1)
 		for _, n := range n1 {
-			checkRefs(t, "node", l1, n.Ref)
-			checkEvents(t, l1, n.Events)
+			kubeCheckRefs(t, "node", l1, n.Ref)
+			kubeCheckEvents(t, l1, n.Events)
 			for _, p := range n.Pods {
-				checkRefs(t, "pod row", l1, p.Ref)
+				kubeCheckRefs(t, "pod row", l1, p.Ref)
 				if p.MemLimitKB != nil && *p.MemLimitKB < 0 {
 					t.Fatalf("negative limit %+v", p)
 				}
 			}
 			for _, c := range n.Conditions {
-				checkRefs(t, "condition", l1, c.Ref)
+				kubeCheckRefs(t, "condition", l1, c.Ref)
 			}
 			for _, q := range n.Lines {
-				checkRefs(t, "quote", l1, q.Ref)
+				kubeCheckRefs(t, "quote", l1, q.Ref)
 			}
 		}
 	})
 }
 
 func FuzzDescribePod(f *testing.F) {
-	addFixtureSeeds(f, "describe-pod-oomkilled.txt")
+	addKubeSeeds(f, "describe-pod-oomkilled.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p1, l1, w1 := DescribePod(data, "f")
 		p2, _, w2 := DescribePod(data, "f")
 		if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
-		checkWarnings(t, l1, w1)
+		kubeCheckWarnings(t, l1, w1)
 		for _, p := range p1 {
-			checkRefs(t, "pod", l1, p.Ref)
-			checkEvents(t, l1, p.Events)
+			kubeCheckRefs(t, "pod", l1, p.Ref)
+			kubeCheckEvents(t, l1, p.Events)
 			for _, c := range p.Containers {
-				checkRefs(t, "container", l1, c.Ref)
+				kubeCheckRefs(t, "container", l1, c.Ref)
 			}
 		}
 	})
 }
 
-func checkObjects(t *testing.T, o kubeObjects, lines int) {
+func kubeCheckObjects(t *testing.T, o KubeObjects, lines int) {
 	t.Helper()
 	for _, p := range o.Pods {
-		checkRefs(t, "pod", lines, p.Ref)
+		kubeCheckRefs(t, "pod", lines, p.Ref)
 		for _, c := range p.Containers {
-			checkRefs(t, "container", lines, c.Ref)
+			kubeCheckRefs(t, "container", lines, c.Ref)
 		}
 	}
 	for _, n := range o.Nodes {
-		checkRefs(t, "node", lines, n.Ref)
+		kubeCheckRefs(t, "node", lines, n.Ref)
 		for _, c := range n.Conditions {
-			checkRefs(t, "condition", lines, c.Ref)
+			kubeCheckRefs(t, "condition", lines, c.Ref)
 		}
 	}
 	for _, e := range o.Events {
-		checkRefs(t, "event", lines, e.Ref)
+		kubeCheckRefs(t, "event", lines, e.Ref)
 	}
 }
 
@@ -158,8 +158,8 @@ func FuzzKubeJSON(f *testing.F) {
 		}
 		// a file without a final newline still has its last line cited
 		lines := max(l1, strings.Count(string(data), "\n")+1)
-		checkWarnings(t, lines, w1)
-		checkObjects(t, o1, lines)
+		kubeCheckWarnings(t, lines, w1)
+		kubeCheckObjects(t, o1, lines)
 	})
 }
 
@@ -178,7 +178,7 @@ func FuzzKubeYAML(f *testing.F) {
 				t.Fatalf("bad warning %+v", w)
 			}
 		}
-		checkObjects(t, o1, lines)
+		kubeCheckObjects(t, o1, lines)
 	})
 }
 
@@ -186,7 +186,7 @@ func FuzzKubeTables(f *testing.F) {
 	for name, kind := range kubeFixtures {
 		switch kind {
 		case "get-pods", "get-nodes", "get-events", "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
-			f.Add(kind, readFixture(f, name))
+			f.Add(kind, readKubeFile(f, name))
 		}
 	}
 	f.Fuzz(func(t *testing.T, kind string, data []byte) {
@@ -196,18 +196,18 @@ func FuzzKubeTables(f *testing.F) {
 		if !reflect.DeepEqual(b1, b2) || l1 != l2 || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
-		checkWarnings(t, max(l1, 1), w1)
+		kubeCheckWarnings(t, max(l1, 1), w1)
 		for _, c := range b1.Containers {
-			checkRefs(t, "container", l1, c.Ref)
+			kubeCheckRefs(t, "container", l1, c.Ref)
 			if !isHexID(c.ID) {
 				t.Fatalf("container without a hex id: %+v", c)
 			}
 		}
 		for _, p := range b1.Pods {
-			checkRefs(t, "pod", l1, p.Ref)
+			kubeCheckRefs(t, "pod", l1, p.Ref)
 		}
 		for _, e := range b1.K8sEvents {
-			checkRefs(t, "event", l1, e.Ref)
+			kubeCheckRefs(t, "event", l1, e.Ref)
 		}
 	})
 }

@@ -150,8 +150,8 @@ type kContainerStatus struct {
 	LastState    kState `json:"lastState" yaml:"lastState"`
 }
 
-// kubeObjects collects what the JSON/YAML readers found.
-type kubeObjects struct {
+// KubeObjects is what KubeJSON and KubeYAML found, in input order.
+type KubeObjects struct {
 	Nodes  []*Node
 	Pods   []*Pod
 	Events []K8sEvent
@@ -161,7 +161,7 @@ type kubeObjects struct {
 type lineFinder func(value string) int
 
 // add converts one decoded object; line is the object's first line.
-func (o *kubeObjects) add(obj *kObject, path, format string, line int, find lineFinder) *Warning {
+func (o *KubeObjects) add(obj *kObject, path, format string, line int, find lineFinder) *Warning {
 	ref := Ref{path, line}
 	at := func(v string) Ref {
 		if v == "" {
@@ -376,11 +376,11 @@ func sortedKV(m map[string]string, ref Ref) []KVString {
 	return out
 }
 
-// lineIndex maps byte offsets to 1-based line numbers.
-type lineIndex []int // offsets of line starts
+// jsonLineIndex maps byte offsets to 1-based line numbers.
+type jsonLineIndex []int // offsets of line starts
 
-func newLineIndex(data []byte) lineIndex {
-	idx := lineIndex{0}
+func newJSONLineIndex(data []byte) jsonLineIndex {
+	idx := jsonLineIndex{0}
 	for i, c := range data {
 		if c == '\n' {
 			idx = append(idx, i+1)
@@ -389,15 +389,15 @@ func newLineIndex(data []byte) lineIndex {
 	return idx
 }
 
-func (li lineIndex) line(off int) int {
+func (li jsonLineIndex) line(off int) int {
 	return sort.Search(len(li), func(i int) bool { return li[i] > off })
 }
 
 // KubeJSON parses `kubectl get … -o json` output: a List (or several,
 // concatenated) or single objects. Pods, Nodes and Events are kept.
-func KubeJSON(data []byte, path string) (objs kubeObjects, lines int, warnings []Warning) {
-	li := newLineIndex(data)
-	lines = len(splitLines(data))
+func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
+	li := newJSONLineIndex(data)
+	lines = len(kubeLines(data))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	warn := func(off int64, msg string) {
 		warnings = append(warnings, Warning{Ref{path, li.line(int(off))}, msg})
@@ -415,7 +415,7 @@ func KubeJSON(data []byte, path string) (objs kubeObjects, lines int, warnings [
 		}
 	}
 	for {
-		start := skipSpace(data, int(dec.InputOffset()))
+		start := jsonSkipSpace(data, int(dec.InputOffset()))
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break
@@ -453,7 +453,7 @@ func KubeJSON(data []byte, path string) (objs kubeObjects, lines int, warnings [
 					break
 				}
 				for dec.More() {
-					istart := skipSpace(data, int(dec.InputOffset()))
+					istart := jsonSkipSpace(data, int(dec.InputOffset()))
 					var obj kObject
 					if err := dec.Decode(&obj); err != nil {
 						warn(int64(istart), "JSON item not understood: "+err.Error())
@@ -507,7 +507,7 @@ func KubeJSON(data []byte, path string) (objs kubeObjects, lines int, warnings [
 	return objs, lines, warnings
 }
 
-func skipSpace(data []byte, off int) int {
+func jsonSkipSpace(data []byte, off int) int {
 	for off < len(data) && (data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t' || data[off] == ',') {
 		off++
 	}
@@ -516,8 +516,8 @@ func skipSpace(data []byte, off int) int {
 
 // KubeYAML parses `kubectl get … -o yaml` output: a List or objects,
 // several documents separated by "---" allowed.
-func KubeYAML(data []byte, path string) (objs kubeObjects, lines int, warnings []Warning) {
-	lines = len(splitLines(data))
+func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
+	lines = len(kubeLines(data))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for doc := 0; ; doc++ {
 		var root yaml.Node
@@ -536,8 +536,8 @@ func KubeYAML(data []byte, path string) (objs kubeObjects, lines int, warnings [
 		if top.Kind != yaml.MappingNode {
 			continue
 		}
-		items := mapValue(top, "items")
-		kind := mapValue(top, "kind")
+		items := yamlMapValue(top, "items")
+		kind := yamlMapValue(top, "kind")
 		if items == nil {
 			if kind == nil || kind.Value == "List" {
 				continue
@@ -558,7 +558,7 @@ func KubeYAML(data []byte, path string) (objs kubeObjects, lines int, warnings [
 	return objs, lines, warnings
 }
 
-func yamlObject(objs *kubeObjects, n *yaml.Node, path string) []Warning {
+func yamlObject(objs *KubeObjects, n *yaml.Node, path string) []Warning {
 	var obj kObject
 	line := max(n.Line, 1)
 	if n.Kind != yaml.MappingNode {
@@ -607,8 +607,8 @@ func yamlErrLine(err error) int {
 	return 1
 }
 
-// mapValue returns the value node of key in a mapping node.
-func mapValue(m *yaml.Node, key string) *yaml.Node {
+// yamlMapValue returns the value node of key in a mapping node.
+func yamlMapValue(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]

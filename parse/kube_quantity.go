@@ -106,11 +106,10 @@ func quantityRat(s string) (*big.Rat, bool) {
 		if err != nil || exp < -30 || exp > 30 {
 			return nil, false
 		}
-		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp))), nil)
 		if exp >= 0 {
-			r.Mul(r, new(big.Rat).SetInt(p))
+			r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(exp)), nil)))
 		} else {
-			r.Quo(r, new(big.Rat).SetInt(p))
+			r.Quo(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-exp)), nil)))
 		}
 		return r, true
 	}
@@ -120,13 +119,6 @@ func quantityRat(s string) (*big.Rat, bool) {
 	}
 	r.Mul(r, big.NewRat(m[0], m[1]))
 	return r, true
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // ParseKubeDuration parses a kubectl age ("5m46s", "179m", "2d3h",

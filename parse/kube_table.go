@@ -24,7 +24,7 @@ type tableCol struct {
 // tableHeader splits a header line into columns separated by runs of two or
 // more spaces (header names such as "CPU Requests" hold single spaces).
 func tableHeader(s string) []tableCol {
-	line := []rune(expandTabs(s))
+	line := []rune(kubeExpandTabs(s))
 	var cols []tableCol
 	i := 0
 	for i < len(line) {
@@ -58,8 +58,8 @@ func colIndex(cols []tableCol, names ...string) int {
 	return -1
 }
 
-// isDashRow reports whether line is a separator row ("----   ------").
-func isDashRow(line string) bool {
+// kubeDashRow reports whether line is a separator row ("----   ------").
+func kubeDashRow(line string) bool {
 	t := strings.TrimSpace(line)
 	if t == "" {
 		return false
@@ -76,7 +76,7 @@ func isDashRow(line string) bool {
 // takes the rest of the line.
 func splitRow(s string, cols []tableCol) []string {
 	hadTab := strings.IndexByte(s, '\t') >= 0
-	line := []rune(expandTabs(s))
+	line := []rune(kubeExpandTabs(s))
 	cells := make([]string, len(cols))
 	if len(cols) == 0 {
 		return cells
@@ -147,9 +147,9 @@ func nextGap(line []rune, off int) int {
 	return len(line)
 }
 
-// expandTabs replaces tabs with spaces up to the next multiple of 8 (old
+// kubeExpandTabs replaces tabs with spaces up to the next multiple of 8 (old
 // kubectl printed tab-padded tables).
-func expandTabs(s string) string {
+func kubeExpandTabs(s string) string {
 	if strings.IndexByte(s, '\t') < 0 {
 		return s
 	}
@@ -168,9 +168,9 @@ func expandTabs(s string) string {
 	return b.String()
 }
 
-// splitLines splits data into lines without their terminators ("\n" or
+// kubeLines splits data into lines without their terminators ("\n" or
 // "\r\n"); a final line without a newline is kept.
-func splitLines(data []byte) []string {
+func kubeLines(data []byte) []string {
 	s := string(data)
 	if s == "" {
 		return nil

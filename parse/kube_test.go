@@ -36,7 +36,7 @@ var kubeFixtures = map[string]string{
 	"ctr-n-k8s.io-container-ls.txt":                   "ctr-containers",
 }
 
-func readFixture(t testing.TB, name string) []byte {
+func readKubeFile(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "kube", name))
 	if err != nil {
@@ -48,7 +48,7 @@ func readFixture(t testing.TB, name string) []byte {
 // readKubeFixture sniffs and reads one fixture into a fresh Bundle.
 func readKubeFixture(t testing.TB, name string) (*Bundle, int, []Warning) {
 	t.Helper()
-	data := readFixture(t, name)
+	data := readKubeFile(t, name)
 	kind := SniffKube(data)
 	if kind != kubeFixtures[name] {
 		t.Fatalf("SniffKube(%s) = %q, want %q", name, kind, kubeFixtures[name])
@@ -79,7 +79,7 @@ func TestKubeGolden(t *testing.T) {
 	for name := range kubeFixtures {
 		t.Run(name, func(t *testing.T) {
 			b, lines, warns := readKubeFixture(t, name)
-			if want := strings.Count(string(readFixture(t, name)), "\n"); lines != want {
+			if want := strings.Count(string(readKubeFile(t, name)), "\n"); lines != want {
 				t.Errorf("lines = %d, want %d", lines, want)
 			}
 			for _, w := range warns {

@@ -171,9 +171,9 @@ func TestPodFromCgroup(t *testing.T) {
 	}
 }
 
-// eventsOf runs the Events table reader over lines (the "Events:" line
+// kubeEventsOf runs the Events table reader over lines (the "Events:" line
 // excluded) and returns the events and warnings.
-func eventsOf(text string) ([]NodeEvent, []Warning) {
+func kubeEventsOf(text string) ([]NodeEvent, []Warning) {
 	tb := eventTable{path: "t"}
 	for i, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		if !tb.line(i+2, l) {
@@ -227,7 +227,7 @@ Killed process 300907 (java) total-vm:9452340kB, anon-rss:4186432kB, file-rss:14
 `, []row{{"Warning", "SystemOOM", "yesterday", "kubelet", "System OOM encountered"}}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			evs, warns := eventsOf(tc.text)
+			evs, warns := kubeEventsOf(tc.text)
 			if diff := cmp.Diff(tc.want, rows(evs)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
@@ -244,7 +244,7 @@ Killed process 300907 (java) total-vm:9452340kB, anon-rss:4186432kB, file-rss:14
 }
 
 func TestPre18EventCounts(t *testing.T) {
-	evs, _ := eventsOf("  FirstSeen\tLastSeen\tCount\tFrom\t\t\tSubObjectPath\tType\t\tReason\t\tMessage\n" +
+	evs, _ := kubeEventsOf("  FirstSeen\tLastSeen\tCount\tFrom\t\t\tSubObjectPath\tType\t\tReason\t\tMessage\n" +
 		"  ---------\t--------\t-----\t----\t\t\t-------------\t--------\t------\t\t-------\n" +
 		"  25m\t\t12m\t\t4\t{kubelet node-1}\t\t\tWarning\t\tSystemOOM\tSystem OOM encountered\n")
 	if len(evs) != 1 || evs[0].Count != 4 || evs[0].AgeSec == nil || *evs[0].AgeSec != 720 || evs[0].OldestSec == nil || *evs[0].OldestSec != 1500 {
@@ -295,5 +295,25 @@ func TestReadKubeUnknownKind(t *testing.T) {
 	lines, w := ReadKube("nope", []byte("a\nb\n"), "x", b)
 	if lines != 2 || len(w) != 1 || w[0].Line != 1 {
 		t.Fatalf("ReadKube(unknown) = %d, %v", lines, w)
+	}
+}
+
+func TestGetAllTables(t *testing.T) {
+	// kubectl get all -A: several tables; only the pods one is read.
+	data := []byte(`NAMESPACE     NAME                             READY   STATUS      RESTARTS      AGE
+payments      pod/ledger-worker-0              1/1     Running     3 (85s ago)   47h
+reports       pod/pdf-render-7d8c9b6f5-zz4lp   0/1     OOMKilled   0             9m
+
+NAMESPACE     NAME                 TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)    AGE
+default       service/kubernetes   ClusterIP   10.96.0.1      <none>        443/TCP    104d
+payments      service/ledger-api   ClusterIP   10.103.7.214   <none>        8080/TCP   102d
+`)
+	if k := SniffKube(data); k != "get-pods" {
+		t.Fatalf("SniffKube = %q", k)
+	}
+	b := &Bundle{}
+	_, w := ReadKube("get-pods", data, "all", b)
+	if len(w) != 0 || len(b.Pods) != 2 || b.Pods[0].Name != "ledger-worker-0" || b.Pods[1].Status != "OOMKilled" || *b.Pods[0].Restarts != 3 {
+		t.Fatalf("pods %+v, warnings %v", b.Pods, w)
 	}
 }

@@ -24,7 +24,7 @@ import (
 // kubeTable reads a whole header-plus-rows file, calling row for every
 // non-blank row after the header. Leading klog/"Warning:" lines are skipped.
 func kubeTable(data []byte, path string, row func(n int, raw string, c []string, cols []tableCol) *Warning) (lines int, warnings []Warning) {
-	all := splitLines(data)
+	all := kubeLines(data)
 	var cols []tableCol
 	for i, l := range all {
 		n := i + 1
@@ -32,16 +32,16 @@ func kubeTable(data []byte, path string, row func(n int, raw string, c []string,
 			continue
 		}
 		if cols == nil {
-			if isPreamble(l) {
+			if kubePreamble(l) {
 				continue
 			}
 			cols = tableHeader(l)
 			continue
 		}
-		if isDashRow(l) {
+		if kubeDashRow(l) {
 			continue
 		}
-		if strings.HasPrefix(l, "NAME ") || strings.HasPrefix(l, "NAMESPACE ") || strings.HasPrefix(l, "LAST SEEN ") {
+		if prevBlank(all, i) && (strings.HasPrefix(l, "NAME ") || strings.HasPrefix(l, "NAMESPACE ") || strings.HasPrefix(l, "LAST SEEN ")) {
 			cols = tableHeader(l) // a second table (several commands in one file)
 			continue
 		}
@@ -52,9 +52,15 @@ func kubeTable(data []byte, path string, row func(n int, raw string, c []string,
 	return len(all), warnings
 }
 
-// isPreamble reports lines printed before a table: klog lines
+// prevBlank reports whether the line before i is blank (tables printed one
+// after another by kubectl get all are separated by a blank line).
+func prevBlank(all []string, i int) bool {
+	return i > 0 && strings.TrimSpace(all[i-1]) == ""
+}
+
+// kubePreamble reports lines printed before a table: klog lines
 // ("W0514 09:31:07.123456   1234 …"), "Warning: …" and "No resources found…".
-func isPreamble(l string) bool {
+func kubePreamble(l string) bool {
 	if strings.HasPrefix(l, "Warning: ") || strings.HasPrefix(l, "No resources found") {
 		return true
 	}
@@ -76,22 +82,25 @@ func cellOf(c []string, cols []tableCol, names ...string) string {
 // GetNodesTable parses `kubectl get nodes [-o wide]`.
 func GetNodesTable(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
-		name := cellOf(c, cols, "NAME")
+		if colIndex(cols, "ROLES") < 0 && colIndex(cols, "VERSION") < 0 {
+			return nil // another resource's table (kubectl get all)
+		}
+		name := strings.TrimPrefix(cellOf(c, cols, "NAME"), "node/")
 		if name == "" {
-			return &Warning{Ref{path, n}, "node row without a name: " + clip(raw)}
+			return &Warning{Ref{path, n}, "node row without a name: " + kubeClip(raw)}
 		}
 		nd := &Node{
 			Ref: Ref{path, n}, Name: name, Source: "get-nodes",
 			Status:           cellOf(c, cols, "STATUS"),
-			Roles:            noneEmpty(cellOf(c, cols, "ROLES")),
+			Roles:            kubeNone(cellOf(c, cols, "ROLES")),
 			KubeletVersion:   cellOf(c, cols, "VERSION"),
-			OSImage:          noneEmpty(cellOf(c, cols, "OS-IMAGE")),
-			KernelVersion:    noneEmpty(cellOf(c, cols, "KERNEL-VERSION")),
-			ContainerRuntime: noneEmpty(cellOf(c, cols, "CONTAINER-RUNTIME")),
+			OSImage:          kubeNone(cellOf(c, cols, "OS-IMAGE")),
+			KernelVersion:    kubeNone(cellOf(c, cols, "KERNEL-VERSION")),
+			ContainerRuntime: kubeNone(cellOf(c, cols, "CONTAINER-RUNTIME")),
 			Lines:            []Quote{{Ref{path, n}, raw}},
 		}
 		for _, a := range []struct{ col, typ string }{{"INTERNAL-IP", "InternalIP"}, {"EXTERNAL-IP", "ExternalIP"}} {
-			if v := noneEmpty(cellOf(c, cols, a.col)); v != "" {
+			if v := kubeNone(cellOf(c, cols, a.col)); v != "" {
 				nd.Addresses = append(nd.Addresses, KVString{a.typ, v, Ref{path, n}})
 			}
 		}
@@ -104,15 +113,18 @@ func GetNodesTable(data []byte, path string) (nodes []*Node, lines int, warnings
 // GetPodsTable parses `kubectl get pods [-A] [-o wide]`.
 func GetPodsTable(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
-		name := cellOf(c, cols, "NAME")
+		if colIndex(cols, "READY") < 0 || colIndex(cols, "RESTARTS") < 0 {
+			return nil // another resource's table (kubectl get all)
+		}
+		name := strings.TrimPrefix(cellOf(c, cols, "NAME"), "pod/")
 		if name == "" {
-			return &Warning{Ref{path, n}, "pod row without a name: " + clip(raw)}
+			return &Warning{Ref{path, n}, "pod row without a name: " + kubeClip(raw)}
 		}
 		pod := &Pod{
 			Ref: Ref{path, n}, Name: name, Source: "get-pods",
 			Namespace: cellOf(c, cols, "NAMESPACE"),
 			Status:    cellOf(c, cols, "STATUS"),
-			Node:      noneEmpty(cellOf(c, cols, "NODE")),
+			Node:      kubeNone(cellOf(c, cols, "NODE")),
 		}
 		// RESTARTS: "4", "4 (12m ago)"
 		if r := cellOf(c, cols, "RESTARTS"); r != "" {
@@ -132,6 +144,9 @@ func GetPodsTable(data []byte, path string) (pods []*Pod, lines int, warnings []
 func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, warnings []Warning) {
 	var extra []Warning
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
+		if colIndex(cols, "REASON") < 0 {
+			return nil // not an events table
+		}
 		e := K8sEvent{
 			Ref:       Ref{path, n},
 			Namespace: cellOf(c, cols, "NAMESPACE"),
@@ -149,7 +164,7 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 			}
 		}
 		if e.Reason == "" && e.Message == "" {
-			return &Warning{Ref{path, n}, "event row without reason or message: " + clip(raw)}
+			return &Warning{Ref{path, n}, "event row without reason or message: " + kubeClip(raw)}
 		}
 		src := cellOf(c, cols, "SOURCE")
 		e.Source, e.Host, _ = strings.Cut(src, ", ")
@@ -175,11 +190,11 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 		events = append(events, e)
 		return nil
 	})
-	return events, lines, sortWarnings(append(warnings, extra...))
+	return events, lines, kubeSortWarnings(append(warnings, extra...))
 }
 
-// sortWarnings orders warnings by path, line and message.
-func sortWarnings(w []Warning) []Warning {
+// kubeSortWarnings orders warnings by path, line and message.
+func kubeSortWarnings(w []Warning) []Warning {
 	sort.SliceStable(w, func(i, j int) bool {
 		if w[i].Path != w[j].Path {
 			return w[i].Path < w[j].Path

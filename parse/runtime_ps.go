@@ -75,7 +75,7 @@ func RuntimePS(kind string, data []byte, path string) (ctrs []*Container, lines 
 			}
 		}
 		if !isHexID(k.ID) {
-			return &Warning{Ref{path, n}, "container row without a hex ID: " + clip(raw)}
+			return &Warning{Ref{path, n}, "container row without a hex ID: " + kubeClip(raw)}
 		}
 		ctrs = append(ctrs, k)
 		return nil
