@@ -72,6 +72,13 @@ func (t *eventTable) line(n int, raw string) bool {
 		return false
 	}
 	c := splitRow(raw, t.cols)
+	if typ := c[t.iType]; typ != "Normal" && typ != "Warning" && len(t.events) > 0 {
+		// The API only admits Normal and Warning: an indented line with
+		// any other first word continues the previous message.
+		e := &t.events[len(t.events)-1]
+		e.Message += "\n" + strings.TrimSpace(raw)
+		return true
+	}
 	e := NodeEvent{Ref: Ref{t.path, n}, Type: c[t.iType], Reason: c[t.iReason], Message: c[t.iMsg]}
 	if t.iFrom >= 0 {
 		e.From = c[t.iFrom]

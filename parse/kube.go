@@ -98,11 +98,11 @@ func sniffJSON(t []byte) string {
 			}
 			v = bytes.TrimLeft(v[1:], " \t\r\n")
 			switch {
-			case bytes.HasPrefix(v, []byte(`"Pod"`)):
+			case bytes.HasPrefix(v, []byte(`"Pod"`)), bytes.HasPrefix(v, []byte(`"PodList"`)):
 				return "get-pods-json"
-			case bytes.HasPrefix(v, []byte(`"Node"`)):
+			case bytes.HasPrefix(v, []byte(`"Node"`)), bytes.HasPrefix(v, []byte(`"NodeList"`)):
 				return "get-nodes-json"
-			case bytes.HasPrefix(v, []byte(`"Event"`)):
+			case bytes.HasPrefix(v, []byte(`"Event"`)), bytes.HasPrefix(v, []byte(`"EventList"`)):
 				return "get-events-json"
 			case bytes.HasPrefix(v, []byte(`"List"`)):
 				list = true
@@ -139,11 +139,11 @@ func sniffYAML(t []byte) string {
 			continue
 		}
 		switch strings.Trim(strings.TrimSpace(v), `"'`) {
-		case "Pod":
+		case "Pod", "PodList":
 			return "get-pods-yaml"
-		case "Node":
+		case "Node", "NodeList":
 			return "get-nodes-yaml"
-		case "Event":
+		case "Event", "EventList":
 			return "get-events-yaml"
 		case "List":
 			list = true

@@ -461,6 +461,11 @@ func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings [
 						break
 					}
 					iend := int(dec.InputOffset())
+					if obj.Kind == "" {
+						// raw API lists ("kind": "PodList" first) leave
+						// the items' kind out
+						obj.Kind, _ = strings.CutSuffix(topKind, "List")
+					}
 					if w := objs.add(&obj, path, "json", li.line(istart), finder(istart, iend)); w != nil {
 						warnings = append(warnings, *w)
 					}
@@ -494,7 +499,7 @@ func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings [
 			break
 		}
 		end := int(dec.InputOffset())
-		if !hadItems && topKind != "" && topKind != "List" {
+		if !hadItems && topKind != "" && !strings.HasSuffix(topKind, "List") {
 			if err := json.Unmarshal(data[start:end], &top); err != nil {
 				warn(int64(start), "JSON object not understood: "+err.Error())
 				continue
@@ -539,10 +544,10 @@ func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings [
 		items := yamlMapValue(top, "items")
 		kind := yamlMapValue(top, "kind")
 		if items == nil {
-			if kind == nil || kind.Value == "List" {
+			if kind == nil || strings.HasSuffix(kind.Value, "List") {
 				continue
 			}
-			warnings = append(warnings, yamlObject(&objs, top, path)...)
+			warnings = append(warnings, yamlObject(&objs, top, path, "")...)
 			continue
 		}
 		if items.Kind != yaml.SequenceNode {
@@ -551,14 +556,20 @@ func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings [
 			}
 			continue
 		}
+		listKind := ""
+		if kind != nil {
+			listKind, _ = strings.CutSuffix(kind.Value, "List")
+		}
 		for _, it := range items.Content {
-			warnings = append(warnings, yamlObject(&objs, it, path)...)
+			warnings = append(warnings, yamlObject(&objs, it, path, listKind)...)
 		}
 	}
 	return objs, lines, warnings
 }
 
-func yamlObject(objs *KubeObjects, n *yaml.Node, path string) []Warning {
+// yamlObject decodes one object node; itemKind is the kind implied by the
+// enclosing list ("PodList" → "Pod") for items that leave theirs out.
+func yamlObject(objs *KubeObjects, n *yaml.Node, path, itemKind string) []Warning {
 	var obj kObject
 	line := max(n.Line, 1)
 	if n.Kind != yaml.MappingNode {
@@ -573,6 +584,9 @@ func yamlObject(objs *KubeObjects, n *yaml.Node, path string) []Warning {
 		}
 		// partial decode: keep what was read
 		warns = append(warns, Warning{Ref{path, line}, "YAML item partly understood: " + strings.Join(te.Errors, "; ")})
+	}
+	if obj.Kind == "" {
+		obj.Kind = itemKind
 	}
 	find := func(v string) int { return scalarLine(n, v) }
 	if w := objs.add(&obj, path, "yaml", line, find); w != nil {

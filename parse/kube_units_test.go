@@ -317,3 +317,42 @@ payments      service/ledger-api   ClusterIP   10.103.7.214   <none>        8080
 		t.Fatalf("pods %+v, warnings %v", b.Pods, w)
 	}
 }
+
+func TestRawAPIList(t *testing.T) {
+	// kubectl get --raw /api/v1/pods: kind first, items without kind
+	data := []byte(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"48213377"},"items":[
+{"metadata":{"name":"ledger-worker-0","namespace":"payments","uid":"ad32d3e0-c1d9-438f-ae3f-6e31a4b0eacd"},
+ "spec":{"nodeName":"k8s-worker-02","containers":[{"name":"ledger","resources":{"limits":{"memory":"4Gi"}}}]},
+ "status":{"qosClass":"Guaranteed","containerStatuses":[{"name":"ledger","containerID":"containerd://53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7","restartCount":3}]}}]}
+`)
+	if k := SniffKube(data); k != "get-pods-json" {
+		t.Fatalf("SniffKube = %q", k)
+	}
+	b := &Bundle{}
+	_, w := ReadKube("get-pods-json", data, "raw", b)
+	if len(w) != 0 || len(b.Pods) != 1 || b.Pods[0].UID != "ad32d3e0-c1d9-438f-ae3f-6e31a4b0eacd" || b.Pods[0].Ref.Line != 2 ||
+		b.Pods[0].Containers[0].Ref.Line != 4 || *b.Pods[0].Containers[0].MemLimitKB != 4194304 {
+		t.Fatalf("pods %+v, warnings %v", b.Pods, w)
+	}
+	y := []byte("apiVersion: v1\nkind: NodeList\nitems:\n- metadata:\n    name: n1\n  status:\n    capacity:\n      memory: 2025188Ki\n")
+	if k := SniffKube(y); k != "get-nodes-yaml" {
+		t.Fatalf("SniffKube(yaml) = %q", k)
+	}
+	b = &Bundle{}
+	_, w = ReadKube("get-nodes-yaml", y, "rawy", b)
+	if len(w) != 0 || len(b.Nodes) != 1 || *b.Nodes[0].MemCapacityKB != 2025188 || b.Nodes[0].Ref.Line != 4 {
+		t.Fatalf("nodes %+v, warnings %v", b.Nodes, w)
+	}
+}
+
+func TestEventIndentedContinuation(t *testing.T) {
+	evs, w := kubeEventsOf(`  Type     Reason      Age   From            Message
+  ----     ------      ----  ----            -------
+  Warning  OOMKilling  3m    kernel-monitor  Memory cgroup out of memory: Kill process 302951 (AsyncLogger-1) score 2366 or sacrifice child
+  Killed process 300907 (java) total-vm:9452340kB, anon-rss:4186432kB, file-rss:14900kB
+  Normal   Starting    1m    kubelet         Starting kubelet.
+`)
+	if len(w) != 0 || len(evs) != 2 || !strings.HasSuffix(evs[0].Message, "\nKilled process 300907 (java) total-vm:9452340kB, anon-rss:4186432kB, file-rss:14900kB") {
+		t.Fatalf("events %+v, warnings %v", evs, w)
+	}
+}
