@@ -285,6 +285,9 @@ type NodeEvent struct {
 // Pod is a pod from kubectl get pods / describe pod.
 type Pod struct {
 	Ref
+	// UID is metadata.uid (JSON/YAML); describe pod does not print it, so
+	// there it is taken from kubelet event messages ("… in pod
+	// <name>_<ns>(<uid>)") when one is shown, else "".
 	UID        string
 	Namespace  string
 	Name       string

@@ -57,7 +57,36 @@ func DescribePod(data []byte, path string) (pods []*Pod, lines int, warnings []W
 		p.line(i+1, l)
 	}
 	p.flushEvents()
+	for _, pod := range p.pods {
+		if pod.UID == "" {
+			pod.UID = uidFromEvents(pod)
+		}
+	}
 	return p.pods, len(all), p.warns
+}
+
+// uidFromEvents finds the pod UID that kubelet messages print after the
+// pod's name: "Back-off restarting failed container app in pod
+// web-7d4b8c6f9-x2x7k_default(5f0c1e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f)".
+// describe pod does not print the UID itself.
+func uidFromEvents(pod *Pod) string {
+	if pod.Name == "" || pod.Namespace == "" {
+		return ""
+	}
+	key := pod.Name + "_" + pod.Namespace + "("
+	for _, e := range pod.Events {
+		i := strings.Index(e.Message, key)
+		if i < 0 {
+			continue
+		}
+		rest := e.Message[i+len(key):]
+		if uid, _, ok := strings.Cut(rest, ")"); ok {
+			if u, ok := podUID(uid); ok {
+				return u
+			}
+		}
+	}
+	return ""
 }
 
 type podParser struct {

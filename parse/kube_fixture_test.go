@@ -188,3 +188,43 @@ func TestRuntimeListingsLink(t *testing.T) {
 		t.Errorf("docker = %+v / %+v", d[0], d[1])
 	}
 }
+
+// TestKillToPod walks what correlate will do for a kill on the kubeadm
+// node (systemd driver, cgroup v2): memcg path → pod UID and container →
+// the pod from get pods and describe pod, the container from crictl.
+func TestKillToPod(t *testing.T) {
+	const memcg = "/kubepods.slice/kubepods-pod" + "ad32d3e0_c1d9_438f_ae3f_6e31a4b0eacd" + ".slice/cri-containerd-53ead6aad9ac23d30d42f7c334f5cec745a1fc3d547f5da5e5f10fd723bc39b7.scope"
+	cp := PodFromCgroup(memcg)
+	if cp == nil || cp.QoS != "guaranteed" || cp.Runtime != "containerd" {
+		t.Fatalf("PodFromCgroup = %+v", cp)
+	}
+	b := &Bundle{}
+	for _, n := range []string{"get-pods.json", "describe-pod-oomkilled.txt", "crictl-ps-a.txt", "crictl-pods.txt"} {
+		data := readKubeFile(t, n)
+		ReadKube(SniffKube(data), data, n, b)
+	}
+	var hits []string
+	for _, p := range b.Pods {
+		if p.UID != cp.UID {
+			continue
+		}
+		for _, c := range p.Containers {
+			if c.ID == "containerd://"+cp.ContainerID {
+				hits = append(hits, p.Source+":"+p.Namespace+"/"+p.Name+"/"+c.Name+":"+c.LastReason)
+			}
+		}
+	}
+	want := []string{"get-pods-json:payments/ledger-worker-0/ledger:OOMKilled", "describe-pod:payments/ledger-worker-0/ledger:OOMKilled"}
+	if !reflect.DeepEqual(hits, want) {
+		t.Errorf("pods matched = %v, want %v", hits, want)
+	}
+	var ctr *Container
+	for _, c := range b.Containers {
+		if !c.Sandbox && idPrefix(c.ID, cp.ContainerID) {
+			ctr = c
+		}
+	}
+	if ctr == nil || ctr.PodNamespace != "payments" || ctr.PodName != "ledger-worker-0" {
+		t.Errorf("crictl container = %+v", ctr)
+	}
+}
