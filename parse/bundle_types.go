@@ -248,8 +248,10 @@ type NodePod struct {
 	Ref
 	Namespace, Name                                  string
 	CPURequest, CPULimit, MemoryRequest, MemoryLimit string // quantities as printed, without the "(25%)"
-	MemRequestKB, MemLimitKB                         *int64
-	Age                                              string
+	// MemRequestKB and MemLimitKB are the memory quantities in kB; kubectl
+	// prints "0 (0%)" for a pod that sets none, which reads as 0 here.
+	MemRequestKB, MemLimitKB *int64
+	Age                      string
 	// Percentages of allocatable printed in parentheses; nil if absent.
 	CPURequestPct, CPULimitPct, MemRequestPct, MemLimitPct *int
 	// AgeSec is Age in seconds; nil for "<unknown>" or when absent.
