@@ -1,0 +1,167 @@
+package parse
+
+// The Events table that `kubectl describe` prints under every object
+// (kubectl ≥ 1.8 layout; From is "kubelet, <node>" before kubectl 1.20):
+//
+//	Events:
+//	  Type     Reason     Age                From                         Message
+//	  ----     ------     ----               ----                         -------
+//	  Normal   Starting   5m46s              kubelet, izwz9h8m2chowowqckbcy0z  Starting kubelet.
+//	  Warning  SystemOOM  12m (x4 over 25m)  kubelet                      System OOM encountered, victim process: pip3, pid: 23143
+//
+// or "Events:  <none>". The pre-1.8 layout (FirstSeen LastSeen Count From
+// SubObjectPath Type Reason Message) is read through its column names.
+
+import (
+	"strconv"
+	"strings"
+)
+
+// eventTable reads the rows of one Events table. Feed it every line after
+// the "Events:" line until the section ends.
+type eventTable struct {
+	path   string
+	cols   []tableCol
+	events []NodeEvent
+	warns  []Warning
+	// column indexes
+	iType, iReason, iAge, iFrom, iMsg, iFirst, iLast, iCount, iSub int
+}
+
+// line feeds one line (1-based number n). It returns false when the line
+// does not belong to the table (the caller ends the section).
+func (t *eventTable) line(n int, raw string) bool {
+	if strings.TrimSpace(raw) == "" {
+		return false
+	}
+	if t.cols == nil {
+		if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
+			return false
+		}
+		cols := tableHeader(raw)
+		t.iType = colIndex(cols, "Type")
+		t.iReason = colIndex(cols, "Reason")
+		t.iAge = colIndex(cols, "Age")
+		t.iFrom = colIndex(cols, "From")
+		t.iMsg = colIndex(cols, "Message")
+		t.iFirst = colIndex(cols, "FirstSeen")
+		t.iLast = colIndex(cols, "LastSeen")
+		t.iCount = colIndex(cols, "Count")
+		t.iSub = colIndex(cols, "SubObjectPath")
+		if t.iType < 0 || t.iReason < 0 || t.iMsg < 0 || (t.iAge < 0 && t.iLast < 0) {
+			t.warns = append(t.warns, Warning{Ref{t.path, n}, "events table header not understood: " + kubeClip(raw)})
+			t.cols = []tableCol{} // swallow the section
+			return true
+		}
+		t.cols = cols
+		return true
+	}
+	if len(t.cols) == 0 {
+		return strings.HasPrefix(raw, " ")
+	}
+	if kubeDashRow(raw) {
+		return true
+	}
+	if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
+		// A multi-line message continues at column 0.
+		if len(t.events) > 0 {
+			e := &t.events[len(t.events)-1]
+			e.Message += "\n" + raw
+			return true
+		}
+		return false
+	}
+	c := splitRow(raw, t.cols)
+	if typ := c[t.iType]; typ != "Normal" && typ != "Warning" && len(t.events) > 0 {
+		// The API only admits Normal and Warning: an indented line with
+		// any other first word continues the previous message.
+		e := &t.events[len(t.events)-1]
+		e.Message += "\n" + strings.TrimSpace(raw)
+		return true
+	}
+	e := NodeEvent{Ref: Ref{t.path, n}, Type: c[t.iType], Reason: c[t.iReason], Message: c[t.iMsg]}
+	if t.iFrom >= 0 {
+		e.From = c[t.iFrom]
+		if comp, host, ok := strings.Cut(e.From, ", "); ok {
+			_ = comp
+			e.Host = host
+		}
+	}
+	if e.Type == "" || e.Reason == "" {
+		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event row without type or reason: " + kubeClip(raw)})
+		return true
+	}
+	var a eventAge
+	ok := true
+	if t.iAge >= 0 {
+		e.Age = c[t.iAge]
+		a, ok = parseEventAge(e.Age)
+	} else {
+		// pre-1.8: LastSeen, FirstSeen, Count columns
+		e.Age = c[t.iLast]
+		a, ok = parseEventAge(e.Age)
+		if t.iFirst >= 0 {
+			if sec, _, fine := ParseKubeDuration(c[t.iFirst]); fine {
+				v := float64(sec)
+				a.Oldest = &v
+			}
+		}
+		if t.iCount >= 0 {
+			if n, err := strconv.Atoi(c[t.iCount]); err == nil {
+				a.Count = n
+			}
+		}
+		if t.iSub >= 0 && c[t.iSub] != "" {
+			e.Message = c[t.iSub] + ": " + e.Message
+		}
+	}
+	if !ok {
+		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event age not understood: " + strconv.Quote(e.Age)})
+	}
+	e.AgeSec, e.OldestSec, e.Count, e.AgeResSec = a.Newest, a.Oldest, a.Count, a.Res
+	if !ok {
+		e.Count = 0
+	}
+	e.Combined = strings.HasPrefix(e.Message, combinedPrefix)
+	if e.Reason == "SystemOOM" {
+		e.VictimName, e.VictimPid = systemOOMVictim(e.Message)
+	}
+	t.events = append(t.events, e)
+	return true
+}
+
+// combinedPrefix starts messages of events the recorder aggregated.
+const combinedPrefix = "(combined from similar events): "
+
+// systemOOMVictim parses a kubelet SystemOOM message:
+//
+//	System OOM encountered, victim process: pip3, pid: 23143
+//	System OOM encountered                                   (before kubelet 1.16, no victim)
+//	(combined from similar events): System OOM encountered, victim process: pip3, pid: 25349
+//
+// The name is cut at the last ", pid: " (a comm may hold ", ").
+func systemOOMVictim(msg string) (name string, pid *int) {
+	msg = strings.TrimPrefix(strings.TrimSpace(msg), combinedPrefix)
+	rest, ok := strings.CutPrefix(msg, "System OOM encountered, victim process: ")
+	if !ok {
+		return "", nil
+	}
+	i := strings.LastIndex(rest, ", pid: ")
+	if i < 0 {
+		return "", nil
+	}
+	p, err := strconv.Atoi(strings.TrimSpace(rest[i+len(", pid: "):]))
+	if err != nil || p < 0 {
+		return "", nil
+	}
+	return rest[:i], &p
+}
+
+// kubeClip shortens a line for a warning message.
+func kubeClip(s string) string {
+	const max = 120
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strconv.Quote(s)
+}
