@@ -1,0 +1,355 @@
+package correlate
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
+
+// Kubernetes: which pod a kill hit, what the kubelet does with swap, and the
+// node's events matched to kills.
+
+// attributePod reads the victim's memcg path for a pod UID, QoS and
+// container ID, and looks the pod up in the bundle's pod listings.
+func (bd *builder) attributePod(kc *killCtx) *Pod {
+	for _, p := range []string{kc.taskMemcg(), kc.oomMemcg()} {
+		if p == "" {
+			continue
+		}
+		if pod := bd.podFromPath(p, kc); pod != nil {
+			return pod
+		}
+	}
+	return nil
+}
+
+func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
+	cp := podFromCgroup(path)
+	if cp == nil {
+		return nil
+	}
+	pod := &Pod{UID: strPtr(cp.UID), ContainerID: strPtr(cp.ContainerID), QoS: strPtr(cp.QoS), Evidence: []Ref{}}
+	if kc.cons != nil {
+		pod.Evidence = append(pod.Evidence, toRef(kc.cons.Ref))
+	} else if kc.memcg != nil && kc.memcg.TaskIn != nil {
+		pod.Evidence = append(pod.Evidence, toRef(kc.memcg.TaskIn.Ref))
+	} else if kc.ev != nil {
+		pod.Evidence = append(pod.Evidence, toRef(kc.ev.Ref))
+	}
+	kc.podQoS = cp.QoS
+	uid := strings.ToLower(strings.ReplaceAll(cp.UID, "_", "-"))
+	for _, p := range bd.b.Pods {
+		if p == nil || strings.ToLower(p.UID) != uid {
+			continue
+		}
+		pod.Namespace, pod.Name = strPtr(p.Namespace), strPtr(p.Name)
+		if p.QoS != "" {
+			pod.QoS = strPtr(strings.ToLower(p.QoS))
+			kc.podQoS = strings.ToLower(p.QoS)
+		}
+		pod.Evidence = append(pod.Evidence, toRef(p.Ref))
+		if cp.ContainerID != "" {
+			for _, c := range p.Containers {
+				if idMatch(c.ID, cp.ContainerID) {
+					pod.Container = strPtr(c.Name)
+					pod.Evidence = append(pod.Evidence, toRef(c.Ref))
+				}
+			}
+		}
+	}
+	if cp.ContainerID != "" && pod.Container == nil {
+		for _, c := range bd.b.Containers {
+			if c == nil || !idMatch(c.ID, cp.ContainerID) {
+				continue
+			}
+			pod.Container = strPtr(c.Name)
+			if pod.Name == nil {
+				pod.Name, pod.Namespace = strPtr(c.PodName), strPtr(c.PodNamespace)
+			}
+			pod.Evidence = append(pod.Evidence, toRef(c.Ref))
+			break
+		}
+	}
+	pod.Evidence = sortRefs(pod.Evidence)
+	return pod
+}
+
+// idMatch compares a runtime-prefixed or truncated container ID with a full one.
+func idMatch(listed, full string) bool {
+	if i := strings.Index(listed, "://"); i >= 0 {
+		listed = listed[i+3:]
+	}
+	listed, full = strings.ToLower(listed), strings.ToLower(full)
+	if len(listed) < 12 || len(full) < 12 {
+		return false
+	}
+	return strings.HasPrefix(full, listed) || strings.HasPrefix(listed, full)
+}
+
+// kubeVer is a parsed kubelet version.
+type kubeVer struct {
+	major, minor int
+	text         string
+	ref          *parse.Ref
+}
+
+// kubeletVersion is the kubelet's version from its config or the node.
+func (bd *builder) kubeletVersion() *kubeVer {
+	if k := bd.b.Kubelet; k != nil && k.Version != "" {
+		if ma, mi, ok := kernelVersion(k.Version); ok {
+			var r *parse.Ref
+			if len(k.Sources) > 0 {
+				rr := k.Sources[0]
+				r = &rr
+			}
+			return &kubeVer{ma, mi, k.Version, r}
+		}
+	}
+	for _, n := range bd.b.Nodes {
+		if n == nil || n.KubeletVersion == "" {
+			continue
+		}
+		if ma, mi, ok := kernelVersion(n.KubeletVersion); ok {
+			r := n.Ref
+			for _, q := range n.Lines {
+				if strings.Contains(q.Text, "Kubelet Version:") {
+					r = q.Ref
+				}
+			}
+			return &kubeVer{ma, mi, n.KubeletVersion, &r}
+		}
+	}
+	return nil
+}
+
+// swapPolicy is what the kubelet does with swap for pods.
+type swapPolicy struct {
+	effective string // unrestricted, NoSwap, LimitedSwap, UnlimitedSwap, kubelet-refuses-swap, unknown
+	why       string
+	refs      []Ref
+}
+
+// kubeletSwap derives the effective pod swap behaviour from the kubelet
+// version, failSwapOn, the NodeSwap gate and swapBehavior
+// (kubernetes-swap-memory §1.7).
+func (bd *builder) kubeletSwap() swapPolicy {
+	k := bd.b.Kubelet
+	v := bd.kubeletVersion()
+	sp := swapPolicy{effective: "unknown"}
+	if v != nil && v.ref != nil {
+		sp.refs = append(sp.refs, toRef(*v.ref))
+	}
+	var failSwapOn *bool
+	behavior := ""
+	var gate *bool
+	if k != nil {
+		failSwapOn, behavior, gate = k.FailSwapOn, k.SwapBehavior, k.NodeSwapGate
+		for _, r := range []*parse.Ref{k.FailSwapOnRef, k.SwapBehavRef, k.NodeSwapRef} {
+			if r != nil {
+				sp.refs = append(sp.refs, toRef(*r))
+			}
+		}
+	}
+	cg2 := bd.b.CgroupV2
+	if failSwapOn != nil && *failSwapOn {
+		sp.effective, sp.why = "kubelet-refuses-swap", "failSwapOn is true: the kubelet does not start while swap is on"
+		return sp
+	}
+	if v == nil {
+		if failSwapOn != nil && !*failSwapOn {
+			sp.why = "failSwapOn is false but the kubelet version is unknown"
+		}
+		return sp
+	}
+	vs := fmt.Sprintf("kubelet %s", v.text)
+	switch {
+	case verLess(v.major, v.minor, 1, 22):
+		sp.effective = "unrestricted"
+		sp.why = vs + " predates swap support: with failSwapOn=false it sets no swap limit, so pods may swap without limit until swap is full"
+	case verLess(v.major, v.minor, 1, 28):
+		if gate == nil || !*gate {
+			sp.effective = "unrestricted"
+			sp.why = vs + " with the NodeSwap gate off (the default) sets no swap limit, so pods may swap without limit"
+		} else if behavior == "UnlimitedSwap" {
+			sp.effective = "UnlimitedSwap"
+			sp.why = vs + " with NodeSwap on and UnlimitedSwap lets pods swap up to the node's swap"
+		} else {
+			sp.effective = "LimitedSwap"
+			sp.why = vs + " with NodeSwap on defaults to LimitedSwap: memory+swap capped at the memory limit on cgroup v1, no swap at all on cgroup v2"
+		}
+	case verLess(v.major, v.minor, 1, 30):
+		if gate != nil && *gate {
+			if behavior == "LimitedSwap" {
+				sp.effective = "LimitedSwap"
+				sp.why = vs + " with NodeSwap on and LimitedSwap: only Burstable pods swap, in proportion to their requests (cgroup v2 only)"
+			} else {
+				sp.effective = "UnlimitedSwap"
+				sp.why = vs + " with NodeSwap on defaults to UnlimitedSwap (cgroup v2 only)"
+			}
+		} else {
+			sp.why = vs + " with the NodeSwap gate off: swap behaviour of this release is not verified"
+		}
+	default:
+		if gate != nil && !*gate && verLess(v.major, v.minor, 1, 34) {
+			sp.effective = "NoSwap"
+			sp.why = vs + " with the NodeSwap gate turned off: pods get no swap"
+		} else if behavior == "LimitedSwap" {
+			sp.effective = "LimitedSwap"
+			sp.why = vs + " with LimitedSwap: only non-critical Burstable pods with request ≠ limit on cgroup v2 may swap, limited to request ÷ node RAM × node swap"
+		} else {
+			sp.effective = "NoSwap"
+			sp.why = vs + " defaults to NoSwap: pods get memory.swap.max=0 on cgroup v2 (memsw = memory limit on cgroup v1)"
+		}
+	}
+	if cg2 != nil && *cg2 && sp.effective == "LimitedSwap" && verLess(v.major, v.minor, 1, 28) {
+		sp.why += "; this node runs cgroup v2, so pods get no swap"
+	}
+	sp.refs = sortRefs(sp.refs)
+	return sp
+}
+
+func (bd *builder) kubeletSection() *Kubelet {
+	k := bd.b.Kubelet
+	v := bd.kubeletVersion()
+	if k == nil && v == nil {
+		return nil
+	}
+	sp := bd.kubeletSwap()
+	out := &Kubelet{EffectiveSwap: sp.effective, EvictionHard: map[string]string{}, Evidence: sp.refs}
+	if v != nil {
+		out.Version = strPtr(v.text)
+	}
+	if k != nil {
+		out.FailSwapOn, out.SwapBehavior, out.NodeSwapGate = k.FailSwapOn, strPtr(k.SwapBehavior), k.NodeSwapGate
+		out.CgroupDriver = strPtr(k.CgroupDriver)
+		for _, e := range k.EvictionHard {
+			out.EvictionHard[e.Key] = e.Value
+			out.Evidence = append(out.Evidence, toRef(e.Ref))
+		}
+		for _, r := range k.Sources {
+			out.Evidence = append(out.Evidence, toRef(r))
+		}
+	}
+	out.Evidence = sortRefs(out.Evidence)
+	return out
+}
+
+// Example: "Killed process 23143 (pip3) total-vm:…" inside an OOMKilling event message.
+var reEventKilledPid = regexp.MustCompile(`Killed process (\d+) \(`)
+
+// nodeSection converts the nodes and matches their events to kills.
+func (bd *builder) nodeSection() []Node {
+	out := []Node{}
+	cap := bd.b.Host.CapturedAt
+	bd.nodeOutEvents = make([][]*string, len(bd.b.Nodes))
+	for ni, n := range bd.b.Nodes {
+		if n == nil {
+			continue
+		}
+		nn := Node{Name: n.Name, KubeletVersion: strPtr(n.KubeletVersion), KernelVersion: strPtr(n.KernelVersion),
+			ContainerRuntime: strPtr(n.ContainerRuntime), MemoryCapacityKB: n.MemCapacityKB, MemoryAllocatableKB: n.MemAllocatableKB,
+			Conditions: []Condition{}, Pods: []NodePod{}, Events: []Event{}, Evidence: toRef(n.Ref)}
+		for _, c := range n.Conditions {
+			nn.Conditions = append(nn.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+		}
+		var req, lim int64
+		haveReq, haveLim := false, false
+		for _, p := range n.Pods {
+			nn.Pods = append(nn.Pods, NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
+			if p.MemRequestKB != nil {
+				req += *p.MemRequestKB
+				haveReq = true
+			}
+			if p.MemLimitKB != nil {
+				lim += *p.MemLimitKB
+				haveLim = true
+			}
+		}
+		if haveReq {
+			nn.PodMemRequestsKB = ptr(req)
+		}
+		if haveLim {
+			nn.PodMemLimitsKB = ptr(lim)
+		}
+		var ids []*string
+		for i := range n.Events {
+			e := &n.Events[i]
+			ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
+			if cap != nil && e.AgeSec != nil {
+				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+				ev.Time = rfc3339(&t)
+			}
+			if kc := bd.matchEvent(e); kc != nil {
+				ev.KillID = ptr(kc.id)
+			}
+			ids = append(ids, ev.KillID)
+			nn.Events = append(nn.Events, ev)
+		}
+		bd.nodeOutEvents[ni] = ids
+		out = append(out, nn)
+	}
+	return out
+}
+
+// matchEvent finds the kill a SystemOOM or OOMKilling event reports, by pid.
+func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
+	pid := e.VictimPid
+	if pid == nil && e.Reason == "OOMKilling" {
+		if m := reEventKilledPid.FindStringSubmatch(e.Message); m != nil {
+			if p, err := strconv.Atoi(m[1]); err == nil {
+				pid = &p
+			}
+		}
+	}
+	if pid == nil {
+		return nil
+	}
+	var found *killCtx
+	for _, kc := range bd.kills {
+		if kc.killer != "kernel" || kc.kill == nil || kc.kill.Pid != *pid {
+			continue
+		}
+		if e.VictimName != "" && !strings.HasPrefix(e.VictimName, kc.kill.Comm) && !strings.HasPrefix(kc.kill.Comm, e.VictimName) {
+			continue
+		}
+		found = kc // the latest kill with that pid
+	}
+	if found != nil {
+		found.nodeEvents = append(found.nodeEvents, e)
+	}
+	return found
+}
+
+// kubeletStart is the newest "Starting kubelet." node event: its age and ref.
+func (bd *builder) kubeletStart() (*parse.NodeEvent, *time.Time) {
+	var best *parse.NodeEvent
+	for _, n := range bd.b.Nodes {
+		if n == nil {
+			continue
+		}
+		for i := range n.Events {
+			e := &n.Events[i]
+			if e.Reason == "Starting" && strings.Contains(e.Message, "kubelet") && e.AgeSec != nil {
+				if best == nil || *e.AgeSec < *best.AgeSec {
+					best = e
+				}
+			}
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	if c := bd.b.Host.CapturedAt; c != nil {
+		t := c.Add(-secs(*best.AgeSec))
+		return best, &t
+	}
+	return best, nil
+}
+
+// podFromCgroup is parse.PodFromCgroup; tests may replace it while the
+// parser is a stub.
+var podFromCgroup = parse.PodFromCgroup
