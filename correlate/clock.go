@@ -52,6 +52,7 @@ type bootGroup struct {
 	basis   string
 	conf    string
 	ref     *parse.Ref
+	order   *time.Time // base, else the earliest printed time: for sorting
 }
 
 // Basis ranks, best first.
@@ -454,13 +455,32 @@ func (bd *builder) groupBoots() {
 			bd.crossCalibrate(g, &best)
 		}
 	}
+	// Order boots by their start: the base, else the earliest printed time.
+	for _, g := range groups {
+		g.order = g.base
+		if g.order != nil {
+			continue
+		}
+		for _, nd := range g.members {
+			st, line := nd.log.First, 0
+			if nd.boot != nil && nd.boot.First != nil {
+				st, line = nd.boot.First, nd.boot.Start.Line
+			}
+			if st == nil {
+				continue
+			}
+			if w, _ := bd.fixWall(nd.log.Path, line, st); w != nil && (g.order == nil || w.Before(*g.order)) {
+				g.order = w
+			}
+		}
+	}
 	sort.SliceStable(groups, func(i, j int) bool {
 		a, b := groups[i], groups[j]
-		if (a.base == nil) != (b.base == nil) {
-			return a.base != nil
+		if (a.order == nil) != (b.order == nil) {
+			return a.order != nil
 		}
-		if a.base != nil && !a.base.Equal(*b.base) {
-			return a.base.Before(*b.base)
+		if a.order != nil && !a.order.Equal(*b.order) {
+			return a.order.Before(*b.order)
 		}
 		ka, kb := a.members[0].key, b.members[0].key
 		if ka.path != kb.path {

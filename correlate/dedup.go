@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -157,7 +158,7 @@ func (bd *builder) sameReport(a, b *occ) (bool, bool) {
 }
 
 // clusterOccs groups occurrences into clusters, one per event.
-func clusterOccs(occs []*occ, same func(a, b *occ) (bool, bool)) []*cluster {
+func clusterOccs(occs []*occ, key func(o *occ) string, same func(a, b *occ) (bool, bool)) []*cluster {
 	sort.SliceStable(occs, func(i, j int) bool {
 		if occs[i].path() != occs[j].path() {
 			return occs[i].path() < occs[j].path()
@@ -165,10 +166,12 @@ func clusterOccs(occs []*occ, same func(a, b *occ) (bool, bool)) []*cluster {
 		return occs[i].line() < occs[j].line()
 	})
 	var cls []*cluster
+	byKey := map[string][]*cluster{}
 	for _, o := range occs {
 		var cands []*cluster
 		var strong *cluster
-		for _, c := range cls {
+		k := key(o)
+		for _, c := range byKey[k] {
 			ok, anyCorr := true, false
 			for _, m := range c.occs {
 				if m.path() == o.path() {
@@ -196,7 +199,9 @@ func clusterOccs(occs []*occ, same func(a, b *occ) (bool, bool)) []*cluster {
 		case len(cands) == 1:
 			cands[0].occs = append(cands[0].occs, o)
 		default:
-			cls = append(cls, &cluster{occs: []*occ{o}})
+			c := &cluster{occs: []*occ{o}}
+			cls = append(cls, c)
+			byKey[k] = append(byKey[k], c)
 		}
 	}
 	for _, c := range cls {
@@ -217,10 +222,17 @@ func clusterOccs(occs []*occ, same func(a, b *occ) (bool, bool)) []*cluster {
 // dedup builds bd.kills and bd.reportOnly from every kernel report.
 func (bd *builder) dedup() {
 	kills, reports := bd.occurrences()
-	for _, c := range clusterOccs(kills, bd.sameKill) {
+	killKey := func(o *occ) string { return fmt.Sprintf("%d\x00%s", o.kill.Pid, o.kill.Comm) }
+	reportKey := func(o *occ) string {
+		if o.rep.Trigger != nil {
+			return o.rep.Trigger.Comm
+		}
+		return ""
+	}
+	for _, c := range clusterOccs(kills, killKey, bd.sameKill) {
 		bd.kills = append(bd.kills, &killCtx{occs: c.occs, killer: "kernel"})
 	}
-	for _, c := range clusterOccs(reports, bd.sameReport) {
+	for _, c := range clusterOccs(reports, reportKey, bd.sameReport) {
 		bd.reportOnly = append(bd.reportOnly, &reportCtx{occs: c.occs})
 	}
 }

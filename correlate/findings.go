@@ -1152,7 +1152,7 @@ func ruleCoverageGap(bd *builder, kc *killCtx) *Finding {
 		why = append(why, w)
 		refs = append(refs, r...)
 	}
-	s := fmt.Sprintf("This kill is missing from %s, seen only in %s.", strings.Join(kc.out.Missing, ", "), strings.Join(kc.out.Sources, ", "))
+	s := fmt.Sprintf("This kill is missing from %s, seen only in %s %s.", strings.Join(kc.out.Missing, ", "), strings.Join(kc.out.Sources, ", "), cite(refs...))
 	d := strings.Join(why, "; ") + ". Other kills of that time may be missing from every source; collect the persistent kernel log (journalctl -k --no-pager, /var/log/messages, kern.log) with the bundle."
 	return fnd("info", s, d, refs...)
 }

@@ -297,7 +297,7 @@ func hasRef(rs []Ref, path string, line int) bool {
 
 // fakePodFromCgroup stands in for parse.PodFromCgroup while it is a stub.
 func fakePodFromCgroup(p string) *parse.CgroupPod {
-	i := strings.Index(p, "pod")
+	i := strings.LastIndex(p, "pod")
 	if !strings.Contains(p, "kubepods") || i < 0 {
 		return nil
 	}

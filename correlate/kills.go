@@ -238,7 +238,7 @@ func (bd *builder) timeKill(kc *killCtx) {
 		return
 	}
 	var ctimeWall *time.Time
-	var ctimeRef Ref
+	var ctimeRef, wallRef Ref
 	for _, o := range kc.occs {
 		st := &o.kill.Stamp
 		if kc.raw == "" && st.Raw != "" {
@@ -257,6 +257,7 @@ func (bd *builder) timeKill(kc *killCtx) {
 		w, b, c := bd.when(o.node, o.kill.Line, st)
 		if w != nil && (kc.wall == nil || basisRank(b) < basisRank(kc.basis)) {
 			kc.wall, kc.basis, kc.conf = w, b, c
+			wallRef = toRef(o.kill.Ref)
 		}
 	}
 	if kc.wall == nil && kc.ks != nil {
@@ -273,7 +274,10 @@ func (bd *builder) timeKill(kc *killCtx) {
 			d := ctimeWall.Sub(*kc.wall)
 			if d > 5*time.Second || d < -5*time.Second {
 				kc.drift = &d
-				kc.driftRefs = []Ref{ctimeRef, kc.primRef()}
+				if wallRef.Path == "" {
+					wallRef = kc.primRef()
+				}
+				kc.driftRefs = []Ref{ctimeRef, wallRef}
 			}
 		}
 	}

@@ -140,7 +140,7 @@ func pct(a, b int64) string {
 	return fmt.Sprintf("%.0f%%", math.Floor(p+0.5))
 }
 
-// words renders a duration like kubectl does, roughly: "5m46s", "3h5m", "2d3h".
+// words renders a duration roughly like kubectl: "5m46s", "47m", "2h27m", "2d3h".
 func words(d time.Duration) string {
 	if d < 0 {
 		d = -d
@@ -154,7 +154,7 @@ func words(d time.Duration) string {
 			return fmt.Sprintf("%dm", s/60)
 		}
 		return fmt.Sprintf("%dm%ds", s/60, s%60)
-	case s < 3*3600:
+	case s < 3600:
 		return fmt.Sprintf("%dm", s/60)
 	case s < 48*3600:
 		h, m := s/3600, (s%3600)/60

@@ -81,10 +81,12 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say(fmt.Sprintf("%sthe kernel killed %s because the whole node ran out of memory %s.", when, who(kc), ref))
 		case "memcg":
 			s := fmt.Sprintf("%sthe kernel killed %s because its memory cgroup reached its limit", when, who(kc))
+			refs := kc.killRefs()
 			if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
-				s += fmt.Sprintf(" (usage %s of %s %s)", human(m.Memory.UsageKB), human(m.Memory.LimitKB), cite(toRef(m.Memory.Ref)))
+				s += fmt.Sprintf(", usage %s of %s", human(m.Memory.UsageKB), human(m.Memory.LimitKB))
+				refs = append(refs, toRef(m.Memory.Ref))
 			}
-			say(s + "; the node itself was not out of memory " + ref + ".")
+			say(s + "; the node itself was not out of memory " + cite(refs...) + ".")
 		case "cpuset", "mempolicy":
 			say(fmt.Sprintf("%sthe kernel killed %s because the memory nodes its %s allows ran out %s.", when, who(kc), kc.kind, ref))
 		default:
