@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
@@ -119,6 +120,10 @@ func (bd *builder) host() Host {
 	switch {
 	case h.Kernel != "":
 		out.KernelVersion = strPtr(h.Kernel)
+		add(h.KernelRef)
+	case len(strings.Fields(h.Uname)) >= 3:
+		// uname -a: "Linux host 4.15.0-65-generic #74-Ubuntu SMP …"
+		out.KernelVersion = strPtr(strings.Fields(h.Uname)[2])
 		add(h.KernelRef)
 	default:
 		for _, kc := range bd.kills {

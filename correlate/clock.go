@@ -117,6 +117,9 @@ func (bd *builder) forEachStamp(f func(path string, line int, st *parse.Stamp)) 
 			f(lg.Path, lg.Events[i].Line, &lg.Events[i].Stamp)
 		}
 		for _, r := range lg.Reports {
+			if r == nil {
+				continue
+			}
 			if r.Trigger != nil {
 				f(lg.Path, r.Trigger.Line, &r.Trigger.Stamp)
 			}
@@ -430,6 +433,23 @@ func (bd *builder) groupBoots() {
 	for i := 1; i < len(curs); i++ {
 		bd.union(curs[0], curs[i])
 	}
+	// Boots never overlap in time: logs whose printed spans overlap show the
+	// same boot.
+	spans := make([][2]*time.Time, len(bd.nodes))
+	for i, nd := range bd.nodes {
+		spans[i] = bd.printedSpan(nd)
+	}
+	for i := range bd.nodes {
+		for j := 0; j < i; j++ {
+			a, b := spans[i], spans[j]
+			if a[0] == nil || a[1] == nil || b[0] == nil || b[1] == nil || bd.nodes[i].key.path == bd.nodes[j].key.path {
+				continue
+			}
+			if a[0].Before(b[1].Add(-time.Second)) && b[0].Before(a[1].Add(-time.Second)) {
+				bd.union(i, j)
+			}
+		}
+	}
 	// Collect groups.
 	roots := map[int]*bootGroup{}
 	var groups []*bootGroup
@@ -565,4 +585,32 @@ func (bd *builder) when(nd *bootNode, line int, st *parse.Stamp) (wall *time.Tim
 		}
 	}
 	return nil, "none", "none"
+}
+
+// printedSpan is the wall-clock span of one boot of a log from its printed
+// stamps (not dmesg -T, which can drift), nil ends when unknown.
+func (bd *builder) printedSpan(nd *bootNode) [2]*time.Time {
+	var out [2]*time.Time
+	lg := nd.log
+	if isCtimeFormat(lg.Format) {
+		return out
+	}
+	first, firstLine := lg.First, 0
+	if nd.boot != nil && nd.boot.First != nil {
+		first, firstLine = nd.boot.First, nd.boot.Start.Line
+	}
+	if first != nil {
+		out[0], _ = bd.fixWall(lg.Path, firstLine, first)
+	}
+	if nd.last {
+		if lg.Last != nil {
+			out[1], _ = bd.fixWall(lg.Path, lg.Lines+1, lg.Last)
+		}
+	} else if nd.key.boot+1 < len(lg.Boots) {
+		nb := &lg.Boots[nd.key.boot+1]
+		if nb.First != nil {
+			out[1], _ = bd.fixWall(lg.Path, nb.Start.Line, nb.First)
+		}
+	}
+	return out
 }

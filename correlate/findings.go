@@ -970,8 +970,17 @@ func ruleContainerNoNodeEvent(bd *builder, kc *killCtx) *Finding {
 		refs = append(refs, toRef(kc.cons.Ref))
 	}
 	d := "The kubelet emits SystemOOM only when the victim's OOM cgroup is the root; a container or pod limit gives none. Look instead for the container's Last State: Terminated, Reason: OOMKilled, Exit Code: 137 in kubectl describe pod."
+	for _, e := range kc.nodeEvents {
+		if e.Reason == "SystemOOM" {
+			refs = append(refs, toRef(e.Ref))
+			return fnd("warning", "A SystemOOM node event names this container-limit kill "+cite(refs...)+", which current kubelets never do.",
+				"Kubelets before 1.21 (cadvisor < 0.39) read the 5.0+ oom-kill line wrongly and reported container OOMs as system OOMs (and before 1.19 they tested the task's cgroup, not the OOM cgroup). Trust the kernel line: the container hit its own limit. "+d, refs...)
+		}
+	}
 	if len(bd.b.Nodes) > 0 {
 		d += " The describe node output in the bundle shows no SystemOOM for it, as expected."
+	} else {
+		d += " To check pod status, collect `kubectl describe pod` (sos -k kubernetes.describe=on)."
 	}
 	return fnd("info", "A container-limit kill produces no SystemOOM node event "+cite(refs...)+".", d, refs...)
 }

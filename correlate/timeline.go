@@ -41,10 +41,14 @@ func (bd *builder) timeline() []TimelineRow {
 		if text == "boot" && m.boot != nil {
 			src = m.boot.Start
 		}
+		at := g.base
 		if g.base != nil {
 			text += " (boot time from " + g.basis + ")"
+		} else if g.order != nil {
+			at = g.order
+			text += " (time of the boot's first logged line)"
 		}
-		add(g.base, ptr(0.0), ptr(g.index), toRef(src), "boot", nil, text)
+		add(at, ptr(0.0), ptr(g.index), toRef(src), "boot", nil, text)
 	}
 	for _, kc := range bd.kills {
 		kind := "oom-kill"

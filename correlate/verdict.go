@@ -121,7 +121,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 	// Swap.
 	switch {
 	case f["swap-exhausted"] != nil:
-		say(f["swap-exhausted"].Summary + " Swap was in use and ran out, so more of it would only have postponed the kill.")
+		say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
 	case f["no-swap-configured"] != nil:
 		say(f["no-swap-configured"].Summary)
 	case f["oom-with-free-swap"] != nil:
