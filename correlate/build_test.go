@@ -10,7 +10,7 @@ import (
 // Partial and odd inputs must never panic and still give a valid report.
 func TestBuildPartialInputs(t *testing.T) {
 	cases := map[string]*parse.Bundle{
-		"empty": {},
+		"empty":       {},
 		"nil entries": {KernelLogs: []*parse.KernelLog{nil}, Swaps: []*parse.SwapTable{nil}, Free: []*parse.Free{nil}, Nodes: []*parse.Node{nil}, Pods: []*parse.Pod{nil}, Containers: []*parse.Container{nil}},
 		"log without boots or stamps": {KernelLogs: []*parse.KernelLog{{Path: "dmesg", Format: "none", Lines: 3,
 			Reports: []*parse.OOMReport{nil, {Path: "dmesg", Kills: []parse.KillLine{{Ref: parse.Ref{Path: "dmesg", Line: 2}, Pid: 1, Comm: "x"}}}}}}},
@@ -54,7 +54,7 @@ func TestTimelineKindsAndDedup(t *testing.T) {
 	capt := time.Date(2024, 4, 1, 11, 0, 0, 0, time.UTC)
 	node := &parse.Node{Ref: parse.Ref{Path: nodePath, Line: 1}, Name: "n1",
 		Conditions: []parse.NodeCondition{{Ref: parse.Ref{Path: nodePath, Line: 20}, Type: "MemoryPressure", Status: "False", LastTransition: "Mon, 01 Apr 2024 10:30:00 +0000", Reason: "KubeletHasSufficientMemory"}},
-		Events: []parse.NodeEvent{{Ref: parse.Ref{Path: nodePath, Line: 60}, Type: "Normal", Reason: "NodeHasSufficientMemory", Age: "20m", AgeSec: f64(1200), Count: 1, From: "kubelet", Message: "Node n1 status is now: NodeHasSufficientMemory"}}}
+		Events:     []parse.NodeEvent{{Ref: parse.Ref{Path: nodePath, Line: 60}, Type: "Normal", Reason: "NodeHasSufficientMemory", Age: "20m", AgeSec: f64(1200), Count: 1, From: "kubelet", Message: "Node n1 status is now: NodeHasSufficientMemory"}}}
 	r := Build(&parse.Bundle{KernelLogs: []*parse.KernelLog{j.KernelLog, m.KernelLog}, Nodes: []*parse.Node{node}, Host: parse.Host{CapturedAt: &capt, Location: time.UTC}}, Options{})
 
 	var kinds []string
