@@ -49,6 +49,7 @@ func init() {
 		{"swap-changed-since-kill", ruleSwapChanged},
 		{"victim-had-swap", ruleVictimHadSwap},
 		{"victim-not-invoker", ruleVictimNotInvoker},
+		{"oom-group-kill", ruleOOMGroup},
 		{"repeated-kills", ruleRepeated},
 		{"pod-attribution", rulePodAttribution},
 		{"container-limit-no-node-event", ruleContainerNoNodeEvent},
@@ -828,9 +829,13 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 				continue
 			}
 			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
-			if w != nil && kc.wall != nil && w.After(*kc.wall) {
+			switch {
+			case w != nil && kc.wall != nil && w.After(*kc.wall):
 				refs = append(refs, toRef(e.Ref))
-				d += fmt.Sprintf(" %s at %s.", e.Text, w.Format(time.RFC3339))
+				d += fmt.Sprintf(" The kernel logged %q at %s.", strings.TrimSpace(e.Text), w.Format(time.RFC3339))
+			case nd.group == kc.group && e.Stamp.KernelSeconds != nil && kc.ks != nil && *e.Stamp.KernelSeconds > *kc.ks:
+				refs = append(refs, toRef(e.Ref))
+				d += fmt.Sprintf(" The kernel logged %q %s after the kill.", strings.TrimSpace(e.Text), words(secs(*e.Stamp.KernelSeconds-*kc.ks)))
 			}
 		}
 	}
@@ -860,7 +865,7 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.trig == nil {
+	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil {
 		return nil
 	}
 	inv := kc.out.Invoker
@@ -1080,6 +1085,21 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 			refs = append(refs, o.primRef())
 		}
 	}
+	for _, lg := range bd.logs {
+		for i := range lg.Events {
+			e := &lg.Events[i]
+			if e.Kind != "kubelet-eviction" || e.Pod != "" || (e.Name != "" && e.Name != "memory") {
+				continue
+			}
+			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			if nd == nil {
+				continue
+			}
+			if w, _, _ := bd.when(nd, e.Line, &e.Stamp); w != nil && !w.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(*w) <= 15*time.Minute {
+				refs = append(refs, toRef(e.Ref))
+			}
+		}
+	}
 	if c := bd.b.Host.CapturedAt; c != nil {
 		for _, n := range bd.b.Nodes {
 			if n == nil {
@@ -1183,4 +1203,20 @@ func findingIDs(fs []Finding) []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// ruleOOMGroup explains kills of a whole cgroup with memory.oom.group set.
+func ruleOOMGroup(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) || kc.rep.OOMGroup == nil {
+		return nil
+	}
+	refs := []Ref{toRef(kc.rep.OOMGroup.Ref)}
+	var names []string
+	for _, k := range kc.rep.Kills {
+		refs = append(refs, toRef(k.Ref))
+		names = append(names, fmt.Sprintf("%s (pid %d)", k.Comm, k.Pid))
+	}
+	s := fmt.Sprintf("memory.oom.group is set on the cgroup: the kernel killed all %d of its tasks together, not only the one it chose %s.", len(kc.rep.Kills), cite(refs...))
+	d := "Killed together: " + strings.Join(names, ", ") + ". Kubernetes 1.28+ sets memory.oom.group=1 on container cgroups under cgroup v2, so one OOM takes down the whole container; kubelet 1.32+ can turn this off with singleProcessOOMKill: true."
+	return fnd("info", s, d, refs...)
 }

@@ -597,6 +597,9 @@ func (bd *builder) userspaceKills() {
 			case "earlyoom-kill":
 				killer = "earlyoom"
 			case "kubelet-eviction":
+				if e.Pod == "" {
+					continue // "attempting to reclaim memory": a signal, not an eviction
+				}
 				killer = "kubelet-eviction"
 			default:
 				continue

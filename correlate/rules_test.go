@@ -83,6 +83,14 @@ func TestRules(t *testing.T) {
 		{"victim-had-swap", memcgPodBundle, none, false},
 		{"victim-not-invoker", suspendBundle, none, true},
 		{"victim-not-invoker", foundingBundle, none, false},
+		{"oom-group-kill", memcgPodBundle, func(b *parse.Bundle) {
+			r := firstReport(b)
+			r.OOMGroup = &parse.Quote{Ref: parse.Ref{Path: journalPath, Line: 5057}, Text: "Tasks in /kubepods.slice/… are going to be killed due to memory.oom.group set"}
+			k := r.Kills[0]
+			k.Ref.Line, k.Pid, k.Comm = 5058, 48190, "jcmd"
+			r.Kills = append(r.Kills, k)
+		}, true},
+		{"oom-group-kill", memcgPodBundle, none, false},
 		{"repeated-kills", crashLoopBundle, none, true},
 		{"repeated-kills", memcgPodBundle, none, false},
 		{"pod-attribution", memcgPodBundle, none, true},

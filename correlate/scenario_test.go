@@ -41,6 +41,7 @@ func foundingBundle() *parse.Bundle {
 	r3.trigger(1870, ksStamp(1376300.200917), "pip3", "0x14200ca(GFP_HIGHUSER_MOVABLE)", 0).
 		sel(1875, ksStamp(1376300.219800), 25349, "pip3", 611).
 		kill(1876, ksStamp(1376300.220412), "", 25349, "pip3", 2108032, 1736404)
+	d.event(1880, 0, ksStamp(1376520.356712), "swap-on", "Adding 2097148k swap on /swapfile.new.  Priority:-3 extents:12 across:2347004k FS")
 	d.end(1900, ksStamp(1376890.031542))
 
 	cap := time.Date(2019, 10, 20, 15, 13, 3, 0, cst)
@@ -123,6 +124,10 @@ func TestFoundingCase(t *testing.T) {
 	mustContain(t, "swap-exhausted", se.Summary, "0.2 MiB free of 947 MiB", "dmesg:1790-1791")
 	sc := mustFinding(t, k, "swap-changed-since-kill")
 	mustContain(t, "swap-changed", sc.Summary, "947 MiB at the kill", "2.9 GiB at capture", "/swapfile.new (2 GiB) added later", "swapon:1-3")
+	mustContain(t, "swap-changed", sc.Detail, "logged \"Adding 2097148k swap on /swapfile.new.  Priority:-3 extents:12 across:2347004k FS\" at 2019-10-20T15:06:43+08:00", "/swapfile (947 MiB) alone")
+	if !hasRef(sc.Evidence, dmesgPath, 1880) {
+		t.Errorf("swap-changed does not cite the swapon line: %v", sc.Evidence)
+	}
 	vs := mustFinding(t, k, "victim-had-swap")
 	mustContain(t, "victim-had-swap", vs.Summary, "153 MiB swapped out", "swapents 39263 pages")
 	rp := mustFinding(t, k, "kubelet-replayed-events")

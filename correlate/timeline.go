@@ -85,8 +85,12 @@ func (bd *builder) timeline() []TimelineRow {
 		for i := range lg.Events {
 			e := &lg.Events[i]
 			switch e.Kind {
-			case "oomd-kill", "earlyoom-kill", "kubelet-eviction", "boot":
+			case "oomd-kill", "earlyoom-kill", "boot":
 				continue
+			case "kubelet-eviction":
+				if e.Pod != "" {
+					continue // an eviction: listed as a kill
+				}
 			}
 			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
 			if nd == nil {
