@@ -34,6 +34,8 @@ type builder struct {
 	kills      []*killCtx
 	reportOnly []*reportCtx
 	swapCap    *Swap
+	k8sSeen    *bool
+	byVictim   map[string][]*killCtx // killer + victim name → kills, in order
 	quotes     map[string]map[int]string
 	// nodeOutEvents[i][j] is the kill ID matched to event j of node i.
 	nodeOutEvents [][]*string

@@ -87,6 +87,10 @@ func (bd *builder) setupZone() {
 		return
 	}
 	bd.loc = time.UTC
+	if c := bd.b.Host.CapturedAt; c != nil && c.Location() != time.UTC && c.Location() != time.Local {
+		bd.loc, bd.zoneKnown = c.Location(), true
+		return
+	}
 	bd.forEachStamp(func(path string, line int, st *parse.Stamp) {
 		if bd.zoneKnown || st.Wall == nil || !st.WallHasZone {
 			return

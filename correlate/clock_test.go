@@ -146,3 +146,11 @@ func TestHostBootTimesOnePerBoot(t *testing.T) {
 		t.Errorf("boot times %v, want %v (the dmesg boot is the second messages boot)", r.Host.BootTimes, want)
 	}
 }
+
+func TestBadnessDisagreementNamesImpliedSwap(t *testing.T) {
+	b := foundingBundle()
+	b.KernelLogs[0].Reports[0].MemInfo.TotalSwapKB = i64(3067900)
+	r := Build(b, Options{})
+	f := mustFinding(t, r.Kills[0], "badness-implies-total")
+	mustContain(t, "badness", f.Detail, "does not agree", "the score implies about 947 MiB of swap, not 2.9 GiB", "Confidence: medium")
+}

@@ -72,6 +72,9 @@ func (bd *builder) missingFrom(kc *killCtx) []string {
 		if kc.ev != nil && isDmesgFormat(lg.Format) {
 			continue // userspace killers never reach the kernel ring buffer
 		}
+		if kc.ev == nil && !carriesKernel(lg) {
+			continue // a unit's journal (journalctl -u kubelet) never holds kernel lines
+		}
 		sp := bd.nodeSpan(nd)
 		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil {
 			if sp.lastKS == nil || *kc.ks <= *sp.lastKS+1 {
@@ -180,7 +183,16 @@ func (bd *builder) coverage() []Gap {
 	return out
 }
 
+// kubernetesSeen says whether the bundle shows Kubernetes at all (cached).
 func (bd *builder) kubernetesSeen() bool {
+	if bd.k8sSeen == nil {
+		v := bd.kubernetesSeenUncached()
+		bd.k8sSeen = &v
+	}
+	return *bd.k8sSeen
+}
+
+func (bd *builder) kubernetesSeenUncached() bool {
 	if bd.b.Kubelet != nil || len(bd.b.Pods) > 0 || len(bd.b.K8sEvents) > 0 {
 		return true
 	}
@@ -194,6 +206,26 @@ func (bd *builder) kubernetesSeen() bool {
 			if e.Kind == "kubelet-start" || e.Kind == "kubelet-eviction" {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// carriesKernel says whether a log holds kernel messages at all, so that a
+// kernel kill missing from it means something.
+func carriesKernel(lg *parse.KernelLog) bool {
+	if isDmesgFormat(lg.Format) || len(lg.Reports) > 0 || len(lg.Clock) > 0 {
+		return true
+	}
+	for _, b := range lg.Boots {
+		if b.Banner != "" {
+			return true
+		}
+	}
+	for _, e := range lg.Events {
+		switch e.Kind {
+		case "alloc-failure", "callbacks-suppressed", "hung-task", "kswapd", "swap-on", "swap-off", "oom-killer-disabled", "oom-killer-enabled", "kernel-panic":
+			return true
 		}
 	}
 	return false

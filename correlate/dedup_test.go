@@ -139,3 +139,19 @@ func TestDedupKeepsAllEvidenceAndNamesMissingSources(t *testing.T) {
 		t.Errorf("k2 should be dated by messages' clock points: %+v", k2.Time)
 	}
 }
+
+func TestUnitJournalIsNotMissingKernelKills(t *testing.T) {
+	d := newLog(dmesgPath, "dmesg-raw")
+	d.boot(1, ksStamp(0), "banner", "6.8.0-31-generic")
+	d.report(0).kill(700, ksStamp(5000.1), "Out of memory", 812, "mysqld", 9000000, 8000000)
+	d.end(800, ksStamp(9990))
+	u := newLog("sos_commands/kubernetes/journalctl_--no-pager_--unit_kubelet", "journal-short-iso")
+	u.boot(1, isoStamp("2024-04-01T09:13:30+0000"), "journal-marker", "")
+	u.event(2, 0, isoStamp("2024-04-01T09:13:40+0000"), "kubelet-start", "Started kubelet.service - kubelet: The Kubernetes Node Agent.")
+	u.end(900, isoStamp("2024-04-01T11:59:00+0000"))
+	capt := time.Date(2024, 4, 1, 12, 0, 0, 0, time.UTC)
+	r := Build(&parse.Bundle{KernelLogs: []*parse.KernelLog{d.KernelLog, u.KernelLog}, Host: parse.Host{CapturedAt: &capt, UptimeSec: f64(10000), Location: time.UTC}}, Options{})
+	if len(r.Kills) != 1 || len(r.Kills[0].Missing) != 0 {
+		t.Fatalf("kills %d, missing %v", len(r.Kills), r.Kills[0].Missing)
+	}
+}

@@ -433,7 +433,11 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 			conf = "high"
 			d += fmt.Sprintf(" The report itself prints %d pages RAM + %d kB swap = %d pages, which agrees.", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
 		} else {
-			d += fmt.Sprintf(" The report prints %d pages RAM + %d kB swap = %d pages, which does not agree: the score may include the 3%% root discount of older kernels or a different page size.", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
+			d += fmt.Sprintf(" The report prints %d pages RAM + %d kB swap = %d pages, which does not agree", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
+			if sw := mid - *kc.mi.PagesRAM; sw > 0 {
+				d += fmt.Sprintf(": with %s of RAM the score implies about %s of swap, not %s", human(*kc.mi.PagesRAM*ps), human(sw*ps), human(*kc.mi.TotalSwapKB))
+			}
+			d += ". Older kernels gave root tasks a 3% discount, and a different page size changes the sums; check the printed lines."
 		}
 	} else if r.UID == 0 {
 		d += fmt.Sprintf(" Kernels before 4.17 subtract 3%% of the badness for root tasks; if that applied, the total would be nearer %s.", human((points*97/100)*1000/eff*ps))
@@ -899,12 +903,14 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	if name == "" {
 		return nil
 	}
-	var same []*killCtx
-	for _, o := range bd.kills {
-		if o.victimName() == name && o.killer == kc.killer {
-			same = append(same, o)
+	if bd.byVictim == nil {
+		bd.byVictim = map[string][]*killCtx{}
+		for _, o := range bd.kills {
+			k := o.killer + "\x00" + o.victimName()
+			bd.byVictim[k] = append(bd.byVictim[k], o)
 		}
 	}
+	same := bd.byVictim[kc.killer+"\x00"+name]
 	if len(same) < 3 {
 		return nil
 	}
