@@ -199,6 +199,11 @@ func (bd *builder) inputs() []Input {
 		for _, w := range in.Warnings {
 			x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
 		}
+		for _, w := range bd.b.Warnings {
+			if w.Path == in.Path {
+				x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
+			}
+		}
 		out = append(out, x)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })

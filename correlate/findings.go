@@ -153,6 +153,10 @@ func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
 		}
 		refs = append(refs, pref(kc.mi.PagesRAMRef)...)
 		d = append(d, composition(km, kc))
+		if w, r := watermarks(kc.mi); w != "" {
+			d = append(d, w)
+			refs = append(refs, r...)
+		}
 	} else {
 		d = append(d, "The Mem-Info block was not printed with this kill (the report header is rate-limited or cut), so how memory was spent is unknown.")
 	}
@@ -372,10 +376,21 @@ func ruleNoKillable(bd *builder, kc *killCtx) *Finding {
 // score: score = points*1000/totalpages + adj, points = rss + swapents +
 // page-table pages.
 func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.sel == nil || kc.sel.Score == nil || kc.row == nil || kc.sel.Pid != kc.kill.Pid {
+	if !isKernel(kc) || kc.sel == nil || kc.sel.Score == nil || kc.tasks == nil {
 		return nil
 	}
-	r := kc.row
+	// The score belongs to the selected task, which may be the parent of a
+	// sacrificed child (kernels before 5.1).
+	var r *parse.TaskRow
+	for i := range kc.tasks.Rows {
+		if kc.tasks.Rows[i].Pid == kc.sel.Pid {
+			r = &kc.tasks.Rows[i]
+			break
+		}
+	}
+	if r == nil {
+		return nil
+	}
 	if r.Swapents == nil {
 		return nil
 	}
@@ -414,7 +429,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	if kc.kind == "memcg" {
 		what = "the cgroup's limit (memory, plus swap where counted)"
 	}
-	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.kill.Comm, score, human2(mid*ps), what, cite(refs...))
+	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, human2(mid*ps), what, cite(refs...))
 	d := fmt.Sprintf("Badness = rss %d + swapents %d + %s = %d pages; score = badness × 1000 ÷ total pages", r.RSS, *r.Swapents, ptText, points)
 	if adj != 0 {
 		d += fmt.Sprintf(" + oom_score_adj %d", adj)
@@ -957,12 +972,27 @@ func rulePodAttribution(bd *builder, kc *killCtx) *Finding {
 	if p.QoS != nil {
 		qos = fmt.Sprintf(", %s QoS", *p.QoS)
 	}
-	s := fmt.Sprintf("The victim ran in %s%s %s.", name, qos, cite(p.Evidence...))
+	refs := append([]Ref{}, p.Evidence...)
 	d := "Read from the memory cgroup path (kubepods/<qos>/pod<uid>/<container>)."
+	if c := bd.podContainer(p); c != nil && c.LastReason != "" {
+		refs = append(refs, toRef(c.Ref))
+		d += fmt.Sprintf(" Its last state was %s", c.LastReason)
+		if c.LastExitCode != nil {
+			d += fmt.Sprintf(", exit code %d", *c.LastExitCode)
+		}
+		if c.LastFinished != "" {
+			d += ", finished " + c.LastFinished
+		}
+		if c.Restarts != nil {
+			d += fmt.Sprintf(", after %d restarts", *c.Restarts)
+		}
+		d += "."
+	}
+	s := fmt.Sprintf("The victim ran in %s%s %s.", name, qos, cite(p.Evidence...))
 	if p.Name == nil {
 		d += " The pod is not in the bundle's pod listings: collect `kubectl get pods -A -o wide` (sos -k kubernetes.all=on) to name it."
 	}
-	return fnd("info", s, d, p.Evidence...)
+	return fnd("info", s, d, refs...)
 }
 
 func deref(s *string) string {
@@ -1225,4 +1255,49 @@ func ruleOOMGroup(bd *builder, kc *killCtx) *Finding {
 	s := fmt.Sprintf("memory.oom.group is set on the cgroup: the kernel killed all %d of its tasks together, not only the one it chose %s.", len(kc.rep.Kills), cite(refs...))
 	d := "Killed together: " + strings.Join(names, ", ") + ". Kubernetes 1.28+ sets memory.oom.group=1 on container cgroups under cgroup v2, so one OOM takes down the whole container; kubelet 1.32+ can turn this off with singleProcessOOMKill: true."
 	return fnd("info", s, d, refs...)
+}
+
+// watermarks reports zones whose free memory was below the min watermark,
+// and whether reclaim had given up (all_unreclaimable? yes).
+func watermarks(mi *parse.MemInfo) (string, []Ref) {
+	var ws []string
+	var refs []Ref
+	for _, z := range mi.Zones {
+		free, _, ok1 := kvGet(z.Fields, "free")
+		min, _, ok2 := kvGet(z.Fields, "min")
+		if ok1 && ok2 && free < min {
+			ws = append(ws, fmt.Sprintf("Node %d %s free %s below its min watermark %s", z.Node, z.Zone, human(free), human(min)))
+			refs = append(refs, toRef(z.Ref))
+		}
+	}
+	s := ""
+	if len(ws) > 0 {
+		s = strings.Join(ws, "; ") + " " + cite(refs...) + ": the classic OOM signature."
+	}
+	if mi.AllUnreclaimNode != nil && *mi.AllUnreclaimNode {
+		s += " A node line says all_unreclaimable? yes: reclaim had failed repeatedly before the kill."
+		for _, n := range mi.Nodes {
+			refs = append(refs, toRef(n.Ref))
+			break
+		}
+	}
+	return strings.TrimSpace(s), refs
+}
+
+// podContainer finds the listed container a Pod attribution names.
+func (bd *builder) podContainer(p *Pod) *parse.PodContainer {
+	if p == nil || p.UID == nil || p.Container == nil {
+		return nil
+	}
+	for _, bp := range bd.b.Pods {
+		if bp == nil || !strings.EqualFold(bp.UID, strings.ReplaceAll(*p.UID, "_", "-")) {
+			continue
+		}
+		for i := range bp.Containers {
+			if bp.Containers[i].Name == *p.Container {
+				return &bp.Containers[i]
+			}
+		}
+	}
+	return nil
 }

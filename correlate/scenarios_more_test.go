@@ -48,7 +48,8 @@ func memcgPodBundle() *parse.Bundle {
 			EventsNone: true}},
 		Pods: []*parse.Pod{{Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 14}, UID: podUID, Namespace: "shop",
 			Name: "checkout-7d9f8b6c5-x2kq9", QoS: "Burstable",
-			Containers: []parse.PodContainer{{Name: "checkout", ID: "containerd://" + ctrID, Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 15}}}}},
+			Containers: []parse.PodContainer{{Name: "checkout", ID: "containerd://" + ctrID, Restarts: iptr(4), LastReason: "OOMKilled", LastExitCode: iptr(137),
+				LastFinished: "Tue, 14 May 2024 10:22:41 +0000", Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 15}}}}},
 	}
 }
 
@@ -77,7 +78,9 @@ func TestScenarioMemcgBurstableNoSwap(t *testing.T) {
 	fs := mustFinding(t, k, "oom-with-free-swap")
 	mustContain(t, "oom-with-free-swap", fs.Summary, "4 GiB of swap")
 	mustContain(t, "oom-with-free-swap", fs.Detail, "Why swap could not help", "memory.swap.max=0")
-	mustContain(t, "pod", mustFinding(t, k, "pod-attribution").Summary, "container checkout of pod shop/checkout-7d9f8b6c5-x2kq9, burstable QoS")
+	pa := mustFinding(t, k, "pod-attribution")
+	mustContain(t, "pod", pa.Summary, "container checkout of pod shop/checkout-7d9f8b6c5-x2kq9, burstable QoS")
+	mustContain(t, "pod", pa.Detail, "last state was OOMKilled, exit code 137, finished Tue, 14 May 2024 10:22:41 +0000, after 4 restarts")
 	mustFinding(t, k, "container-limit-no-node-event")
 	for _, no := range []string{"global-oom", "swap-exhausted", "no-swap-configured", "kubelet-replayed-events", "eviction-too-late"} {
 		if f := finding(k, no); f != nil {
@@ -124,6 +127,9 @@ func TestScenarioGlobalSwapExhausted(t *testing.T) {
 	}
 	mustContain(t, "global", mustFinding(t, k, "global-oom").Detail, "node 7.2 GiB in 4 tasks + 1.5 GiB swapped (victim)", "postgres")
 	mustContain(t, "exhausted", mustFinding(t, k, "swap-exhausted").Summary, "84 kB free of 2 GiB")
+	if finding(k, "global-oom") != nil && strings.Contains(finding(k, "global-oom").Detail, "watermark") {
+		t.Errorf("no zone lines, yet a watermark statement")
+	}
 	// The zone comes from the printed offset: the host gave none.
 	if *k.Time.Wall != "2024-02-03T14:05:09+01:00" {
 		t.Errorf("wall %s", *k.Time.Wall)
@@ -306,4 +312,20 @@ func TestScenarioSuspendDrift(t *testing.T) {
 	f := mustFinding(t, k, "dmesg-time-drift")
 	mustContain(t, "drift", f.Summary, "2h27m early", "dmesg_-T:1540; journalctl_--no-pager:4140")
 	checkInvariants(t, r)
+}
+
+func TestGlobalOOMWatermarks(t *testing.T) {
+	b := globalSwapExhaustedBundle()
+	mi := firstReport(b).MemInfo
+	zr := parse.Ref{Path: journalPath, Line: 830}
+	mi.Zones = []parse.ZoneLine{{Ref: zr, Node: 0, Zone: "Normal", Fields: []parse.KV{{Key: "free", Value: 44208, Ref: zr}, {Key: "min", Value: 45080, Ref: zr}, {Key: "low", Value: 56348, Ref: zr}}}}
+	yes := true
+	mi.AllUnreclaimNode = &yes
+	mi.Nodes = []parse.NodeLine{{Ref: parse.Ref{Path: journalPath, Line: 829}, Node: 0}}
+	r := Build(b, Options{})
+	g := mustFinding(t, r.Kills[0], "global-oom")
+	mustContain(t, "global-oom", g.Detail, "Node 0 Normal free 43.2 MiB below its min watermark 44 MiB (journalctl_--no-pager:830)", "all_unreclaimable? yes")
+	if !hasRef(g.Evidence, journalPath, 830) || !hasRef(g.Evidence, journalPath, 829) {
+		t.Errorf("evidence %v", g.Evidence)
+	}
 }
