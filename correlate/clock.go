@@ -40,6 +40,7 @@ type bootNode struct {
 	conf    string
 	rank    int // lower is better
 	ref     *parse.Ref
+	points  []clockPt // from lines that print both clocks, by kernel seconds
 	group   int
 	parent  int // union-find
 }
@@ -53,6 +54,32 @@ type bootGroup struct {
 	conf    string
 	ref     *parse.Ref
 	order   *time.Time // base, else the earliest printed time: for sorting
+	points  []clockPt  // measured bases along the boot, by kernel seconds
+}
+
+// clockPt is the boot's base measured at one kernel second. Bases measured
+// later in a boot are later by the time spent suspended before them, so a
+// stamp is mapped with the nearest measurement before it.
+type clockPt struct {
+	ks   float64
+	base time.Time
+}
+
+// at maps kernel seconds of this boot to wall time.
+func (g *bootGroup) at(ks float64) *time.Time {
+	base := g.base
+	if n := len(g.points); n > 0 {
+		i := sort.Search(n, func(i int) bool { return g.points[i].ks > ks+0.5 })
+		if i > 0 {
+			i--
+		}
+		base = &g.points[i].base
+	}
+	if base == nil {
+		return nil
+	}
+	t := base.Add(secs(ks))
+	return &t
 }
 
 // Basis ranks, best first.
@@ -283,6 +310,7 @@ func (bd *builder) ownBase(nd *bootNode) {
 		}
 		inferred = inferred || inf
 		bases = append(bases, w.Add(-secs(cp.KernelSeconds)))
+		nd.points = append(nd.points, clockPt{cp.KernelSeconds, w.Add(-secs(cp.KernelSeconds))})
 		if first == nil {
 			r := cp.Ref
 			first = &r
@@ -296,6 +324,7 @@ func (bd *builder) ownBase(nd *bootNode) {
 	nd.base, nd.ref = &m, first
 	if isCtimeFormat(nd.log.Format) {
 		nd.basis, nd.conf, nd.rank = "dmesg-ctime", "medium", rankCtime
+		nd.points = nil
 		return
 	}
 	nd.basis, nd.conf, nd.rank = "calibrated", "high", rankClockPoints
@@ -478,6 +507,14 @@ func (bd *builder) groupBoots() {
 		if best > rankCrossSource {
 			bd.crossCalibrate(g, &best)
 		}
+		if best <= rankCrossSource {
+			for _, nd := range g.members {
+				if nd.rank == rankClockPoints {
+					g.points = append(g.points, nd.points...)
+				}
+			}
+			sort.SliceStable(g.points, func(i, j int) bool { return g.points[i].ks < g.points[j].ks })
+		}
 	}
 	// Order boots by their start: the base, else the earliest printed time.
 	for _, g := range groups {
@@ -528,6 +565,7 @@ func (bd *builder) crossCalibrate(g *bootGroup, best *int) {
 	for _, nd := range g.members {
 		in[nd] = true
 	}
+	found := false
 	for _, kc := range bd.kills {
 		if len(kc.occs) == 0 || !in[kc.occs[0].node] {
 			continue
@@ -550,9 +588,13 @@ func (bd *builder) crossCalibrate(g *bootGroup, best *int) {
 		}
 		if ks != nil && wall != nil {
 			b := wall.Add(-secs(*ks))
-			g.base, g.basis, g.conf, g.ref = &b, "calibrated", "high", &ref
-			*best = rankCrossSource
-			return
+			if !found {
+				r := ref
+				g.base, g.basis, g.conf, g.ref = &b, "calibrated", "high", &r
+				*best = rankCrossSource
+				found = true
+			}
+			g.points = append(g.points, clockPt{*ks, b})
 		}
 	}
 }
@@ -570,8 +612,7 @@ func (bd *builder) when(nd *bootNode, line int, st *parse.Stamp) (wall *time.Tim
 				// A better basis for the same boot beats dmesg's own arithmetic.
 				g := bd.groups[nd.group]
 				if st.KernelSeconds != nil && g.base != nil && g.basis != "dmesg-ctime" {
-					t := g.base.Add(secs(*st.KernelSeconds))
-					return &t, g.basis, g.conf
+					return g.at(*st.KernelSeconds), g.basis, g.conf
 				}
 				return w, "dmesg-ctime", "medium"
 			}
@@ -584,8 +625,7 @@ func (bd *builder) when(nd *bootNode, line int, st *parse.Stamp) (wall *time.Tim
 	if st.KernelSeconds != nil {
 		g := bd.groups[nd.group]
 		if g.base != nil {
-			t := g.base.Add(secs(*st.KernelSeconds))
-			return &t, g.basis, g.conf
+			return g.at(*st.KernelSeconds), g.basis, g.conf
 		}
 	}
 	return nil, "none", "none"

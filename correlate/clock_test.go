@@ -154,3 +154,31 @@ func TestBadnessDisagreementNamesImpliedSwap(t *testing.T) {
 	f := mustFinding(t, r.Kills[0], "badness-implies-total")
 	mustContain(t, "badness", f.Detail, "does not agree", "the score implies about 947 MiB of swap, not 2.9 GiB", "Confidence: medium")
 }
+
+// A laptop suspended for hours in the middle of a boot: kernel seconds stop
+// while suspended, so each stamp is mapped with the nearest measurement before it.
+func TestClockAcrossSuspend(t *testing.T) {
+	m := newLog(messagesPath, "syslog")
+	m.boot(1, both(ksStamp(0.5), syslogStamp("Apr  1 08:00:00")), "banner", "6.5.0-21-generic")
+	m.clock(1, 0, both(ksStamp(0.5), syslogStamp("Apr  1 08:00:00")))
+	m.clock(50, 0, both(ksStamp(100), syslogStamp("Apr  1 08:01:40")))
+	m.clock(90, 0, both(ksStamp(5000), syslogStamp("Apr  1 12:00:00"))) // resumed after 2h36m40s
+	m.end(100, both(ksStamp(7000), syslogStamp("Apr  1 12:33:20")))
+	d := newLog(dmesgPath, "dmesg-raw")
+	d.boot(1, ksStamp(0.5), "banner", "6.5.0-21-generic")
+	d.report(0).kill(10, ksStamp(200), "Out of memory", 501, "tracker-miner-f", 900000, 800000)
+	d.report(0).kill(20, ksStamp(6000), "Out of memory", 777, "chrome", 5000000, 3000000)
+	d.end(30, ksStamp(7000))
+	capt := time.Date(2024, 4, 1, 12, 34, 0, 0, time.UTC)
+	r := Build(&parse.Bundle{KernelLogs: []*parse.KernelLog{d.KernelLog, m.KernelLog}, Host: parse.Host{CapturedAt: &capt, Location: time.UTC,
+		Btime: func() *time.Time { t := time.Date(2024, 4, 1, 8, 0, 0, 0, time.UTC); return &t }()}}, Options{})
+	if len(r.Kills) != 2 {
+		t.Fatalf("kills %d", len(r.Kills))
+	}
+	if w := deref(r.Kills[0].Time.Wall); w != "2024-04-01T08:03:20Z" {
+		t.Errorf("before the suspend: %s", w)
+	}
+	if w := deref(r.Kills[1].Time.Wall); w != "2024-04-01T12:16:40Z" || r.Kills[1].Time.WallBasis != "calibrated" {
+		t.Errorf("after the suspend: %s %s (btime would say 09:40:00)", w, r.Kills[1].Time.WallBasis)
+	}
+}

@@ -263,8 +263,7 @@ func (bd *builder) timeKill(kc *killCtx) {
 	if kc.wall == nil && kc.ks != nil {
 		g := bd.groups[kc.group]
 		if g.base != nil {
-			t := g.base.Add(secs(*kc.ks))
-			kc.wall, kc.basis, kc.conf = &t, g.basis, g.conf
+			kc.wall, kc.basis, kc.conf = g.at(*kc.ks), g.basis, g.conf
 		}
 	}
 	if ctimeWall != nil {
