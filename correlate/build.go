@@ -155,9 +155,11 @@ func (bd *builder) host() Host {
 	} else if bd.zoneKnown && bd.b.Host.Location != nil {
 		out.TimeZone = strPtr(bd.b.Host.Location.String())
 	}
+	// One per boot, oldest first: the measured boot time, else the time of
+	// the boot's first logged line; boots with neither are left out.
 	for _, g := range bd.groups {
-		if g.base != nil {
-			out.BootTimes = append(out.BootTimes, g.base.Format(time.RFC3339))
+		if g.order != nil {
+			out.BootTimes = append(out.BootTimes, g.order.Format(time.RFC3339))
 		}
 	}
 	add(h.BtimeRef)

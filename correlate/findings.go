@@ -158,7 +158,7 @@ func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
 			refs = append(refs, r...)
 		}
 	} else {
-		d = append(d, "The Mem-Info block was not printed with this kill (the report header is rate-limited or cut), so how memory was spent is unknown.")
+		d = append(d, "The Mem-Info block was not printed with this kill (the report header is rate-limited or cut), so how memory was spent is unknown; an earlier report of the same burst, or the persistent kernel log (journalctl -k --no-pager, /var/log/messages), may hold it.")
 	}
 	if tc := topText(kc, 5); tc != "" {
 		d = append(d, "Largest consumers in the task table (resident, by name): "+tc+" "+cite(topRefs(kc, 5)...)+".")
@@ -1039,6 +1039,9 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	}
 	if len(evs) == 0 {
 		return nil
+	}
+	if kc.wall != nil && startAt != nil && !kc.wall.Before(startAt.Add(-time.Minute)) {
+		return nil // the kill happened as the kubelet started: a live event
 	}
 	refs := []Ref{toRef(start.Ref)}
 	for _, e := range evs {

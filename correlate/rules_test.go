@@ -105,6 +105,9 @@ func TestRules(t *testing.T) {
 				}
 			}
 		}, false},
+		{"kubelet-replayed-events", foundingBundle, func(b *parse.Bundle) {
+			b.Host.UptimeSec = f64(1376300) // the kill was 5m43s before capture: at the kubelet's start
+		}, false},
 		{"node-overcommitted", memcgPodBundle, func(b *parse.Bundle) {
 			b.Nodes[0].Pods = []parse.NodePod{
 				{Ref: parse.Ref{Path: nodePath, Line: 80}, Namespace: "shop", Name: "checkout-7d9f8b6c5-x2kq9", MemoryLimit: "6Gi (79%)", MemLimitKB: i64(6291456), MemRequestKB: i64(1048576)},
