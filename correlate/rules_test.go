@@ -106,7 +106,16 @@ func TestRules(t *testing.T) {
 			}
 		}, false},
 		{"kubelet-replayed-events", foundingBundle, func(b *parse.Bundle) {
-			b.Host.UptimeSec = f64(1376300) // the kill was 5m43s before capture: at the kubelet's start
+			// The kubelet started 15m43s before capture, as k1 happened: k1's event is live,
+			// and k2, k3 came later with events of their own age (not shown).
+			for i := range b.Nodes[0].Events {
+				e := &b.Nodes[0].Events[i]
+				if e.Reason == "Starting" || e.VictimPid != nil && *e.VictimPid == 23143 {
+					e.AgeSec, e.Age = f64(943), "15m43s"
+				} else if e.Reason == "SystemOOM" {
+					e.AgeSec, e.Age = f64(700), "11m40s"
+				}
+			}
 		}, false},
 		{"node-overcommitted", memcgPodBundle, func(b *parse.Bundle) {
 			b.Nodes[0].Pods = []parse.NodePod{
