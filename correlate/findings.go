@@ -243,10 +243,10 @@ func topRefs(kc *killCtx, n int) []Ref {
 		}
 	}
 	var rs []Ref
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, r := range kc.tasks.Rows {
-		if names[r.Name] && !seen[r.Name] {
-			seen[r.Name] = true
+		if names[r.Name] && seen[r.Name] < 4 {
+			seen[r.Name]++
 			rs = append(rs, toRef(r.Ref))
 		}
 	}
@@ -580,15 +580,24 @@ func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	m := kc.memcg
+	kube := strings.Contains(kc.oomMemcg()+kc.taskMemcg(), "kubepods")
 	if c := m.Swap; c != nil && !c.Unlimited && c.LimitKB == 0 {
 		r := toRef(c.Ref)
+		who := "systemd's MemorySwapMax=0, or a container runtime with --memory-swap equal to --memory, sets this."
+		if kube {
+			who = "The kubelet sets this for NoSwap and for containers not eligible for LimitedSwap."
+		}
 		return fnd("warning", fmt.Sprintf("The cgroup may not swap at all: swap: limit 0kB (cgroup v2 memory.swap.max=0) %s.", cite(r)),
-			"With memory.swap.max=0 the cgroup's anonymous memory cannot be swapped out, so reaching memory.max means an OOM kill however much swap the node has. The kubelet sets this for NoSwap and for containers not eligible for LimitedSwap.", r)
+			"With memory.swap.max=0 the cgroup's anonymous memory cannot be swapped out, so reaching memory.max means an OOM kill however much swap the node has. "+who, r)
 	}
 	if c := m.MemSwap; c != nil && m.Memory != nil && !c.Unlimited && !m.Memory.Unlimited && c.LimitKB <= m.Memory.LimitKB {
 		r := []Ref{toRef(c.Ref), toRef(m.Memory.Ref)}
+		who := "Docker and other runtimes set this when --memory-swap equals --memory."
+		if kube {
+			who = "The kubelet sets this on cgroup v1 when swap is not allowed."
+		}
 		return fnd("warning", fmt.Sprintf("The cgroup's memory+swap limit equals its memory limit (%s): no room to swap %s.", human(c.LimitKB), cite(r...)),
-			"cgroup v1: memory.memsw.limit_in_bytes = memory.limit_in_bytes means swapping out a page cannot lower memory+swap usage, so the limit leads to an OOM kill. The kubelet sets this on cgroup v1 when swap is not allowed.", r...)
+			"cgroup v1: memory.memsw.limit_in_bytes = memory.limit_in_bytes means swapping out a page cannot lower memory+swap usage, so the limit leads to an OOM kill. "+who, r...)
 	}
 	return nil
 }

@@ -112,10 +112,17 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say(s + " " + cite(refs...) + ".")
 		}
 	}
-	if len(kc.out.Top) > 1 && kc.kind == "global" {
+	if len(kc.out.Top) > 0 && kc.kind == "global" {
 		c := kc.out.Top[0]
-		if !c.IsVictim {
-			say(fmt.Sprintf("The largest consumer was %s (%s resident in %d tasks) %s.", c.Name, human(c.RSSKB), c.Tasks, cite(topRefs(kc, 1)...)))
+		sw := ""
+		if c.SwapKB != nil && *c.SwapKB > 0 {
+			sw = fmt.Sprintf(" + %s swapped", human(*c.SwapKB))
+		}
+		switch {
+		case !c.IsVictim:
+			say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, human(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
+		case c.Tasks > 1:
+			say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, human(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
 		}
 	}
 	// Swap.
