@@ -208,6 +208,10 @@ func (bd *builder) kubeletSwap() swapPolicy {
 	if cg2 != nil && *cg2 && sp.effective == "LimitedSwap" && verLess(v.major, v.minor, 1, 28) {
 		sp.why += "; this node runs cgroup v2, so pods get no swap"
 	}
+	if cg2 != nil && !*cg2 && !verLess(v.major, v.minor, 1, 28) && (sp.effective == "LimitedSwap" || sp.effective == "UnlimitedSwap") {
+		sp.effective = "NoSwap"
+		sp.why += "; but this node runs cgroup v1, where swap for pods is not supported since 1.28, so pods get no swap"
+	}
 	sp.refs = sortRefs(sp.refs)
 	return sp
 }
@@ -353,3 +357,31 @@ func (bd *builder) kubeletStart() (*parse.NodeEvent, *time.Time) {
 // podFromCgroup is parse.PodFromCgroup; tests may replace it while the
 // parser is a stub.
 var podFromCgroup = parse.PodFromCgroup
+
+// Example: "System OOM encountered, victim process: pip3, pid: 23143".
+var reEventVictimPid = regexp.MustCompile(`victim process: (\S+), pid: (\d+)$`)
+
+// matchK8sEvent finds the kernel kill a `kubectl get events` row reports
+// (SystemOOM or OOMKilling), by pid.
+func (bd *builder) matchK8sEvent(e *parse.K8sEvent) *killCtx {
+	if e.Reason != "SystemOOM" && e.Reason != "OOMKilling" {
+		return nil
+	}
+	var pid int
+	var name string
+	if m := reEventVictimPid.FindStringSubmatch(strings.TrimSpace(e.Message)); m != nil {
+		pid, _ = strconv.Atoi(m[2])
+		name = m[1]
+	} else if m := reEventKilledPid.FindStringSubmatch(e.Message); m != nil {
+		pid, _ = strconv.Atoi(m[1])
+	} else {
+		return nil
+	}
+	var found *killCtx
+	for _, kc := range bd.kills {
+		if kc.kill != nil && kc.kill.Pid == pid && (name == "" || strings.HasPrefix(name, kc.kill.Comm) || strings.HasPrefix(kc.kill.Comm, name)) {
+			found = kc
+		}
+	}
+	return found
+}

@@ -169,7 +169,11 @@ func (bd *builder) timeline() []TimelineRow {
 			t := e.Time.In(bd.loc)
 			w = &t
 		}
-		add(w, nil, nil, toRef(e.Ref), "k8s-event", nil, e.Reason+" "+e.Object+": "+e.Message)
+		var kill *string
+		if kc := bd.matchK8sEvent(e); kc != nil {
+			kill = ptr(kc.id)
+		}
+		add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
 	out := make([]TimelineRow, 0, len(rows))
