@@ -1036,13 +1036,14 @@ func ruleContainerNoNodeEvent(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleReplayed(bd *builder, kc *killCtx) *Finding {
-	start, startAt := bd.kubeletStart()
-	if !isKernel(kc) || start == nil || start.AgeSec == nil {
+	start := bd.kubeletStart()
+	if !isKernel(kc) || start == nil {
 		return nil
 	}
+	startAt := start.at
 	var evs []*parse.NodeEvent
 	for _, e := range kc.nodeEvents {
-		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-*start.AgeSec) <= 60 {
+		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
 			evs = append(evs, e)
 		}
 	}
@@ -1052,7 +1053,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if kc.wall != nil && startAt != nil && !kc.wall.Before(startAt.Add(-time.Minute)) {
 		return nil // the kill happened as the kubelet started: a live event
 	}
-	refs := []Ref{toRef(start.Ref)}
+	refs := []Ref{toRef(start.ref)}
 	for _, e := range evs {
 		refs = append(refs, toRef(e.Ref))
 	}
@@ -1062,12 +1063,12 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 			continue
 		}
 		for _, e := range nd.Events {
-			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-*start.AgeSec) <= 60 {
+			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
 				n++
 			}
 		}
 	}
-	s := fmt.Sprintf("The SystemOOM event for pid %d is %s old — the age of \"Starting kubelet.\" — so it is the kubelet replaying the kernel ring buffer at its start, not the time of the kill %s.", kc.kill.Pid, evs[0].Age, cite(refs...))
+	s := fmt.Sprintf("The SystemOOM event for pid %d is %s old — %s — so it is the kubelet replaying the kernel ring buffer at its start, not the time of the kill %s.", kc.kill.Pid, evs[0].Age, start.text, cite(refs...))
 	d := fmt.Sprintf("%d SystemOOM events carry the kubelet's start age. On start the kubelet (cadvisor's oomparser) reads /dev/kmsg from the beginning and re-reports every OOM still in the ring buffer of this boot, so their age is the kubelet's start, not the kill.", n)
 	if kc.wall != nil && startAt != nil {
 		if kc.wall.Before(startAt.Add(-time.Minute)) {
@@ -1185,7 +1186,7 @@ func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
 	if len(bd.evictionsBefore(kc)) > 0 {
 		return nil
 	}
-	if _, startAt := bd.kubeletStart(); startAt != nil && startAt.After(*kc.wall) {
+	if st := bd.kubeletStart(); st != nil && st.at != nil && st.at.After(*kc.wall) {
 		return nil // the kubelet seen in the bundle started after the kill
 	}
 	thr := "100Mi"

@@ -328,8 +328,17 @@ func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
 	return found
 }
 
-// kubeletStart is the newest "Starting kubelet." node event: its age and ref.
-func (bd *builder) kubeletStart() (*parse.NodeEvent, *time.Time) {
+// kubeletStartInfo is when the kubelet last started, from the node's
+// "Starting kubelet." event or, failing that, the journal's kubelet start.
+type kubeletStartInfo struct {
+	ref    parse.Ref
+	ageSec float64    // seconds before capture (event ages are relative to it)
+	at     *time.Time // nil without a capture date
+	text   string
+}
+
+// kubeletStart is the newest kubelet start the bundle shows, nil if none.
+func (bd *builder) kubeletStart() *kubeletStartInfo {
 	var best *parse.NodeEvent
 	for _, n := range bd.b.Nodes {
 		if n == nil {
@@ -344,14 +353,39 @@ func (bd *builder) kubeletStart() (*parse.NodeEvent, *time.Time) {
 			}
 		}
 	}
-	if best == nil {
-		return nil, nil
+	c := bd.b.Host.CapturedAt
+	if best != nil {
+		ks := &kubeletStartInfo{ref: best.Ref, ageSec: *best.AgeSec, text: "the age of \"Starting kubelet.\""}
+		if c != nil {
+			t := c.Add(-secs(*best.AgeSec))
+			ks.at = &t
+		}
+		return ks
 	}
-	if c := bd.b.Host.CapturedAt; c != nil {
-		t := c.Add(-secs(*best.AgeSec))
-		return best, &t
+	if c == nil {
+		return nil
 	}
-	return best, nil
+	var out *kubeletStartInfo
+	for _, lg := range bd.logs {
+		for i := range lg.Events {
+			e := &lg.Events[i]
+			if e.Kind != "kubelet-start" {
+				continue
+			}
+			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			if nd == nil {
+				continue
+			}
+			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			if w == nil || w.After(c.Add(time.Minute)) {
+				continue
+			}
+			if out == nil || w.After(*out.at) {
+				out = &kubeletStartInfo{ref: e.Ref, ageSec: c.Sub(*w).Seconds(), at: w, text: "the kubelet's start in " + shortPath(lg.Path)}
+			}
+		}
+	}
+	return out
 }
 
 // podFromCgroup is parse.PodFromCgroup; tests may replace it while the

@@ -71,3 +71,27 @@ func TestK8sEventsMatchKillsByPid(t *testing.T) {
 		t.Errorf("event kill ids %v", ids)
 	}
 }
+
+// Without a "Starting kubelet." node event, the journal's kubelet start
+// dates the replay.
+func TestReplayFromJournalKubeletStart(t *testing.T) {
+	b := foundingBundle()
+	evs := b.Nodes[0].Events[:0]
+	for _, e := range b.Nodes[0].Events {
+		if e.Reason != "Starting" {
+			evs = append(evs, e)
+		}
+	}
+	b.Nodes[0].Events = evs
+	j := newLog("sos_commands/microk8s/journalctl_--no-pager_--unit_snap.microk8s", "journal-short-iso")
+	j.boot(1, isoStamp("2019-10-20T15:07:10+0800"), "journal-marker", "")
+	j.event(3, 0, isoStamp("2019-10-20T15:07:17+0800"), "kubelet-start", "Started Service for snap application microk8s.daemon-kubelet.")
+	j.end(40, isoStamp("2019-10-20T15:13:00+0800"))
+	b.KernelLogs = append(b.KernelLogs, j.KernelLog)
+	r := Build(b, Options{})
+	f := mustFinding(t, r.Kills[0], "kubelet-replayed-events")
+	mustContain(t, "replay", f.Summary, "the kubelet's start in journalctl_--no-pager_--unit_snap.microk8s", "journalctl_--no-pager_--unit_snap.microk8s:3")
+	if len(r.Kills[0].Missing) != 0 {
+		t.Errorf("a unit journal is not missing kernel kills: %v", r.Kills[0].Missing)
+	}
+}
