@@ -157,8 +157,11 @@ func (bd *builder) coverage() []Gap {
 			Collect: "swapon --show --bytes; cat /proc/swaps; cat /proc/meminfo"})
 	}
 	if bd.b.Host.CapturedAt == nil {
-		out = append(out, Gap{Source: "date", Message: "no capture date: year-less syslog times and Kubernetes event ages cannot be placed in time",
-			Collect: "date; date --utc; timedatectl"})
+		msg := "no capture date: kernel seconds, year-less syslog times and Kubernetes event ages cannot be placed in time"
+		if bd.hasInput("date") {
+			msg = "the capture date could not be read (no zone, or an ambiguous one such as CST): kernel seconds, year-less syslog times and Kubernetes event ages cannot be placed in time"
+		}
+		out = append(out, Gap{Source: "date", Message: msg, Collect: "date --utc; timedatectl"})
 	}
 	if bd.b.Host.Btime == nil && bd.b.Host.UptimeSec == nil {
 		for _, nd := range bd.nodes {

@@ -282,7 +282,7 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		do = append(do, "run sos with `-k kubernetes.describe=on` to get node events and pod limits")
 	}
 	if kc.conf == "none" {
-		do = append(do, "collect `uptime`, `date` and /proc/stat so kernel seconds can be dated")
+		do = append(do, bd.clockAdvice())
 	}
 	return "Next: " + strings.Join(do, "; ") + "."
 }
@@ -305,3 +305,26 @@ func swapAdvice(bd *builder) string {
 }
 
 var _ = time.Second
+
+// clockAdvice says what would let kernel seconds be dated.
+func (bd *builder) clockAdvice() string {
+	h := bd.b.Host
+	switch {
+	case h.CapturedAt == nil && bd.hasInput("date"):
+		return "the capture date could not be read (a zone such as CST is ambiguous): collect `date --utc` or `timedatectl` with the bundle so kernel seconds can be dated"
+	case h.CapturedAt == nil:
+		return "collect `date --utc` so kernel seconds and event ages can be dated"
+	case h.UptimeSec == nil && h.Btime == nil:
+		return "collect `uptime` or /proc/stat (btime) so kernel seconds can be dated"
+	}
+	return "collect the journal (journalctl -k --no-pager), whose lines carry wall-clock times, so kernel seconds can be dated"
+}
+
+func (bd *builder) hasInput(kind string) bool {
+	for _, in := range bd.b.Inputs {
+		if in.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
