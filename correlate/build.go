@@ -128,20 +128,25 @@ func (bd *builder) host() Host {
 		out.KernelVersion = strPtr(strings.Fields(h.Uname)[2])
 		add(h.KernelRef)
 	default:
-		for _, kc := range bd.kills {
-			if kc.cpu != nil && kc.cpu.Kernel != "" {
-				out.KernelVersion = strPtr(kc.cpu.Kernel)
-				add(&kc.cpu.Ref)
-				break
-			}
-		}
-		if out.KernelVersion == nil {
-			for _, nd := range bd.nodes {
-				if nd.boot != nil && nd.boot.Kernel != "" {
-					out.KernelVersion = strPtr(nd.boot.Kernel)
-					add(&nd.boot.Start)
+		// The newest boot's kernel: its banner, or the CPU line of its newest kill.
+		bestG := -1
+		var ver string
+		var ref *parse.Ref
+		for gi, g := range bd.groups {
+			for _, nd := range g.members {
+				if nd.boot != nil && nd.boot.Kernel != "" && gi > bestG {
+					bestG, ver, ref = gi, nd.boot.Kernel, &nd.boot.Start
 				}
 			}
+		}
+		for _, kc := range bd.kills {
+			if kc.cpu != nil && kc.cpu.Kernel != "" && kc.group >= bestG {
+				bestG, ver, ref = kc.group, kc.cpu.Kernel, &kc.cpu.Ref
+			}
+		}
+		if ver != "" {
+			out.KernelVersion = strPtr(ver)
+			add(ref)
 		}
 	}
 	if h.CapturedAt != nil {
