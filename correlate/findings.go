@@ -416,8 +416,8 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	}
 	score := *kc.sel.Score
 	eff := score - int64(adj)
-	if eff <= 0 {
-		return nil
+	if eff <= 0 || score <= 1 {
+		return nil // badness is clamped to 1: nothing can be inferred
 	}
 	points := r.RSS + *r.Swapents + pt
 	// score = floor(points*1000/total): total in (points*1000/(eff+1), points*1000/eff].
@@ -455,7 +455,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 			d += ". Older kernels gave root tasks a 3% discount, and a different page size changes the sums; check the printed lines."
 		}
 	} else if r.UID == 0 {
-		d += fmt.Sprintf(" Kernels before 4.17 subtract 3%% of the badness for root tasks; if that applied, the total would be nearer %s.", human((points*97/100)*1000/eff*ps))
+		d += fmt.Sprintf(" Older kernels (before the root bonus was removed upstream in 2018, around 4.17) subtract 3%% of the badness of root (CAP_SYS_ADMIN) tasks; if that applied here, the total would be nearer %s.", human2((points*97/100)*1000/eff*ps))
 	}
 	d += " Confidence: " + conf + "."
 	if kc.kind != "memcg" && kc.mi == nil {
