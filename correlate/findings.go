@@ -1059,7 +1059,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	}
 	n := 0
 	for _, nd := range bd.b.Nodes {
-		if nd == nil {
+		if nd == nil || !bd.isThisNode(nd) {
 			continue
 		}
 		for _, e := range nd.Events {
@@ -1092,7 +1092,7 @@ func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	for _, n := range bd.b.Nodes {
-		if n == nil || n.MemAllocatableKB == nil {
+		if n == nil || n.MemAllocatableKB == nil || !bd.isThisNode(n) {
 			continue
 		}
 		var lim, req int64
@@ -1151,7 +1151,7 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 	}
 	if c := bd.b.Host.CapturedAt; c != nil {
 		for _, n := range bd.b.Nodes {
-			if n == nil {
+			if n == nil || !bd.isThisNode(n) {
 				continue
 			}
 			for _, e := range n.Events {

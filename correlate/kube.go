@@ -287,8 +287,10 @@ func (bd *builder) nodeSection() []Node {
 				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
 				ev.Time = rfc3339(&t)
 			}
-			if kc := bd.matchEvent(e); kc != nil {
-				ev.KillID = ptr(kc.id)
+			if bd.isThisNode(n) {
+				if kc := bd.matchEvent(e); kc != nil {
+					ev.KillID = ptr(kc.id)
+				}
 			}
 			ids = append(ids, ev.KillID)
 			nn.Events = append(nn.Events, ev)
@@ -341,7 +343,7 @@ type kubeletStartInfo struct {
 func (bd *builder) kubeletStart() *kubeletStartInfo {
 	var best *parse.NodeEvent
 	for _, n := range bd.b.Nodes {
-		if n == nil {
+		if n == nil || !bd.isThisNode(n) {
 			continue
 		}
 		for i := range n.Events {
@@ -418,4 +420,22 @@ func (bd *builder) matchK8sEvent(e *parse.K8sEvent) *killCtx {
 		}
 	}
 	return found
+}
+
+// isThisNode says whether a described node is the host the logs came from:
+// with one node in the bundle, assume so (sos clean renames hosts); with
+// several, the node name must match the hostname.
+func (bd *builder) isThisNode(n *parse.Node) bool {
+	count := 0
+	for _, x := range bd.b.Nodes {
+		if x != nil {
+			count++
+		}
+	}
+	h := strings.ToLower(bd.b.Host.Hostname)
+	if count <= 1 || h == "" {
+		return true
+	}
+	name := strings.ToLower(n.Name)
+	return name == h || strings.HasPrefix(h, name+".") || strings.HasPrefix(name, h+".")
 }

@@ -95,3 +95,22 @@ func TestReplayFromJournalKubeletStart(t *testing.T) {
 		t.Errorf("a unit journal is not missing kernel kills: %v", r.Kills[0].Missing)
 	}
 }
+
+func TestOtherNodesEventsAreNotMatched(t *testing.T) {
+	b := foundingBundle()
+	other := *b.Nodes[0]
+	other.Name = "worker-2"
+	other.Ref.Path = "sos_commands/kubernetes/nodes/kubectl_describe_node_worker-2"
+	b.Nodes = append(b.Nodes, &other)
+	r := Build(b, Options{})
+	for _, n := range r.Nodes {
+		for _, e := range n.Events {
+			if n.Name == "worker-2" && e.KillID != nil {
+				t.Errorf("worker-2 event matched to %s", *e.KillID)
+			}
+			if n.Name == "izwz9h8m2chowowqckbcy0z" && e.Reason == "SystemOOM" && e.KillID == nil {
+				t.Errorf("this node's SystemOOM not matched: line %d", e.Evidence.Line)
+			}
+		}
+	}
+}
