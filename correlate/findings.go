@@ -46,6 +46,8 @@ func init() {
 		{"unevictable-memory", ruleUnevictable},
 		{"shmem-pinned", ruleShmem},
 		{"hugepages-reserved", ruleHugepages},
+		{"min-free-kbytes-high", ruleMinFreeHigh},
+		{"allocating-task-killed", ruleAllocatingTask},
 		{"swap-changed-since-kill", ruleSwapChanged},
 		{"victim-had-swap", ruleVictimHadSwap},
 		{"victim-not-invoker", ruleVictimNotInvoker},
@@ -63,7 +65,7 @@ func init() {
 }
 
 // swapReasonRules explain why free swap did not prevent the kill.
-var swapReasonRules = []string{"memcg-swap-limit", "kubelet-swap-policy", "swappiness-zero", "gfp-no-io", "high-order-alloc", "unevictable-memory", "shmem-pinned", "hugepages-reserved"}
+var swapReasonRules = []string{"memcg-swap-limit", "kubelet-swap-policy", "swappiness-zero", "gfp-no-io", "high-order-alloc", "unevictable-memory", "shmem-pinned", "hugepages-reserved", "min-free-kbytes-high"}
 
 func ruleByID(id string) ruleFunc {
 	for _, r := range rules {
@@ -1313,4 +1315,41 @@ func (bd *builder) podContainer(p *Pod) *parse.PodContainer {
 		}
 	}
 	return nil
+}
+
+// ruleMinFreeHigh flags a vm.min_free_kbytes reserve large enough to cause
+// OOM kills by itself (vm.rst: "Setting this too high will OOM your machine").
+func ruleMinFreeHigh(bd *builder, kc *killCtx) *Finding {
+	s := bd.sysctl("vm.min_free_kbytes")
+	if !isKernel(kc) || kc.kind != "global" || s == nil {
+		return nil
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(s.Value), 10, 64)
+	if err != nil || v <= 0 {
+		return nil
+	}
+	ram := ramOrLimit(kc)
+	if ram <= 0 {
+		if mi := bd.b.MemInfo; mi != nil {
+			if t, _, ok := kvGet(mi.Fields, "MemTotal"); ok {
+				ram = t
+			}
+		}
+	}
+	if ram <= 0 || v*20 < ram {
+		return nil
+	}
+	r := toRef(s.Ref)
+	return fnd("warning", fmt.Sprintf("vm.min_free_kbytes is %s, %s of RAM %s: memory the kernel keeps free is unavailable to processes and to swap-in.", human(v), pct(v, ram), cite(r)),
+		"The kernel reclaims and kills to keep free memory above this reserve; set too high it OOM-kills on its own. Typical values are well under 1% of RAM; lower it unless a driver really needs the headroom.", r)
+}
+
+// ruleAllocatingTask explains kills made under vm.oom_kill_allocating_task.
+func ruleAllocatingTask(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) || !strings.Contains(kc.kill.Message, "oom_kill_allocating_task") {
+		return nil
+	}
+	r := kc.primRef()
+	return fnd("warning", "vm.oom_kill_allocating_task is set: the kernel killed the task that asked for memory, not the largest one "+cite(r)+".",
+		"With this sysctl the victim is whoever allocated last, so the real consumer may be untouched and the OOM can recur. Set vm.oom_kill_allocating_task=0 to let the kernel pick by badness.", r)
 }

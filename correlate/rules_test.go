@@ -77,6 +77,16 @@ func TestRules(t *testing.T) {
 			mi.HugepagesRef = &parse.Ref{Path: journalPath, Line: 838}
 		}, true},
 		{"hugepages-reserved", globalSwapExhaustedBundle, none, false},
+		{"min-free-kbytes-high", globalSwapExhaustedBundle, func(b *parse.Bundle) {
+			b.Sysctls = append(b.Sysctls, parse.Sysctl{Ref: parse.Ref{Path: "sos_commands/kernel/sysctl_-a", Line: 1001}, Key: "vm.min_free_kbytes", Value: "1048576"})
+		}, true},
+		{"min-free-kbytes-high", globalSwapExhaustedBundle, func(b *parse.Bundle) {
+			b.Sysctls = append(b.Sysctls, parse.Sysctl{Ref: parse.Ref{Path: "sos_commands/kernel/sysctl_-a", Line: 1001}, Key: "vm.min_free_kbytes", Value: "67584"})
+		}, false},
+		{"allocating-task-killed", globalSwapExhaustedBundle, func(b *parse.Bundle) {
+			firstReport(b).Kills[0].Message = "Out of memory (oom_kill_allocating_task)"
+		}, true},
+		{"allocating-task-killed", globalSwapExhaustedBundle, none, false},
 		{"swap-changed-since-kill", foundingBundle, none, true},
 		{"swap-changed-since-kill", globalSwapExhaustedBundle, none, false},
 		{"victim-had-swap", foundingBundle, none, true},

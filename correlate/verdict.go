@@ -145,8 +145,15 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say("The bundle does not show why swap was not used.")
 		}
 	}
-	for _, id := range []string{"swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events", "container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
-		if x := f[id]; x != nil {
+	said := map[string]bool{}
+	if f["oom-with-free-swap"] != nil && f["swap-exhausted"] == nil && f["no-swap-configured"] == nil {
+		for _, id := range swapReasonRules {
+			said[id] = true
+		}
+	}
+	for _, id := range []string{"allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
+		"container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
+		if x := f[id]; x != nil && !said[id] {
 			say(x.Summary)
 		}
 	}
