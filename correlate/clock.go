@@ -412,15 +412,6 @@ func (bd *builder) union(a, b int) {
 	bd.nodes[rb].parent = ra
 }
 
-func (bd *builder) nodeIndex(path string, boot int) int {
-	for i, nd := range bd.nodes {
-		if nd.key.path == path && nd.key.boot == boot {
-			return i
-		}
-	}
-	return -1
-}
-
 // groupBoots joins nodes into global boots and picks each boot's base.
 // Kills must be deduplicated first: a kill seen in two logs joins their boots
 // and calibrates a log without wall times against one with them.

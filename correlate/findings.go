@@ -2,7 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -1244,16 +1243,6 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// findingIDs lists the rule IDs of a kill's findings (sorted), for tests and verdicts.
-func findingIDs(fs []Finding) []string {
-	var ids []string
-	for _, f := range fs {
-		ids = append(ids, f.Rule)
-	}
-	sort.Strings(ids)
-	return ids
 }
 
 // ruleOOMGroup explains kills of a whole cgroup with memory.oom.group set.

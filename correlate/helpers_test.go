@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -332,4 +333,14 @@ func withPodParser(t *testing.T) {
 	old := podFromCgroup
 	podFromCgroup = fakePodFromCgroup
 	t.Cleanup(func() { podFromCgroup = old })
+}
+
+// findingIDs lists the rule IDs of a kill's findings (sorted), for test messages.
+func findingIDs(fs []Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.Rule)
+	}
+	sort.Strings(ids)
+	return ids
 }

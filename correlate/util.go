@@ -25,17 +25,6 @@ func strPtr(s string) *string {
 
 func toRef(r parse.Ref) Ref { return Ref{Path: r.Path, Line: r.Line} }
 
-func refsOf(rs ...parse.Ref) []Ref {
-	out := make([]Ref, 0, len(rs))
-	for _, r := range rs {
-		if r.Path == "" || r.Line <= 0 {
-			continue
-		}
-		out = append(out, toRef(r))
-	}
-	return sortRefs(out)
-}
-
 // sortRefs sorts and de-duplicates refs by path then line.
 func sortRefs(rs []Ref) []Ref {
 	if rs == nil {
