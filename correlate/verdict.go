@@ -310,7 +310,6 @@ func swapAdvice(bd *builder) string {
 	return "to let pods swap on kubelet " + v.text + ", set failSwapOn: false and memorySwap.swapBehavior: LimitedSwap on cgroup v2; only Burstable pods with request < limit get swap, in proportion to their request"
 }
 
-
 // clockAdvice says what would let kernel seconds be dated.
 func (bd *builder) clockAdvice() string {
 	h := bd.b.Host
