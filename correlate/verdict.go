@@ -74,6 +74,9 @@ func (bd *builder) verdict(kc *killCtx) string {
 	ref := cite(kc.killRefs()...)
 	if kc.ev != nil {
 		say(when + lower(headline(kc)) + " " + ref + ".")
+		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
+			say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+		}
 	} else {
 		switch kc.kind {
 		case "global":
@@ -239,8 +242,10 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		switch kc.killer {
 		case "kubelet-eviction":
 			do = append(do, "set memory requests close to real usage so the kubelet evicts the right pods, and size the node for the sum of requests")
-		default:
-			do = append(do, "check the killer's thresholds and the memory use of the killed unit")
+		case "systemd-oomd":
+			do = append(do, "find what filled memory in that cgroup (systemd-cgtop, the unit's MemoryCurrent); systemd-oomd kills whole cgroups under sustained memory pressure or when swap is nearly full, often while the machine thrashes; tune ManagedOOMMemoryPressureLimit= or ManagedOOMSwap= if its limits are too tight")
+		case "earlyoom":
+			do = append(do, "find why available memory and free swap both fell below earlyoom's thresholds (-m/-s, 10% by default); add RAM or swap, or limit the largest process")
 		}
 		return "Next: " + strings.Join(do, "; ") + "."
 	}
