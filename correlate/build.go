@@ -1,6 +1,15 @@
 package correlate
 
-import "github.com/oomlens/oomlens/parse"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
 
 // Options tunes Build.
 type Options struct {
@@ -8,7 +17,356 @@ type Options struct {
 	Redact      bool
 }
 
+// builder carries the state of one Build call.
+type builder struct {
+	b         *parse.Bundle
+	opts      Options
+	logs      []*parse.KernelLog // sorted by path
+	loc       *time.Location
+	zoneKnown bool
+	refTime   *time.Time
+	years     map[lineKey]int
+
+	nodes  []*bootNode
+	nodeOf map[bootKey]*bootNode
+	groups []*bootGroup
+
+	kills      []*killCtx
+	reportOnly []*reportCtx
+	swapCap    *Swap
+	k8sSeen    *bool
+	byVictim   map[string][]*killCtx // killer + victim name → kills, in order
+	quotes     map[string]map[int]string
+	// nodeOutEvents[i][j] is the kill ID matched to event j of node i.
+	nodeOutEvents [][]*string
+}
+
 // Build turns parsed facts into a Report. It is pure: no I/O, no clock.
+// Every list in the result is non-nil and sorted; the same bundle gives the
+// same report.
 func Build(b *parse.Bundle, opts Options) *Report {
-	return &Report{SchemaVersion: 1, Tool: Tool{Name: "oomlens", Version: opts.ToolVersion}}
+	if b == nil {
+		b = &parse.Bundle{}
+	}
+	bd := &builder{b: b, opts: opts}
+	for _, lg := range b.KernelLogs {
+		if lg != nil {
+			bd.logs = append(bd.logs, lg)
+		}
+	}
+	sort.SliceStable(bd.logs, func(i, j int) bool { return bd.logs[i].Path < bd.logs[j].Path })
+
+	bd.setupZone()
+	bd.fixYears()
+	bd.buildBootNodes()
+	bd.dedup()
+	bd.groupBoots()
+	bd.userspaceKills()
+	for _, kc := range bd.kills {
+		if kc.ev == nil {
+			kc.merge()
+		}
+		bd.timeKill(kc)
+	}
+	bd.orderKills()
+	for _, kc := range bd.kills {
+		bd.assemble(kc)
+	}
+
+	r := &Report{
+		SchemaVersion: 1,
+		Tool:          Tool{Name: "oomlens", Version: opts.ToolVersion},
+		Sysctl:        Sysctls{},
+	}
+	r.Host = bd.host()
+	r.Inputs = bd.inputs()
+	r.Swap = bd.swapAtCapture()
+	bd.swapCap = r.Swap
+	r.Memory = bd.memory()
+	for _, s := range b.Sysctls {
+		if !s.Configured {
+			r.Sysctl[s.Key] = s.Value
+		}
+	}
+	r.Kubelet = bd.kubeletSection()
+	r.Nodes = bd.nodeSection()
+	for _, kc := range bd.kills {
+		kc.out.Missing = bd.missingFrom(kc)
+	}
+	for _, kc := range bd.kills {
+		kc.out.Findings = bd.findings(kc)
+		kc.out.Headline = headline(kc)
+		kc.out.Verdict = bd.verdict(kc)
+	}
+	r.Kills = make([]Kill, 0, len(bd.kills))
+	for _, kc := range bd.kills {
+		r.Kills = append(r.Kills, *kc.out)
+	}
+	r.Reports = bd.reportsWithoutKill()
+	r.Coverage = bd.coverage()
+	r.Timeline = bd.timeline()
+	r.Unexplained = bd.unexplained()
+	r.Excerpts = bd.excerpts(r)
+	return r
+}
+
+func (bd *builder) host() Host {
+	h := bd.b.Host
+	out := Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, Evidence: []Ref{}}
+	add := func(r *parse.Ref) {
+		if r != nil {
+			out.Evidence = append(out.Evidence, toRef(*r))
+		}
+	}
+	add(h.HostnameRef)
+	switch {
+	case h.Kernel != "":
+		out.KernelVersion = strPtr(h.Kernel)
+		add(h.KernelRef)
+	case len(strings.Fields(h.Uname)) >= 3:
+		// uname -a: "Linux host 4.15.0-65-generic #74-Ubuntu SMP …"
+		out.KernelVersion = strPtr(strings.Fields(h.Uname)[2])
+		add(h.KernelRef)
+	default:
+		// The newest boot's kernel: its banner, or the CPU line of its newest kill.
+		bestG := -1
+		var ver string
+		var ref *parse.Ref
+		for gi, g := range bd.groups {
+			for _, nd := range g.members {
+				if nd.boot != nil && nd.boot.Kernel != "" && gi > bestG {
+					bestG, ver, ref = gi, nd.boot.Kernel, &nd.boot.Start
+				}
+			}
+		}
+		for _, kc := range bd.kills {
+			if kc.cpu != nil && kc.cpu.Kernel != "" && kc.group >= bestG {
+				bestG, ver, ref = kc.group, kc.cpu.Kernel, &kc.cpu.Ref
+			}
+		}
+		if ver != "" {
+			out.KernelVersion = strPtr(ver)
+			add(ref)
+		}
+	}
+	if h.CapturedAt != nil {
+		t := h.CapturedAt.In(bd.loc)
+		out.CapturedAt = rfc3339(&t)
+		add(h.CapturedRef)
+	}
+	if h.TimeZone != "" {
+		out.TimeZone = strPtr(h.TimeZone)
+		add(h.ZoneRef)
+	} else if bd.zoneKnown && bd.b.Host.Location != nil {
+		out.TimeZone = strPtr(bd.b.Host.Location.String())
+	}
+	// One per boot, oldest first: the measured boot time, else the time of
+	// the boot's first logged line; boots with neither are left out.
+	for _, g := range bd.groups {
+		if g.order != nil {
+			out.BootTimes = append(out.BootTimes, g.order.Format(time.RFC3339))
+		}
+	}
+	add(h.BtimeRef)
+	add(h.UptimeRef)
+	out.Evidence = sortRefs(out.Evidence)
+	out.InputDigest = bd.digest()
+	return out
+}
+
+func (bd *builder) digest() string {
+	ins := append([]parse.Input(nil), bd.b.Inputs...)
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].Path < ins[j].Path })
+	h := sha256.New()
+	for _, in := range ins {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", in.Path, in.Bytes, in.Lines)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func (bd *builder) inputs() []Input {
+	out := []Input{}
+	for _, in := range bd.b.Inputs {
+		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}}
+		if in.First != nil {
+			t := in.First.In(bd.loc)
+			x.FirstTime = rfc3339(&t)
+		}
+		if in.Last != nil {
+			t := in.Last.In(bd.loc)
+			x.LastTime = rfc3339(&t)
+		}
+		if !in.Used {
+			why := in.WhyNot
+			if why == "" {
+				why = "not used"
+			}
+			x.WhyNot = &why
+		}
+		for _, w := range in.Warnings {
+			x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
+		}
+		for _, w := range bd.b.Warnings {
+			if w.Path == in.Path {
+				x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
+			}
+		}
+		out = append(out, x)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// swapAtCapture picks the best swap listing: exact sizes first
+// (swapon --bytes, /proc/swaps), then human-size swapon, then free.
+func (bd *builder) swapAtCapture() *Swap {
+	rank := func(f string) int {
+		switch f {
+		case "swapon-bytes":
+			return 0
+		case "proc-swaps":
+			return 1
+		case "swapon-summary":
+			return 2
+		}
+		return 3
+	}
+	var best *parse.SwapTable
+	for _, t := range bd.b.Swaps {
+		if t == nil {
+			continue
+		}
+		if best == nil || rank(t.Format) < rank(best.Format) {
+			best = t
+		}
+	}
+	if best != nil {
+		s := &Swap{Source: best.Ref.Path, Devices: []SwapDevice{}, Exact: true, Evidence: []Ref{toRef(best.Ref)}}
+		var tot, used int64
+		for _, d := range best.Devices {
+			s.Devices = append(s.Devices, SwapDevice{Name: d.Name, Type: d.Type, SizeKB: ptr(d.Size.KB), UsedKB: ptr(d.Used.KB),
+				Size: d.Size.Printed, Used: d.Used.Printed, Priority: d.Priority, Line: d.Line})
+			tot += d.Size.KB
+			used += d.Used.KB
+			s.Exact = s.Exact && d.Size.Exact
+			s.Evidence = append(s.Evidence, toRef(d.Ref))
+		}
+		s.TotalKB, s.UsedKB = ptr(tot), ptr(used)
+		s.Evidence = sortRefs(s.Evidence)
+		return s
+	}
+	if mi := bd.b.MemInfo; mi != nil {
+		if tot, r, ok := kvGet(mi.Fields, "SwapTotal"); ok {
+			s := &Swap{Source: mi.Path, Devices: []SwapDevice{}, Exact: true, TotalKB: ptr(tot), Evidence: []Ref{toRef(*r)}}
+			if free, r2, ok := kvGet(mi.Fields, "SwapFree"); ok {
+				s.UsedKB = ptr(tot - free)
+				s.Evidence = sortRefs(append(s.Evidence, toRef(*r2)))
+			}
+			return s
+		}
+	}
+	for _, f := range bd.b.Free {
+		if f == nil || f.SwapTotal == nil {
+			continue
+		}
+		s := &Swap{Source: f.Path, Devices: []SwapDevice{}, Exact: f.SwapTotal.Exact, TotalKB: ptr(f.SwapTotal.KB), Evidence: []Ref{toRef(f.Ref)}}
+		if f.SwapUsed != nil {
+			s.UsedKB = ptr(f.SwapUsed.KB)
+		}
+		for _, q := range f.Lines {
+			if len(q.Text) >= 5 && q.Text[:5] == "Swap:" {
+				s.Evidence = sortRefs(append(s.Evidence, toRef(q.Ref)))
+			}
+		}
+		return s
+	}
+	return nil
+}
+
+func (bd *builder) memory() *Memory {
+	var m *Memory
+	if mi := bd.b.MemInfo; mi != nil && len(mi.Fields) > 0 {
+		m = &Memory{Source: mi.Path}
+		get := func(k string) *int64 {
+			if v, _, ok := kvGet(mi.Fields, k); ok {
+				return ptr(v)
+			}
+			return nil
+		}
+		m.MemTotalKB, m.MemAvailableKB, m.MemFreeKB = get("MemTotal"), get("MemAvailable"), get("MemFree")
+		m.SwapTotalKB, m.SwapFreeKB = get("SwapTotal"), get("SwapFree")
+		m.CommittedASKB, m.CommitLimitKB, m.ShmemKB = get("Committed_AS"), get("CommitLimit"), get("Shmem")
+	} else {
+		for _, f := range bd.b.Free {
+			if f == nil {
+				continue
+			}
+			m = &Memory{Source: f.Path}
+			sz := func(s *parse.Size) *int64 {
+				if s == nil {
+					return nil
+				}
+				return ptr(s.KB)
+			}
+			m.MemTotalKB, m.MemAvailableKB, m.MemFreeKB = sz(f.MemTotal), sz(f.Available), sz(f.MemFree)
+			m.SwapTotalKB, m.SwapFreeKB, m.ShmemKB = sz(f.SwapTotal), sz(f.SwapFree), sz(f.Shared)
+			break
+		}
+	}
+	if v, _, ok := kvGet(bd.b.VMStat, "oom_kill"); ok {
+		if m == nil {
+			m = &Memory{Source: "proc/vmstat"}
+		}
+		m.OOMKillCount = ptr(v)
+	}
+	return m
+}
+
+func (bd *builder) reportsWithoutKill() []ReportOnly {
+	out := []ReportOnly{}
+	for _, rc := range bd.reportOnly {
+		p := rc.occs[0]
+		why := "no kill line"
+		switch {
+		case p.rep.NoKillable != nil:
+			why = "no killable process"
+		case p.rep.Panic != nil:
+			why = "kernel panic"
+		case p.rep.Cut && p.rep.CutWhy != "":
+			why = p.rep.CutWhy
+		}
+		var ev []Ref
+		for _, o := range rc.occs {
+			ev = append(ev, toRef(o.rep.Start))
+			for _, q := range []*parse.Quote{o.rep.NoKillable, o.rep.Panic, o.rep.Manual} {
+				if q != nil {
+					ev = append(ev, toRef(q.Ref))
+				}
+			}
+		}
+		out = append(out, ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Evidence: sortRefs(ev)})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
+}
+
+func (bd *builder) unexplained() []Unexplained {
+	out := []Unexplained{}
+	for _, lg := range bd.logs {
+		for _, q := range lg.Unknown {
+			out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
 }

@@ -1,0 +1,235 @@
+package correlate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
+
+// Coverage: what each kernel log can show, which logs should carry a kill
+// but do not, and what the bundle lacks.
+
+// span is the part of one boot that a log covers.
+type span struct {
+	firstKS, lastKS     *float64
+	firstWall, lastWall *time.Time
+	firstRef            parse.Ref
+}
+
+func (bd *builder) nodeSpan(nd *bootNode) span {
+	lg := nd.log
+	var sp span
+	sp.firstRef = parse.Ref{Path: lg.Path, Line: 1}
+	var first, last *parse.Stamp
+	firstLine, lastLine := 0, lg.Lines+1
+	if nd.boot != nil {
+		first, firstLine = nd.boot.First, nd.boot.Start.Line
+		sp.firstRef = nd.boot.Start
+	} else {
+		first = lg.First
+	}
+	if nd.key.boot == 0 && first == nil {
+		first = lg.First
+	}
+	if nd.last {
+		last = lg.Last
+	} else if nd.key.boot+1 < len(lg.Boots) {
+		nb := lg.Boots[nd.key.boot+1]
+		if nb.First != nil && nb.First.Wall != nil {
+			st := parse.Stamp{Wall: nb.First.Wall, WallHasYear: nb.First.WallHasYear, WallHasZone: nb.First.WallHasZone}
+			last, lastLine = &st, nb.Start.Line
+		}
+	}
+	if first != nil {
+		sp.firstKS = first.KernelSeconds
+		sp.firstWall, _, _ = bd.when(nd, firstLine, first)
+	}
+	if last != nil {
+		sp.lastKS = last.KernelSeconds
+		sp.lastWall, _, _ = bd.when(nd, lastLine, last)
+	}
+	return sp
+}
+
+// missingFrom lists kernel logs that should carry the kill but do not: logs
+// of the same boot whose span covers the kill or that begin after it (the
+// ring buffer wrapped, the file was rotated), and logs whose wall-clock span
+// covers it.
+func (bd *builder) missingFrom(kc *killCtx) []string {
+	out := []string{}
+	have := map[string]bool{}
+	for _, s := range kc.out.Sources {
+		have[s] = true
+	}
+	for _, nd := range bd.nodes {
+		lg := nd.log
+		if have[lg.Path] || contains(out, lg.Path) {
+			continue
+		}
+		if kc.ev != nil && isDmesgFormat(lg.Format) {
+			continue // userspace killers never reach the kernel ring buffer
+		}
+		if kc.ev == nil && !carriesKernel(lg) {
+			continue // a unit's journal (journalctl -u kubelet) never holds kernel lines
+		}
+		sp := bd.nodeSpan(nd)
+		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil {
+			if sp.lastKS == nil || *kc.ks <= *sp.lastKS+1 {
+				out = append(out, lg.Path)
+			}
+			continue
+		}
+		if kc.wall != nil && sp.firstWall != nil && sp.lastWall != nil {
+			if !kc.wall.Before(sp.firstWall.Add(-time.Minute)) && !kc.wall.After(sp.lastWall.Add(time.Minute)) {
+				out = append(out, lg.Path)
+			} else if nd.group == kc.group && kc.wall.Before(*sp.firstWall) {
+				out = append(out, lg.Path)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// whyMissing explains one missing source for the coverage-gap finding.
+func (bd *builder) whyMissing(kc *killCtx, path string) (string, []Ref) {
+	for _, nd := range bd.nodes {
+		if nd.log.Path != path {
+			continue
+		}
+		sp := bd.nodeSpan(nd)
+		refs := []Ref{toRef(sp.firstRef)}
+		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && *kc.ks < *sp.firstKS {
+			what := "was rotated or vacuumed"
+			if isDmesgFormat(nd.log.Format) {
+				what = "is a ring buffer that wrapped"
+			}
+			return fmt.Sprintf("%s starts at %.1f s after boot, after the kill at %.1f s: it %s", shortPath(path), *sp.firstKS, *kc.ks, what), refs
+		}
+		if kc.wall != nil && sp.firstWall != nil && kc.wall.Before(*sp.firstWall) {
+			return fmt.Sprintf("%s starts at %s, %s after the kill", shortPath(path), sp.firstWall.Format(time.RFC3339), words(sp.firstWall.Sub(*kc.wall))), refs
+		}
+		if nd.log.Truncated {
+			return fmt.Sprintf("%s was truncated by the collector", shortPath(path)), refs
+		}
+		return fmt.Sprintf("%s covers the kill's time but does not print it (filtered, rate-limited or lost)", shortPath(path)), refs
+	}
+	return shortPath(path) + " lacks it", nil
+}
+
+// coverage lists what the bundle cannot show.
+func (bd *builder) coverage() []Gap {
+	out := []Gap{}
+	if len(bd.logs) == 0 {
+		out = append(out, Gap{Source: "kernel-log", Message: "the bundle has no kernel log: kernel OOM kills cannot be seen at all",
+			Collect: "dmesg; journalctl -k --no-pager; /var/log/messages or /var/log/kern.log"})
+	}
+	for _, lg := range bd.logs {
+		if lg.Truncated {
+			out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("%s keeps only its tail (truncated by the collector): older kills may be missing", lg.Path),
+				Collect: "copy the whole file (sos report --log-size 0, or --all-logs)"})
+		}
+		if len(lg.Boots) > 0 {
+			b0 := lg.Boots[0]
+			if b0.Reason == "first" && b0.Banner == "" && b0.First != nil && b0.First.KernelSeconds != nil && *b0.First.KernelSeconds > 60 {
+				what := "was rotated"
+				collect := "older rotated copies of this log"
+				if isDmesgFormat(lg.Format) {
+					what = "wrapped (the kernel ring buffer is fixed-size)"
+					collect = "journalctl -k --no-pager, /var/log/messages or kern.log, which keep older kernel lines"
+				}
+				out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("%s starts %s after boot: it %s, so earlier kills of that boot are not in it",
+					lg.Path, words(secs(*b0.First.KernelSeconds)), what), Collect: collect})
+			}
+		}
+	}
+	hasSwap := len(bd.b.Swaps) > 0 || len(bd.b.Free) > 0
+	if mi := bd.b.MemInfo; mi != nil {
+		if _, _, ok := kvGet(mi.Fields, "SwapTotal"); ok {
+			hasSwap = true
+		}
+	}
+	if !hasSwap {
+		out = append(out, Gap{Source: "swap", Message: "no swapon, /proc/swaps, free or /proc/meminfo output: swap at capture is unknown",
+			Collect: "swapon --show --bytes; cat /proc/swaps; cat /proc/meminfo"})
+	}
+	if bd.b.Host.CapturedAt == nil {
+		msg := "no capture date: kernel seconds, year-less syslog times and Kubernetes event ages cannot be placed in time"
+		if bd.hasInput("date") {
+			msg = "the capture date could not be read (no zone, or an ambiguous one such as CST): kernel seconds, year-less syslog times and Kubernetes event ages cannot be placed in time"
+		}
+		out = append(out, Gap{Source: "date", Message: msg, Collect: "date --utc; timedatectl"})
+	}
+	if bd.b.Host.Btime == nil && bd.b.Host.UptimeSec == nil {
+		for _, nd := range bd.nodes {
+			g := bd.groups[nd.group]
+			if isDmesgFormat(nd.log.Format) && !isCtimeFormat(nd.log.Format) && g.base == nil {
+				out = append(out, Gap{Source: nd.log.Path, Message: nd.log.Path + " prints only seconds since boot and nothing ties them to the wall clock",
+					Collect: "uptime; grep btime /proc/stat; journalctl -k --no-pager"})
+				break
+			}
+		}
+	}
+	if bd.kubernetesSeen() && len(bd.b.Nodes) == 0 {
+		out = append(out, Gap{Source: "kubernetes", Message: "Kubernetes is in use but there is no `kubectl describe node`: node events (SystemOOM, evictions), pod limits and allocatable memory are unknown",
+			Collect: "run sos with `-k kubernetes.describe=on`, or save `kubectl describe node <node>`"})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Source != out[j].Source {
+			return out[i].Source < out[j].Source
+		}
+		return out[i].Message < out[j].Message
+	})
+	return out
+}
+
+// kubernetesSeen says whether the bundle shows Kubernetes at all (cached).
+func (bd *builder) kubernetesSeen() bool {
+	if bd.k8sSeen == nil {
+		v := bd.kubernetesSeenUncached()
+		bd.k8sSeen = &v
+	}
+	return *bd.k8sSeen
+}
+
+func (bd *builder) kubernetesSeenUncached() bool {
+	if bd.b.Kubelet != nil || len(bd.b.Pods) > 0 || len(bd.b.K8sEvents) > 0 {
+		return true
+	}
+	for _, kc := range bd.kills {
+		if strings.Contains(kc.taskMemcg(), "kubepods") || strings.Contains(kc.oomMemcg(), "kubepods") || kc.killer == "kubelet-eviction" {
+			return true
+		}
+	}
+	for _, lg := range bd.logs {
+		for _, e := range lg.Events {
+			if e.Kind == "kubelet-start" || e.Kind == "kubelet-eviction" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// carriesKernel says whether a log holds kernel messages at all, so that a
+// kernel kill missing from it means something.
+func carriesKernel(lg *parse.KernelLog) bool {
+	if isDmesgFormat(lg.Format) || len(lg.Reports) > 0 || len(lg.Clock) > 0 {
+		return true
+	}
+	for _, b := range lg.Boots {
+		if b.Banner != "" {
+			return true
+		}
+	}
+	for _, e := range lg.Events {
+		switch e.Kind {
+		case "alloc-failure", "callbacks-suppressed", "hung-task", "kswapd", "swap-on", "swap-off", "oom-killer-disabled", "oom-killer-enabled", "kernel-panic":
+			return true
+		}
+	}
+	return false
+}

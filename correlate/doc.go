@@ -1,0 +1,26 @@
+// Package correlate turns the facts parse/ read from a bundle into a Report:
+// one timeline, one Kill per kill however many logs printed it, and for each
+// kill findings with evidence and a verdict paragraph.
+//
+// It is pure: no I/O, no clock, no map iteration on the way to output.
+//
+//	b, err := parse.Load(os.DirFS(dir), parse.LoadOptions{Name: dir})
+//	if err != nil { … }
+//	rep := correlate.Build(b, correlate.Options{ToolVersion: version})
+//	for _, k := range rep.Kills {
+//		fmt.Println(k.ID, k.Headline)
+//		fmt.Println(k.Verdict)
+//	}
+//
+// The work is split by concern:
+//
+//	clock.go     kernel seconds → wall time per boot; year and zone fixing; boots across logs
+//	dedup.go     the same kill in dmesg, journal, messages, kern.log → one kill
+//	kills.go     each Kill assembled from the richest source of each part
+//	coverage.go  logs that should show a kill but do not; what the bundle lacks
+//	kube.go      pod attribution, the kubelet's effective swap, node events ↔ kills
+//	findings.go  the rule table: rule ID → func(builder, kill) *Finding
+//	verdict.go   headline and verdict paragraph
+//	timeline.go  every dated fact, oldest first
+//	excerpts.go  cited lines with context
+package correlate

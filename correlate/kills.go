@@ -1,0 +1,699 @@
+package correlate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
+
+// Assembling one Kill from its occurrences: each part of the report is taken
+// from the richest source that printed it.
+
+// killCtx is everything the rules need about one kill.
+type killCtx struct {
+	id     string
+	killer string
+	occs   []*occ // primary first
+	ev     *parse.Event
+	evNode *bootNode
+	evOccs []Ref // the same userspace kill in other files
+
+	rep   *parse.OOMReport // the primary report
+	trig  *parse.Trigger
+	cpu   *parse.CPULine
+	memcg *parse.MemcgBlock
+	mi    *parse.MemInfo
+	tasks *parse.TaskTable
+	cons  *parse.ConstraintLine
+	sel   *parse.SelectLine
+	kill  *parse.KillLine
+	reap  *parse.ReapLine
+	row   *parse.TaskRow // the victim's task-table row
+
+	pageKB int64
+	group  int
+	ks     *float64
+	wall   *time.Time
+	basis  string
+	conf   string
+	raw    string
+
+	// dmesg -T drift against a better basis, when measured.
+	drift     *time.Duration
+	driftRefs []Ref
+
+	kind   string
+	pod    *Pod
+	podQoS string
+
+	nodeEvents []*parse.NodeEvent // node events matched to this kill
+	out        *Kill
+}
+
+// reportCtx is one report without a kill line, deduplicated.
+type reportCtx struct {
+	occs []*occ
+}
+
+func (kc *killCtx) node() *bootNode {
+	if kc.evNode != nil {
+		return kc.evNode
+	}
+	return kc.occs[0].node
+}
+
+// victimPid is the killed pid, nil if unknown.
+func (kc *killCtx) victimPid() *int {
+	if kc.kill != nil {
+		return ptr(kc.kill.Pid)
+	}
+	if kc.ev != nil {
+		return kc.ev.Pid
+	}
+	return nil
+}
+
+func (kc *killCtx) victimName() string {
+	if kc.kill != nil {
+		return kc.kill.Comm
+	}
+	if kc.ev != nil {
+		if kc.ev.Name != "" {
+			return kc.ev.Name
+		}
+		if kc.ev.Pod != "" {
+			return kc.ev.Pod
+		}
+		return kc.ev.Cgroup
+	}
+	return ""
+}
+
+// merge picks each part of the report from the first occurrence that has it.
+func (kc *killCtx) merge() {
+	p := kc.occs[0]
+	kc.rep, kc.kill = p.rep, p.kill
+	for _, o := range kc.occs {
+		r := o.rep
+		if kc.trig == nil {
+			kc.trig = r.Trigger
+		}
+		if kc.cpu == nil {
+			kc.cpu = r.CPULine
+		}
+		if kc.memcg == nil {
+			kc.memcg = r.Memcg
+		}
+		if kc.mi == nil {
+			kc.mi = r.MemInfo
+		}
+		if kc.tasks == nil && r.Tasks != nil && len(r.Tasks.Rows) > 0 {
+			kc.tasks = r.Tasks
+		}
+		if kc.cons == nil {
+			kc.cons = r.Constraint
+		}
+		if kc.sel == nil {
+			kc.sel = r.Select
+		}
+		if kc.reap == nil {
+			for i := range r.Reaped {
+				if r.Reaped[i].Pid == kc.kill.Pid {
+					kc.reap = &r.Reaped[i]
+					break
+				}
+			}
+		}
+	}
+	kc.pageKB = 4
+	if kc.mi != nil && kc.mi.PageSizeKB != nil && *kc.mi.PageSizeKB > 0 {
+		kc.pageKB = *kc.mi.PageSizeKB
+	}
+	if kc.tasks != nil {
+		for i := range kc.tasks.Rows {
+			if kc.tasks.Rows[i].Pid == kc.kill.Pid {
+				kc.row = &kc.tasks.Rows[i]
+				break
+			}
+		}
+	}
+	kc.kind = killKind(kc)
+}
+
+func killKind(kc *killCtx) string {
+	if kc.cons != nil {
+		switch kc.cons.Constraint {
+		case "CONSTRAINT_MEMCG":
+			return "memcg"
+		case "CONSTRAINT_CPUSET":
+			return "cpuset"
+		case "CONSTRAINT_MEMORY_POLICY":
+			return "mempolicy"
+		case "CONSTRAINT_NONE":
+			if kc.cons.OOMMemcg != nil && !kc.cons.GlobalOOM {
+				return "memcg" // early 5.x printed NONE for memcg OOMs
+			}
+			return "global"
+		}
+	}
+	msg := ""
+	if kc.kill != nil {
+		msg = kc.kill.Message
+	}
+	if msg == "" && kc.sel != nil {
+		msg = kc.sel.Message
+	}
+	switch {
+	case kc.memcg != nil && (kc.memcg.Memory != nil || kc.memcg.TaskIn != nil):
+		return "memcg"
+	case strings.HasPrefix(msg, "Memory cgroup out of memory"):
+		return "memcg"
+	case strings.Contains(msg, "MPOL_BIND"):
+		return "mempolicy"
+	case strings.Contains(msg, "in cpuset"):
+		return "cpuset"
+	case kc.mi != nil, strings.HasPrefix(msg, "Out of memory"):
+		return "global"
+	}
+	return "unknown"
+}
+
+// taskMemcg and oomMemcg are the victim's memcg and the one whose limit was hit.
+func (kc *killCtx) taskMemcg() string {
+	if kc.cons != nil && kc.cons.TaskMemcg != nil {
+		return *kc.cons.TaskMemcg
+	}
+	if kc.memcg != nil {
+		return kc.memcg.TaskMemcg
+	}
+	return ""
+}
+
+func (kc *killCtx) oomMemcg() string {
+	if kc.cons != nil && kc.cons.OOMMemcg != nil {
+		return *kc.cons.OOMMemcg
+	}
+	if kc.memcg != nil {
+		if kc.memcg.LimitMemcg != "" {
+			return kc.memcg.LimitMemcg
+		}
+		return kc.memcg.StatsPath
+	}
+	return ""
+}
+
+// killRefs are the kill lines of every source.
+func (kc *killCtx) killRefs() []Ref {
+	var rs []Ref
+	for _, o := range kc.occs {
+		if o.kill != nil {
+			rs = append(rs, toRef(o.kill.Ref))
+		}
+	}
+	if kc.ev != nil {
+		rs = append(rs, toRef(kc.ev.Ref))
+		rs = append(rs, kc.evOccs...)
+	}
+	return sortRefs(rs)
+}
+
+func (kc *killCtx) primRef() Ref {
+	if kc.kill != nil {
+		return toRef(kc.kill.Ref)
+	}
+	return toRef(kc.ev.Ref)
+}
+
+// timeKill settles the kill's time and measures dmesg -T drift.
+func (bd *builder) timeKill(kc *killCtx) {
+	kc.group = kc.node().group
+	kc.basis, kc.conf = "none", "none"
+	if kc.ev != nil {
+		kc.raw = kc.ev.Stamp.Raw
+		kc.ks = kc.ev.Stamp.KernelSeconds
+		kc.wall, kc.basis, kc.conf = bd.when(kc.evNode, kc.ev.Line, &kc.ev.Stamp)
+		return
+	}
+	var ctimeWall *time.Time
+	var ctimeRef, wallRef Ref
+	for _, o := range kc.occs {
+		st := &o.kill.Stamp
+		if kc.raw == "" && st.Raw != "" {
+			kc.raw = st.Raw
+		}
+		if kc.ks == nil && st.KernelSeconds != nil {
+			kc.ks = st.KernelSeconds
+		}
+		if isCtimeFormat(o.node.log.Format) {
+			if ctimeWall == nil {
+				ctimeWall, _ = bd.fixWall(o.path(), o.kill.Line, st)
+				ctimeRef = toRef(o.kill.Ref)
+			}
+			continue
+		}
+		w, b, c := bd.when(o.node, o.kill.Line, st)
+		if w != nil && (kc.wall == nil || basisRank(b) < basisRank(kc.basis)) {
+			kc.wall, kc.basis, kc.conf = w, b, c
+			wallRef = toRef(o.kill.Ref)
+		}
+	}
+	if kc.wall == nil && kc.ks != nil {
+		g := bd.groups[kc.group]
+		if g.base != nil {
+			kc.wall, kc.basis, kc.conf = g.at(*kc.ks), g.basis, g.conf
+		}
+	}
+	if ctimeWall != nil {
+		if kc.wall == nil {
+			kc.wall, kc.basis, kc.conf = ctimeWall, "dmesg-ctime", "medium"
+		} else if kc.basis == "printed" || kc.basis == "calibrated" {
+			d := ctimeWall.Sub(*kc.wall)
+			if d > 5*time.Second || d < -5*time.Second {
+				kc.drift = &d
+				if wallRef.Path == "" {
+					wallRef = kc.primRef()
+				}
+				kc.driftRefs = []Ref{ctimeRef, wallRef}
+			}
+		}
+	}
+}
+
+func basisRank(b string) int {
+	switch b {
+	case "printed":
+		return 0
+	case "calibrated":
+		return 1
+	case "btime":
+		return 2
+	case "uptime+date":
+		return 3
+	case "dmesg-ctime":
+		return 4
+	}
+	return 9
+}
+
+// assemble fills kc.out, the contract Kill, without findings.
+func (bd *builder) assemble(kc *killCtx) {
+	k := &Kill{
+		ID: kc.id, Killer: kc.killer, Kind: kc.kind,
+		Top: []Consumer{}, Sources: []string{}, Missing: []string{}, Findings: []Finding{},
+		Boot: kc.group,
+	}
+	kc.out = k
+	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: rfc3339(kc.wall), WallBasis: kc.basis, Confidence: kc.conf}
+	if kc.ev != nil {
+		bd.assembleUserspace(kc)
+		return
+	}
+	if kc.cons != nil {
+		k.Constraint = strPtr(kc.cons.Constraint)
+	}
+	rp := kc.rep
+	k.Manual = rp.Manual != nil || (kc.trig != nil && kc.trig.Order != nil && *kc.trig.Order == -1)
+	k.Reaped = kc.reap != nil && kc.reap.Reaped
+	kl := kc.kill
+	v := Victim{Pid: ptr(kl.Pid), Name: kl.Comm, UID: kl.UID, OOMScoreAdj: kl.OOMScoreAdj,
+		TotalVMKB: kl.TotalVMKB, AnonRSSKB: kl.AnonRSSKB, FileRSSKB: kl.FileRSSKB, ShmemRSSKB: kl.ShmemRSSKB, PgtablesKB: kl.PgtablesKB}
+	if kc.sel != nil && kc.sel.Pid == kl.Pid {
+		v.Score = kc.sel.Score
+	}
+	if r := kc.row; r != nil {
+		if v.UID == nil {
+			v.UID = ptr(r.UID)
+		}
+		if v.OOMScoreAdj == nil {
+			v.OOMScoreAdj = r.OOMScoreAdj
+		}
+		if v.TotalVMKB == nil {
+			v.TotalVMKB = ptr(r.TotalVM * kc.pageKB)
+		}
+		if v.AnonRSSKB == nil && r.RSSAnon != nil {
+			v.AnonRSSKB = ptr(*r.RSSAnon * kc.pageKB)
+		}
+		if v.FileRSSKB == nil && r.RSSFile != nil {
+			v.FileRSSKB = ptr(*r.RSSFile * kc.pageKB)
+		}
+		if v.ShmemRSSKB == nil && r.RSSShmem != nil {
+			v.ShmemRSSKB = ptr(*r.RSSShmem * kc.pageKB)
+		}
+		if v.PgtablesKB == nil && r.PgtablesBytes != nil {
+			v.PgtablesKB = ptr(*r.PgtablesBytes / 1024)
+		}
+		v.Swapents = r.Swapents
+	}
+	if v.UID == nil && kc.cons != nil && kc.cons.Pid != nil && *kc.cons.Pid == kl.Pid {
+		v.UID = kc.cons.UID
+	}
+	k.Victim = v
+	if t := kc.trig; t != nil {
+		inv := &Invoker{Name: t.Comm, GFPMask: strPtr(t.GFPMask), Order: t.Order, OOMScoreAdj: t.OOMScoreAdj}
+		if kc.cpu != nil && kc.cpu.PID != nil && (kc.cpu.Comm == "" || strings.HasPrefix(t.Comm, kc.cpu.Comm) || strings.HasPrefix(kc.cpu.Comm, t.Comm)) {
+			inv.Pid = kc.cpu.PID
+		}
+		k.Invoker = inv
+	}
+	if m := kc.memcg; m != nil || kc.taskMemcg() != "" || kc.oomMemcg() != "" {
+		mc := &Memcg{OOMMemcg: strPtr(kc.oomMemcg()), TaskMemcg: strPtr(kc.taskMemcg())}
+		if m != nil {
+			if c := m.Memory; c != nil {
+				mc.UsageKB, mc.LimitKB, mc.Failcnt = ptr(c.UsageKB), ptr(c.LimitKB), ptr(c.Failcnt)
+			}
+			if c := m.Swap; c != nil {
+				mc.SwapUsageKB, mc.SwapLimitKB = ptr(c.UsageKB), ptr(c.LimitKB)
+			}
+			if c := m.MemSwap; c != nil {
+				mc.MemswUsageKB, mc.MemswLimitKB = ptr(c.UsageKB), ptr(c.LimitKB)
+			}
+		}
+		if kc.kind == "memcg" || m != nil {
+			k.Memcg = mc
+		}
+	}
+	if mi := kc.mi; mi != nil && (mi.TotalSwapKB != nil || mi.FreeSwapKB != nil) {
+		k.SwapAtOOM = &SwapAtOOM{TotalKB: mi.TotalSwapKB, FreeKB: mi.FreeSwapKB}
+	}
+	k.MemInfo = killMem(kc)
+	k.Top = topConsumers(kc)
+	if kc.cpu != nil && kc.cpu.Kernel != "" {
+		k.Kernel = strPtr(kc.cpu.Kernel)
+	} else if nd := kc.node(); nd.boot != nil && nd.boot.Kernel != "" {
+		k.Kernel = strPtr(nd.boot.Kernel)
+	}
+	seen := map[string]bool{}
+	for _, o := range kc.occs {
+		if !seen[o.path()] {
+			seen[o.path()] = true
+			k.Sources = append(k.Sources, o.path())
+		}
+	}
+	sort.Strings(k.Sources)
+	k.Pod = bd.attributePod(kc)
+	k.Evidence = bd.killEvidence(kc)
+}
+
+// killEvidence is every line the kill rests on, in the primary source plus
+// the kill lines of every other source.
+func (bd *builder) killEvidence(kc *killCtx) []Ref {
+	rs := kc.killRefs()
+	add := func(r parse.Ref) { rs = append(rs, toRef(r)) }
+	if kc.trig != nil {
+		add(kc.trig.Ref)
+	}
+	if kc.cpu != nil {
+		add(kc.cpu.Ref)
+	}
+	if kc.cons != nil {
+		add(kc.cons.Ref)
+	}
+	if kc.sel != nil {
+		add(kc.sel.Ref)
+	}
+	if kc.row != nil {
+		add(kc.row.Ref)
+	}
+	if kc.reap != nil {
+		add(kc.reap.Ref)
+	}
+	if m := kc.memcg; m != nil {
+		for _, c := range []*parse.Counter{m.Memory, m.Swap, m.MemSwap} {
+			if c != nil {
+				add(c.Ref)
+			}
+		}
+		if m.TaskIn != nil {
+			add(m.TaskIn.Ref)
+		}
+	}
+	if mi := kc.mi; mi != nil {
+		for _, r := range []*parse.Ref{mi.FreeSwapRef, mi.TotalSwapRef, mi.PagesRAMRef} {
+			if r != nil {
+				add(*r)
+			}
+		}
+	}
+	return sortRefs(rs)
+}
+
+func killMem(kc *killCtx) *KillMem {
+	ps := kc.pageKB
+	if mi := kc.mi; mi != nil && len(mi.Counters) > 0 {
+		km := &KillMem{Source: "mem-info"}
+		pages := func(keys ...string) *int64 {
+			var sum int64
+			found := false
+			for _, k := range keys {
+				if v, _, ok := kvGet(mi.Counters, k); ok {
+					sum += v
+					found = true
+				}
+			}
+			if !found {
+				return nil
+			}
+			return ptr(sum * ps)
+		}
+		km.AnonKB = pages("active_anon", "inactive_anon")
+		km.FileKB = pages("active_file", "inactive_file")
+		km.ShmemKB = pages("shmem")
+		km.SlabReclaimKB = pages("slab_reclaimable")
+		km.SlabUnreclaimKB = pages("slab_unreclaimable")
+		km.PagetablesKB = pages("pagetables")
+		km.UnevictableKB = pages("unevictable")
+		km.FreeKB = pages("free")
+		if mi.PagesRAM != nil {
+			km.RAMKB = ptr(*mi.PagesRAM * ps)
+		}
+		if mi.HugepagesTotal != nil && mi.HugepageSizeKB != nil {
+			km.HugepagesKB = ptr(*mi.HugepagesTotal * *mi.HugepageSizeKB)
+		}
+		var ks int64
+		found := false
+		for _, n := range mi.Nodes {
+			if v, _, ok := kvGet(n.Fields, "kernel_stack"); ok {
+				ks += v
+				found = true
+			}
+		}
+		if !found {
+			for _, z := range mi.Zones {
+				if v, _, ok := kvGet(z.Fields, "kernel_stack"); ok {
+					ks += v
+					found = true
+				}
+			}
+		}
+		if found {
+			km.KernelStackKB = ptr(ks)
+		}
+		if km.PagetablesKB == nil {
+			var pt int64
+			f := false
+			for _, n := range mi.Nodes {
+				if v, _, ok := kvGet(n.Fields, "pagetables"); ok {
+					pt += v
+					f = true
+				}
+			}
+			if f {
+				km.PagetablesKB = ptr(pt)
+			}
+		}
+		return km
+	}
+	if m := kc.memcg; m != nil && len(m.Stats) > 0 {
+		km := &KillMem{Source: "memcg-stats"}
+		conv := func(keys ...string) *int64 {
+			for _, k := range keys {
+				if v, _, ok := kvGet(m.Stats, k); ok {
+					if m.StatsInKB {
+						return ptr(v)
+					}
+					return ptr(v / 1024)
+				}
+			}
+			return nil
+		}
+		km.AnonKB = conv("anon", "rss")
+		km.FileKB = conv("file", "cache")
+		km.ShmemKB = conv("shmem")
+		km.SlabReclaimKB = conv("slab_reclaimable")
+		km.SlabUnreclaimKB = conv("slab_unreclaimable")
+		km.KernelStackKB = conv("kernel_stack")
+		km.PagetablesKB = conv("pagetables")
+		km.UnevictableKB = conv("unevictable")
+		if m.Memory != nil && !m.Memory.Unlimited {
+			km.RAMKB = ptr(m.Memory.LimitKB)
+		}
+		return km
+	}
+	return nil
+}
+
+// topConsumers groups the task table by name, largest RSS first.
+func topConsumers(kc *killCtx) []Consumer {
+	out := []Consumer{}
+	if kc.tasks == nil {
+		return out
+	}
+	idx := map[string]int{}
+	for _, r := range kc.tasks.Rows {
+		i, ok := idx[r.Name]
+		if !ok {
+			i = len(out)
+			idx[r.Name] = i
+			out = append(out, Consumer{Name: r.Name})
+		}
+		c := &out[i]
+		c.Tasks++
+		c.RSSKB += r.RSS * kc.pageKB
+		if r.Swapents != nil {
+			if c.SwapKB == nil {
+				c.SwapKB = ptr(int64(0))
+			}
+			*c.SwapKB += *r.Swapents * kc.pageKB
+		}
+		if kc.kill != nil && r.Pid == kc.kill.Pid {
+			c.IsVictim = true
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].RSSKB != out[j].RSSKB {
+			return out[i].RSSKB > out[j].RSSKB
+		}
+		return out[i].Name < out[j].Name
+	})
+	if len(out) > 10 {
+		keep := out[:10]
+		for _, c := range out[10:] {
+			if c.IsVictim {
+				keep = append(keep, c)
+			}
+		}
+		out = keep
+	}
+	return out
+}
+
+// userspaceKills turns oomd, earlyoom and kubelet eviction events into kills.
+func (bd *builder) userspaceKills() {
+	type key struct {
+		kind, who string
+	}
+	var list []*killCtx
+	for _, lg := range bd.logs {
+		for i := range lg.Events {
+			e := &lg.Events[i]
+			killer := ""
+			switch e.Kind {
+			case "oomd-kill":
+				killer = "systemd-oomd"
+			case "earlyoom-kill":
+				killer = "earlyoom"
+			case "kubelet-eviction":
+				if e.Pod == "" {
+					continue // "attempting to reclaim memory": a signal, not an eviction
+				}
+				killer = "kubelet-eviction"
+			default:
+				continue
+			}
+			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			if nd == nil {
+				nd = bd.nodeOf[bootKey{lg.Path, 0}]
+			}
+			if nd == nil {
+				continue
+			}
+			kc := &killCtx{killer: killer, ev: e, evNode: nd, kind: "unknown"}
+			// Same event in another file (journal and messages)?
+			dup := false
+			for _, o := range list {
+				if o.killer != killer || o.evNode.log.Path == lg.Path || o.victimName() != kc.victimName() || !eqIntPtr(o.ev.Pid, e.Pid) {
+					continue
+				}
+				wa, _ := bd.fixWall(lg.Path, e.Line, &e.Stamp)
+				wb, _ := bd.fixWall(o.evNode.log.Path, o.ev.Line, &o.ev.Stamp)
+				if wa != nil && wb != nil {
+					if d := wa.Sub(*wb); d > 2*time.Second || d < -2*time.Second {
+						continue
+					}
+				}
+				o.evOccs = append(o.evOccs, toRef(e.Ref))
+				dup = true
+				break
+			}
+			if !dup {
+				list = append(list, kc)
+			}
+		}
+	}
+	bd.kills = append(bd.kills, list...)
+}
+
+func eqIntPtr(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+func (bd *builder) assembleUserspace(kc *killCtx) {
+	k := kc.out
+	e := kc.ev
+	k.Victim = Victim{Pid: e.Pid, Name: kc.victimName(), UID: e.UID, AnonRSSKB: e.AnonKB, Cgroup: strPtr(e.Cgroup)}
+	k.Sources = []string{e.Path}
+	for _, r := range kc.evOccs {
+		if !contains(k.Sources, r.Path) {
+			k.Sources = append(k.Sources, r.Path)
+		}
+	}
+	sort.Strings(k.Sources)
+	k.Evidence = kc.killRefs()
+	if e.Cgroup != "" {
+		k.Pod = bd.podFromPath(e.Cgroup, kc)
+	}
+	if e.Kind == "kubelet-eviction" && e.Pod != "" {
+		ns, name, _ := strings.Cut(e.Pod, "/")
+		k.Pod = &Pod{Namespace: strPtr(ns), Name: strPtr(name), Evidence: []Ref{toRef(e.Ref)}}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// orderKills sorts kills by boot, then kernel seconds or wall time, then
+// source, and numbers them k1, k2, ….
+func (bd *builder) orderKills() {
+	sort.SliceStable(bd.kills, func(i, j int) bool {
+		a, b := bd.kills[i], bd.kills[j]
+		if a.group != b.group {
+			return a.group < b.group
+		}
+		if a.ks != nil && b.ks != nil && *a.ks != *b.ks {
+			return *a.ks < *b.ks
+		}
+		if a.wall != nil && b.wall != nil && !a.wall.Equal(*b.wall) {
+			return a.wall.Before(*b.wall)
+		}
+		ra, rb := a.primRef(), b.primRef()
+		if ra.Path != rb.Path {
+			return ra.Path < rb.Path
+		}
+		return ra.Line < rb.Line
+	})
+	for i, kc := range bd.kills {
+		kc.id = fmt.Sprintf("k%d", i+1)
+	}
+}

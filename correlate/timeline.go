@@ -1,0 +1,221 @@
+package correlate
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
+
+// The timeline: every dated fact from every source, oldest first. The same
+// event printed by several logs appears once, from the first log that dates it.
+
+type tlRow struct {
+	row  TimelineRow
+	wall *time.Time
+	grp  int
+}
+
+func (bd *builder) timeline() []TimelineRow {
+	var rows []tlRow
+	add := func(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
+		r := TimelineRow{Time: rfc3339(wall), KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
+		g := -1
+		if grp != nil {
+			g = *grp
+		}
+		rows = append(rows, tlRow{row: r, wall: wall, grp: g})
+	}
+	for _, g := range bd.groups {
+		m := g.members[0]
+		src := parse.Ref{Path: m.log.Path, Line: 1}
+		text := "boot"
+		for _, nd := range g.members {
+			if nd.boot != nil && nd.boot.Banner != "" {
+				src, text = nd.boot.Start, nd.boot.Banner
+				break
+			}
+		}
+		if text == "boot" && m.boot != nil {
+			src = m.boot.Start
+		}
+		at := g.base
+		if g.base != nil {
+			text += " (boot time from " + g.basis + ")"
+		} else if g.order != nil {
+			at = g.order
+			text += " (time of the boot's first logged line)"
+		}
+		add(at, ptr(0.0), ptr(g.index), toRef(src), "boot", nil, text)
+	}
+	for _, kc := range bd.kills {
+		kind := "oom-kill"
+		if kc.ev != nil {
+			kind = "userspace-kill"
+		}
+		text := kc.out.Headline
+		if q := bd.quoteText(kc.primRef()); q != "" {
+			text = q
+		}
+		add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
+	}
+	for _, rc := range bd.reportOnly {
+		o := rc.occs[0]
+		w, _, _ := bd.when(o.node, o.line(), o.stamp())
+		var ks *float64
+		if st := o.stamp(); st != nil {
+			ks = st.KernelSeconds
+		}
+		text := "OOM report without a kill line"
+		if o.rep.Trigger != nil {
+			if q := bd.quoteText(toRef(o.rep.Trigger.Ref)); q != "" {
+				text = q
+			}
+		}
+		add(w, ks, ptr(o.node.group), toRef(o.rep.Start), "oom-report", nil, text)
+	}
+	// Kernel and system log events, deduplicated across files.
+	type seenKey struct {
+		kind, text string
+	}
+	seen := map[seenKey][]tlRow{}
+	for _, lg := range bd.logs {
+		for i := range lg.Events {
+			e := &lg.Events[i]
+			switch e.Kind {
+			case "oomd-kill", "earlyoom-kill", "boot":
+				continue
+			case "kubelet-eviction":
+				if e.Pod != "" {
+					continue // an eviction: listed as a kill
+				}
+			}
+			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			if nd == nil {
+				continue
+			}
+			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			kind := e.Kind
+			switch kind {
+			case "swap-on", "swap-off":
+				kind = "swap-change"
+			}
+			k := seenKey{e.Kind, e.Text}
+			dup := false
+			for _, prev := range seen[k] {
+				if prev.grp == nd.group && e.Stamp.KernelSeconds != nil && prev.row.KernelSeconds != nil &&
+					math.Abs(*prev.row.KernelSeconds-*e.Stamp.KernelSeconds) < 1 {
+					dup = true
+				} else if w != nil && prev.wall != nil && absDur(w.Sub(*prev.wall)) < 2*time.Second {
+					dup = true
+				}
+			}
+			if dup {
+				continue
+			}
+			text := e.Text
+			if text == "" {
+				text = e.Kind
+			}
+			before := len(rows)
+			add(w, e.Stamp.KernelSeconds, ptr(nd.group), toRef(e.Ref), kind, nil, text)
+			seen[k] = append(seen[k], rows[before])
+		}
+	}
+	// Kubernetes node events and conditions.
+	cap := bd.b.Host.CapturedAt
+	for ni, n := range bd.b.Nodes {
+		if n == nil {
+			continue
+		}
+		for i := range n.Events {
+			e := &n.Events[i]
+			var w *time.Time
+			if cap != nil && e.AgeSec != nil {
+				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+				w = &t
+			}
+			kind := "k8s-event"
+			switch {
+			case e.Reason == "Starting" && strings.Contains(e.Message, "kubelet"):
+				kind = "kubelet-start"
+			case strings.Contains(e.Reason, "Memory") && strings.HasPrefix(e.Reason, "NodeHas"):
+				kind = "memory-pressure"
+			}
+			var kill *string
+			if ni < len(bd.nodeOutEvents) && i < len(bd.nodeOutEvents[ni]) {
+				kill = bd.nodeOutEvents[ni][i]
+			}
+			add(w, nil, nil, toRef(e.Ref), kind, kill, e.Reason+": "+e.Message+" (age "+e.Age+")")
+		}
+		for _, c := range n.Conditions {
+			if c.Type != "MemoryPressure" {
+				continue
+			}
+			t, err := time.Parse(time.RFC1123Z, strings.TrimSpace(c.LastTransition))
+			if err != nil {
+				continue
+			}
+			t = t.In(bd.loc)
+			add(&t, nil, nil, toRef(c.Ref), "memory-pressure", nil, "MemoryPressure is now "+c.Status+" ("+c.Reason+")")
+		}
+	}
+	for i := range bd.b.K8sEvents {
+		e := &bd.b.K8sEvents[i]
+		var w *time.Time
+		if e.Time != nil {
+			t := e.Time.In(bd.loc)
+			w = &t
+		}
+		var kill *string
+		if kc := bd.matchK8sEvent(e); kc != nil {
+			kill = ptr(kc.id)
+		}
+		add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
+	out := make([]TimelineRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.row)
+	}
+	return out
+}
+
+// tlLess orders dated rows by time; rows without a wall time follow, by boot
+// and kernel seconds; ties by source.
+func tlLess(a, b tlRow) bool {
+	if (a.wall == nil) != (b.wall == nil) {
+		return a.wall != nil
+	}
+	if a.wall != nil && !a.wall.Equal(*b.wall) {
+		return a.wall.Before(*b.wall)
+	}
+	if a.wall == nil {
+		if a.grp != b.grp {
+			return a.grp < b.grp
+		}
+		ak, bk := a.row.KernelSeconds, b.row.KernelSeconds
+		if (ak == nil) != (bk == nil) {
+			return ak != nil
+		}
+		if ak != nil && *ak != *bk {
+			return *ak < *bk
+		}
+	}
+	if a.row.Source.Path != b.row.Source.Path {
+		return a.row.Source.Path < b.row.Source.Path
+	}
+	if a.row.Source.Line != b.row.Source.Line {
+		return a.row.Source.Line < b.row.Source.Line
+	}
+	return a.row.Kind < b.row.Kind
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

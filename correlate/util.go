@@ -1,0 +1,206 @@
+package correlate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
+
+// This file holds small helpers shared by the correlate files: pointers,
+// refs, sizes in words, and durations in words.
+
+func ptr[T any](v T) *T { return &v }
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func toRef(r parse.Ref) Ref { return Ref{Path: r.Path, Line: r.Line} }
+
+// sortRefs sorts and de-duplicates refs by path then line.
+func sortRefs(rs []Ref) []Ref {
+	if rs == nil {
+		return []Ref{}
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].Path != rs[j].Path {
+			return rs[i].Path < rs[j].Path
+		}
+		return rs[i].Line < rs[j].Line
+	})
+	out := rs[:0]
+	for i, r := range rs {
+		if i > 0 && r == rs[i-1] {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// cite renders refs as "(dmesg:1838,1841; swapon:2)" for prose: the base name
+// of each path and its lines, ranges collapsed.
+func cite(rs ...Ref) string {
+	rs = sortRefs(append([]Ref(nil), rs...))
+	if len(rs) == 0 {
+		return ""
+	}
+	var parts []string
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j].Path == rs[i].Path {
+			j++
+		}
+		var lines []string
+		for k := i; k < j; {
+			m := k
+			for m+1 < j && rs[m+1].Line == rs[m].Line+1 {
+				m++
+			}
+			if m > k {
+				lines = append(lines, fmt.Sprintf("%d-%d", rs[k].Line, rs[m].Line))
+			} else {
+				lines = append(lines, strconv.Itoa(rs[k].Line))
+			}
+			k = m + 1
+		}
+		parts = append(parts, shortPath(rs[i].Path)+":"+strings.Join(lines, ","))
+		i = j
+	}
+	return "(" + strings.Join(parts, "; ") + ")"
+}
+
+// shortPath is the last element of a bundle path, used in prose citations.
+func shortPath(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 && i < len(p)-1 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// human renders a size in kB the way an engineer would say it: "1.7 GiB",
+// "153 MiB", "0.2 MiB", "96 kB".
+func human(kb int64) string {
+	neg := ""
+	if kb < 0 {
+		neg, kb = "-", -kb
+	}
+	f := float64(kb)
+	switch {
+	case kb >= 1024*1024:
+		return neg + trimZero(fmt.Sprintf("%.1f", f/1024/1024)) + " GiB"
+	case kb >= 100*1024:
+		return neg + fmt.Sprintf("%.0f MiB", f/1024)
+	case kb >= 100:
+		return neg + trimZero(fmt.Sprintf("%.1f", f/1024)) + " MiB"
+	default:
+		return neg + fmt.Sprintf("%d kB", kb)
+	}
+}
+
+// human2 is human with two decimals for GiB, for estimates whose second
+// decimal matters ("2.96 GiB").
+func human2(kb int64) string {
+	if kb >= 1024*1024 {
+		return fmt.Sprintf("%.2f GiB", float64(kb)/1024/1024)
+	}
+	return human(kb)
+}
+
+func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
+
+// pct is a/b as a whole percentage string.
+func pct(a, b int64) string {
+	if b <= 0 {
+		return "?"
+	}
+	p := float64(a) * 100 / float64(b)
+	if p > 0 && p < 1 {
+		return fmt.Sprintf("%.1f%%", p)
+	}
+	return fmt.Sprintf("%.0f%%", math.Floor(p+0.5))
+}
+
+// words renders a duration roughly like kubectl: "5m46s", "47m", "2h27m", "2d3h".
+func words(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	s := int64(d / time.Second)
+	switch {
+	case s < 120:
+		return fmt.Sprintf("%ds", s)
+	case s < 600:
+		if s%60 == 0 {
+			return fmt.Sprintf("%dm", s/60)
+		}
+		return fmt.Sprintf("%dm%ds", s/60, s%60)
+	case s < 3600:
+		return fmt.Sprintf("%dm", s/60)
+	case s < 48*3600:
+		h, m := s/3600, (s%3600)/60
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	default:
+		d, h := s/86400, (s%86400)/3600
+		if h == 0 {
+			return fmt.Sprintf("%dd", d)
+		}
+		return fmt.Sprintf("%dd%dh", d, h)
+	}
+}
+
+func rfc3339(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.RFC3339)
+	return &s
+}
+
+func kvGet(kvs []parse.KV, key string) (int64, *parse.Ref, bool) {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			r := kvs[i].Ref
+			return kvs[i].Value, &r, true
+		}
+	}
+	return 0, nil, false
+}
+
+// kernelVersion parses "4.15.0-65-generic" into (4, 15); ok false if absent.
+func kernelVersion(s string) (major, minor int, ok bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(s, "v"))
+	parts := strings.SplitN(s, ".", 3)
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	ma, err1 := strconv.Atoi(parts[0])
+	mi := 0
+	digits := parts[1]
+	for i, c := range digits {
+		if c < '0' || c > '9' {
+			digits = digits[:i]
+			break
+		}
+	}
+	mi, err2 := strconv.Atoi(digits)
+	if err1 != nil || err2 != nil {
+		return 0, 0, false
+	}
+	return ma, mi, true
+}
+
+func verLess(ma, mi, wantMa, wantMi int) bool {
+	return ma < wantMa || (ma == wantMa && mi < wantMi)
+}

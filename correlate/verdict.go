@@ -1,0 +1,339 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The headline and the verdict: what a support engineer pastes into a
+// ticket. Each statement cites its lines; the verdict says how sure it is,
+// why swap did or did not help, and what to do next.
+
+func headline(kc *killCtx) string {
+	if kc.ev != nil {
+		switch kc.killer {
+		case "systemd-oomd":
+			return fmt.Sprintf("%s killed by systemd-oomd: memory pressure or swap use over its limit", kc.victimName())
+		case "earlyoom":
+			return fmt.Sprintf("%s killed by earlyoom: available memory and swap below its thresholds", who(kc))
+		default:
+			return fmt.Sprintf("pod %s evicted by the kubelet: node memory below the eviction threshold", kc.victimName())
+		}
+	}
+	var why string
+	switch kc.kind {
+	case "global":
+		why = "the whole node ran out of memory"
+	case "memcg":
+		why = "its memory cgroup hit its limit"
+		if p := kc.out.Pod; p != nil {
+			if p.Name != nil {
+				why = fmt.Sprintf("pod %s/%s hit its memory limit", deref(p.Namespace), *p.Name)
+			} else {
+				why = "its container hit its memory limit"
+			}
+		}
+		if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
+			why += fmt.Sprintf(" (%s)", human(m.Memory.LimitKB))
+		}
+	case "cpuset":
+		why = "its cpuset's memory nodes ran out"
+	case "mempolicy":
+		why = "its memory policy's nodes ran out"
+	default:
+		why = "out of memory (the report header is missing, so which limit is unknown)"
+	}
+	if kc.out.Manual {
+		why = "OOM killer triggered by hand (SysRq f)"
+	}
+	return fmt.Sprintf("%s killed: %s", who(kc), why)
+}
+
+func (bd *builder) verdict(kc *killCtx) string {
+	f := map[string]*Finding{}
+	for i := range kc.out.Findings {
+		x := &kc.out.Findings[i]
+		f[x.Rule] = x
+	}
+	var ss []string
+	say := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			ss = append(ss, s)
+		}
+	}
+	when := ""
+	if kc.wall != nil {
+		when = "At " + kc.wall.Format("2006-01-02 15:04:05 MST")
+		if kc.basis != "printed" {
+			when += fmt.Sprintf(" (%s, %s confidence)", basisWords(kc.basis), kc.conf)
+		}
+		when += ", "
+	} else if kc.ks != nil {
+		when = fmt.Sprintf("At %.1f s after boot (no wall-clock time can be established), ", *kc.ks)
+	}
+	ref := cite(kc.killRefs()...)
+	if kc.ev != nil {
+		say(when + lower(headline(kc)) + " " + ref + ".")
+		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
+			say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+		}
+	} else {
+		switch kc.kind {
+		case "global":
+			say(fmt.Sprintf("%sthe kernel killed %s because the whole node ran out of memory %s.", when, who(kc), ref))
+		case "memcg":
+			s := fmt.Sprintf("%sthe kernel killed %s because its memory cgroup reached its limit", when, who(kc))
+			refs := kc.killRefs()
+			if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
+				s += fmt.Sprintf(", usage %s of %s", human(m.Memory.UsageKB), human(m.Memory.LimitKB))
+				refs = append(refs, toRef(m.Memory.Ref))
+			}
+			say(s + "; the node itself was not out of memory " + cite(refs...) + ".")
+		case "cpuset", "mempolicy":
+			say(fmt.Sprintf("%sthe kernel killed %s because the memory nodes its %s allows ran out %s.", when, who(kc), kc.kind, ref))
+		default:
+			say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
+		}
+	}
+	if x := f["manual-oom"]; x != nil {
+		say(x.Summary)
+	}
+	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
+		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, human(*kc.kill.AnonRSSKB))
+		refs := []Ref{kc.primRef()}
+		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
+			s += fmt.Sprintf(" plus %s in swap", human(*kc.row.Swapents*kc.pageKB))
+			refs = append(refs, toRef(kc.row.Ref))
+		}
+		if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
+			s += ", and its score implies " + strings.TrimPrefix(afterWord(x.Summary, "about "), "")
+			s = strings.TrimSuffix(s, ".")
+			refs = append(refs, x.Evidence...)
+			say(s + ".")
+		} else {
+			say(s + " " + cite(refs...) + ".")
+		}
+	}
+	if len(kc.out.Top) > 0 && kc.kind == "global" {
+		c := kc.out.Top[0]
+		sw := ""
+		if c.SwapKB != nil && *c.SwapKB > 0 {
+			sw = fmt.Sprintf(" + %s swapped", human(*c.SwapKB))
+		}
+		switch {
+		case !c.IsVictim:
+			say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, human(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
+		case c.Tasks > 1:
+			say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, human(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
+		}
+	}
+	// Swap.
+	switch {
+	case f["swap-exhausted"] != nil:
+		say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
+	case f["no-swap-configured"] != nil:
+		say(f["no-swap-configured"].Summary)
+	case f["oom-with-free-swap"] != nil:
+		x := f["oom-with-free-swap"]
+		say(x.Summary)
+		found := false
+		for _, id := range swapReasonRules {
+			if r := f[id]; r != nil {
+				say(r.Summary)
+				found = true
+			}
+		}
+		if !found {
+			say("The bundle does not show why swap was not used.")
+		}
+	}
+	said := map[string]bool{}
+	if f["oom-with-free-swap"] != nil && f["swap-exhausted"] == nil && f["no-swap-configured"] == nil {
+		for _, id := range swapReasonRules {
+			said[id] = true
+		}
+	}
+	for _, id := range []string{"allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
+		"container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
+		if x := f[id]; x != nil && !said[id] {
+			say(x.Summary)
+		}
+	}
+	say(bd.sureness(kc))
+	say(bd.nextSteps(kc, f))
+	return strings.Join(ss, " ")
+}
+
+func afterWord(s, w string) string {
+	if i := strings.Index(s, w); i >= 0 {
+		return s[i+len(w):]
+	}
+	return s
+}
+
+func lower(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func basisWords(b string) string {
+	switch b {
+	case "btime":
+		return "boot time from /proc/stat btime plus kernel seconds"
+	case "uptime+date":
+		return "capture date minus uptime plus kernel seconds"
+	case "calibrated":
+		return "kernel seconds calibrated against lines that print both clocks"
+	case "dmesg-ctime":
+		return "dmesg -T time, which drifts after suspend"
+	}
+	return b
+}
+
+// sureness says how complete the evidence is.
+func (bd *builder) sureness(kc *killCtx) string {
+	if kc.ev != nil {
+		return "How sure: high that the kill happened (the killer logged it); the bundle has no kernel report to explain memory use."
+	}
+	have := []string{}
+	missing := []string{}
+	check := func(ok bool, name string) {
+		if ok {
+			have = append(have, name)
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	check(kc.trig != nil, "the trigger line")
+	if kc.kind == "memcg" {
+		check(kc.memcg != nil && kc.memcg.Memory != nil, "the cgroup usage/limit lines")
+	} else {
+		check(kc.mi != nil, "Mem-Info")
+	}
+	check(kc.tasks != nil, "the task table")
+	level := "high"
+	switch {
+	case len(missing) >= 2:
+		level = "medium"
+	case len(missing) == 1:
+		level = "high for what happened, medium for why"
+	}
+	s := fmt.Sprintf("How sure: %s — the report in %s", level, shortPath(kc.occs[0].path()))
+	if len(missing) == 0 {
+		s += " is complete"
+	} else {
+		s += " lacks " + strings.Join(missing, " and ") + " (rate-limited or cut)"
+	}
+	if len(kc.occs) > 1 {
+		s += fmt.Sprintf(", and %d sources agree on the kill", len(kc.occs))
+	}
+	if kc.conf == "none" {
+		s += "; its wall-clock time is unknown"
+	}
+	return s + "."
+}
+
+// nextSteps is concrete advice by kind and by what the findings show.
+func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
+	var do []string
+	if kc.ev != nil {
+		switch kc.killer {
+		case "kubelet-eviction":
+			do = append(do, "set memory requests close to real usage so the kubelet evicts the right pods, and size the node for the sum of requests")
+		case "systemd-oomd":
+			do = append(do, "find what filled memory in that cgroup (systemd-cgtop, the unit's MemoryCurrent); systemd-oomd kills whole cgroups under sustained memory pressure or when swap is nearly full, often while the machine thrashes; tune ManagedOOMMemoryPressureLimit= or ManagedOOMSwap= if its limits are too tight")
+		case "earlyoom":
+			do = append(do, "find why available memory and free swap both fell below earlyoom's thresholds (-m/-s, 10% by default); add RAM or swap, or limit the largest process")
+		}
+		return "Next: " + strings.Join(do, "; ") + "."
+	}
+	switch kc.kind {
+	case "memcg":
+		if kc.out.Pod != nil {
+			do = append(do, "raise the container's memory limit (and request) above its real peak, or reduce the workload's memory")
+		} else {
+			do = append(do, "raise the cgroup's memory limit (MemoryMax= for a systemd unit, --memory for a container) or reduce the workload's memory")
+		}
+		if f["memcg-swap-limit"] != nil || f["kubelet-swap-policy"] != nil {
+			do = append(do, swapAdvice(bd))
+		}
+	case "global", "cpuset", "mempolicy", "unknown":
+		do = append(do, "add RAM or reduce the workload")
+		if top := kc.out.Top; len(top) > 0 {
+			do = append(do, fmt.Sprintf("cap the largest consumer (%s) with a memory limit so that it, not the whole node, hits the limit", top[0].Name))
+		}
+		if f["swap-exhausted"] != nil {
+			do = append(do, "more swap only delays the kill if usage keeps growing")
+		}
+		if f["no-swap-configured"] != nil {
+			do = append(do, "consider a swap file for cold pages")
+		}
+		if len(bd.b.Nodes) > 0 || bd.b.Kubelet != nil {
+			do = append(do, "set pod memory limits and reserve memory for the system (systemReserved, evictionHard memory.available) so the kubelet evicts before the kernel kills")
+		}
+	}
+	if f["swappiness-zero"] != nil {
+		do = append(do, "set vm.swappiness to 1 or more if cgroups should swap")
+	}
+	if f["repeated-kills"] != nil {
+		do = append(do, "stop the crash loop: restarts will not help until the limit or the memory growth changes")
+	}
+	if f["gfp-no-io"] != nil || f["high-order-alloc"] != nil {
+		do = append(do, "look at the allocating call path in the stack trace and at fragmentation (/proc/buddyinfo); raising vm.min_free_kbytes can help atomic and high-order allocations")
+	}
+	if len(kc.out.Missing) > 0 {
+		do = append(do, "collect the persistent kernel log (journalctl -k --no-pager, /var/log/messages) so no kill is missed")
+	}
+	if kc.kind == "memcg" && kc.out.Pod != nil && kc.out.Pod.Name == nil {
+		do = append(do, "collect `kubectl get pods -A -o wide` to name the pod")
+	}
+	if (len(bd.b.Nodes) == 0) && bd.kubernetesSeen() {
+		do = append(do, "run sos with `-k kubernetes.describe=on` to get node events and pod limits")
+	}
+	if kc.conf == "none" {
+		do = append(do, bd.clockAdvice())
+	}
+	return "Next: " + strings.Join(do, "; ") + "."
+}
+
+// swapAdvice is how to let pods swap on this kubelet version.
+func swapAdvice(bd *builder) string {
+	v := bd.kubeletVersion()
+	if v == nil {
+		return "if the workload should swap, allow swap for its cgroup (memory.swap.max on cgroup v2)"
+	}
+	switch {
+	case verLess(v.major, v.minor, 1, 22):
+		return "kubelet " + v.text + " has no swap control: pods cannot be given swap by the kubelet"
+	case verLess(v.major, v.minor, 1, 28):
+		return "to let pods swap on kubelet " + v.text + ", enable the NodeSwap feature gate with failSwapOn: false and memorySwap.swapBehavior: UnlimitedSwap (LimitedSwap gives no swap on cgroup v2)"
+	case verLess(v.major, v.minor, 1, 30):
+		return "to let pods swap on kubelet " + v.text + ", enable NodeSwap on cgroup v2 with failSwapOn: false (UnlimitedSwap by default, or LimitedSwap for Burstable pods)"
+	}
+	return "to let pods swap on kubelet " + v.text + ", set failSwapOn: false and memorySwap.swapBehavior: LimitedSwap on cgroup v2; only Burstable pods with request < limit get swap, in proportion to their request"
+}
+
+// clockAdvice says what would let kernel seconds be dated.
+func (bd *builder) clockAdvice() string {
+	h := bd.b.Host
+	switch {
+	case h.CapturedAt == nil && bd.hasInput("date"):
+		return "the capture date could not be read (a zone such as CST is ambiguous): collect `date --utc` or `timedatectl` with the bundle so kernel seconds can be dated"
+	case h.CapturedAt == nil:
+		return "collect `date --utc` so kernel seconds and event ages can be dated"
+	case h.UptimeSec == nil && h.Btime == nil:
+		return "collect `uptime` or /proc/stat (btime) so kernel seconds can be dated"
+	}
+	return "collect the journal (journalctl -k --no-pager), whose lines carry wall-clock times, so kernel seconds can be dated"
+}
+
+func (bd *builder) hasInput(kind string) bool {
+	for _, in := range bd.b.Inputs {
+		if in.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
