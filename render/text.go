@@ -321,7 +321,7 @@ func textExcerpt(t *textWriter, ex correlate.Excerpt) {
 		if l.Cited {
 			t.line(t.st.dim.Render(pre), t.st.bold.Render(text))
 		} else {
-			t.line(t.st.dim.Render(pre+text))
+			t.line(t.st.dim.Render(pre + text))
 		}
 	}
 }
