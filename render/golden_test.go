@@ -23,6 +23,7 @@ var cases = []struct {
 	{"k8s-memcg", k8sMemcg},
 	{"empty", empty},
 	{"hostile", hostile},
+	{"k8s-memcg-redacted", func() *correlate.Report { r := k8sMemcg(); correlate.Redact(r); return r }},
 }
 
 // formats are every renderer, named by its golden file's suffix.
