@@ -57,6 +57,7 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc":      func(i int) int { return i + 1 },
 	"kindText": killKindText,
 	"join":     strings.Join,
+	"pages":    func(p *int64) int64 { return *pagesKB(p) },
 }).Parse(htmlTemplate))
 
 // htmlView is what the template draws.
@@ -95,8 +96,8 @@ type killView struct {
 	Top        *hbarChart
 	Findings   []findingView
 	Excerpts   []excerptView
-	Sources    string
-	MissingIn  string
+	Sources    []refLink
+	MissingIn  []refLink
 	KillRefStr string
 }
 
@@ -181,16 +182,12 @@ func buildKillView(rep *correlate.Report, i int) killView {
 	n := i + 1
 	kv := killView{N: n, K: k, Anchor: "kill-" + strconv.Itoa(n), Headline: visible(headline(k)), Meta: visible(killMeta(k)),
 		Limit: visible(limitText(k)), Comp: compositionBar(k), Top: consumersChart(k), KillRefStr: visible(killLineRef(rep, k))}
-	var names []string
 	for _, s := range k.Sources {
-		names = append(names, visible(s))
+		kv.Sources = append(kv.Sources, refLink{Text: visible(shortName(s)), Title: visible(s)})
 	}
-	kv.Sources = strings.Join(names, ", ")
-	names = names[:0]
 	for _, s := range k.Missing {
-		names = append(names, visible(s))
+		kv.MissingIn = append(kv.MissingIn, refLink{Text: visible(shortName(s)), Title: visible(s)})
 	}
-	kv.MissingIn = strings.Join(names, ", ")
 	if s := k.SwapAtOOM; s != nil {
 		kv.SwapKill = swapGauge("at the kill", s.TotalKB, s.FreeKB, nil, "kernel report: Total swap / Free swap")
 	} else if k.Memcg != nil && k.Memcg.SwapLimitKB != nil && *k.Memcg.SwapLimitKB == 0 {
@@ -249,9 +246,6 @@ func limitText(k *correlate.Kill) string {
 		}
 		if k.Memcg.Failcnt != nil {
 			s += " (failcnt " + strconv.FormatInt(*k.Memcg.Failcnt, 10) + ")"
-		}
-		if k.Memcg.OOMMemcg != nil {
-			s += " in " + *k.Memcg.OOMMemcg
 		}
 		return s
 	case k.Kind == "global":

@@ -100,6 +100,9 @@ func pct(part, total int64) string {
 	if f > 0 && f < 1 {
 		return "<1%"
 	}
+	if f > 99 && f < 100 {
+		return ">99%"
+	}
 	return strconv.FormatFloat(f, 'f', 0, 64) + "%"
 }
 
@@ -337,9 +340,16 @@ func timeline(rep *correlate.Report) *timelineChart {
 	}
 	ch.AxisY = top + float64(len(ch.Lanes))*laneH + 6
 	ch.Height = ch.AxisY + 26
-	for i := 0; i <= 4; i++ {
-		t := lo.Add(span * time.Duration(i) / 4)
-		ch.Ticks = append(ch.Ticks, tlTick{X: xOf(t), Label: tickLabel(t.In(loc), span)})
+	step := tickStep(span)
+	_, off := lo.In(loc).Zone()
+	shift := time.Duration(off) * time.Second
+	first := lo.Add(shift).Truncate(step).Add(-shift) // a round time on the local clock
+	if first.Before(lo) {
+		first = first.Add(step)
+	}
+	multiDay := lo.In(loc).YearDay() != hi.In(loc).YearDay() || lo.In(loc).Year() != hi.In(loc).Year()
+	for t := first; !t.After(hi); t = t.Add(step) {
+		ch.Ticks = append(ch.Ticks, tlTick{X: xOf(t), Label: tickLabel(t.In(loc), step, multiDay)})
 	}
 	for i, b := range rep.Host.BootTimes {
 		t, err := time.Parse(time.RFC3339Nano, b)
@@ -367,13 +377,33 @@ func timeline(rep *correlate.Report) *timelineChart {
 	return ch
 }
 
-func tickLabel(t time.Time, span time.Duration) string {
+// tickSteps are the round intervals an axis may use.
+var tickSteps = []time.Duration{
+	time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 28 * 24 * time.Hour,
+}
+
+// tickStep is the smallest round interval giving at most 6 ticks.
+func tickStep(span time.Duration) time.Duration {
+	for _, s := range tickSteps {
+		if span/s <= 6 {
+			return s
+		}
+	}
+	return span / 6
+}
+
+func tickLabel(t time.Time, step time.Duration, multiDay bool) string {
 	switch {
-	case span >= 72*time.Hour:
+	case step >= 24*time.Hour:
 		return t.Format("2006-01-02")
-	case span >= 20*time.Hour:
+	case multiDay && t.Hour() == 0 && t.Minute() == 0:
+		return t.Format("01-02")
+	case multiDay:
 		return t.Format("01-02 15:04")
-	case span >= 10*time.Minute:
+	case step >= time.Minute:
 		return t.Format("15:04")
 	}
 	return t.Format("15:04:05")
