@@ -198,6 +198,27 @@ func wrap(text string, w int) []string {
 	return lines
 }
 
+// hardWrap cuts a log line into pieces of at most w cells, keeping its
+// spacing (log columns matter more than word boundaries).
+func hardWrap(s string, w int) []string {
+	if w < 10 {
+		w = 10
+	}
+	var out []string
+	for width(s) > w {
+		head := runewidth.Truncate(s, w, "")
+		if head == "" {
+			break
+		}
+		if j := strings.LastIndexByte(head, ' '); j > len(head)/2 {
+			head = head[:j+1] // break after a space when one is near the end
+		}
+		out = append(out, strings.TrimRight(head, " "))
+		s = s[len(head):]
+	}
+	return append(out, s)
+}
+
 // glueUnits keeps a number and its unit on one line: "512", "MiB" → "512 MiB".
 func glueUnits(words []string) []string {
 	out := words[:0:0]

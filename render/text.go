@@ -317,11 +317,15 @@ func textExcerpt(t *textWriter, ex correlate.Excerpt) {
 			mark = ">"
 		}
 		pre := "   " + padLeft(strconv.Itoa(l.Line), nw) + " " + mark + " "
-		text := truncate(visible(l.Text), t.width-width(pre))
-		if l.Cited {
-			t.line(t.st.dim.Render(pre), t.st.bold.Render(text))
-		} else {
-			t.line(t.st.dim.Render(pre + text))
+		for i, chunk := range hardWrap(visible(l.Text), t.width-width(pre)) {
+			if i > 0 {
+				pre = strings.Repeat(" ", width(pre))
+			}
+			if l.Cited {
+				t.line(t.st.dim.Render(pre), t.st.bold.Render(chunk))
+			} else {
+				t.line(t.st.dim.Render(pre + chunk))
+			}
 		}
 	}
 }
@@ -425,7 +429,13 @@ func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
 		if verbose {
 			for _, u := range rep.Unexplained {
 				ref := shortRefs([]correlate.Ref{{Path: u.Path, Line: u.Line}})
-				t.line("  ", st.dim.Render(ref), " ", truncate(visible(u.Text), t.width-3-width(ref)))
+				for i, chunk := range hardWrap(visible(u.Text), t.width-3-width(ref)) {
+					if i == 0 {
+						t.line("  ", st.dim.Render(ref), " ", chunk)
+					} else {
+						t.line(strings.Repeat(" ", 3+width(ref)), chunk)
+					}
+				}
 			}
 		}
 	}
