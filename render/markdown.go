@@ -18,7 +18,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	b := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 
-	host := mdText(strOr(rep.Host.Hostname, "unknown host"))
+	host := mdText(strOr(rep.Host.Hostname, rep.Host.Bundle))
 	if len(rep.Kills) == 0 {
 		p("### oomlens: no OOM kill on %s\n\n", host)
 	} else {
@@ -44,7 +44,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	p("\n")
 
 	if len(rep.Kills) > 0 {
-		p("| # | Time | Victim | PID | Kind | Anon RSS | Swap at kill | Verdict |\n|--:|---|---|--:|---|--:|---|---|\n")
+		p("| # | Time | Victim | PID | Kind | Anon RSS | Swap at kill | What happened |\n|--:|---|---|--:|---|--:|---|---|\n")
 		for i, k := range rep.Kills {
 			p("| %d | %s | %s | %s | %s | %s | %s | %s |\n", i+1, mdText(killTime(k.Time)), mdText(k.Victim.Name),
 				intOr(k.Victim.Pid, "—"), mdText(k.Kind), sizeOr(k.Victim.AnonRSSKB, "—"), mdText(swapAtKill(k.SwapAtOOM)),

@@ -122,7 +122,7 @@ func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
 
 func textHeader(t *textWriter, rep *correlate.Report) {
 	st := t.st
-	host := strOr(rep.Host.Hostname, "unknown host")
+	host := strOr(rep.Host.Hostname, rep.Host.Bundle)
 	t.split("", visible("oomlens "+rep.Tool.Version+" · OOM report for "+host), st.title, "", st.dim)
 	var facts []string
 	if rep.Host.KernelVersion != nil {
