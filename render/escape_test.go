@@ -231,3 +231,33 @@ func TestTextWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestKillsTableNarrow checks that long victim names give way with … at 80
+// columns and show in full when the terminal is wide enough.
+func TestKillsTableNarrow(t *testing.T) {
+	rep := founding()
+	long := "python3.11-/opt/venv/bin/celery-worker-with-a-very-long-name"
+	rep.Kills[1].Victim.Name = long
+	var narrow, wide bytes.Buffer
+	if err := Text(&narrow, rep, TextOptions{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Text(&wide, rep, TextOptions{Width: 160}); err != nil {
+		t.Fatal(err)
+	}
+	row := func(out string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  2  ") {
+				return l
+			}
+		}
+		t.Fatalf("no row 2 in\n%s", out)
+		return ""
+	}
+	if r := row(narrow.String()); width(r) > 80 || !strings.Contains(r, "…") || !strings.Contains(r, "24161") {
+		t.Errorf("narrow row %q: want ≤ 80 cells, a … and the pid", r)
+	}
+	if r := row(wide.String()); !strings.Contains(r, long) {
+		t.Errorf("wide row %q: want the full name", r)
+	}
+}

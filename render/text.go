@@ -198,18 +198,11 @@ func textKillsTable(t *textWriter, rep *correlate.Report) {
 		}
 		return n
 	}
-	// Give way: first the victim name (down to 8), then swap (down to 12).
-	for over := total() - t.width; over > 0; over = total() - t.width {
-		switch {
-		case ws[2] > 8:
-			ws[2] = max(8, ws[2]-over)
-		case ws[6] > 12:
-			ws[6] = max(12, ws[6]-over)
-		default:
-			over = 0
-		}
-		if ws[2] <= 8 && ws[6] <= 12 {
-			break
+	// Give way: first the victim name (down to 8 cells), then the swap
+	// column (down to 12); past that the table is wider than the terminal.
+	for _, c := range []struct{ col, floor int }{{2, 8}, {6, 12}} {
+		if over := total() - t.width; over > 0 && ws[c.col] > c.floor {
+			ws[c.col] = max(c.floor, ws[c.col]-over)
 		}
 	}
 	cell := func(s string, c int) string {
