@@ -1,0 +1,493 @@
+package render
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/oomlens/oomlens/correlate"
+)
+
+// humanKB prints a size given in kB the way people read it: "1.7 GiB",
+// "153 MiB", "0.2 MiB", "512 kB".
+func humanKB(kb int64) string {
+	neg := ""
+	if kb < 0 {
+		neg, kb = "-", -kb
+	}
+	f := float64(kb)
+	switch {
+	case kb < 100:
+		return neg + strconv.FormatInt(kb, 10) + " kB"
+	case kb < 1024*1024:
+		m := f / 1024
+		if m < 10 {
+			return neg + trimZero(strconv.FormatFloat(m, 'f', 1, 64)) + " MiB"
+		}
+		return neg + strconv.FormatFloat(m, 'f', 0, 64) + " MiB"
+	case kb < 1024*1024*1024:
+		g := f / (1024 * 1024)
+		if g < 100 {
+			return neg + trimZero(strconv.FormatFloat(g, 'f', 1, 64)) + " GiB"
+		}
+		return neg + strconv.FormatFloat(g, 'f', 0, 64) + " GiB"
+	}
+	return neg + trimZero(strconv.FormatFloat(f/(1024*1024*1024), 'f', 1, 64)) + " TiB"
+}
+
+func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
+
+// sizeOr prints a nullable kB size, or dash when the input did not print it.
+func sizeOr(kb *int64, dash string) string {
+	if kb == nil {
+		return dash
+	}
+	return humanKB(*kb)
+}
+
+func intOr(v *int, dash string) string {
+	if v == nil {
+		return dash
+	}
+	return strconv.Itoa(*v)
+}
+
+func int64Or(v *int64, dash string) string {
+	if v == nil {
+		return dash
+	}
+	return strconv.FormatInt(*v, 10)
+}
+
+func strOr(v *string, dash string) string {
+	if v == nil || *v == "" {
+		return dash
+	}
+	return *v
+}
+
+// pagesKB converts a count of 4 KiB pages (task-table swapents) to kB.
+func pagesKB(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	v := *p * 4
+	return &v
+}
+
+// visible makes text safe for a terminal or a Markdown code block: control
+// bytes (ESC, BEL, CR, …), C1 controls, bidi overrides and invalid UTF-8 are
+// shown as escapes (\x1b, \u202e) instead of acting on the reader's screen.
+// Tabs become one space so columns stay put.
+func visible(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
+			r >= 0x2066 && r <= 0x2069, r == 0xfeff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// width is the number of terminal cells s takes.
+func width(s string) int { return runewidth.StringWidth(s) }
+
+// truncate cuts s to at most w cells, ending in … when cut.
+func truncate(s string, w int) string {
+	if width(s) <= w {
+		return s
+	}
+	if w <= 1 {
+		return runewidth.Truncate(s, w, "")
+	}
+	return runewidth.Truncate(s, w, "…")
+}
+
+// truncateLeft keeps the end of s (a path's base name matters most).
+func truncateLeft(s string, w int) string {
+	if width(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	out := ""
+	for i := len(rs) - 1; i >= 0; i-- {
+		next := string(rs[i]) + out
+		if width(next)+1 > w {
+			break
+		}
+		out = next
+	}
+	return "…" + out
+}
+
+func padRight(s string, w int) string {
+	if d := w - width(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+func padLeft(s string, w int) string {
+	if d := w - width(s); d > 0 {
+		return strings.Repeat(" ", d) + s
+	}
+	return s
+}
+
+// wrap breaks text into lines of at most w cells at spaces; a word longer
+// than w is cut hard.
+func wrap(text string, w int) []string {
+	if w < 10 {
+		w = 10
+	}
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		words := glueUnits(strings.Fields(para))
+		cur := ""
+		for _, word := range words {
+			for width(word) > w {
+				if cur != "" {
+					lines = append(lines, cur)
+					cur = ""
+				}
+				head := runewidth.Truncate(word, w, "")
+				lines = append(lines, head)
+				word = word[len(head):]
+			}
+			switch {
+			case cur == "":
+				cur = word
+			case width(cur)+1+width(word) <= w:
+				cur += " " + word
+			default:
+				lines = append(lines, cur)
+				cur = word
+			}
+		}
+		if cur != "" || len(words) == 0 {
+			lines = append(lines, cur)
+		}
+	}
+	return lines
+}
+
+// hardWrap cuts a log line into pieces of at most w cells, keeping its
+// spacing (log columns matter more than word boundaries).
+func hardWrap(s string, w int) []string {
+	if w < 10 {
+		w = 10
+	}
+	var out []string
+	for width(s) > w {
+		head := runewidth.Truncate(s, w, "")
+		if head == "" {
+			break
+		}
+		if j := strings.LastIndexByte(head, ' '); j > len(head)/2 {
+			head = head[:j+1] // break after a space when one is near the end
+		}
+		out = append(out, strings.TrimRight(head, " "))
+		s = s[len(head):]
+	}
+	return append(out, s)
+}
+
+// glueUnits keeps a number and its unit on one line: "512", "MiB" → "512 MiB".
+func glueUnits(words []string) []string {
+	out := words[:0:0]
+	for _, w := range words {
+		switch strings.TrimRight(w, ".,;:)") {
+		case "kB", "KiB", "MiB", "GiB", "TiB", "MB", "GB", "%":
+			if n := len(out); n > 0 && out[n-1] != "" {
+				if c := out[n-1][len(out[n-1])-1]; c >= '0' && c <= '9' {
+					out[n-1] += " " + w
+					continue
+				}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// refGroup is the lines cited in one file.
+type refGroup struct {
+	Path  string
+	Lines []int
+}
+
+// groupRefs groups refs by path in order of first appearance, lines sorted
+// and deduplicated.
+func groupRefs(refs []correlate.Ref) []refGroup {
+	var out []refGroup
+	idx := map[string]int{}
+	for _, r := range refs {
+		i, ok := idx[r.Path]
+		if !ok {
+			i = len(out)
+			idx[r.Path] = i
+			out = append(out, refGroup{Path: r.Path})
+		}
+		out[i].Lines = append(out[i].Lines, r.Line)
+	}
+	for i := range out {
+		ls := out[i].Lines
+		sort.Ints(ls)
+		u := ls[:0]
+		for j, l := range ls {
+			if j == 0 || l != ls[j-1] {
+				u = append(u, l)
+			}
+		}
+		out[i].Lines = u
+	}
+	return out
+}
+
+// lineRanges prints sorted line numbers with consecutive runs as ranges:
+// 1790,1791,1841 → "1790-1791,1841".
+func lineRanges(ls []int) string {
+	var b strings.Builder
+	for i := 0; i < len(ls); {
+		j := i
+		for j+1 < len(ls) && ls[j+1] == ls[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(ls[i]))
+		if j > i {
+			b.WriteByte('-')
+			b.WriteString(strconv.Itoa(ls[j]))
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+// shortRefs prints refs compactly: "dmesg:1790-1791,1841 swapon:2-3".
+func shortRefs(refs []correlate.Ref) string {
+	var parts []string
+	for _, g := range groupRefs(refs) {
+		parts = append(parts, shortName(g.Path)+":"+lineRanges(g.Lines))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shortName is a path's base name cut to 22 cells: sos names files after
+// the command line, which can be long ("kubectl_describe_node_<node>").
+func shortName(p string) string { return truncate(path.Base(p), 22) }
+
+// killKindText names a kill kind for people.
+func killKindText(kind string) string {
+	switch kind {
+	case "global":
+		return "whole node out of memory"
+	case "memcg":
+		return "cgroup limit"
+	case "cpuset":
+		return "cpuset"
+	case "mempolicy":
+		return "mempolicy"
+	}
+	return kind
+}
+
+// killTime prints when a kill happened: wall time if known, else the raw
+// kernel stamp.
+func killTime(t correlate.KillTime) string {
+	if t.Wall != nil {
+		return shortTime(*t.Wall)
+	}
+	if t.KernelSeconds != nil {
+		return "[" + strconv.FormatFloat(*t.KernelSeconds, 'f', 6, 64) + "]"
+	}
+	if t.Raw != nil {
+		return *t.Raw
+	}
+	return "time unknown"
+}
+
+// shortTime prints an RFC 3339 time as "2019-10-20 15:07:17" (the offset is
+// in the header); other strings come back unchanged.
+func shortTime(s string) string {
+	if len(s) >= 19 && s[10] == 'T' {
+		return s[:10] + " " + s[11:19]
+	}
+	return s
+}
+
+// victimLabel is "pip3 (pid 23143)".
+func victimLabel(k *correlate.Kill) string {
+	if k.Victim.Pid != nil {
+		return fmt.Sprintf("%s (pid %d)", k.Victim.Name, *k.Victim.Pid)
+	}
+	return k.Victim.Name
+}
+
+// headline is the kill's one-line statement, with a fallback.
+func headline(k *correlate.Kill) string {
+	if k.Headline != "" {
+		return k.Headline
+	}
+	return victimLabel(k) + " killed: " + killKindText(k.Kind)
+}
+
+// swapAtKill prints "947 MiB, 0.2 MiB free".
+func swapAtKill(s *correlate.SwapAtOOM) string {
+	if s == nil || (s.TotalKB == nil && s.FreeKB == nil) {
+		return "—"
+	}
+	if s.TotalKB != nil && *s.TotalKB == 0 {
+		return "none"
+	}
+	return sizeOr(s.TotalKB, "?") + ", " + sizeOr(s.FreeKB, "?") + " free"
+}
+
+// killsByKind counts kills per kind in first-seen order: "3 global".
+func killsByKind(kills []correlate.Kill) string {
+	var order []string
+	n := map[string]int{}
+	for _, k := range kills {
+		if n[k.Kind] == 0 {
+			order = append(order, k.Kind)
+		}
+		n[k.Kind]++
+	}
+	var parts []string
+	for _, kind := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", n[kind], kind))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// victims lists victim names with counts in first-seen order: "pip3 ×3".
+func victims(kills []correlate.Kill) string {
+	var order []string
+	n := map[string]int{}
+	for _, k := range kills {
+		if n[k.Victim.Name] == 0 {
+			order = append(order, k.Victim.Name)
+		}
+		n[k.Victim.Name]++
+	}
+	var parts []string
+	for _, v := range order {
+		if n[v] > 1 {
+			parts = append(parts, fmt.Sprintf("%s ×%d", v, n[v]))
+		} else {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// timeSpan is the first and last kill time, when known.
+func timeSpan(kills []correlate.Kill) string {
+	var first, last string
+	for _, k := range kills {
+		if k.Time.Wall == nil {
+			continue
+		}
+		if first == "" || *k.Time.Wall < first {
+			first = *k.Time.Wall
+		}
+		if *k.Time.Wall > last {
+			last = *k.Time.Wall
+		}
+	}
+	switch {
+	case first == "":
+		return ""
+	case first == last:
+		return shortTime(first)
+	case len(first) >= 10 && len(last) >= 19 && first[:10] == last[:10]:
+		return shortTime(first) + " → " + shortTime(last)[11:]
+	}
+	return shortTime(first) + " → " + shortTime(last)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// refSet is a set of cited lines.
+type refSet map[correlate.Ref]bool
+
+// killRefs is every line a kill or its findings cite.
+func killRefs(k *correlate.Kill) refSet {
+	s := refSet{}
+	for _, r := range k.Evidence {
+		s[r] = true
+	}
+	for _, f := range k.Findings {
+		for _, r := range f.Evidence {
+			s[r] = true
+		}
+	}
+	if k.Pod != nil {
+		for _, r := range k.Pod.Evidence {
+			s[r] = true
+		}
+	}
+	return s
+}
+
+// killExcerpts returns the indexes of the report's excerpts that quote a
+// line the kill cites, in report order.
+func killExcerpts(rep *correlate.Report, k *correlate.Kill) []int {
+	refs := killRefs(k)
+	var out []int
+	for i, ex := range rep.Excerpts {
+		for _, l := range ex.Lines {
+			if refs[correlate.Ref{Path: ex.Path, Line: l.Line}] {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// excerptRange is "lines 1830-1845".
+func excerptRange(ex correlate.Excerpt) string {
+	if len(ex.Lines) == 0 {
+		return ""
+	}
+	a, b := ex.Lines[0].Line, ex.Lines[len(ex.Lines)-1].Line
+	if a == b {
+		return "line " + strconv.Itoa(a)
+	}
+	return "lines " + strconv.Itoa(a) + "–" + strconv.Itoa(b)
+}

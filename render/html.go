@@ -1,0 +1,261 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"html/template"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/oomlens/oomlens/correlate"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+//go:embed report.css
+var reportCSS string
+
+// reportJS opens the <details> holding the target of an evidence link, and
+// every <details> before printing. The report reads fine without it.
+const reportJS = `(function(){
+function reveal(){var e=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));for(;e;e=e.parentElement){if(e.tagName==="DETAILS"){e.open=true}}}
+addEventListener("hashchange",reveal);reveal();
+addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});
+})();`
+
+// csp allows nothing but the report's own inline style and script (by hash):
+// no request can leave the file, and injected markup could not run.
+var csp = "default-src 'none'; style-src '" + cspHash(reportCSS) + "'; script-src '" + cspHash(reportJS) + "'; img-src 'none'; base-uri 'none'; form-action 'none'"
+
+func cspHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return "sha256-" + base64.StdEncoding.EncodeToString(h[:])
+}
+
+var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"v":        visible,
+	"size":     func(kb *int64) string { return sizeOr(kb, "—") },
+	"sizeKB":   humanKB,
+	"int":      func(v *int) string { return intOr(v, "—") },
+	"int64":    func(v *int64) string { return int64Or(v, "—") },
+	"str":      func(v *string) string { return visible(strOr(v, "—")) },
+	"base":     func(p string) string { return visible(path.Base(p)) },
+	"short":    func(p string) string { return visible(shortName(p)) },
+	"ref":      func(r correlate.Ref) string { return visible(shortName(r.Path) + ":" + strconv.Itoa(r.Line)) },
+	"refs":     func(rs []correlate.Ref) string { return visible(shortRefs(rs)) },
+	"time":     func(s *string) string { return visible(shortTime(strOr(s, "—"))) },
+	"plural":   plural,
+	"f":        func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"add":      func(a, b float64) float64 { return a + b },
+	"sub":      func(a, b float64) float64 { return a - b },
+	"inc":      func(i int) int { return i + 1 },
+	"kindText": killKindText,
+	"join":     strings.Join,
+	"pages":    func(p *int64) int64 { return *pagesKB(p) },
+}).Parse(htmlTemplate))
+
+// htmlView is what the template draws.
+type htmlView struct {
+	Rep       *correlate.Report
+	Title     string
+	CSS       template.CSS
+	JS        template.JS
+	CSPMeta   template.HTML
+	Data      template.JS
+	ByKind    string
+	Victims   string
+	Span      string
+	Timeline  *timelineChart
+	Kills     []killView
+	Sysctl    []kv
+	Warnings  int
+	Used      int
+	Undated   int
+	HasState  bool
+	EmptyNote string
+}
+
+type kv struct{ K, V string }
+
+type killView struct {
+	N          int
+	K          *correlate.Kill
+	Anchor     string
+	Headline   string
+	Meta       string
+	Limit      string
+	Comp       *stackBar
+	SwapKill   gauge
+	SwapNow    gauge
+	Top        *hbarChart
+	Findings   []findingView
+	Excerpts   []excerptView
+	Sources    []refLink
+	MissingIn  []refLink
+	KillRefStr string
+}
+
+type findingView struct {
+	F     correlate.Finding
+	ID    string
+	Links []refLink
+}
+
+type refLink struct {
+	Text, Href, Title string
+}
+
+type excerptView struct {
+	ID, Path, Range string
+	Cited           bool
+	Lines           []lineView
+}
+
+type lineView struct {
+	ID    string
+	N     int
+	Text  string
+	Cited bool
+}
+
+// HTML writes the report as one self-contained HTML file: inline CSS, SVG
+// charts and a small optional script, no request to anything outside the
+// file, readable with scripts off and when printed. The JSON of JSON is
+// embedded as a data island (<script type="application/json"
+// id="oomlens-report">) with <, > and & escaped as \u003c, \u003e, \u0026.
+func HTML(w io.Writer, rep *correlate.Report) error {
+	rep = normalized(rep)
+	data, err := marshalReport(rep, true)
+	if err != nil {
+		return err
+	}
+	v := htmlView{
+		Rep:   rep,
+		Title: "OOM report · " + visible(strOr(rep.Host.Hostname, rep.Host.Bundle)),
+		CSS:   template.CSS(reportCSS),
+		JS:    template.JS(reportJS),
+		// Built from constants only (the hashes of reportCSS and reportJS).
+		CSPMeta: template.HTML(`<meta http-equiv="Content-Security-Policy" content="` + csp + `">`),
+		// Safe as JS: encoding/json escaped <, >, &, U+2028 and U+2029, so
+		// the text cannot close the <script> element.
+		Data:     template.JS(bytes.TrimRight(data, "\n")),
+		ByKind:   killsByKind(rep.Kills),
+		Victims:  visible(victims(rep.Kills)),
+		Span:     timeSpan(rep.Kills),
+		Timeline: timeline(rep),
+		Used:     usedInputs(rep),
+	}
+	if v.Timeline != nil {
+		v.Undated = v.Timeline.Undated
+	}
+	for _, in := range rep.Inputs {
+		v.Warnings += len(in.Warnings)
+	}
+	keys := make([]string, 0, len(rep.Sysctl))
+	for k := range rep.Sysctl {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v.Sysctl = append(v.Sysctl, kv{visible(k), visible(rep.Sysctl[k])})
+	}
+	v.HasState = rep.Swap != nil || rep.Memory != nil || rep.Kubelet != nil || len(rep.Nodes) > 0 || len(keys) > 0
+	for i := range rep.Kills {
+		v.Kills = append(v.Kills, buildKillView(rep, i))
+	}
+	var buf bytes.Buffer
+	if err := reportTmpl.Execute(&buf, v); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func buildKillView(rep *correlate.Report, i int) killView {
+	k := &rep.Kills[i]
+	n := i + 1
+	kv := killView{N: n, K: k, Anchor: "kill-" + strconv.Itoa(n), Headline: visible(headline(k)), Meta: visible(killMeta(k)),
+		Limit: visible(limitText(k)), Comp: compositionBar(k), Top: consumersChart(k), KillRefStr: visible(killLineRef(rep, k))}
+	for _, s := range k.Sources {
+		kv.Sources = append(kv.Sources, refLink{Text: visible(shortName(s)), Title: visible(s)})
+	}
+	for _, s := range k.Missing {
+		kv.MissingIn = append(kv.MissingIn, refLink{Text: visible(shortName(s)), Title: visible(s)})
+	}
+	if s := k.SwapAtOOM; s != nil {
+		kv.SwapKill = swapGauge("at the kill", s.TotalKB, s.FreeKB, nil, "kernel report: Total swap / Free swap")
+	} else if k.Memcg != nil && k.Memcg.SwapLimitKB != nil && *k.Memcg.SwapLimitKB == 0 {
+		kv.SwapKill = gauge{Label: "at the kill", Known: true, None: true, Text: "none for this cgroup (swap limit 0)"}
+	} else {
+		kv.SwapKill = swapGauge("at the kill", nil, nil, nil, "")
+	}
+	switch {
+	case rep.Swap != nil:
+		kv.SwapNow = swapGauge("at capture", rep.Swap.TotalKB, nil, rep.Swap.UsedKB, visible(rep.Swap.Source))
+	case rep.Memory != nil:
+		kv.SwapNow = swapGauge("at capture", rep.Memory.SwapTotalKB, rep.Memory.SwapFreeKB, nil, visible(rep.Memory.Source))
+	default:
+		kv.SwapNow = swapGauge("at capture", nil, nil, nil, "")
+	}
+	// Excerpts quoting this kill's lines, with one anchor per line.
+	lineID := map[correlate.Ref]string{}
+	for _, x := range killExcerpts(rep, k) {
+		ex := rep.Excerpts[x]
+		ev := excerptView{ID: kv.Anchor + "-x" + strconv.Itoa(x+1), Path: visible(ex.Path), Range: excerptRange(ex)}
+		for _, l := range ex.Lines {
+			id := ev.ID + "-L" + strconv.Itoa(l.Line)
+			ev.Lines = append(ev.Lines, lineView{ID: id, N: l.Line, Text: visible(l.Text), Cited: l.Cited})
+			ev.Cited = ev.Cited || l.Cited
+			r := correlate.Ref{Path: ex.Path, Line: l.Line}
+			if _, ok := lineID[r]; !ok {
+				lineID[r] = id
+			}
+		}
+		kv.Excerpts = append(kv.Excerpts, ev)
+	}
+	for j, f := range k.Findings {
+		fv := findingView{F: f, ID: kv.Anchor + "-f" + strconv.Itoa(j+1)}
+		for _, g := range groupRefs(f.Evidence) {
+			for _, l := range g.Lines {
+				r := correlate.Ref{Path: g.Path, Line: l}
+				link := refLink{Text: visible(shortName(g.Path) + ":" + strconv.Itoa(l)), Title: visible(g.Path + ":" + strconv.Itoa(l))}
+				if id, ok := lineID[r]; ok {
+					link.Href = "#" + id
+				}
+				fv.Links = append(fv.Links, link)
+			}
+		}
+		kv.Findings = append(kv.Findings, fv)
+	}
+	return kv
+}
+
+// limitText says which limit the kill hit.
+func limitText(k *correlate.Kill) string {
+	switch {
+	case k.Memcg != nil && k.Memcg.LimitKB != nil:
+		s := "cgroup limit " + humanKB(*k.Memcg.LimitKB)
+		if k.Memcg.UsageKB != nil {
+			s = "cgroup usage " + humanKB(*k.Memcg.UsageKB) + " of its " + humanKB(*k.Memcg.LimitKB) + " limit"
+		}
+		if k.Memcg.Failcnt != nil {
+			s += " (failcnt " + strconv.FormatInt(*k.Memcg.Failcnt, 10) + ")"
+		}
+		return s
+	case k.Kind == "global":
+		s := "all of the node's RAM and swap"
+		if k.Constraint != nil {
+			s += " (" + *k.Constraint + ")"
+		}
+		return s
+	case k.Constraint != nil:
+		return *k.Constraint
+	}
+	return killKindText(k.Kind)
+}
