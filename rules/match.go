@@ -19,6 +19,7 @@ type Warning struct {
 	Message string
 }
 
+// String formats the warning as "origin: rule ID, kill ID: message".
 func (w Warning) String() string {
 	return fmt.Sprintf("%s: rule %s, kill %s: %s", w.Origin, w.Rule, w.Kill, w.Message)
 }

@@ -39,6 +39,7 @@ type Pos struct {
 	Column int
 }
 
+// String formats the position as "file:line:column", leaving out what is unknown.
 func (p Pos) String() string {
 	switch {
 	case p.Line == 0:
@@ -55,12 +56,14 @@ type Error struct {
 	Msg string
 }
 
+// Error formats the problem as "file:line:column: msg".
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // ErrorList is every problem found while loading rules, in file order; it
 // prints one problem per line.
 type ErrorList []*Error
 
+// Error prints one problem per line.
 func (l ErrorList) Error() string {
 	s := make([]string, len(l))
 	for i, e := range l {
