@@ -106,8 +106,11 @@ func writeFindings(w *bytes.Buffer, rep *correlate.Report) {
 			for _, r := range f.Evidence {
 				refs = append(refs, fmt.Sprintf("%s:%d", r.Path, r.Line))
 			}
-			fmt.Fprintf(w, "%s: %s (%s) from %s\n  summary: %s\n  detail: %s\n  evidence: %s\n",
-				k.ID, f.Rule, f.Severity, f.Origin, f.Summary, strings.ReplaceAll(strings.ReplaceAll(f.Detail, "\n\n", "\n"), "\n", "\n    "), strings.Join(refs, " "))
+			fmt.Fprintf(w, "%s: %s (%s) from %s\n  summary: %s\n", k.ID, f.Rule, f.Severity, f.Origin, f.Summary)
+			if f.Detail != "" {
+				fmt.Fprintf(w, "  detail: %s\n", strings.ReplaceAll(strings.ReplaceAll(f.Detail, "\n\n", "\n"), "\n", "\n    "))
+			}
+			fmt.Fprintf(w, "  evidence: %s\n", strings.Join(refs, " "))
 		}
 	}
 	var cited []string
