@@ -26,9 +26,9 @@ func BenchmarkApply(b *testing.B) {
 			lines = append(lines, correlate.ExcerptLine{Line: l, Text: fmt.Sprintf("Oct 20 15:07:17 node1 kernel: Killed process %d (java) total-vm:5412216kB, anon-rss:1992704kB, file-rss:21344kB, shmem-rss:0kB", 4000+i)})
 		}
 		kills = append(kills, correlate.Kill{ID: fmt.Sprintf("k%d", i+1), Kind: "memcg", Killer: "kernel",
-			Victim:  correlate.Victim{Name: "java", AnonRSSKB: n(1992704), FileRSSKB: n(21344), ShmemRSSKB: n(0)},
-			Invoker: &correlate.Invoker{Name: "java", Order: o(0)},
-			Memcg:   &correlate.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
+			Victim:   correlate.Victim{Name: "java", AnonRSSKB: n(1992704), FileRSSKB: n(21344), ShmemRSSKB: n(0)},
+			Invoker:  &correlate.Invoker{Name: "java", Order: o(0)},
+			Memcg:    &correlate.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
 			Evidence: ev})
 	}
 	excerpts := []correlate.Excerpt{{Path: "messages", Lines: lines}}
