@@ -4,7 +4,7 @@ package main
 // Wiring (done by the integrator in main.go):
 //
 //	type cli struct { …; Rules rulesCmd `cmd:"" help:"List, check and try known-issue rules."` }
-//	analyzeCmd: RuleFiles []string `name:"rules" placeholder:"FILE" help:"…"`
+//	analyzeCmd: RuleFiles []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
 //	analyzeCmd.Run, after correlate.Build:  if err := e.applyRules(rep, a.RuleFiles); err != nil { return err }
 
 import (
@@ -30,7 +30,7 @@ type rulesCmd struct {
 }
 
 type rulesListCmd struct {
-	RuleFiles []string `name:"rules" placeholder:"FILE" help:"Also load this rule file (repeatable)."`
+	RuleFiles []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
 	Format    string   `short:"f" enum:"text,json" default:"text" help:"text or json."`
 }
 
@@ -68,7 +68,7 @@ func (c *rulesListCmd) Run(e *env) error {
 }
 
 type rulesCheckCmd struct {
-	Files []string `arg:"" name:"file" help:"Rule files to validate." type:"string"`
+	Files []string `arg:"" name:"file" help:"Rule files (or directories of *.yaml files) to validate." type:"string"`
 }
 
 func (c *rulesCheckCmd) Run(e *env) error {
@@ -280,11 +280,23 @@ func readRuleDir(dir string) ([]rules.Source, error) {
 	return readRuleFiles(files)
 }
 
-// readRuleFiles reads each file; its path is both the name in errors and
-// the origin recorded on its findings.
+// readRuleFiles reads each file (a directory stands for its *.yaml files);
+// a file's path is both the name in errors and the origin recorded on its
+// findings.
 func readRuleFiles(paths []string) ([]rules.Source, error) {
 	var out []rules.Source
 	for _, p := range paths {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			srcs, err := readRuleDir(p)
+			if err != nil {
+				return nil, err
+			}
+			if len(srcs) == 0 {
+				return nil, inputError{fmt.Errorf("%s: no *.yaml rule files in this directory", p)}
+			}
+			out = append(out, srcs...)
+			continue
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/kong"
+
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/rules"
 )
@@ -109,6 +111,18 @@ func TestRulesCheck(t *testing.T) {
 	if err := (&rulesCheckCmd{Files: []string{filepath.Join(dir, "missing.yaml")}}).Run(e); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("check missing file: %v", err)
 	}
+
+	// A directory stands for its *.yaml files, sorted by name.
+	sub := filepath.Join(dir, "team")
+	writeFile(t, filepath.Join(sub, "b.yaml"), strings.ReplaceAll(userRule, "cc1plus-on-builders", "team-b"))
+	writeFile(t, filepath.Join(sub, "a.yaml"), strings.ReplaceAll(userRule, "cc1plus-on-builders", "team-a"))
+	e, out, errb = testEnv(nil)
+	if err := (&rulesCheckCmd{Files: []string{sub}}).Run(e); err != nil {
+		t.Fatalf("check dir: %v\n%s", err, errb)
+	}
+	if want := filepath.Join(sub, "a.yaml") + ": 1 rule OK\n" + filepath.Join(sub, "b.yaml") + ": 1 rule OK\n"; out.String() != want {
+		t.Errorf("check dir printed %q, want %q", out, want)
+	}
 }
 
 func TestWriteRuleTest(t *testing.T) {
@@ -168,6 +182,37 @@ func TestUserRulesDir(t *testing.T) {
 	for _, tt := range tests {
 		if got := userRulesDir(func(k string) string { return tt.vars[k] }); got != tt.want {
 			t.Errorf("userRulesDir(%v) = %q, want %q", tt.vars, got, tt.want)
+		}
+	}
+}
+
+// TestRulesKongWiring parses real command lines through kong with rulesCmd
+// mounted as main.go will mount it, so the struct tags are checked too.
+func TestRulesKongWiring(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, filepath.Join(dir, "mine.yaml"), userRule)
+	for _, args := range [][]string{
+		{"rules", "list"},
+		{"rules", "list", "--rules", file, "-f", "json"},
+		{"rules", "check", file},
+	} {
+		var c struct {
+			Rules rulesCmd `cmd:""`
+		}
+		e, out, errb := testEnv(map[string]string{"HOME": dir})
+		p, err := kong.New(&c, kong.Name("oomlens"), kong.Writers(e.stdout, e.stderr), kong.Exit(func(int) { t.Fatalf("%v: kong exited", args) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, err := p.Parse(args)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if err := ctx.Run(e); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb)
+		}
+		if out.Len() == 0 {
+			t.Errorf("%v printed nothing", args)
 		}
 	}
 }

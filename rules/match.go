@@ -48,7 +48,8 @@ func excerptIndex(rep *correlate.Report) map[correlate.Ref]string {
 // Finding (Origin = the rule file) to each kill a rule matches, after the
 // findings already there. Excerpt lines a finding cites are marked Cited.
 // It returns the warnings met, in kill then rule order. Apply never fails:
-// an unknown fact means the condition does not hold.
+// an unknown fact means the condition does not hold. Applying the same set
+// twice adds nothing the second time.
 func (s *Set) Apply(rep *correlate.Report) []Warning {
 	if s == nil || rep == nil {
 		return nil
@@ -59,6 +60,9 @@ func (s *Set) Apply(rep *correlate.Report) []Warning {
 	for i := range rep.Kills {
 		k := &rep.Kills[i]
 		for _, r := range s.rules {
+			if hasFinding(k, r) {
+				continue // applied before: Apply is idempotent
+			}
 			f, ok, w := r.match(rep, k, idx)
 			warns = append(warns, w...)
 			if !ok {
@@ -79,6 +83,15 @@ func (s *Set) Apply(rep *correlate.Report) []Warning {
 		}
 	}
 	return warns
+}
+
+func hasFinding(k *correlate.Kill, r *Rule) bool {
+	for _, f := range k.Findings {
+		if f.Rule == r.ID && f.Origin == r.Origin {
+			return true
+		}
+	}
+	return false
 }
 
 // Match evaluates one rule against one kill of rep without changing

@@ -181,6 +181,12 @@ say: kernel {{.Kernel}}
 			t.Errorf("excerpt line %d cited = %v, want %v", l.Line, l.Cited, want)
 		}
 	}
+	// Applying again adds nothing.
+	before := len(rep.Kills[0].Findings)
+	(&Set{rules: rs}).Apply(rep)
+	if after := len(rep.Kills[0].Findings); after != before {
+		t.Errorf("second Apply: %d findings, want %d", after, before)
+	}
 	// Apply on nothing is a no-op.
 	if w := (*Set)(nil).Apply(rep); w != nil {
 		t.Errorf("nil set: %v", w)
