@@ -106,6 +106,22 @@ func (c *rulesCheckCmd) Run(e *env) error {
 type rulesTestCmd struct {
 	File   string `arg:"" name:"file" help:"Rule file to try." type:"string"`
 	Bundle string `arg:"" name:"bundle" help:"Bundle directory or saved file to analyse." type:"string"`
+	Format string `short:"f" enum:"text,json" default:"text" help:"text or json."`
+}
+
+// ruleTestResult is one rule of `oomlens rules test --format json`.
+type ruleTestResult struct {
+	Rule     string        `json:"rule"`
+	Severity string        `json:"severity"`
+	Origin   string        `json:"origin"`
+	Fires    []ruleTestHit `json:"fires"`
+}
+
+// ruleTestHit is one kill a rule fires on.
+type ruleTestHit struct {
+	Kill     string          `json:"kill"`
+	Summary  string          `json:"summary"`
+	Evidence []correlate.Ref `json:"evidence"`
 }
 
 func (c *rulesTestCmd) Run(e *env) error {
@@ -122,9 +138,35 @@ func (c *rulesTestCmd) Run(e *env) error {
 		return err
 	}
 	rep := correlate.Build(b, correlate.Options{ToolVersion: version()})
+	if c.Format == "json" {
+		res, warns := ruleTestResults(set, rep)
+		e.printRuleWarnings(warns)
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(res)
+	}
 	warns := writeRuleTest(e.stdout, set, rep, c.File, c.Bundle)
 	e.printRuleWarnings(warns)
 	return nil
+}
+
+// ruleTestResults lists, for each rule of set, the kills of rep it fires on.
+func ruleTestResults(set *rules.Set, rep *correlate.Report) ([]ruleTestResult, []rules.Warning) {
+	out := []ruleTestResult{}
+	var warns []rules.Warning
+	for _, r := range set.Rules() {
+		res := ruleTestResult{Rule: r.ID, Severity: r.Severity, Origin: r.Origin, Fires: []ruleTestHit{}}
+		for i := range rep.Kills {
+			f, ok, ws := r.Match(rep, &rep.Kills[i])
+			warns = append(warns, ws...)
+			if ok {
+				res.Fires = append(res.Fires, ruleTestHit{Kill: rep.Kills[i].ID, Summary: f.Summary, Evidence: f.Evidence})
+			}
+		}
+		out = append(out, res)
+	}
+	return out, warns
 }
 
 // writeRuleTest prints, for each rule of set, the kills of rep it fires on

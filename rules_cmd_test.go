@@ -149,6 +149,11 @@ cc1plus-on-builders (warning): fires on 1 of 2 kills
 	if out.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
+	res, _ := ruleTestResults(set, rep)
+	js, _ := json.Marshal(res)
+	if want := `[{"rule":"cc1plus-on-builders","severity":"warning","origin":"build.yaml","fires":[{"kill":"k1","summary":"cc1plus used 1.8 GiB","evidence":[{"path":"var/log/kern.log","line":912}]}]}]`; string(js) != want {
+		t.Errorf("json:\n%s\nwant:\n%s", js, want)
+	}
 	out.Reset()
 	writeRuleTest(&out, set, &correlate.Report{}, "build.yaml", "empty/")
 	if want := "build.yaml against empty/: 0 kills\ncc1plus-on-builders (warning): no kills to test\n"; out.String() != want {

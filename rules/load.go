@@ -179,7 +179,10 @@ func (p *fileParser) rule(n *yaml.Node) {
 			}
 		case "title":
 			if s, ok := p.str(v, "title"); ok {
-				if strings.ContainsAny(s, "\n") {
+				switch {
+				case strings.TrimSpace(s) == "":
+					p.errorf(v, "title must not be empty")
+				case strings.ContainsAny(s, "\n"):
 					p.errorf(v, "title must be one line")
 				}
 				r.Title = s
@@ -194,8 +197,13 @@ func (p *fileParser) rule(n *yaml.Node) {
 		case "when":
 			whenN = v
 		case "say":
-			sayText, _ = p.str(v, "say")
-			sayN = v
+			if text, ok := p.str(v, "say"); ok {
+				if strings.TrimSpace(text) == "" {
+					p.errorf(v, "say must not be empty")
+				} else {
+					sayText, sayN = text, v
+				}
+			}
 		case "advice":
 			adviceText, _ = p.str(v, "advice")
 			adviceN = v
@@ -217,10 +225,8 @@ func (p *fileParser) rule(n *yaml.Node) {
 	if whenN != nil {
 		r.conds = p.when(whenN)
 	}
-	if sayN != nil && sayText != "" {
+	if sayN != nil {
 		r.say = p.template(sayN, "say", sayText)
-	} else if sayN != nil && len(p.errs) == nerr {
-		p.errorf(sayN, "say must not be empty")
 	}
 	if adviceN != nil && adviceText != "" {
 		r.advice = p.template(adviceN, "advice", adviceText)
