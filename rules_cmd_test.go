@@ -112,6 +112,15 @@ func TestRulesCheck(t *testing.T) {
 		t.Errorf("check missing file: %v", err)
 	}
 
+	// The built-in files themselves check clean.
+	e, out, errb = testEnv(nil)
+	if err := (&rulesCheckCmd{Files: []string{"rules/builtin"}}).Run(e); err != nil {
+		t.Fatalf("check rules/builtin: %v\n%s", err, errb)
+	}
+	if n := strings.Count(out.String(), ": 1 rule OK\n"); n < 10 {
+		t.Errorf("check rules/builtin: %d files OK:\n%s", n, out)
+	}
+
 	// A directory stands for its *.yaml files, sorted by name.
 	sub := filepath.Join(dir, "team")
 	writeFile(t, filepath.Join(sub, "b.yaml"), strings.ReplaceAll(userRule, "cc1plus-on-builders", "team-b"))
