@@ -50,6 +50,7 @@ func (e inputError) Unwrap() error { return e.err }
 
 type cli struct {
 	Analyze analyzeCmd `cmd:"" help:"Explain every OOM kill in a bundle."`
+	Rules   rulesCmd   `cmd:"" help:"List, check and try known-issue rules."`
 	Sources sourcesCmd `cmd:"" help:"List the files of a bundle oomlens reads, and what each covers."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
@@ -164,13 +165,14 @@ func (versionCmd) Run(e *env) error {
 }
 
 type analyzeCmd struct {
-	Paths   []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
-	Format  string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
-	Output  string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
-	Color   string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
-	Verbose bool     `short:"v" help:"Add evidence excerpts to the text report."`
-	Redact  bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
-	Width   int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
+	Paths     []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
+	Format    string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
+	Output    string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
+	Color     string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
+	Verbose   bool     `short:"v" help:"Add evidence excerpts to the text report."`
+	Redact    bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
+	Width     int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
+	RuleFiles []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
 }
 
 func (a *analyzeCmd) Run(e *env) error {
@@ -183,6 +185,13 @@ func (a *analyzeCmd) Run(e *env) error {
 		return err
 	}
 	rep := correlate.Build(b, correlate.Options{ToolVersion: version(), Redact: a.Redact})
+	// Rules see the real names; redaction then covers their findings too.
+	if err := e.applyRules(rep, a.RuleFiles); err != nil {
+		return err
+	}
+	if a.Redact {
+		correlate.Redact(rep)
+	}
 	var buf bytes.Buffer
 	switch format {
 	case "json":

@@ -177,6 +177,17 @@ func (bd *builder) coverage() []Gap {
 		out = append(out, Gap{Source: "kubernetes", Message: "Kubernetes is in use but there is no `kubectl describe node`: node events (SystemOOM, evictions), pod limits and allocatable memory are unknown",
 			Collect: "run sos with `-k kubernetes.describe=on`, or save `kubectl describe node <node>`"})
 	}
+	// The loader's own gaps (sos plugin timeouts, failed commands, …), unless
+	// one of ours already speaks of the same source.
+	seen := map[string]bool{}
+	for _, g := range out {
+		seen[g.Source] = true
+	}
+	for _, g := range bd.b.Gaps {
+		if !seen[g.Source] {
+			out = append(out, Gap{Source: g.Source, Message: g.Message, Collect: g.Collect})
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Source != out[j].Source {
 			return out[i].Source < out[j].Source

@@ -200,7 +200,9 @@ func (l *loader) collect() error {
 				return nil
 			}
 			base := path.Base(p)
-			if strings.HasPrefix(base, ".") || strings.Count(p, "/")+1 >= maxLooseDepth || p == "sys" || p == "sys/fs" ||
+			// want/ holds oomlens's own golden reports beside a fixture
+			// bundle: they quote the bundle's lines and are not inputs.
+			if strings.HasPrefix(base, ".") || base == "want" || strings.Count(p, "/")+1 >= maxLooseDepth || p == "sys" || p == "sys/fs" ||
 				(strings.HasPrefix(p, "proc/") && isDigits(base)) {
 				return fs.SkipDir
 			}
@@ -1060,6 +1062,19 @@ func (l *loader) finishHost() {
 			h.ZoneRef = &localDate.Ref
 		}
 	}
+	// An ambiguous abbreviation (CST) with no named zone: kubectl prints its
+	// times with a numeric offset in the zone of the machine it ran on. A
+	// node condition's heartbeat within a day of the local `date` gives the
+	// offset the abbreviation stood for.
+	if h.Location == nil && localDate != nil && localDate.Offset == nil {
+		if off, ref, ok := l.kubectlOffsetNear(localDate.wallClock); ok {
+			h.Location = time.FixedZone(localDate.Abbr, off)
+			abbr, offset = localDate.Abbr, &off
+			h.TimeZone = fmt.Sprintf("%s (%s, the offset kubectl printed at %s:%d)", localDate.Abbr,
+				time.Unix(0, 0).In(h.Location).Format("-0700"), ref.Path, ref.Line)
+			h.ZoneRef = &ref
+		}
+	}
 	if h.Location != nil {
 		_, off := time.Unix(0, 0).In(h.Location).Zone()
 		if offset != nil {
@@ -1364,4 +1379,25 @@ func (l *loader) finishGaps() {
 		gap("describe-node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",
 			"kubectl describe node <node> (sos: -k kubernetes.describe=on from sos 4.7.1)")
 	}
+}
+
+// kubectlOffsetNear finds a node-condition heartbeat time printed by kubectl
+// (with a numeric offset) whose local clock reading is within a day of w, and
+// returns that offset in seconds.
+func (l *loader) kubectlOffsetNear(w wallClock) (int, Ref, bool) {
+	local := time.Date(w.Y, time.Month(w.Mo), w.D, w.H, w.Mi, w.S, 0, time.UTC)
+	for _, n := range l.b.Nodes {
+		for _, c := range n.Conditions {
+			if c.HeartbeatAt == nil {
+				continue
+			}
+			_, off := c.HeartbeatAt.Zone()
+			hb := c.HeartbeatAt.Add(time.Duration(off) * time.Second).UTC()
+			hbLocal := time.Date(hb.Year(), hb.Month(), hb.Day(), hb.Hour(), hb.Minute(), hb.Second(), 0, time.UTC)
+			if d := local.Sub(hbLocal); d > -24*time.Hour && d < 24*time.Hour {
+				return off, c.Ref, true
+			}
+		}
+	}
+	return 0, Ref{}, false
 }
