@@ -61,6 +61,48 @@ func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
 			}
 		}
 	}
+	// kubelet PLEG lines name the pod of a UID (and of its containers).
+	if pod.Name == nil {
+		for _, lg := range bd.logs {
+			for i := range lg.Events {
+				ev := &lg.Events[i]
+				if ev.Kind != "kubelet-pleg" || strings.ToLower(ev.PodUID) != uid {
+					continue
+				}
+				if ns, name, ok := strings.Cut(ev.Pod, "/"); ok {
+					pod.Namespace, pod.Name = strPtr(ns), strPtr(name)
+					pod.Evidence = append(pod.Evidence, toRef(ev.Ref))
+				}
+				break
+			}
+			if pod.Name != nil {
+				break
+			}
+		}
+		if pod.Name != nil {
+			for _, p := range bd.b.Pods {
+				if p == nil || p.Name != *pod.Name || p.Namespace != *pod.Namespace {
+					continue
+				}
+				if p.QoS != "" {
+					pod.QoS = strPtr(strings.ToLower(p.QoS))
+					kc.podQoS = strings.ToLower(p.QoS)
+					pod.Evidence = append(pod.Evidence, toRef(p.Ref))
+				}
+				// the one container whose last state is OOMKilled
+				var oomed []parse.PodContainer
+				for _, c := range p.Containers {
+					if c.LastReason == "OOMKilled" {
+						oomed = append(oomed, c)
+					}
+				}
+				if len(oomed) == 1 && pod.Container == nil {
+					pod.Container = strPtr(oomed[0].Name)
+					pod.Evidence = append(pod.Evidence, toRef(oomed[0].Ref))
+				}
+			}
+		}
+	}
 	if cp.ContainerID != "" && pod.Container == nil {
 		for _, c := range bd.b.Containers {
 			if c == nil || !idMatch(c.ID, cp.ContainerID) {

@@ -77,6 +77,7 @@ var vocabulary = []needle{
 	nd("Linux version", 'L'),
 	nd("-- Boot ", 'B'), nd("-- Reboot --", 'R'),
 	nd("viction manager", 'v'), nd("Started kubelet", 'S'), nd("Starting kubelet", 'S'),
+	nd("(PLEG): event for pod", 'G'),
 }
 
 // needle is one vocabulary word and the offset of its anchor byte.

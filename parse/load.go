@@ -855,7 +855,10 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 		kind := in.Kind
 		if in.Format == "json" || in.Format == "yaml" {
 			kind = in.Kind + "-" + in.Format
-		} else if sk := SniffKube(data); sk != "" {
+		} else if sk := SniffKube(data); sk == "kube-json" || sk == "kube-yaml" {
+			// an empty List says nothing of its items: the layout does
+			kind = kubeKind(in.Kind) + "-" + kubeFormat(sk)
+		} else if sk != "" {
 			kind = sk
 		}
 		in.Kind, in.Format = kubeKind(kind), kubeFormat(kind)

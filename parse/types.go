@@ -121,7 +121,11 @@ type Event struct {
 	TotalKB  *int64
 	RSSKB    *int64 // earlyoom VmRSS (MiB as printed, ×1024)
 	Pressure string // systemd-oomd pressure / earlyoom avail text, as printed
-	Pod      string // kubelet eviction: namespace/name
+	Pod      string // kubelet eviction / PLEG: namespace/name
+	// PodUID and ContainerID tie a kubelet PLEG line or a container
+	// runtime's OOM event to a pod and container.
+	PodUID      string
+	ContainerID string
 }
 
 // OOMReport is one kernel OOM report, from the "invoked oom-killer" line to

@@ -173,6 +173,24 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 		} else if _, v, ok := bytes.Cut(t, []byte("attempting to reclaim ")); ok {
 			ev.Name = string(bytes.TrimSpace(v))
 		}
+	case bytes.Contains(t, []byte("(PLEG): event for pod")):
+		// kubelet[1187]: I0312 10:17:46.714471 1187 kubelet.go:2415] "SyncLoop (PLEG): event for pod" pod="payments/ledger-api-6d9f7c8b54-tk2xq" event={"ID":"8f1c2e7a-…","Type":"ContainerDied","Data":"c3a1f09d…"}
+		ev.Kind = "kubelet-pleg"
+		ev.Pod = quotedAfter(t, `pod="`)
+		ev.PodUID = quotedAfter(t, `"ID":"`)
+		ev.Name = quotedAfter(t, `"Type":"`)
+		ev.ContainerID = quotedAfter(t, `"Data":"`)
+		if ev.Pod == "" || ev.PodUID == "" {
+			return false
+		}
+	case bytes.Contains(t, []byte("TaskOOM event")) && bytes.Contains(t, []byte("ContainerID:")):
+		// containerd[1034]: time="…" level=info msg="TaskOOM event &TaskOOM{ContainerID:c3a1f09d…,XXX_unrecognized:[],}"
+		ev.Kind = "runtime-oom"
+		_, v, _ := bytes.Cut(t, []byte("ContainerID:"))
+		if e := bytes.IndexAny(v, ",}\" "); e >= 0 {
+			v = v[:e]
+		}
+		ev.ContainerID = string(v)
 	case (bytes.Contains(t, []byte("Started kubelet")) || bytes.Contains(t, []byte("Starting kubelet"))) && id != "kernel":
 		ev.Kind = "kubelet-start"
 	case bytes.HasPrefix(t, []byte("Activated swap ")):
@@ -254,3 +272,16 @@ func benignOOM(t []byte) bool {
 }
 
 var _ = strconv.Itoa
+
+// quotedAfter returns the text between key (which ends in a quote) and the
+// next double quote, "" when key is absent.
+func quotedAfter(t []byte, key string) string {
+	_, v, ok := bytes.Cut(t, []byte(key))
+	if !ok {
+		return ""
+	}
+	if e := bytes.IndexByte(v, '"'); e >= 0 {
+		return string(v[:e])
+	}
+	return ""
+}
