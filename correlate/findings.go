@@ -953,8 +953,8 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	case first.ks != nil && last.ks != nil && first.group == last.group:
 		spanText = fmt.Sprintf(" over %s of uptime", words(secs(*last.ks-*first.ks)))
 	}
-	s := fmt.Sprintf("%s was killed %d times%s: a crash loop %s.", name, len(same), spanText, cite(refs...))
-	d := "Something restarts it (a supervisor, systemd Restart=, a Kubernetes restart policy) and it grows back into the same limit. Restarting will not help: raise the limit or fix the memory growth."
+	s := fmt.Sprintf("%s was killed %d times%s: it is restarted or re-run and grows back into the same limit %s.", name, len(same), spanText, cite(refs...))
+	d := "Something restarts or re-runs it (a supervisor, systemd Restart=, a Kubernetes restart policy — a crash loop — or a person or job retrying) and it needs the same memory again. Retrying will not help: raise the limit or fix the memory growth."
 	return fnd("warning", s, d, refs...)
 }
 

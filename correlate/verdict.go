@@ -106,10 +106,13 @@ func (bd *builder) verdict(kc *killCtx) string {
 			refs = append(refs, toRef(kc.row.Ref))
 		}
 		if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
-			s += ", and its score implies " + strings.TrimPrefix(afterWord(x.Summary, "about "), "")
-			s = strings.TrimSuffix(s, ".")
+			implied := strings.TrimSuffix(afterWord(x.Summary, "about "), ".")
+			if i := strings.LastIndex(implied, " ("); i > 0 {
+				implied = implied[:i] // the summary's own citation: cited below with the rest
+			}
+			s += ", and its score implies " + implied
 			refs = append(refs, x.Evidence...)
-			say(s + ".")
+			say(s + " " + cite(refs...) + ".")
 		} else {
 			say(s + " " + cite(refs...) + ".")
 		}
@@ -278,7 +281,7 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		do = append(do, "set vm.swappiness to 1 or more if cgroups should swap")
 	}
 	if f["repeated-kills"] != nil {
-		do = append(do, "stop the crash loop: restarts will not help until the limit or the memory growth changes")
+		do = append(do, "stop retrying as is: every restart or re-run will be killed again until the limit or the memory growth changes")
 	}
 	if f["gfp-no-io"] != nil || f["high-order-alloc"] != nil {
 		do = append(do, "look at the allocating call path in the stack trace and at fragmentation (/proc/buddyinfo); raising vm.min_free_kbytes can help atomic and high-order allocations")

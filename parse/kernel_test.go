@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -360,16 +359,6 @@ func TestDecodeLine(t *testing.T) {
 				c.line, d.format, d.text, fmtStamp(d.stamp), d.level, d.ident, d.host, c.format, c.text, c.stamp, c.level, c.ident, c.host)
 		}
 	}
-}
-
-// sortedKeys is used by the benchmark report.
-func unusedSortedKeys(m map[string]int) []string {
-	var k []string
-	for s := range m {
-		k = append(k, s)
-	}
-	sort.Strings(k)
-	return k
 }
 
 // TestParseLogLine checks the exported single-line decoder.

@@ -50,7 +50,6 @@ const (
 type reportBuilder struct {
 	r        *OOMReport
 	sec      int
-	lastSecs *float64
 	lines    int
 	killed   bool
 	statsN   int // number of "Memory cgroup stats for" headers seen
