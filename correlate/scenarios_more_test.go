@@ -223,7 +223,7 @@ func TestScenarioCrashLoopAcrossNewYear(t *testing.T) {
 			t.Errorf("repeated-kills cites %d lines", len(f.Evidence))
 		}
 	}
-	mustContain(t, "verdict", r.Kills[2].Verdict, "crash loop", "MemoryMax=")
+	mustContain(t, "verdict", r.Kills[2].Verdict, "restarted or re-run", "killed 5 times", "MemoryMax=")
 	checkInvariants(t, r)
 }
 
