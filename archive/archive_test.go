@@ -1,0 +1,236 @@
+package archive
+
+import (
+	"archive/tar"
+	"errors"
+	"io/fs"
+	"os/exec"
+	"slices"
+	"testing"
+	"testing/fstest"
+)
+
+// TestFormats builds every supported archive form from testdata/bundle at
+// test time (with and without one extra top directory) and checks that
+// Open serves exactly the directory's wanted files.
+func TestFormats(t *testing.T) {
+	type tc struct {
+		name, file, format string
+		build              func(t testing.TB, prefix string) []byte
+		xz                 string
+	}
+	tarOf := func(t testing.TB, prefix string) []byte { return makeTar(t, dirEntries(t, bundleDir, prefix)) }
+	cases := []tc{
+		{name: "tar", file: "b.tar", format: "tar", build: tarOf},
+		{name: "tar.gz", file: "b.tar.gz", format: "tar.gz", build: func(t testing.TB, p string) []byte { return gz(t, tarOf(t, p)) }},
+		{name: "tgz", file: "b.tgz", format: "tar.gz", build: func(t testing.TB, p string) []byte { return gz(t, tarOf(t, p)) }},
+		{name: "tar.xz go", file: "b.tar.xz", format: "tar.xz", xz: "go", build: func(t testing.TB, p string) []byte { return xzc(t, tarOf(t, p)) }},
+		{name: "tar.zst", file: "b.tar.zst", format: "tar.zst", build: func(t testing.TB, p string) []byte { return zstdc(t, tarOf(t, p)) }},
+		{name: "zip", file: "b.zip", format: "zip", build: func(t testing.TB, p string) []byte { return makeZip(t, dirEntries(t, bundleDir, p)) }},
+		{name: "wrong extension", file: "b.zip", format: "tar.gz", build: func(t testing.TB, p string) []byte { return gz(t, tarOf(t, p)) }},
+	}
+	if _, err := exec.LookPath("xz"); err == nil {
+		cases = append(cases, tc{name: "tar.xz exec", file: "b.tar.xz", format: "tar.xz", xz: "exec", build: func(t testing.TB, p string) []byte { return xzc(t, tarOf(t, p)) }})
+	}
+	for _, c := range cases {
+		for _, prefix := range []string{"", "sosreport-node1-01234-2026-11-26-abcdef"} {
+			t.Run(c.name+"/"+map[bool]string{true: "flat", false: "topdir"}[prefix == ""], func(t *testing.T) {
+				dir := t.TempDir()
+				p := writeTemp(t, dir, c.file, c.build(t, prefix))
+				before := snapshot(t, dir)
+				m, info, err := OpenMem(p, Options{XZ: c.xz})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Format != c.format {
+					t.Errorf("Format = %q, want %q", info.Format, c.format)
+				}
+				if info.Root != prefix {
+					t.Errorf("Root = %q, want %q", info.Root, prefix)
+				}
+				if len(info.Warnings) != 0 {
+					t.Errorf("warnings: %v", info.Warnings)
+				}
+				compareTree(t, m, bundleDir)
+				if after := snapshot(t, dir); after != before {
+					t.Errorf("Open changed its directory:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+			})
+		}
+	}
+}
+
+// TestSystemTarBzip2 reads testdata/bundle.tar.bz2, written by GNU tar and
+// bzip2 (Go has no bzip2 writer):
+//
+//	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=2026-11-26T19:30:00Z \
+//	  -cjf bundle.tar.bz2 --transform 's,^bundle,sosreport-node1-01234-2026-11-26-abcdef,' bundle
+func TestSystemTarBzip2(t *testing.T) {
+	m, info, err := OpenMem("testdata/bundle.tar.bz2", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Format != "tar.bz2" || info.Root != "sosreport-node1-01234-2026-11-26-abcdef" {
+		t.Errorf("Format, Root = %q, %q", info.Format, info.Root)
+	}
+	compareTree(t, m, bundleDir)
+}
+
+// TestMemFS runs the standard fs.FS conformance checks on an opened archive.
+func TestMemFS(t *testing.T) {
+	p := writeTemp(t, t.TempDir(), "b.tar", makeTar(t, dirEntries(t, bundleDir, "top")))
+	m, _, err := OpenMem(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(m, "version.txt", "sos_commands/kernel/dmesg", "proc/meminfo", "free", "var/log/messages"); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := fs.ReadDir(m, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name()+" "+e.Type().String())
+	}
+	want := []string{"etc d---------", "free L---------", "hostname L---------", "proc d---------", "sos_commands d---------", "sos_strings d---------", "sys d---------", "usr d---------", "var d---------", "version.txt ----------"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ReadDir(.) =\n%q\nwant\n%q", got, want)
+	}
+	fi, err := m.Stat("free")
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != 207 {
+		t.Errorf("Stat(free) follows the link: got %v, %v", fi, err)
+	}
+}
+
+// TestNested opens archives inside archives.
+func TestNested(t *testing.T) {
+	inner := xzc(t, makeTar(t, dirEntries(t, bundleDir, "sosreport-node1")))
+	cases := []struct {
+		name     string
+		data     []byte
+		root     string
+		nested   []string
+		warnings int
+	}{
+		{
+			name:   "zip holding one tar.xz",
+			data:   makeZip(t, []entry{{name: "sosreport-node1.tar.xz", typ: tar.TypeReg, data: inner}}),
+			root:   "sosreport-node1",
+			nested: []string{"sosreport-node1.tar.xz"},
+		},
+		{
+			name: "zip holding notes and a tar.xz",
+			data: makeZip(t, []entry{
+				{name: "NOTES.txt", typ: tar.TypeReg, data: []byte("customer says node1 restarted at 15:07\n")},
+				{name: "sosreport-node1.tar.xz", typ: tar.TypeReg, data: inner},
+			}),
+			root:     "sosreport-node1",
+			nested:   []string{"sosreport-node1.tar.xz"},
+			warnings: 1,
+		},
+		{
+			name: "tar.gz with a case directory holding a tar",
+			data: gz(t, makeTar(t, []entry{
+				{name: "case-01234/", typ: tar.TypeDir},
+				{name: "case-01234/sosreport-node1.tar", typ: tar.TypeReg, data: makeTar(t, dirEntries(t, bundleDir, "sosreport-node1"))},
+			})),
+			root:   "case-01234/sosreport-node1",
+			nested: []string{"case-01234/sosreport-node1.tar"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeTemp(t, t.TempDir(), "upload.bin", c.data)
+			m, info, err := OpenMem(p, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Root != c.root || !slices.Equal(info.Nested, c.nested) || len(info.Warnings) != c.warnings {
+				t.Errorf("Root %q Nested %q Warnings %v; want %q %q %d warnings", info.Root, info.Nested, info.Warnings, c.root, c.nested, c.warnings)
+			}
+			compareTree(t, m, bundleDir)
+		})
+	}
+}
+
+// TestTooDeep nests tar in tar beyond MaxDepth.
+func TestTooDeep(t *testing.T) {
+	data := makeTar(t, []entry{{name: "version.txt", typ: tar.TypeReg, data: []byte("sosreport: 4.5.6\n")}})
+	for i := 0; i < 4; i++ {
+		data = makeTar(t, []entry{{name: "level.tar", typ: tar.TypeReg, data: data}})
+	}
+	p := writeTemp(t, t.TempDir(), "deep.tar", data)
+	_, _, err := Open(p, Options{MaxDepth: 2})
+	if !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("err = %v, want ErrTooDeep", err)
+	}
+	if _, _, err := Open(p, Options{MaxDepth: 4}); err != nil {
+		t.Fatalf("depth 4: %v", err)
+	}
+}
+
+// TestSingleCompressedFile serves dmesg.gz as one file named dmesg.
+func TestSingleCompressedFile(t *testing.T) {
+	log := []byte("[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB, anon-rss:48896kB, file-rss:5364kB, shmem-rss:0kB, UID:0 pgtables:160kB oom_score_adj:0\n")
+	p := writeTemp(t, t.TempDir(), "dmesg.gz", gz(t, log))
+	m, info, err := Open(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := fs.ReadFile(m, "dmesg")
+	if err != nil || string(got) != string(log) || info.Format != "gzip" {
+		t.Errorf("dmesg = %q, %v; format %q", got, err, info.Format)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tarHead := makeTar(t, []entry{{name: "a", typ: tar.TypeReg, data: []byte("x")}})
+	cases := []struct {
+		head []byte
+		want string
+	}{
+		{gz(t, []byte("x")), "gzip"},
+		{xzc(t, []byte("x")), "xz"},
+		{[]byte("BZh91AY&SY"), "bzip2"},
+		{zstdc(t, []byte("x")), "zstd"},
+		{makeZip(t, nil), "zip"},
+		{tarHead, "tar"},
+		{[]byte("-----BEGIN PGP MESSAGE-----\n"), "gpg"},
+		{[]byte{0x85, 0x02, 0x0c, 0x03}, "gpg"},
+		{[]byte("7z\xbc\xaf\x27\x1c\x00\x04"), "7z"},
+		{[]byte("[ 1319.378881] python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"), ""},
+		{nil, ""},
+	}
+	for _, c := range cases {
+		if got := Detect(c.head); got != c.want {
+			t.Errorf("Detect(%q) = %q, want %q", c.head[:min(len(c.head), 12)], got, c.want)
+		}
+	}
+}
+
+func TestDefaultWant(t *testing.T) {
+	cases := map[string]bool{
+		"version.txt":                                true,
+		"free":                                       true,
+		"sos_commands/kernel/dmesg":                  true,
+		"sos_strings/logs/x.tailed":                  true,
+		"var/log/messages":                           true,
+		"var/log/journal/abc/system.jrnl":            false,
+		"var/log/pods/ns_pod/c/0.log":                false,
+		"proc/meminfo":                               true,
+		"etc/sysctl.d/99.conf":                       true,
+		"var/lib/kubelet/config.yaml":                true,
+		"var/lib/kubelet/pods/x/vol":                 false,
+		"usr/share/doc/bash/README":                  false,
+		"sys/fs/cgroup/memory/x":                     false,
+		"sys/kernel/mm/transparent_hugepage/enabled": true,
+		"kubectl/describe-node.txt":                  true,
+	}
+	for p, want := range cases {
+		if got := DefaultWant(p, 1); got != want {
+			t.Errorf("DefaultWant(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
