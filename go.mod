@@ -8,6 +8,7 @@ require (
 	github.com/mattn/go-isatty v0.0.24
 	github.com/ulikunitz/xz v0.5.17
 	golang.org/x/term v0.48.0
+	golang.org/x/tools v0.52.0
 )
 
 require golang.org/x/sys v0.50.0 // indirect
