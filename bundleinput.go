@@ -62,4 +62,3 @@ func analyzeBundle(path string, aopts archive.Options, copts correlate.Options) 
 	}
 	return correlate.Build(b, copts), nil
 }
-
