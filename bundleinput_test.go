@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"io"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
 )
 
@@ -157,20 +159,22 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 		analysed++
 		copts := correlate.Options{ToolVersion: "test"}
 		dirRep, dirErr := analyzeBundle(dir, archive.Options{}, copts)
-		want := ""
+		want, wantInputs := "", ""
 		if dirErr == nil {
 			want = reportJSON(t, dirRep)
+			b, _ := loadBundle(dir, archive.Options{})
+			wantInputs = inputsJSON(t, b)
 		}
 		flat, top := packDir(t, dir, ""), packDir(t, dir, "sosreport-"+filepath.Base(dir)+"-01234-2026-11-27")
+		topXZ := xzBytes(t, top)
 		forms := map[string][]byte{
-			"flat.tar.gz":   gzipBytes(t, flat),
-			"top.tar.xz":    xzBytes(t, top),
-			"top.zip":       zipOf(t, top),
-			"nested.zip":    zipOf(t, packDirOf(t, "sosreport.tar.xz", xzBytes(t, top))),
-			"misnamed.zip":  gzipBytes(t, top), // content wins over the name
-			"flat-tar.tar":  flat,
-			"top-tgz.tgz":   gzipBytes(t, top),
-			"top-xz.tar.xz": xzBytes(t, top),
+			"flat.tar":     flat,
+			"flat.tar.gz":  gzipBytes(t, flat),
+			"top.tgz":      gzipBytes(t, top),
+			"top.tar.xz":   topXZ,
+			"top.zip":      zipOf(t, top),
+			"nested.zip":   zipOf(t, packDirOf(t, "sosreport.tar.xz", topXZ)),
+			"misnamed.zip": topXZ, // content wins over the name
 		}
 		for _, name := range slices.Sorted(maps.Keys(forms)) {
 			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
@@ -194,6 +198,13 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 				if got := reportJSON(t, rep); got != want {
 					t.Errorf("archive report differs from the directory's:\n%s\nwant:\n%s", got, want)
 				}
+				b, err := loadBundle(p, archive.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := inputsJSON(t, b); got != wantInputs {
+					t.Errorf("the loader saw other inputs in the archive:\n%s\nwant:\n%s", got, wantInputs)
+				}
 			})
 		}
 	}
@@ -212,4 +223,15 @@ func packDirOf(t *testing.T, name string, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// inputsJSON is what the loader looked at: every input with its kind,
+// line count and verdict.
+func inputsJSON(t *testing.T, b *parse.Bundle) string {
+	t.Helper()
+	data, err := json.MarshalIndent(b.Inputs, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

@@ -226,11 +226,61 @@ func TestDefaultWant(t *testing.T) {
 		"usr/share/doc/bash/README":                  false,
 		"sys/fs/cgroup/memory/x":                     false,
 		"sys/kernel/mm/transparent_hugepage/enabled": true,
-		"kubectl/describe-node.txt":                  true,
+		"kubectl/describe-node.txt":                  false,
+		"sos_logs/sos.log":                           false,
+		"sys/fs/cgroup/cgroup.controllers":           true,
+		"usr/lib/sysctl.d/50-default.conf":           true,
 	}
 	for p, want := range cases {
 		if got := DefaultWant(p, 1); got != want {
 			t.Errorf("DefaultWant(%q) = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestLooseFolder: an archive of saved outputs (no sos_commands/) is kept
+// whole, like the loader reads such a folder; in a sosreport, files Want
+// refuses are dropped even when they stream before sos_commands/.
+func TestLooseFolder(t *testing.T) {
+	dmesg := []byte("[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB, anon-rss:48896kB, file-rss:5364kB, shmem-rss:0kB, UID:0 pgtables:160kB oom_score_adj:0\n")
+	node := []byte("Name:               node1\nRoles:              <none>\n")
+	loose := makeTar(t, []entry{
+		{name: "case-01234/", typ: tar.TypeDir},
+		{name: "case-01234/dmesg.txt", typ: tar.TypeReg, data: dmesg},
+		{name: "case-01234/kubectl/describe-node.txt", typ: tar.TypeReg, data: node},
+		{name: "case-01234/usr/notes.txt", typ: tar.TypeReg, data: []byte("collected by hand\n")},
+	})
+	m, info, err := OpenMem(writeTemp(t, t.TempDir(), "case.tar", loose), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"dmesg.txt", "kubectl/describe-node.txt", "usr/notes.txt"} {
+		if _, err := m.Stat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if info.Root != "case-01234" || info.Kept != 3 {
+		t.Errorf("Root %q Kept %d", info.Root, info.Kept)
+	}
+	sos := makeTar(t, []entry{
+		{name: "sosreport-node1/aaa-extra/notes.txt", typ: tar.TypeReg, data: []byte("x\n")},
+		{name: "sosreport-node1/kubectl/describe-node.txt", typ: tar.TypeReg, data: node},
+		{name: "sosreport-node1/sos_commands/kernel/dmesg", typ: tar.TypeReg, data: dmesg},
+		{name: "sosreport-node1/usr/share/doc/README", typ: tar.TypeReg, data: []byte("x\n")},
+	})
+	m, info, err = OpenMem(writeTemp(t, t.TempDir(), "sos.tar", sos), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"aaa-extra/notes.txt", "kubectl/describe-node.txt", "usr/share/doc/README"} {
+		if _, err := m.Stat(p); err == nil {
+			t.Errorf("%s kept in a sosreport", p)
+		}
+	}
+	if got, err := fs.ReadFile(m, "sos_commands/kernel/dmesg"); err != nil || string(got) != string(dmesg) {
+		t.Errorf("dmesg: %q, %v", got, err)
+	}
+	if info.Kept != 1 || info.KeptBytes != int64(len(dmesg)) {
+		t.Errorf("Kept %d (%d bytes), want 1 (%d)", info.Kept, info.KeptBytes, len(dmesg))
 	}
 }

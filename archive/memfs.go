@@ -21,6 +21,7 @@ type node struct {
 	modTime time.Time
 	data    []byte // regular files
 	target  string // symlinks, as written in the archive
+	loose   bool   // kept provisionally (see level.loose)
 	kids    []*node
 	index   map[string]*node
 }

@@ -293,6 +293,45 @@ type level struct {
 	topOK   bool
 	started bool
 	mounts  []string // top-level names that came from nested archives
+
+	// A member Want refuses is kept provisionally (loose) until the stream
+	// shows sos_commands/: a folder of saved outputs is read whole by the
+	// loader, a sosreport only where Want says.
+	sos        bool
+	loose      []string // tree paths of provisional members
+	looseBytes int64
+	looseFull  bool
+}
+
+// Bounds on provisional members (see level.loose).
+const (
+	maxLooseFiles = 20000
+	maxLooseBytes = 256 << 20
+)
+
+// sawSos notes a member under sos_commands/ and drops the provisional
+// members: this is a sosreport.
+func (l *level) sawSos(name string) {
+	if l.sos {
+		return
+	}
+	r := l.rel(name)
+	if r != "sos_commands" && !strings.HasPrefix(r, "sos_commands/") {
+		return
+	}
+	l.sos = true
+	for _, p := range l.loose {
+		n, _, err := l.fs.lookup(p, false)
+		if err != nil || !n.loose {
+			continue
+		}
+		if parent := l.parent(p); parent != nil {
+			parent.removeChild(path.Base(p))
+		}
+		l.w.info.Kept--
+		l.w.info.KeptBytes -= int64(len(n.data))
+	}
+	l.loose, l.looseBytes = nil, 0
 }
 
 func newLevel(w *walker, prefix string) *level {
@@ -483,8 +522,19 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 		l.mounts = append(l.mounts, mount)
 		return nil
 	}
+	loose := false
 	if !l.want(name, size) {
-		return nil
+		if l.sos {
+			return nil
+		}
+		if len(l.loose) >= maxLooseFiles || l.looseBytes+size > maxLooseBytes {
+			if !l.looseFull {
+				l.looseFull = true
+				w.warn(member, "no sos_commands/ seen yet and already %d other files (%d bytes) kept: this and further files outside the sosreport paths are skipped", len(l.loose), l.looseBytes)
+			}
+			return nil
+		}
+		loose = true
 	}
 	if w.info.KeptBytes+size > o.MaxKeptBytes {
 		return fmt.Errorf("keeping it would hold more than %d bytes in memory: %w (raise it with --max-bytes)", o.MaxKeptBytes, ErrTooLarge)
@@ -495,7 +545,11 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 	}
 	w.info.Kept++
 	w.info.KeptBytes += size
-	l.put(member, name, &node{mode: fileMode(mode), modTime: mt, data: data})
+	l.put(member, name, &node{mode: fileMode(mode), modTime: mt, data: data, loose: loose})
+	if loose {
+		l.loose = append(l.loose, name)
+		l.looseBytes += size
+	}
 	return nil
 }
 
@@ -555,6 +609,7 @@ func (w *walker) walkTar(r io.Reader, lvl *level, depth int) error {
 		if name == "." {
 			continue
 		}
+		lvl.sawSos(name)
 		switch hdr.Typeflag {
 		case tar.TypeDir:
 			lvl.observe(name, true)
@@ -629,6 +684,7 @@ func (w *walker) walkZip(ra io.ReaderAt, size int64, lvl *level, depth int) erro
 		if name == "." {
 			continue
 		}
+		lvl.sawSos(name)
 		mode := f.Mode()
 		if f.Flags&0x1 != 0 {
 			lvl.observe(name, false)

@@ -16,8 +16,14 @@ var wantPrefixes = []string{
 	"var/snap/",
 	"proc/",
 	"etc/",
+	"run/sysctl.d/",
+	"usr/lib/sysctl.d/",
+	"lib/sysctl.d/",
+	"usr/lib/systemd/system/kubelet.service.d/",
 	"root/cdk/",
 	"sys/kernel/mm/",
+	"sys/module/zswap/",
+	"sys/fs/cgroup/cgroup.controllers",
 }
 
 // wantExcluded are bulky trees under the kept prefixes that oomlens never
@@ -31,22 +37,19 @@ var wantExcluded = []string{
 }
 
 // DefaultWant is the member filter Open uses when Options.Want is nil
-// (paths are relative to the bundle root). It keeps:
-//
-//   - top-level files (version.txt, sos's root links such as free and
-//     uptime, loose saved outputs);
-//   - in a sosreport or host-root layout, files under sos_commands/,
-//     sos_strings/, sos_reports/, var/log/, var/crash/, var/lib/kubelet/,
-//     var/snap/, proc/, etc/, root/cdk/ and sys/kernel/mm/, except binary
-//     journals and pod logs (var/log/journal/, var/log/pods/,
-//     var/log/containers/, var/lib/kubelet/pods/);
-//   - every file of a tree that is not a host layout (a folder of saved
-//     command output such as logs/dmesg.txt).
-//
-// Everything else (usr/, sys/fs/cgroup/, lib/, …) is streamed past.
+// (paths are relative to the bundle root). It keeps top-level files
+// (version.txt, sos's root links such as free and uptime) and files under
+// sos_commands/, sos_strings/, sos_reports/, var/log/, var/crash/,
+// var/lib/kubelet/, var/snap/, proc/, etc/, the sysctl.d and kubelet
+// drop-in directories, root/cdk/, sys/kernel/mm/, sys/module/zswap/ and
+// sys/fs/cgroup/cgroup.controllers, except binary journals and pod logs
+// (var/log/journal/, var/log/pods/, var/log/containers/,
+// var/lib/kubelet/pods/). Everything else (usr/share/, sys/fs/cgroup/**,
+// sos_logs/, …) is streamed past — in a sosreport: until a member under
+// sos_commands/ shows one, Open keeps every file (a folder of saved outputs
+// is read whole), within 20000 files and 256 MiB.
 func DefaultWant(p string, size int64) bool {
-	first, _, nested := strings.Cut(p, "/")
-	if !nested || !layoutDirs[first] {
+	if !strings.Contains(p, "/") {
 		return true
 	}
 	for _, x := range wantExcluded {
