@@ -19,10 +19,10 @@ const (
 	DefaultMaxKeptBytes   = 1 << 30  // bytes held in memory (kept members)
 	DefaultMaxRatio       = 1000     // decompressed/compressed bytes, checked past RatioFloor
 	DefaultMaxDepth       = 3        // nested archives (an archive inside an archive is depth 1)
-	// RatioFloor is how many decompressed bytes a stream may produce before
-	// the ratio test applies: small, highly repetitive files legitimately
-	// compress far better than 1000:1.
-	RatioFloor = 64 << 20
+	// DefaultRatioFloor is how many decompressed bytes a stream may produce
+	// before the ratio test applies: small, highly repetitive files
+	// legitimately compress far better than 1000:1.
+	DefaultRatioFloor = 64 << 20
 )
 
 // Options tunes Open. The zero value is usable: every zero field takes its
@@ -43,6 +43,8 @@ type Options struct {
 	// MaxRatio caps decompressed/compressed bytes once a stream has
 	// produced RatioFloor bytes (decompression bombs).
 	MaxRatio int64
+	// RatioFloor is the decompressed size from which MaxRatio applies.
+	RatioFloor int64
 	// MaxDepth caps archive nesting.
 	MaxDepth int
 	// XZ picks the xz decoder of the outer file: "" or "auto" runs the
@@ -85,6 +87,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.RatioFloor <= 0 {
+		o.RatioFloor = DefaultRatioFloor
 	}
 	return o
 }

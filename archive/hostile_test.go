@@ -140,24 +140,42 @@ func TestCaps(t *testing.T) {
 	}
 }
 
-// TestBomb: a few hundred kB of gzip that inflate to 80 MiB of zeros trip
-// the ratio cap, well before the size caps.
+// TestBomb: a few kB of gzip that inflate to 8 MiB of zeros trip the ratio
+// cap (its floor lowered from 64 MiB to 1 MiB to keep the test fast), well
+// before the size caps.
 func TestBomb(t *testing.T) {
-	zeros := make([]byte, 80<<20)
+	zeros := make([]byte, 8<<20)
 	tarData := makeTar(t, []entry{version, {name: "sosreport-evil/sos_commands/kernel/dmesg", typ: tar.TypeReg, data: zeros}})
 	bomb := gz(t, tarData)
-	if len(bomb) > 1<<20 {
+	if len(bomb) > 16<<10 {
 		t.Fatalf("bomb is %d bytes", len(bomb))
 	}
-	_, _, err := openHostile(t, "bomb.tar.gz", bomb, Options{})
+	opts := Options{RatioFloor: 1 << 20}
+	_, _, err := openHostile(t, "bomb.tar.gz", bomb, opts)
 	var ae *Error
 	if !errors.Is(err, ErrBomb) || !errors.As(err, &ae) || ae.Member != "sosreport-evil/sos_commands/kernel/dmesg" {
 		t.Fatalf("err = %v, want ErrBomb naming the member", err)
 	}
 	// A nested bomb (an inner tar.gz in a plain tar) is caught too.
 	outer := makeTar(t, []entry{{name: "inner.tar.gz", typ: tar.TypeReg, data: bomb}})
-	if _, _, err := openHostile(t, "outer.tar", outer, Options{}); !errors.Is(err, ErrBomb) {
+	if _, _, err := openHostile(t, "outer.tar", outer, opts); !errors.Is(err, ErrBomb) {
 		t.Fatalf("nested: err = %v, want ErrBomb", err)
+	}
+	// xz reaches far higher ratios; the system xz is checked against the
+	// file size.
+	xzBomb := xzc(t, tarData)
+	decoders := []string{"go"}
+	if _, err := exec.LookPath("xz"); err == nil {
+		decoders = append(decoders, "exec")
+	}
+	for _, dec := range decoders {
+		if _, _, err := openHostile(t, "bomb.tar.xz", xzBomb, Options{RatioFloor: 1 << 20, XZ: dec}); !errors.Is(err, ErrBomb) {
+			t.Fatalf("xz %s: err = %v, want ErrBomb", dec, err)
+		}
+	}
+	// The same bytes pass with the ratio floor above their size.
+	if _, _, err := openHostile(t, "bomb.tar.gz", bomb, Options{}); err != nil {
+		t.Fatalf("8 MiB of zeros under the default 64 MiB floor: %v", err)
 	}
 }
 

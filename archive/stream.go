@@ -103,7 +103,7 @@ func (g *guard) Read(p []byte) (int, error) {
 	if g.w.unpacked > o.MaxTotalBytes {
 		return n, fmt.Errorf("more than %d decompressed bytes in all: %w (raise it with --max-bytes)", o.MaxTotalBytes, ErrTooLarge)
 	}
-	if g.in != nil && g.out > RatioFloor {
+	if g.in != nil && g.out > o.RatioFloor {
 		if in := g.in(); in > 0 && g.out/in > o.MaxRatio {
 			return n, fmt.Errorf("%d bytes from %d compressed: %w of %d:1", g.out, in, ErrBomb, o.MaxRatio)
 		}
