@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -299,7 +300,6 @@ func Open(p string, opts Options) (fs.FS, *Info, error) {
 
 // OpenMem is Open returning the concrete *MemFS (for Lstat and ReadLink).
 func OpenMem(p string, opts Options) (*MemFS, *Info, error) {
-	opts = opts.withDefaults()
 	info := &Info{Path: p}
 	f, err := os.Open(p)
 	if err != nil {
@@ -314,14 +314,32 @@ func OpenMem(p string, opts Options) (*MemFS, *Info, error) {
 		return nil, info, &Error{Path: p, Err: fmt.Errorf("is a directory: %w", ErrNotArchive)}
 	}
 	info.FileBytes = st.Size()
-	w := &walker{opts: opts, info: info, path: p}
-	w.file = &countReader{r: f, w: w}
-	root, err := w.top(f, st.Size())
+	// Only a regular file can be handed to the system xz (it opens the
+	// path again) or read at random (zip).
+	var ra io.ReaderAt
+	if st.Mode().IsRegular() {
+		ra = f
+	}
+	return open(f, ra, info, opts)
+}
+
+// OpenReader is OpenMem for a stream (standard input): name is used in
+// messages only. A zip, which needs random access, is read into memory
+// first (within MaxKeptBytes); an .xz stream uses the pure-Go decoder.
+func OpenReader(r io.Reader, name string, opts Options) (*MemFS, *Info, error) {
+	return open(r, nil, &Info{Path: name}, opts)
+}
+
+func open(r io.Reader, ra io.ReaderAt, info *Info, opts Options) (*MemFS, *Info, error) {
+	opts = opts.withDefaults()
+	w := &walker{opts: opts, info: info, path: info.Path, seekable: ra != nil}
+	w.file = &countReader{r: r, w: w}
+	root, err := w.top(ra, info.FileBytes)
 	w.progress(true)
 	if err != nil {
 		var ae *Error
 		if !errors.As(err, &ae) {
-			err = &Error{Path: p, Member: w.cur, Err: err}
+			err = &Error{Path: info.Path, Member: w.cur, Err: err}
 		}
 		return nil, info, err
 	}
@@ -330,7 +348,7 @@ func OpenMem(p string, opts Options) (*MemFS, *Info, error) {
 }
 
 // top detects the outer format and streams it.
-func (w *walker) top(f *os.File, size int64) (*node, error) {
+func (w *walker) top(ra io.ReaderAt, size int64) (*node, error) {
 	br := bufio.NewReaderSize(w.file, 1<<20)
 	head, _ := br.Peek(512)
 	format := Detect(head)
@@ -345,7 +363,15 @@ func (w *walker) top(f *os.File, size int64) (*node, error) {
 		w.info.Format = "zip"
 		w.info.Decoder = "archive/zip"
 		lvl := newLevel(w, "")
-		if err := w.walkZip(f, size, lvl, 0); err != nil {
+		if ra == nil {
+			data, err := readCapped(br, w.opts.MaxKeptBytes)
+			if err != nil {
+				return nil, err
+			}
+			ra, size = bytes.NewReader(data), int64(len(data))
+			w.info.FileBytes = size
+		}
+		if err := w.walkZip(ra, size, lvl, 0); err != nil {
 			return nil, err
 		}
 		return lvl.finish(), nil

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"archive/tar"
+	"bytes"
 	"errors"
 	"io/fs"
 	"os/exec"
@@ -282,5 +283,29 @@ func TestLooseFolder(t *testing.T) {
 	}
 	if info.Kept != 1 || info.KeptBytes != int64(len(dmesg)) {
 		t.Errorf("Kept %d (%d bytes), want 1 (%d)", info.Kept, info.KeptBytes, len(dmesg))
+	}
+}
+
+// TestOpenReader reads archives from a stream (standard input).
+func TestOpenReader(t *testing.T) {
+	top := makeTar(t, dirEntries(t, bundleDir, "sosreport-node1"))
+	for name, data := range map[string][]byte{
+		"tar.xz": xzc(t, top),
+		"zip":    makeZip(t, dirEntries(t, bundleDir, "sosreport-node1")),
+		"tar":    top,
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, info, err := OpenReader(bytes.NewReader(data), "stdin", Options{XZ: "exec"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Root != "sosreport-node1" || info.Path != "stdin" {
+				t.Errorf("Root %q Path %q", info.Root, info.Path)
+			}
+			if name == "tar.xz" && info.Decoder != "github.com/ulikunitz/xz" {
+				t.Errorf("a stream cannot go to the system xz; decoder %q", info.Decoder)
+			}
+			compareTree(t, m, bundleDir)
+		})
 	}
 }

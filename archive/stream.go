@@ -29,6 +29,8 @@ type walker struct {
 	path string
 	file *countReader
 	cur  string // member being read, for errors
+	// seekable: the archive is a regular file that can be reopened by path
+	seekable bool
 
 	unpacked     int64
 	nextProgress int64
@@ -116,7 +118,7 @@ func (g *guard) Read(p []byte) (int, error) {
 // test of the outer stream.
 func (w *walker) inCounter(format string) func() int64 {
 	return func() int64 {
-		if w.file.n == 0 { // the system xz reads the file itself
+		if w.file.n == 0 && w.info.FileBytes > 0 { // the system xz reads the file itself
 			return w.info.FileBytes
 		}
 		return w.file.n
@@ -143,7 +145,7 @@ func (w *walker) decompressor(format string, r io.Reader, outer bool) (io.Reader
 		}
 		return zr, "github.com/klauspost/compress/zstd", zr.Close, nil
 	case "xz":
-		if outer && w.opts.XZ != "go" {
+		if outer && w.seekable && w.opts.XZ != "go" {
 			bin, err := exec.LookPath("xz")
 			if err == nil {
 				return w.execXZ(bin)
