@@ -541,10 +541,16 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 	if w.info.KeptBytes+size > o.MaxKeptBytes {
 		return fmt.Errorf("keeping it would hold more than %d bytes in memory: %w (raise it with --max-bytes)", o.MaxKeptBytes, ErrTooLarge)
 	}
-	data := make([]byte, size)
-	if _, err := io.ReadFull(br, data); err != nil {
+	// The declared size is not trusted for the allocation: grow with the
+	// bytes that actually arrive.
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, 8<<20)))
+	if n, err := io.CopyN(buf, br, size); err != nil || n != size {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
 		return w.streamErr(err)
 	}
+	data := buf.Bytes()
 	w.info.Kept++
 	w.info.KeptBytes += size
 	l.put(member, name, &node{mode: fileMode(mode), modTime: mt, data: data, loose: loose})
