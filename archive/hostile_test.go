@@ -236,14 +236,14 @@ func TestNotArchives(t *testing.T) {
 }
 
 // TestLyingHeader: a tar header that declares 900 MiB (under the caps)
-// followed by a few bytes is a truncated stream, found without allocating
-// the declared size.
+// followed by 176 kB is a truncated stream, found without allocating the
+// declared size.
 func TestLyingHeader(t *testing.T) {
 	var hdr bytes.Buffer
 	tw := tar.NewWriter(&hdr)
 	tw.WriteHeader(&tar.Header{Name: "sosreport-evil/sos_commands/kernel/dmesg", Mode: 0o644, Size: 900 << 20, Typeflag: tar.TypeReg})
 	tw.Flush()
-	data := append(hdr.Bytes(), []byte("[    0.000000] Linux version 6.1.0-13-amd64\n")...)
+	data := append(hdr.Bytes(), bytes.Repeat([]byte("[    0.000000] Linux version 6.1.0-13-amd64\n"), 4000)...)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	_, _, err := openHostile(t, "lying.tar", data, Options{})
@@ -251,7 +251,7 @@ func TestLyingHeader(t *testing.T) {
 	if !errors.Is(err, ErrTruncated) {
 		t.Fatalf("err = %v, want ErrTruncated", err)
 	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
 		t.Errorf("allocated %d MiB for a 900 MiB claim", grew>>20)
 	}
 }

@@ -541,16 +541,10 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 	if w.info.KeptBytes+size > o.MaxKeptBytes {
 		return fmt.Errorf("keeping it would hold more than %d bytes in memory: %w (raise it with --max-bytes)", o.MaxKeptBytes, ErrTooLarge)
 	}
-	// The declared size is not trusted for the allocation: grow with the
-	// bytes that actually arrive.
-	buf := bytes.NewBuffer(make([]byte, 0, min(size, 8<<20)))
-	if n, err := io.CopyN(buf, br, size); err != nil || n != size {
-		if err == nil || err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
+	data, err := readExact(br, size)
+	if err != nil {
 		return w.streamErr(err)
 	}
-	data := buf.Bytes()
 	w.info.Kept++
 	w.info.KeptBytes += size
 	l.put(member, name, &node{mode: fileMode(mode), modTime: mt, data: data, loose: loose})
@@ -764,4 +758,35 @@ func (t *tailReader) Read(p []byte) (int, error) {
 	}
 	t.n += int64(n)
 	return n, err
+}
+
+// trustedAlloc is how much of a member's declared size is allocated up
+// front; beyond it the buffer grows with the bytes that actually arrive, so
+// a lying header costs at most this much.
+const trustedAlloc = 16 << 20
+
+// readExact reads exactly size bytes from r.
+func readExact(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, trustedAlloc))
+	for int64(len(data)) < size {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow (amortised doubling)
+			if int64(cap(data)) > size {
+				data = data[:len(data):size]
+			}
+		}
+		want := min(int64(cap(data)), size)
+		n, err := r.Read(data[len(data):want])
+		data = data[:len(data)+n]
+		if err != nil {
+			if err == io.EOF && int64(len(data)) == size {
+				break
+			}
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+	return data, nil
 }
