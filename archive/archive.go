@@ -335,6 +335,7 @@ func open(r io.Reader, ra io.ReaderAt, info *Info, opts Options) (*MemFS, *Info,
 	w := &walker{opts: opts, info: info, path: info.Path, seekable: ra != nil}
 	w.file = &countReader{r: r, w: w}
 	root, err := w.top(ra, info.FileBytes)
+	info.UnpackedBytes = w.unpacked
 	w.progress(true)
 	if err != nil {
 		var ae *Error
@@ -378,7 +379,7 @@ func (w *walker) top(ra io.ReaderAt, size int64) (*node, error) {
 	case "tar":
 		w.info.Format = "tar"
 		lvl := newLevel(w, "")
-		if err := w.walkTar(br, lvl, 0); err != nil {
+		if err := w.walkTar(&guard{r: br, w: w}, lvl, 0); err != nil {
 			return nil, err
 		}
 		return lvl.finish(), nil

@@ -52,6 +52,9 @@ func TestFormats(t *testing.T) {
 				if len(info.Warnings) != 0 {
 					t.Errorf("warnings: %v", info.Warnings)
 				}
+				if info.Kept != 9 || info.KeptBytes != 5518 || info.Members < 30 || info.UnpackedBytes < info.KeptBytes {
+					t.Errorf("Kept %d (%d bytes) of %d members, %d bytes unpacked", info.Kept, info.KeptBytes, info.Members, info.UnpackedBytes)
+				}
 				compareTree(t, m, bundleDir)
 				if after := snapshot(t, dir); after != before {
 					t.Errorf("Open changed its directory:\nbefore:\n%s\nafter:\n%s", before, after)
