@@ -49,7 +49,7 @@ type Options struct {
 	// MaxDepth caps archive nesting.
 	MaxDepth int
 	// XZ picks the xz decoder of the outer file: "" or "auto" runs the
-	// system xz (`xz -dc -- PATH`) when it is on PATH and falls back to the
+	// system xz (`xz -dc -T0 -- PATH`) when it is on PATH and falls back to the
 	// pure-Go decoder; "go" always uses the pure-Go decoder; "exec" requires
 	// the system xz. Nested xz members always use the pure-Go decoder.
 	XZ string
@@ -112,7 +112,7 @@ type Info struct {
 	// or "gzip" for a single compressed file.
 	Format string
 	// Decoder names the decompressor used for the outer layer, e.g.
-	// "xz -dc (/usr/bin/xz)", "github.com/ulikunitz/xz", "compress/bzip2".
+	// "xz -dc -T0 (/usr/bin/xz)", "github.com/ulikunitz/xz", "compress/bzip2".
 	Decoder string
 	// Root is the top directory that was stripped ("" if none); for a
 	// nested archive chosen as the bundle it is the path inside the outer

@@ -31,6 +31,6 @@
 //
 // Kept members live in memory: MaxKeptBytes (1 GiB by default) bounds that,
 // and an over-cap member is an error naming it, with the flag to raise the
-// cap. The system xz (`xz -dc -- PATH`) decodes the outer .xz layer when it
+// cap. The system xz (`xz -dc -T0 -- PATH`) decodes the outer .xz layer when it
 // is installed (see bench/README.md for the measured speeds).
 package archive

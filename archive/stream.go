@@ -163,11 +163,11 @@ func (w *walker) decompressor(format string, r io.Reader, outer bool) (io.Reader
 	return nil, "", nop, fmt.Errorf("%s: %w", format, ErrNotArchive)
 }
 
-// execXZ runs `xz -dc -- PATH` (a fixed argument list; the path is the only
+// execXZ runs `xz -dc -T0 -- PATH` (a fixed argument list; the path is the only
 // variable and comes after --) and returns its standard output.
 func (w *walker) execXZ(bin string) (io.Reader, string, func(), error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-dc", "--", w.path)
+	cmd := exec.CommandContext(ctx, bin, "-dc", "-T0", "--", w.path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedWriter{w: &stderr, n: 4096}
 	out, err := cmd.StdoutPipe()
@@ -182,7 +182,7 @@ func (w *walker) execXZ(bin string) (io.Reader, string, func(), error) {
 	// The file is read by xz, not by us: count it as read.
 	w.file.n = 0
 	r := &execReader{r: out, cmd: cmd, stderr: &stderr}
-	return r, "xz -dc (" + bin + ")", func() { cancel(); r.wait() }, nil
+	return r, "xz -dc -T0 (" + bin + ")", func() { cancel(); r.wait() }, nil
 }
 
 // execReader reads a child's stdout and, at EOF, reports its exit status.
@@ -763,7 +763,7 @@ func (t *tailReader) Read(p []byte) (int, error) {
 // trustedAlloc is how much of a member's declared size is allocated up
 // front; beyond it the buffer grows with the bytes that actually arrive, so
 // a lying header costs at most this much.
-const trustedAlloc = 16 << 20
+const trustedAlloc = 64 << 20
 
 // readExact reads exactly size bytes from r.
 func readExact(r io.Reader, size int64) ([]byte, error) {

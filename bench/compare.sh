@@ -4,6 +4,8 @@
 #
 # Usage: bench/compare.sh [--size 1G] [--runs 5] [--genlog PATH] [--bin PATH] [--no-bundles]
 #
+# Also runs the archive.Open Go benchmarks when Go is installed.
+#
 # Inputs are generated once by genlog.py (default: ../shared/bench/genlog.py
 # relative to the repository root) into a cache outside the repository:
 # ${XDG_CACHE_HOME:-$HOME/.cache}/oomlens-bench. Timing uses hyperfine when
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--genlog) genlog=$2; shift 2 ;;
 	--bin) bin=$2; shift 2 ;;
 	--no-bundles) bundles=0; shift ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -86,12 +88,11 @@ peak_rss() {
 	rm -f "$tmp"
 }
 
-# table NAME REF_CMD CMD...: one row per command with median, ratio to the
-# first command, MB/s over FILE and peak RSS.
+# table BYTES CMD...: one row per command with median, ratio to the first
+# command, MB/s (BYTES / median) and peak RSS.
 table() {
-	local file=$1; shift
-	local bytes ref="" m
-	bytes=$(stat -c %s "$file")
+	local bytes=$1; shift
+	local ref="" m
 	printf '%-58s %9s %8s %9s %9s\n' "command" "median s" "× first" "MB/s" "RSS MiB"
 	for cmd in "$@"; do
 		m=$(median_of "$cmd")
@@ -122,7 +123,7 @@ for style in raw T syslog; do
 	cmds=("LC_ALL=C grep -c 'Killed process' $f")
 	[ $has_rg = 1 ] && cmds+=("rg -c 'Killed process' $f")
 	cmds+=("cat $f > /dev/null" "$bin analyze --format json $f > /dev/null")
-	table "$f" "${cmds[@]}"
+	table "$(stat -c %s "$f")" "${cmds[@]}"
 	check "$f"
 done
 
@@ -141,13 +142,19 @@ if [ ! -f "$cache/bundle-$size.tar.xz" ]; then
 	tar -C "$cache/bundle-$size" -cf - sosreport-bench-00000-2026-11-27-abcdef | xz -T0 -6 > "$cache/bundle-$size.tar.xz"
 	tar -C "$cache/bundle-$size" -cf - sosreport-bench-00000-2026-11-27-abcdef | gzip -6 > "$cache/bundle-$size.tar.gz"
 fi
+unpacked=$(du -sb "$bdir" | cut -f1)
 for z in xz gz; do
 	a=$cache/bundle-$size.tar.$z
 	tool=xz; [ $z = gz ] && tool=gzip
-	echo "## $(basename "$a") ($(du -h "$a" | cut -f1)); MB/s over the compressed file"
-	table "$a" "$tool -dc $a > /dev/null" "$bin analyze --format json $a > /dev/null"
+	echo "## $(basename "$a") ($(du -h "$a" | cut -f1)); MB/s of uncompressed bundle"
+	table "$unpacked" "$tool -dc $a > /dev/null" "$bin analyze --format json $a > /dev/null"
 done
-echo "## bundle directory (3 logs), GOMAXPROCS 1 vs 2; MB/s over the dmesg"
-table "$bdir/sos_commands/kernel/dmesg" \
+echo "## extracted bundle (3 logs), GOMAXPROCS 1 vs 2; MB/s of bundle"
+table "$unpacked" \
 	"GOMAXPROCS=1 $bin analyze --format json $bdir > /dev/null" \
 	"GOMAXPROCS=2 $bin analyze --format json $bdir > /dev/null"
+
+if [ -f "$repo/archive/bench_test.go" ] && { have go || [ -x /usr/local/go/bin/go ]; }; then
+	echo "## archive.Open alone (go test -bench ArchiveOpen; 36.6 MB sosreport-shaped tar)"
+	(cd "$repo" && PATH="/usr/local/go/bin:$PATH" go test -run XXX -bench ArchiveOpen -benchtime 3x -benchmem ./archive | grep '^Benchmark')
+fi
