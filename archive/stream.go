@@ -34,7 +34,6 @@ type walker struct {
 
 	unpacked     int64
 	nextProgress int64
-	lastProgress time.Time
 	memberBuf    *bufio.Reader
 }
 
@@ -616,7 +615,7 @@ func (w *walker) walkTar(r io.Reader, lvl *level, depth int) error {
 		case tar.TypeDir:
 			lvl.observe(name, true)
 			lvl.put(member, name, &node{mode: fs.ModeDir | fileMode(fs.FileMode(hdr.Mode)), modTime: hdr.ModTime})
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		case tar.TypeReg, tar.TypeGNUSparse: // archive/tar reports the old '\x00' type as TypeReg
 			lvl.observe(name, false)
 			if err := lvl.file(member, name, hdr.Size, fs.FileMode(hdr.Mode), hdr.ModTime, tr, depth); err != nil {
 				return w.streamErr(err)

@@ -151,7 +151,6 @@ type gen struct {
 	lines int
 	sec   int64
 	wall  string
-	sb    strings.Builder
 }
 
 func (g *gen) advance() {

@@ -39,10 +39,6 @@ func uuid(r *rand.Rand) string {
 	return hexs(r, 8) + "-" + hexs(r, 4) + "-" + hexs(r, 4) + "-" + hexs(r, 4) + "-" + hexs(r, 12)
 }
 
-func ip(r *rand.Rand) string {
-	return fmt.Sprintf("10.%d.%d.%d", r.IntN(256), r.IntN(256), 1+r.IntN(254))
-}
-
 // noise returns one ordinary message, weighted roughly as genlog.py's table.
 func (g *gen) noise() (string, string) {
 	r := g.r
