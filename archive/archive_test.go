@@ -312,3 +312,38 @@ func TestOpenReader(t *testing.T) {
 		})
 	}
 }
+
+// TestLinksAndNames: a symlinked directory is listed through the link (as
+// os.DirFS does), zip names written with backslashes are paths, and the
+// progress callback sees growing counts and a final Done.
+func TestLinksAndNames(t *testing.T) {
+	free := []byte("              total        used        free      shared  buff/cache   available\nMem:        3861356     1420216      301772        2932     2139368     2163912\n")
+	data := makeZip(t, []entry{
+		{name: `sosreport-w\sos_commands\memory\free`, typ: tar.TypeReg, data: free},
+		{name: "sosreport-w/sos_commands/mem", typ: tar.TypeSymlink, linkname: "memory"},
+		{name: "sosreport-w/free", typ: tar.TypeSymlink, linkname: "/sos_commands/mem/free"},
+	})
+	var seen []Progress
+	m, info, err := OpenMem(writeTemp(t, t.TempDir(), "w.zip", data), Options{Progress: func(p Progress) { seen = append(seen, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, err := fs.ReadDir(m, "sos_commands/mem")
+	if err != nil || len(ents) != 1 || ents[0].Name() != "free" {
+		t.Errorf("ReadDir through a directory link: %v, %v", ents, err)
+	}
+	got, err := fs.ReadFile(m, "free")
+	if err != nil || string(got) != string(free) {
+		t.Errorf("free through two links: %q, %v", got, err)
+	}
+	fi, err := m.Lstat("sos_commands/mem")
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat(sos_commands/mem) = %v, %v", fi, err)
+	}
+	if info.Root != "sosreport-w" {
+		t.Errorf("Root = %q", info.Root)
+	}
+	if len(seen) == 0 || !seen[len(seen)-1].Done || seen[len(seen)-1].Members != 3 || seen[len(seen)-1].FileBytes != int64(len(data)) {
+		t.Errorf("progress: %+v", seen)
+	}
+}
