@@ -56,7 +56,22 @@ type Options struct {
 	// Progress, when set, is called from the reading goroutine every few
 	// MiB and once at the end.
 	Progress func(Progress)
+	// Stream, when set, takes every wanted member of at least StreamMin
+	// bytes instead of the in-memory tree (a multi-GB kernel log): it is
+	// called while the archive streams, with the member's path relative to
+	// the bundle root, its size and a reader of exactly its bytes (what
+	// Stream leaves unread is skipped). The tree then lists the member with
+	// its size, but opening it fails with ErrStreamed. An error from Stream
+	// aborts Open.
+	Stream    func(path string, size int64, r io.Reader) error
+	StreamMin int64 // default DefaultStreamMin
 }
+
+// DefaultStreamMin is the member size from which Options.Stream applies.
+const DefaultStreamMin = 256 << 20
+
+// ErrStreamed: the member was handed to Options.Stream, not kept.
+var ErrStreamed = errors.New("handed to Options.Stream while the archive was read; not kept in memory")
 
 // WithMaxBytes returns opts with the per-member and in-memory caps raised
 // (or lowered) to n and the total cap to at least 8×n: what a single
@@ -92,6 +107,9 @@ func (o Options) withDefaults() Options {
 	if o.RatioFloor <= 0 {
 		o.RatioFloor = DefaultRatioFloor
 	}
+	if o.StreamMin <= 0 {
+		o.StreamMin = DefaultStreamMin
+	}
 	return o
 }
 
@@ -125,6 +143,8 @@ type Info struct {
 	// Kept counts the regular files kept in memory, KeptBytes their size.
 	Kept      int
 	KeptBytes int64
+	// Streamed counts the members handed to Options.Stream.
+	Streamed int
 	// FileBytes is the archive's size; UnpackedBytes the decompressed
 	// bytes streamed (all layers).
 	FileBytes     int64

@@ -4,9 +4,11 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os/exec"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -345,5 +347,48 @@ func TestLinksAndNames(t *testing.T) {
 	}
 	if len(seen) == 0 || !seen[len(seen)-1].Done || seen[len(seen)-1].Members != 3 || seen[len(seen)-1].FileBytes != int64(len(data)) {
 		t.Errorf("progress: %+v", seen)
+	}
+}
+
+// TestStream hands a big log to a consumer instead of the tree.
+func TestStream(t *testing.T) {
+	line := "[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB, anon-rss:48896kB, file-rss:5364kB, shmem-rss:0kB, UID:0 pgtables:160kB oom_score_adj:0\n"
+	big := bytes.Repeat([]byte(line), 8000) // 1.4 MB
+	data := gz(t, makeTar(t, []entry{
+		{name: "sosreport-s/sos_commands/kernel/dmesg", typ: tar.TypeReg, data: big},
+		{name: "sosreport-s/version.txt", typ: tar.TypeReg, data: []byte("sosreport: 4.5.6\n")},
+	}))
+	var gotPath string
+	var lines int
+	opts := Options{StreamMin: 1 << 20, Stream: func(p string, size int64, r io.Reader) error {
+		gotPath = p
+		b, err := io.ReadAll(r)
+		lines = bytes.Count(b, []byte("\n"))
+		if int64(len(b)) != size {
+			t.Errorf("Stream read %d bytes of %d", len(b), size)
+		}
+		return err
+	}}
+	m, info, err := OpenMem(writeTemp(t, t.TempDir(), "s.tar.gz", data), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotPath != "sos_commands/kernel/dmesg" || lines != 8000 || info.Streamed != 1 || info.Kept != 1 {
+		t.Errorf("path %q, %d lines; Streamed %d Kept %d", gotPath, lines, info.Streamed, info.Kept)
+	}
+	if fi, err := m.Stat("sos_commands/kernel/dmesg"); err != nil || fi.Size() != int64(len(big)) {
+		t.Errorf("Stat = %v, %v", fi, err)
+	}
+	if _, err := m.Open("sos_commands/kernel/dmesg"); !errors.Is(err, ErrStreamed) {
+		t.Errorf("Open err = %v, want ErrStreamed", err)
+	}
+	// A consumer that stops early: the rest is skipped; an error aborts.
+	opts.Stream = func(string, int64, io.Reader) error { return nil }
+	if _, _, err := Open(writeTemp(t, t.TempDir(), "s.tar.gz", data), opts); err != nil {
+		t.Errorf("unread stream: %v", err)
+	}
+	opts.Stream = func(string, int64, io.Reader) error { return errors.New("parser gave up") }
+	if _, _, err := Open(writeTemp(t, t.TempDir(), "s.tar.gz", data), opts); err == nil || !strings.Contains(err.Error(), "parser gave up") || errors.Is(err, ErrTruncated) {
+		t.Errorf("consumer error lost: %v", err)
 	}
 }

@@ -22,8 +22,11 @@ type node struct {
 	data    []byte // regular files
 	target  string // symlinks, as written in the archive
 	loose   bool   // kept provisionally (see level.loose)
-	kids    []*node
-	index   map[string]*node
+	// streamed: handed to Options.Stream; size is its size, data is nil
+	streamed bool
+	size     int64
+	kids     []*node
+	index    map[string]*node
 }
 
 func (n *node) child(name string) *node {
@@ -180,6 +183,9 @@ func (m *MemFS) Open(name string) (fs.File, error) {
 	if n.mode.IsDir() {
 		return &memDir{n: n, name: name}, nil
 	}
+	if n.streamed {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrStreamed}
+	}
 	return &memFile{n: n, name: name, r: bytes.NewReader(n.data)}, nil
 }
 
@@ -192,6 +198,9 @@ func (m *MemFS) ReadFile(name string) ([]byte, error) {
 	}
 	if n.mode.IsDir() {
 		return nil, &fs.PathError{Op: "readfile", Path: name, Err: errors.New("is a directory")}
+	}
+	if n.streamed {
+		return nil, &fs.PathError{Op: "readfile", Path: name, Err: ErrStreamed}
 	}
 	return bytes.Clone(n.data), nil
 }
@@ -257,6 +266,9 @@ func (i info) Name() string { return i.name }
 func (i info) Size() int64 {
 	if i.n.mode&fs.ModeSymlink != 0 {
 		return int64(len(i.n.target))
+	}
+	if i.n.streamed {
+		return i.n.size
 	}
 	return int64(len(i.n.data))
 }

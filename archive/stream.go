@@ -229,10 +229,20 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// consumerError is an error returned by Options.Stream: passed on as is.
+type consumerError struct{ err error }
+
+func (c consumerError) Error() string { return c.err.Error() }
+func (c consumerError) Unwrap() error { return c.err }
+
 // streamErr classifies a decoding error.
 func (w *walker) streamErr(err error) error {
 	if err == nil {
 		return nil
+	}
+	var ce consumerError
+	if errors.As(err, &ce) {
+		return err
 	}
 	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrBomb) || errors.Is(err, ErrTruncated) || errors.Is(err, ErrEncrypted) || errors.Is(err, ErrTooDeep) || errors.Is(err, ErrNotArchive) {
 		return err
@@ -536,6 +546,22 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 			return nil
 		}
 		loose = true
+	}
+	if o.Stream != nil && !loose && size >= o.StreamMin {
+		// Too big to buffer: hand it to the consumer as it streams.
+		cr := &counter{r: io.LimitReader(br, size)}
+		if err := o.Stream(l.rel(name), size, cr); err != nil {
+			return consumerError{err}
+		}
+		if _, err := io.Copy(io.Discard, cr); err != nil {
+			return w.streamErr(err)
+		}
+		if cr.n != size {
+			return w.streamErr(io.ErrUnexpectedEOF)
+		}
+		w.info.Streamed++
+		l.put(member, name, &node{mode: fileMode(mode), modTime: mt, streamed: true, size: size})
+		return nil
 	}
 	if w.info.KeptBytes+size > o.MaxKeptBytes {
 		return fmt.Errorf("keeping it would hold more than %d bytes in memory: %w (raise it with --max-bytes)", o.MaxKeptBytes, ErrTooLarge)
