@@ -31,6 +31,8 @@
 //
 // Kept members live in memory: MaxKeptBytes (1 GiB by default) bounds that,
 // and an over-cap member is an error naming it, with the flag to raise the
-// cap. The system xz (`xz -dc -T0 -- PATH`) decodes the outer .xz layer when it
+// cap. A consumer that can parse while the archive streams (the kernel-log
+// parser on a multi-GB log) sets Options.Stream and gets members of
+// StreamMin bytes or more as a reader instead. The system xz (`xz -dc -T0 -- PATH`) decodes the outer .xz layer when it
 // is installed (see bench/README.md for the measured speeds).
 package archive
