@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,4 +243,51 @@ func TestProgress(t *testing.T) {
 
 func archivePr(path string, read, size int64, members int) archive.Progress {
 	return archive.Progress{Path: path, ReadBytes: read, FileBytes: size, Members: members}
+}
+
+// TestAnalyzeFleetCLI drives the many-bundle path as main will: two
+// archives and a directory of bundles expand to three bundles; a truncated
+// archive fails alone, in place, and makes the run an input error.
+func TestAnalyzeFleetCLI(t *testing.T) {
+	dir := t.TempDir()
+	bundle := packDir(t, "archive/testdata/bundle", "sosreport-node1-01234-2026-11-27")
+	good := filepath.Join(dir, "many", "sosreport-node1.tar.gz")
+	cut := filepath.Join(dir, "many", "sosreport-node2.tar.gz")
+	os.MkdirAll(filepath.Join(dir, "many"), 0o755)
+	gzd := gzipBytes(t, bundle)
+	os.WriteFile(good, gzd, 0o644)
+	os.WriteFile(cut, gzd[:len(gzd)/2], 0o644)
+	xzp := filepath.Join(dir, "sosreport-node3.tar.xz")
+	os.WriteFile(xzp, xzBytes(t, bundle), 0o644)
+
+	bundles, many, err := fleetPaths([]string{filepath.Join(dir, "many"), xzp})
+	if err != nil || !many || len(bundles) != 3 {
+		t.Fatalf("fleetPaths = %q, %v, %v", bundles, many, err)
+	}
+	if _, many, _ := fleetPaths([]string{"archive/testdata/bundle/proc/meminfo", "archive/testdata/bundle/proc/swaps"}); many {
+		t.Error("loose files are one bundle, not a fleet")
+	}
+	var out, errw bytes.Buffer
+	e := &env{stdout: &out, stderr: &errw, getenv: func(string) string { return "" }, isTTY: func(io.Writer) bool { return false }}
+	err = e.analyzeFleet(bundles, archiveFlags{Jobs: 2}, "jsonl", correlate.Options{ToolVersion: "test"})
+	var ie inputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v, want an input error (one bundle failed)", err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d JSONL lines, want 3:\n%s", len(lines), out.String())
+	}
+	if !strings.Contains(lines[1], `"bundle":"`+cut+`"`) || !strings.Contains(lines[1], "truncated or corrupt") {
+		t.Errorf("the cut archive's line: %s", lines[1])
+	}
+	if errw.Len() != 0 {
+		t.Errorf("stderr is not a terminal, yet: %q", errw.String())
+	}
+	if _, err := (archiveFlags{MaxBytes: "lots"}).archiveOptions(); err == nil {
+		t.Error("--max-bytes lots accepted")
+	}
+	if o, _ := (archiveFlags{MaxBytes: "4G"}).archiveOptions(); o.MaxMemberBytes != 4<<30 || o.MaxKeptBytes != 4<<30 || o.MaxTotalBytes != 32<<30 {
+		t.Errorf("--max-bytes 4G: %+v", o)
+	}
 }
