@@ -125,14 +125,14 @@ func fleetInputs(paths []string) ([]string, error) {
 func bundlesIn(dir string) ([]string, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
 	}
 	if !st.IsDir() || isBundleDir(dir) {
 		return nil, nil
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
 	}
 	var bundles []string
 	for _, e := range ents {

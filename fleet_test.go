@@ -183,8 +183,9 @@ func TestFleetInputs(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("fleetInputs = %q, want %q", got, want)
 	}
-	if _, err := fleetInputs([]string{filepath.Join(dir, "missing")}); err == nil {
-		t.Error("a missing path is an error")
+	missing := filepath.Join(dir, "missing")
+	if _, err := fleetInputs([]string{missing}); err == nil || err.Error() != missing+": no such file or directory" {
+		t.Errorf("a missing path: %v", err)
 	}
 }
 
