@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing/fstest"
+
+	"github.com/oomlens/oomlens/archive"
+	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/parse"
+)
+
+// loadBundle reads one command-line path into a bundle: a directory through
+// os.DirFS, an archive (tar, tar.gz/xz/bz2/zst, zip, nested) in place
+// through archive.Open, anything else as one loose file. Archive warnings
+// (skipped members, escaping links, duplicates) become bundle warnings.
+func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
+	fsys, info, ok, err := bundleFS(path, aopts)
+	if err != nil {
+		var ae *archive.Error
+		if errors.As(err, &ae) {
+			return nil, inputError{err}
+		}
+		return nil, inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
+	}
+	opts := parse.LoadOptions{Name: path}
+	if !ok {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
+		}
+		name := filepath.Base(path)
+		fsys = fstest.MapFS{name: &fstest.MapFile{Data: data, Mode: 0o444}}
+		opts.Only = []string{name}
+	}
+	b, err := parse.Load(fsys, opts)
+	if err != nil {
+		return nil, inputError{fmt.Errorf("%s: %w", path, err)}
+	}
+	addArchiveWarnings(b, info)
+	return b, nil
+}
+
+// addArchiveWarnings copies an archive's member warnings into the bundle's
+// path-level warnings (path = the member as named in the archive).
+func addArchiveWarnings(b *parse.Bundle, info *archive.Info) {
+	if b == nil || info == nil {
+		return
+	}
+	for _, w := range info.Warnings {
+		b.Warnings = append(b.Warnings, parse.Warning{Ref: parse.Ref{Path: w.Member}, Message: "archive member skipped or changed: " + w.Message})
+	}
+}
+
+// analyzeBundle is the per-bundle function of a many-bundle run.
+func analyzeBundle(path string, aopts archive.Options, copts correlate.Options) (*correlate.Report, error) {
+	b, err := loadBundle(path, aopts)
+	if err != nil {
+		return nil, err
+	}
+	return correlate.Build(b, copts), nil
+}

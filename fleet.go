@@ -1,0 +1,340 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/oomlens/oomlens/archive"
+	"github.com/oomlens/oomlens/correlate"
+)
+
+// fleetOptions tunes analyzeMany.
+type fleetOptions struct {
+	// Jobs bounds how many bundles are analysed at once (0: GOMAXPROCS).
+	// Each job holds at most one bundle's kept files in memory, so memory
+	// is bounded by Jobs × the archive in-memory cap.
+	Jobs int
+	// Progress, when non-nil, is told when each bundle finishes.
+	Progress *progress
+}
+
+// fleetResult is the outcome for one bundle, in input order.
+type fleetResult struct {
+	Path   string
+	Report *correlate.Report // nil when Err is set
+	Err    error
+}
+
+// fleetError says how many bundles failed; the others were analysed.
+type fleetError struct{ Failed, Total int }
+
+func (e fleetError) Error() string {
+	return fmt.Sprintf("%d of %d bundles could not be analysed", e.Failed, e.Total)
+}
+
+// analyzeMany runs analyzeOne on every path, Jobs at a time, and returns
+// the results in input order whatever order they finish in. A failing or
+// panicking bundle is recorded in its result and does not stop the others;
+// the error is a fleetError when any failed.
+func analyzeMany(paths []string, opts fleetOptions, analyzeOne func(path string) (*correlate.Report, error)) ([]fleetResult, error) {
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	jobs = max(1, min(jobs, len(paths)))
+	results := make([]fleetResult, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = runOne(paths[i], analyzeOne)
+				opts.Progress.bundleDone(paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return results, fleetError{Failed: failed, Total: len(paths)}
+	}
+	return results, nil
+}
+
+func runOne(path string, analyzeOne func(string) (*correlate.Report, error)) (res fleetResult) {
+	res.Path = path
+	defer func() {
+		if r := recover(); r != nil {
+			res.Report, res.Err = nil, fmt.Errorf("internal error: %v (this is a bug; please report it)", r)
+		}
+	}()
+	res.Report, res.Err = analyzeOne(path)
+	if res.Err == nil && res.Report == nil {
+		res.Err = errors.New("no report")
+	}
+	return res
+}
+
+// fleetInputs expands the command-line paths of a many-bundle run: a
+// directory that is not itself a bundle but holds bundles (archives, or
+// subdirectories with sos_commands/) stands for those bundles, in name
+// order. Any other path stands for itself.
+func fleetInputs(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		sub, err := bundlesIn(p)
+		if err != nil {
+			return nil, err
+		}
+		if sub == nil {
+			out = append(out, p)
+			continue
+		}
+		out = append(out, sub...)
+	}
+	return out, nil
+}
+
+// bundlesIn lists the bundles in dir, or returns nil when dir is not a
+// directory of bundles (a file, a bundle itself, or a folder of loose
+// saved outputs).
+func bundlesIn(dir string) ([]string, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+	}
+	if !st.IsDir() || isBundleDir(dir) {
+		return nil, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
+	}
+	var bundles []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		fi, err := os.Stat(p) // follow links
+		if err != nil {
+			return nil, nil // a broken link: not a clean directory of bundles
+		}
+		switch {
+		case fi.IsDir() && isBundleDir(p):
+			bundles = append(bundles, p)
+		case fi.Mode().IsRegular() && isArchive(p):
+			bundles = append(bundles, p)
+		default:
+			return nil, nil // loose files: the directory is one bundle
+		}
+	}
+	if len(bundles) == 0 {
+		return nil, nil
+	}
+	sort.Strings(bundles)
+	return bundles, nil
+}
+
+// isBundleDir reports whether dir looks like a sosreport (possibly under
+// one extra top directory).
+func isBundleDir(dir string) bool {
+	if fi, err := os.Stat(filepath.Join(dir, "sos_commands")); err == nil && fi.IsDir() {
+		return true
+	}
+	return false
+}
+
+// isArchive reports whether the file at p is an archive or a compressed
+// file that archive.Open reads (or refuses clearly, like gpg).
+func isArchive(p string) bool {
+	f, err := archive.Sniff(p)
+	return err == nil && f != ""
+}
+
+// hostSummary is one row of the fleet summary.
+type hostSummary struct {
+	Host    string
+	Bundles []string
+	Kills   int
+	Worst   string
+	First   *time.Time
+	FirstS  string
+	Last    *time.Time
+	LastS   string
+}
+
+var severityRank = map[string]int{"info": 1, "warning": 2, "critical": 3}
+
+// summarize groups successful results by host name (bundles without one
+// are their own group), in host order.
+func summarize(results []fleetResult) []*hostSummary {
+	byHost := map[string]*hostSummary{}
+	var order []string
+	for _, r := range results {
+		if r.Err != nil {
+			continue
+		}
+		host := "(unknown host: " + filepath.Base(r.Path) + ")"
+		if h := r.Report.Host.Hostname; h != nil && *h != "" {
+			host = *h
+		}
+		s := byHost[host]
+		if s == nil {
+			s = &hostSummary{Host: host}
+			byHost[host] = s
+			order = append(order, host)
+		}
+		s.Bundles = append(s.Bundles, r.Path)
+		s.Kills += len(r.Report.Kills)
+		for _, k := range r.Report.Kills {
+			for _, f := range k.Findings {
+				if severityRank[f.Severity] > severityRank[s.Worst] {
+					s.Worst = f.Severity
+				}
+			}
+			if k.Time.Wall == nil {
+				continue
+			}
+			t, err := time.Parse(time.RFC3339Nano, *k.Time.Wall)
+			if err != nil {
+				continue
+			}
+			if s.First == nil || t.Before(*s.First) {
+				s.First, s.FirstS = &t, *k.Time.Wall
+			}
+			if s.Last == nil || t.After(*s.Last) {
+				s.Last, s.LastS = &t, *k.Time.Wall
+			}
+		}
+	}
+	sort.Strings(order)
+	out := make([]*hostSummary, len(order))
+	for i, h := range order {
+		out[i] = byHost[h]
+	}
+	return out
+}
+
+// writeFleetSummary prints one row per host (kills, worst finding
+// severity, first and last kill time, bundles) and one per failed bundle.
+func writeFleetSummary(w io.Writer, results []fleetResult) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "HOST\tKILLS\tWORST\tFIRST KILL\tLAST KILL\tBUNDLES")
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	kills, failed := 0, 0
+	sums := summarize(results)
+	for _, s := range sums {
+		kills += s.Kills
+		names := make([]string, len(s.Bundles))
+		for i, b := range s.Bundles {
+			names[i] = filepath.Base(b)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", s.Host, s.Kills, dash(s.Worst), dash(s.FirstS), dash(s.LastS), strings.Join(names, ", "))
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(tw, "(failed)\t-\t-\t-\t-\t%s: %v\n", filepath.Base(r.Path), r.Err)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d bundles, %d hosts, %d kills, %d failed\n", len(results), len(sums), kills, failed)
+	return err
+}
+
+// jsonlError is the JSONL record of a bundle that could not be analysed.
+type jsonlError struct {
+	SchemaVersion int    `json:"schema_version"`
+	Bundle        string `json:"bundle"`
+	Error         string `json:"error"`
+}
+
+// writeJSONL writes one compact JSON document per line and bundle, in
+// input order: the report (the JSON contract), or {"schema_version",
+// "bundle", "error"} for a bundle that failed.
+func writeJSONL(w io.Writer, results []fleetResult) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range results {
+		var v any = r.Report
+		if r.Err != nil {
+			v = jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error()}
+		}
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bundleFS returns the file tree of one command-line path when it is a
+// directory (os.DirFS) or an archive (archive.Open, read in place); ok is
+// false for a plain file, which the caller loads as a loose log.
+func bundleFS(path string, opts archive.Options) (fsys fs.FS, info *archive.Info, ok bool, err error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if st.IsDir() {
+		return os.DirFS(path), nil, true, nil
+	}
+	if !isArchive(path) {
+		return nil, nil, false, nil
+	}
+	fsys, info, err = archive.Open(path, opts)
+	if err != nil {
+		return nil, info, true, err
+	}
+	return fsys, info, true, nil
+}
+
+// parseSize reads a size flag: bytes, or a number with K, M, G or T
+// (binary units; an optional trailing "B" or "iB").
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		if i := strings.IndexByte("KMGT", t[n-1]); i >= 0 {
+			mult = 1 << (10 * (i + 1))
+			t = t[:n-1]
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || math.IsInf(v, 0) || v*float64(mult) > math.MaxInt64/2 {
+		return 0, fmt.Errorf("size %q: want a positive number with an optional K, M, G or T suffix", s)
+	}
+	return int64(v * float64(mult)), nil
+}
