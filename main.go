@@ -17,6 +17,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
 
+	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
@@ -165,14 +166,15 @@ func (versionCmd) Run(e *env) error {
 }
 
 type analyzeCmd struct {
-	Paths     []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
-	Format    string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
-	Output    string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
-	Color     string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
-	Verbose   bool     `short:"v" help:"Add evidence excerpts to the text report."`
-	Redact    bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
-	Width     int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
-	RuleFiles []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
+	Paths        []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
+	Format       string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
+	Output       string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
+	Color        string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
+	Verbose      bool     `short:"v" help:"Add evidence excerpts to the text report."`
+	Redact       bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
+	Width        int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
+	archiveFlags `embed:""`
+	RuleFiles    []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
 }
 
 func (a *analyzeCmd) Run(e *env) error {
@@ -180,7 +182,24 @@ func (a *analyzeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	b, err := e.load(a.Paths)
+	bundles, many, err := fleetPaths(a.Paths)
+	if err != nil {
+		return err
+	}
+	if many || (format == "jsonl" && len(a.Paths) == 1 && a.Paths[0] != "-") {
+		if !many {
+			bundles = a.Paths
+		}
+		return e.analyzeFleet(bundles, a.archiveFlags, format, correlate.Options{ToolVersion: version(), Redact: a.Redact})
+	}
+	if format == "jsonl" {
+		format = "json"
+	}
+	aopts, err := a.archiveOptions()
+	if err != nil {
+		return err
+	}
+	b, err := e.loadWith(a.Paths, aopts)
 	if err != nil {
 		return err
 	}
@@ -276,6 +295,11 @@ func isTerminal(w io.Writer) bool {
 // load reads the inputs named on the command line into one bundle. A single
 // directory is a bundle; loose files (and stdin) are classified by content.
 func (e *env) load(paths []string) (*parse.Bundle, error) {
+	return e.loadWith(paths, archive.Options{})
+}
+
+// loadWith is load with archive options (caps).
+func (e *env) loadWith(paths []string, aopts archive.Options) (*parse.Bundle, error) {
 	if len(paths) == 0 {
 		return nil, usageError{"analyze needs at least one PATH"}
 	}
@@ -284,8 +308,8 @@ func (e *env) load(paths []string) (*parse.Bundle, error) {
 		if err != nil {
 			return nil, inputError{fmt.Errorf("%s: %w", paths[0], unwrapPathErr(err))}
 		}
-		if st.IsDir() {
-			return loadOrExplain(os.DirFS(paths[0]), parse.LoadOptions{Name: paths[0]}, paths[0])
+		if st.IsDir() || isArchive(paths[0]) {
+			return loadBundle(paths[0], aopts)
 		}
 	}
 	// Loose files: serve them as one in-memory bundle, each under its base name.
@@ -298,6 +322,17 @@ func (e *env) load(paths []string) (*parse.Bundle, error) {
 		if p == "-" {
 			name = "stdin"
 			data, err = io.ReadAll(e.stdin)
+			if err == nil && len(paths) == 1 && archive.Detect(data) != "" {
+				fsys, info, aerr := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
+				if aerr != nil {
+					return nil, inputError{aerr}
+				}
+				b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin"}, "stdin")
+				if lerr == nil {
+					addArchiveWarnings(b, info)
+				}
+				return b, lerr
+			}
 		} else {
 			var st os.FileInfo
 			if st, err = os.Stat(p); err == nil && st.IsDir() {

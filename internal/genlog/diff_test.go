@@ -1,9 +1,6 @@
-//go:build difftest
-
 // The differential test of the kernel-log parser: over many seeds and the
 // three line styles, the kills parse.KernelLogFrom finds must be exactly the
-// kills genlog wrote. Run with `go test -tags difftest ./internal/genlog/`
-// (drop the build tag once parse.KernelLogFrom is implemented).
+// kills genlog wrote.
 package genlog_test
 
 import (
