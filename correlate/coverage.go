@@ -184,7 +184,11 @@ func (bd *builder) coverage() []Gap {
 		seen[g.Source] = true
 	}
 	for _, g := range bd.b.Gaps {
-		if !seen[g.Source] {
+		dup := seen[g.Source] ||
+			g.Source == "clock" && strings.Contains(g.Message, "capture time") && seen["date"] ||
+			g.Source == "describe-node" && seen["kubernetes"] ||
+			g.Source == "kernel-log" && strings.Contains(g.Message, "truncated")
+		if !dup {
 			out = append(out, Gap{Source: g.Source, Message: g.Message, Collect: g.Collect})
 		}
 	}

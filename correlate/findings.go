@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ func init() {
 		{"shmem-pinned", ruleShmem},
 		{"hugepages-reserved", ruleHugepages},
 		{"min-free-kbytes-high", ruleMinFreeHigh},
+		{"zram-swap", ruleZramSwap},
 		{"allocating-task-killed", ruleAllocatingTask},
 		{"swap-changed-since-kill", ruleSwapChanged},
 		{"victim-had-swap", ruleVictimHadSwap},
@@ -64,7 +66,7 @@ func init() {
 }
 
 // swapReasonRules explain why free swap did not prevent the kill.
-var swapReasonRules = []string{"memcg-swap-limit", "kubelet-swap-policy", "swappiness-zero", "gfp-no-io", "high-order-alloc", "unevictable-memory", "shmem-pinned", "hugepages-reserved", "min-free-kbytes-high"}
+var swapReasonRules = []string{"memcg-swap-limit", "kubelet-swap-policy", "swappiness-zero", "gfp-no-io", "high-order-alloc", "unevictable-memory", "shmem-pinned", "hugepages-reserved", "min-free-kbytes-high", "zram-swap"}
 
 func ruleByID(id string) ruleFunc {
 	for _, r := range rules {
@@ -707,6 +709,40 @@ func ruleHighOrder(bd *builder, kc *killCtx) *Finding {
 		d = "Orders above 3 (PAGE_ALLOC_COSTLY_ORDER) normally fail without an OOM kill; this one must have been __GFP_NOFAIL. " + d
 	}
 	return fnd("warning", fmt.Sprintf("The request was order %d: %d contiguous pages (%s), which fragmentation can deny while plenty of memory and swap is free %s.", o, 1<<uint(o), human(size), cite(r)), d, r)
+}
+
+// ruleZramSwap: free swap on zram is no headroom in a node-wide OOM, since
+// zram keeps its compressed pages in the same RAM that ran out.
+func ruleZramSwap(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) || kc.kind != "global" {
+		return nil
+	}
+	var refs []Ref
+	var names []string
+	var zramKB, allKB int64
+	for _, t := range bd.b.Swaps {
+		if t == nil {
+			continue
+		}
+		for _, d := range t.Devices {
+			allKB += d.Size.KB
+			if d.Zram || strings.HasPrefix(path.Base(d.Name), "zram") {
+				zramKB += d.Size.KB
+				names = append(names, d.Name)
+				refs = append(refs, toRef(d.Ref))
+			}
+		}
+		if len(names) > 0 {
+			break // one listing is enough
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	s := fmt.Sprintf("Swap is %s on zram (%s of %s at capture) %s: zram stores compressed pages in RAM, so when RAM itself is exhausted its free space is no headroom.",
+		strings.Join(names, ", "), human(zramKB), human(allKB), cite(refs...))
+	d := "A zram device's size is a ceiling on uncompressed data, not memory set aside: every page swapped to it needs RAM for its compressed copy, and under a node-wide OOM the allocation for that copy fails too. Size zram below what RAM can hold compressed (zramctl shows the ratio), keep a disk-backed swap device with lower priority, or reduce the workload."
+	return fnd("warning", s, d, refs...)
 }
 
 // ramOrLimit is what percentages are taken of: RAM for global kills, the

@@ -83,6 +83,14 @@ func TestRules(t *testing.T) {
 		{"min-free-kbytes-high", globalSwapExhaustedBundle, func(b *parse.Bundle) {
 			b.Sysctls = append(b.Sysctls, parse.Sysctl{Ref: parse.Ref{Path: "sos_commands/kernel/sysctl_-a", Line: 1001}, Key: "vm.min_free_kbytes", Value: "67584"})
 		}, false},
+		{"zram-swap", globalSwapExhaustedBundle, func(b *parse.Bundle) {
+			b.Swaps = []*parse.SwapTable{{Ref: parse.Ref{Path: "proc/swaps", Line: 1}, Format: "proc-swaps",
+				Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/dev/zram0", Type: "partition", Size: parse.Size{KB: 3984380, Exact: true}, Zram: true}}}}
+		}, true},
+		{"zram-swap", globalSwapExhaustedBundle, none, false},
+		{"zram-swap", noioBundle, func(b *parse.Bundle) { // a memcg kill: zram is not the reason
+			b.Swaps[0].Devices[0].Zram = true
+		}, false},
 		{"allocating-task-killed", globalSwapExhaustedBundle, func(b *parse.Bundle) {
 			firstReport(b).Kills[0].Message = "Out of memory (oom_kill_allocating_task)"
 		}, true},

@@ -63,7 +63,11 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	when := ""
 	if kc.wall != nil {
-		when = "At " + kc.wall.Format("2006-01-02 15:04:05 MST")
+		if bd.zoneKnown {
+			when = "At " + kc.wall.Format("2006-01-02 15:04:05 MST")
+		} else {
+			when = "At " + kc.wall.Format("2006-01-02 15:04:05") + " node-local time (time zone unknown)"
+		}
 		if kc.basis != "printed" {
 			when += fmt.Sprintf(" (%s, %s confidence)", basisWords(kc.basis), kc.conf)
 		}
