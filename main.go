@@ -151,11 +151,21 @@ type usageError struct{ msg string }
 
 func (u usageError) Error() string { return u.msg }
 
+// toolVersion is oomlens's release; reports carry it, so it must not change
+// with the build (a VCS pseudo-version would differ per commit).
+const toolVersion = "0.1.0"
+
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi, ok := debug.ReadBuildInfo(); ok && isRelease(bi.Main.Version) {
+		return strings.TrimPrefix(bi.Main.Version, "v")
 	}
-	return "0.1.0"
+	return toolVersion
+}
+
+// isRelease tells a tagged module version (v1.2.3) from a pseudo-version
+// (v0.0.0-20261127033420-af32dc46364e) or "(devel)".
+func isRelease(v string) bool {
+	return strings.HasPrefix(v, "v") && !strings.Contains(v, "-") && !strings.Contains(v, "+")
 }
 
 type versionCmd struct{}

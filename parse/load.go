@@ -1073,7 +1073,7 @@ func (l *loader) finishHost() {
 		if off, ref, ok := l.kubectlOffsetNear(localDate.wallClock); ok {
 			h.Location = time.FixedZone(localDate.Abbr, off)
 			abbr, offset = localDate.Abbr, &off
-			h.TimeZone = fmt.Sprintf("%s (%s, the offset kubectl printed at %s:%d)", localDate.Abbr,
+			h.TimeZone = fmt.Sprintf("%s = %s, the offset kubectl printed at %s:%d", localDate.Abbr,
 				time.Unix(0, 0).In(h.Location).Format("-0700"), ref.Path, ref.Line)
 			h.ZoneRef = &ref
 		}
