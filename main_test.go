@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/oomlens/oomlens/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -184,8 +188,127 @@ func TestFixtureGoldens(t *testing.T) {
 				if code != exitOK {
 					t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 				}
+				if f.file == "report.json" {
+					if err := render.ValidateJSON([]byte(out)); err != nil {
+						t.Errorf("report.json does not follow render/report.schema.json: %v", err)
+					}
+				}
 				checkGolden(t, filepath.Join(dir, "want", f.file), []byte(out))
 			})
 		}
 	}
+}
+
+// TestColorContract: colour only when asked or forced, never with NO_COLOR,
+// and colour never changes the layout.
+func TestColorContract(t *testing.T) {
+	const bundle = "fixtures/seed-microk8s"
+	_, plain, _ := runCLI(t, "", nil, "analyze", bundle)
+	if strings.Contains(plain, "\x1b[") {
+		t.Fatal("escape codes in piped output")
+	}
+	_, forced, _ := runCLI(t, "", map[string]string{"CLICOLOR_FORCE": "1"}, "analyze", bundle)
+	if !strings.Contains(forced, "\x1b[") {
+		t.Fatal("CLICOLOR_FORCE=1 gave no colour")
+	}
+	_, noColor, _ := runCLI(t, "", map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, "analyze", bundle)
+	if noColor != plain {
+		t.Error("NO_COLOR output differs from plain output")
+	}
+	_, always, _ := runCLI(t, "", nil, "analyze", "--color", "always", bundle)
+	if stripANSI(always) != plain {
+		t.Error("--color=always changes the layout, not only the colour")
+	}
+}
+
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// TestSeedJSONContract checks the founding case through the JSON contract:
+// three kills of pip3 with the seed's own numbers and the right lines.
+func TestSeedJSONContract(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "json", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Kills []struct {
+			Kind   string
+			Victim struct {
+				Pid       int    `json:"pid"`
+				Name      string `json:"name"`
+				Score     int    `json:"score"`
+				TotalVMKB int64  `json:"total_vm_kb"`
+				AnonRSSKB int64  `json:"anon_rss_kb"`
+				Swapents  int64  `json:"swapents"`
+			}
+			Invoker   struct{ Name string }
+			SwapAtOOM struct {
+				TotalKB int64 `json:"total_kb"`
+				FreeKB  int64 `json:"free_kb"`
+			} `json:"swap_at_oom"`
+			Evidence []struct {
+				Path string
+				Line int
+			}
+			Findings []struct{ Rule string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Kills) != 3 {
+		t.Fatalf("%d kills, want 3", len(rep.Kills))
+	}
+	lines := readLines(t, "fixtures/seed-microk8s/dmesg")
+	for i, pid := range []int{23143, 24161, 25349} {
+		k := rep.Kills[i]
+		if k.Victim.Pid != pid || k.Victim.Name != "pip3" || k.Kind != "global" || k.Invoker.Name != "pip3" {
+			t.Errorf("kill %d = %+v", i, k)
+		}
+		found := false
+		for _, e := range k.Evidence {
+			if e.Path == "dmesg" && strings.Contains(lines[e.Line-1], fmt.Sprintf("Killed process %d (pip3)", pid)) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("kill %d: no evidence line is the Killed process line", i)
+		}
+		rules := map[string]bool{}
+		for _, f := range k.Findings {
+			rules[f.Rule] = true
+		}
+		for _, r := range []string{"global-oom", "swap-exhausted", "swap-changed-since-kill", "kubelet-replayed-events", "badness-implies-total"} {
+			if !rules[r] {
+				t.Errorf("kill %d lacks finding %s", i, r)
+			}
+		}
+	}
+	v := rep.Kills[0].Victim
+	if v.Score != 613 || v.TotalVMKB != 2112380 || v.AnonRSSKB != 1743412 || v.Swapents != 39263 {
+		t.Errorf("seed victim = %+v", v)
+	}
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(string(data), "\n")
 }
