@@ -168,6 +168,9 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	say(bd.sureness(kc))
 	say(bd.nextSteps(kc, f))
+	if len(ss) > 0 && ss[0] != "" && ss[0][0] >= 'a' && ss[0][0] <= 'z' {
+		ss[0] = strings.ToUpper(ss[0][:1]) + ss[0][1:] // no time to open with
+	}
 	return strings.Join(ss, " ")
 }
 
