@@ -12,11 +12,17 @@ package parse
 // # Fast path, and why it cannot skip an OOM line
 //
 // The file is read in 4 MiB blocks. Outside an OOM report, a line is only
-// decoded when it contains a vocabulary needle. Each needle has an anchor
-// byte that is rare in logs ('K', 'y', 'w', 'M', …); the block is searched
-// with one bytes.IndexByte pass per anchor byte and the needles of that
-// anchor are compared at each hit. Line numbers come from bytes.Count of
-// '\n' between candidates, so the lines in between are never decoded.
+// decoded when it contains a vocabulary needle. With AVX2 (pairscan.go) each
+// needle is represented by one pair of adjacent bytes of it, the rarest pair
+// of the needle in the head of the file; one vector pass per block compares
+// 64 bytes at a time with all pairs and reports every position where a
+// whole pair matches, and the needles of that pair are compared in full
+// there. A needle occurrence always contains its pair, so the pass cannot
+// miss it. Without AVX2 each needle has an anchor byte that is rare in the
+// head of the file ('K', 'y', 'w', 'M', …); the block is searched with one
+// bytes.IndexByte pass per anchor byte and the needles of that anchor are
+// compared at each hit. Line numbers come from bytes.Count of '\n' between
+// candidates, so the lines in between are never decoded.
 //
 // Every line that can begin, end or belong to an OOM report, or that is a
 // tracked event, carries a needle:
@@ -47,7 +53,8 @@ package parse
 // it in the same block are read back while they look like report body (so
 // `dmesg | grep PID` output keeps its task row). Needles are case-sensitive;
 // every case variant the kernel prints is listed. TestFastPathEqualsFullDecode
-// checks that the fast path gives the same model as decoding every line.
+// checks that the fast path gives the same model as decoding every line;
+// TestPairScanEqualsGroupScan that both scans agree.
 //
 // KernelLog.Unknown lists the needle lines (and every line inside a report
 // or the first 200 lines) that mention OOM in no known form; a bare "oom"
@@ -270,6 +277,10 @@ func sniffHint(head []byte) string {
 // compare it with the fast path).
 var forceFullDecode = false
 
+// forceGroupScan makes the vocabulary scan use the IndexByte groups even
+// where the vector pair scan is available (tests compare both).
+var forceGroupScan = false
+
 // kParser holds the state of one KernelLogFrom call.
 type kParser struct {
 	log  *KernelLog
@@ -301,9 +312,10 @@ type kParser struct {
 	all      []*reportBuilder
 	consumed int // highest line number a report has taken
 
-	fullUntil int // decode every line up to here (after a boot banner)
-	decodedNo int // number of the last line decoded
-	groups    []anchorGroup
+	fullUntil int           // decode every line up to here (after a boot banner)
+	decodedNo int           // number of the last line decoded
+	groups    []anchorGroup // IndexByte scan (no AVX2)
+	pairs     *pairScanner  // vector scan
 
 	lastLine   []byte
 	lastLineNo int
@@ -398,8 +410,14 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			p.relFull = true // reltime needs every line for its deltas
 		}
 	}
-	if p.groups == nil {
-		p.groups = buildGroups(data[:min(len(data), 1<<20)])
+	if p.groups == nil && p.pairs == nil {
+		sample := data[:min(len(data), 1<<20)]
+		if haveVectorScan && !forceGroupScan {
+			p.pairs = newPairScanner(sample)
+		}
+		if p.pairs == nil {
+			p.groups = buildGroups(sample)
+		}
 	}
 	var next [64]int
 	for i := range p.groups {
@@ -425,6 +443,9 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 		// find the nearest needle at or after off
 		best := -1
+		if p.pairs != nil {
+			best = p.pairs.nextHit(data, off)
+		}
 		for i := range p.groups {
 			if next[i] != -1 && next[i] < off {
 				next[i] = p.groups[i].nextHit(data, off)

@@ -1,0 +1,84 @@
+package parse
+
+import (
+	"bytes"
+	"testing"
+)
+
+// naiveNextHit is the reference: the smallest start >= from of any needle.
+func naiveNextHit(data []byte, from int) int {
+	best := -1
+	for _, n := range vocabulary {
+		if i := bytes.Index(data[from:], n.word); i >= 0 && (best < 0 || from+i < best) {
+			best = from + i
+		}
+	}
+	return best
+}
+
+// TestPairScannerFindsEveryNeedle puts every needle at every alignment of a
+// 64-byte vector step (including the last bytes of the data, which the
+// scalar tail checks) into log-like noise and checks that the pair scanner
+// finds exactly the line the naive search finds.
+func TestPairScannerFindsEveryNeedle(t *testing.T) {
+	if !haveVectorScan {
+		t.Log("no AVX2: checking the scalar tail only")
+	}
+	r := genRand(7)
+	var noise bytes.Buffer
+	for noise.Len() < 4096 {
+		noise.WriteString("[ 1234.567890] ")
+		noise.WriteString(noiseLines[r.intn(len(noiseLines))](&r))
+		noise.WriteByte('\n')
+	}
+	sample := noise.Bytes()
+	s := newPairScanner(sample)
+	if s == nil {
+		t.Fatal("no pair table for the vocabulary")
+	}
+	if naiveNextHit(sample, 0) >= 0 {
+		t.Fatal("noise already holds a needle")
+	}
+	for _, n := range vocabulary {
+		for _, size := range []int{len(n.word), 70, 200, 1000} {
+			for at := 0; at+len(n.word) <= size; at++ {
+				if size > 200 && at%7 != 0 && at < size-130 {
+					continue
+				}
+				data := append([]byte(nil), sample[:size]...)
+				copy(data[at:], n.word)
+				for _, from := range []int{0, at / 2, at} {
+					want := naiveNextHit(data, from)
+					got := s.nextHit(data, from)
+					if got != want {
+						t.Fatalf("%q at %d of %d bytes, from %d: got %d, want %d", n.word, at, size, from, got, want)
+					}
+				}
+				if got := s.nextHit(data, at+1); got != naiveNextHit(data, at+1) {
+					t.Fatalf("%q at %d of %d bytes, from %d: got %d, want %d", n.word, at, size, at+1, got, naiveNextHit(data, at+1))
+				}
+			}
+		}
+	}
+}
+
+// TestPairScanEqualsGroupScan: the vector scan and the IndexByte groups
+// give the same model.
+func TestPairScanEqualsGroupScan(t *testing.T) {
+	for _, style := range []string{"raw", "syslog", "ctime"} {
+		data, _ := genLog(2<<20, 128<<10, style)
+		vec, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		if err != nil {
+			t.Fatal(err)
+		}
+		forceGroupScan = true
+		grp, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		forceGroupScan = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := dumpKernelLog(vec), dumpKernelLog(grp); a != b {
+			t.Errorf("%s: vector and group scans differ: %s", style, firstDiff(a, b))
+		}
+	}
+}
