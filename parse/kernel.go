@@ -348,13 +348,21 @@ func (p *kParser) warn(line int, format string, args ...any) {
 
 // run reads r block by block. The buffer starts small (small files stay
 // cheap) and doubles up to blockSize; past that it only grows for a line
-// longer than a block, up to maxLineLen.
+// longer than a block, up to maxLineLen. Once blocks are full size, the next
+// block is read by a goroutine into a second buffer while this one is
+// scanned (the read overlaps the scan on another core); blocks are cut at
+// the same places either way.
 func (p *kParser) run(r io.Reader) error {
 	buf := make([]byte, 0, 64<<10)
+	var spare []byte // the second full-size buffer
+	var done chan readResult
 	lineNo := 1
 	first := true
 	skipping := false // discarding the tail of an over-long line
 	for {
+		var n int
+		var err error
+		prefetched := false
 		if len(buf) == cap(buf) {
 			last := bytes.LastIndexByte(buf, '\n')
 			switch {
@@ -369,6 +377,23 @@ func (p *kParser) run(r io.Reader) error {
 				first = false
 				buf = buf[:0]
 				skipping = true
+			case cap(buf) == blockSize && !forceSyncRead:
+				if spare == nil {
+					spare = make([]byte, 0, blockSize)
+					done = make(chan readResult, 1)
+				}
+				rest := len(buf) - last - 1
+				nb := spare[:rest]
+				copy(nb, buf[last+1:])
+				go func() {
+					n, err := fill(r, nb[rest:cap(nb)])
+					done <- readResult{n, err}
+				}()
+				lineNo = p.processBlock(buf[:last+1], lineNo, first)
+				first = false
+				res := <-done
+				spare, buf = buf[:0], nb[:rest+res.n]
+				n, err, prefetched = res.n, res.err, true
 			default:
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
@@ -376,8 +401,10 @@ func (p *kParser) run(r io.Reader) error {
 				buf = buf[:rest]
 			}
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+		if !prefetched {
+			n, err = r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+		}
 		if skipping && n > 0 {
 			i := bytes.IndexByte(buf, '\n')
 			if i < 0 {
@@ -399,6 +426,28 @@ func (p *kParser) run(r io.Reader) error {
 			return fmt.Errorf("read %s: %w", p.path, err)
 		}
 	}
+}
+
+// forceSyncRead turns off the read-ahead goroutine (tests compare).
+var forceSyncRead = false
+
+// readResult is what the read-ahead goroutine hands back.
+type readResult struct {
+	n   int
+	err error
+}
+
+// fill reads into b until it is full or r fails (io.EOF included).
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // processBlock handles complete lines in data (ending in '\n' unless final)

@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"testing"
+	"testing/iotest"
 )
 
 // naiveNextHit is the reference: the smallest start >= from of any needle.
@@ -80,5 +81,32 @@ func TestPairScanEqualsGroupScan(t *testing.T) {
 		if a, b := dumpKernelLog(vec), dumpKernelLog(grp); a != b {
 			t.Errorf("%s: vector and group scans differ: %s", style, firstDiff(a, b))
 		}
+	}
+}
+
+// TestReadAheadEqualsSyncRead: reading the next block on a goroutine cuts
+// the blocks at the same places as reading in line (short reads included),
+// and every kill of a log several blocks long is found.
+func TestReadAheadEqualsSyncRead(t *testing.T) {
+	data, kills := genLog(3*blockSize+12345, 1<<20, "raw")
+	ahead, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forceSyncRead = true
+	sync, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
+	forceSyncRead = false
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := dumpKernelLog(ahead), dumpKernelLog(sync); a != b {
+		t.Errorf("read-ahead and in-line reads differ: %s", firstDiff(a, b))
+	}
+	n := 0
+	for _, r := range ahead.Reports {
+		n += len(r.Kills)
+	}
+	if n != kills || ahead.Lines != bytes.Count(data, []byte{'\n'}) {
+		t.Errorf("%d kills, %d lines; want %d kills, %d lines", n, ahead.Lines, kills, bytes.Count(data, []byte{'\n'}))
 	}
 }
