@@ -13,12 +13,12 @@ package parse
 //
 // The file is read in 4 MiB blocks. Outside an OOM report, a line is only
 // decoded when it contains a vocabulary needle. With AVX2 (pairscan.go) each
-// needle is represented by one pair of adjacent bytes of it, the rarest pair
-// of the needle in the head of the file; one vector pass per block compares
-// 64 bytes at a time with all pairs and reports every position where a
-// whole pair matches, and the needles of that pair are compared in full
-// there. A needle occurrence always contains its pair, so the pass cannot
-// miss it. Without AVX2 each needle has an anchor byte that is rare in the
+// needle is represented by one pair of adjacent bytes of it (chosen from
+// the head of the file); one vector pass per block tests 32 positions at a
+// time against all pairs (nibble lookup tables) and reports every position
+// where a pair of the table is (plus a few false candidates), and the
+// needles of that pair are compared in full there. A needle occurrence
+// always contains its pair, so the pass cannot miss it. Without AVX2 each needle has an anchor byte that is rare in the
 // head of the file ('K', 'y', 'w', 'M', …); the block is searched with one
 // bytes.IndexByte pass per anchor byte and the needles of that anchor are
 // compared at each hit. Line numbers come from bytes.Count of '\n' between

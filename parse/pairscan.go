@@ -1,5 +1,14 @@
 package parse
 
+// Vector vocabulary scan (see the file comment of kernel.go): every needle
+// is found through one byte pair of it (two adjacent bytes; the pairs are
+// chosen from the head of the file). pairScanAVX2 looks at 32 positions at
+// a time and tests all pairs at once with nibble lookup tables (the
+// "Teddy" technique of Hyperscan and Rust's aho-corasick), so the block is
+// read once whatever the number of needles. It reports every position where
+// a pair is, and a few more (nibble tables and sets of 8 pairs also accept
+// some other byte pairs); each needle of the pair is then compared in full.
+
 import "bytes"
 
 // Vector vocabulary scan (see the file comment of kernel.go): every needle
@@ -12,12 +21,13 @@ import "bytes"
 
 const maxPairs = 32
 
-// pairTab is the pair table in the layout pairscan_amd64.s reads: pair k is
-// a[k] (its first byte, repeated 32 times) and b[k] (its second byte).
+// pairTab is the pair table in the layout pairscan_amd64.s reads: pairs
+// are in sets of 8, pair k is bit k%8 of set k/8, and t[set] holds the four
+// nibble tables lo1, hi1 (first byte), lo2, hi2 (second byte), each 16
+// bytes repeated in both 128-bit lanes.
 type pairTab struct {
-	a [maxPairs][32]byte
-	b [maxPairs][32]byte
-	n int
+	t     [maxPairs / 8][4][32]byte
+	nsets int
 }
 
 // pairNeedle is a needle and the offset of its pair in it.
@@ -29,6 +39,7 @@ type pairNeedle struct {
 // pairScanner finds vocabulary needles through their pairs.
 type pairScanner struct {
 	tab   pairTab
+	n     int // pairs
 	first [maxPairs]byte
 	secnd [maxPairs]byte
 	// byPair[k] is the needles found through pair k.
@@ -37,9 +48,9 @@ type pairScanner struct {
 	isFirst [256]bool
 }
 
-// pairCostHits is what one more pair in the vector loop costs, in
-// candidate positions per MiB scanned (about 13 ms per GiB per pair against
-// about 30 ns per candidate).
+// pairCostHits is what one more pair costs, in candidate positions per MiB
+// scanned (more pairs: more false candidates, and a second set of 8 costs
+// about 50 ms per GiB).
 const pairCostHits = 400
 
 // newPairScanner picks the pairs from the byte-pair counts of sample
@@ -101,17 +112,23 @@ func newPairScanner(sample []byte) *pairScanner {
 		}
 		k, ok := slot[key(w, at)]
 		if !ok {
-			if s.tab.n == maxPairs {
+			if s.n == maxPairs {
 				return nil
 			}
-			k = s.tab.n
-			s.tab.n++
+			k = s.n
+			s.n++
 			slot[key(w, at)] = k
 			s.first[k], s.secnd[k] = w[at], w[at+1]
-			for i := range s.tab.a[k] {
-				s.tab.a[k][i], s.tab.b[k][i] = w[at], w[at+1]
+			s.tab.nsets = k/8 + 1
+			t, bit := &s.tab.t[k/8], byte(1)<<(k%8)
+			a, b := w[at], w[at+1]
+			for lane := 0; lane < 32; lane += 16 {
+				t[0][lane+int(a&15)] |= bit
+				t[1][lane+int(a>>4)] |= bit
+				t[2][lane+int(b&15)] |= bit
+				t[3][lane+int(b>>4)] |= bit
 			}
-			s.isFirst[w[at]] = true
+			s.isFirst[a] = true
 		}
 		s.byPair[k] = append(s.byPair[k], pairNeedle{word: w, off: at})
 	}
@@ -125,7 +142,7 @@ func (s *pairScanner) nextHit(data []byte, from int) int {
 	for i+1 < len(data) {
 		pos, scanned := pairScanAVX2(data[i:], &s.tab)
 		if pos < 0 {
-			// scalar tail: fewer than 65 bytes left
+			// scalar tail: fewer than 33 bytes left
 			pos = -1
 			for j := i + scanned; j+1 < len(data); j++ {
 				if s.isFirst[data[j]] && s.candidate(data, j) {
@@ -152,7 +169,7 @@ func (s *pairScanner) candidate(data []byte, at int) bool {
 }
 
 func (s *pairScanner) pairAt(data []byte, at int) int {
-	for k := 0; k < s.tab.n; k++ {
+	for k := 0; k < s.n; k++ {
 		if data[at] == s.first[k] && data[at+1] == s.secnd[k] {
 			return k
 		}
