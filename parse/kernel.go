@@ -177,7 +177,8 @@ const (
 	maxUnknown    = 2000
 	maxWarnings   = 2000
 	maxEvents     = 200000
-	maxReportLine = 400 // OOMReport.Lines cap
+	eventChunk    = 1024 // Events are collected in chunks of this many
+	maxReportLine = 400  // OOMReport.Lines cap
 	maxTaskRows   = 50000
 	reportGap     = 60.0
 	reportBudget  = 200000 // lines in report mode without a kill
@@ -323,6 +324,7 @@ type kParser struct {
 	utf8Warns  int
 	unknownN   int
 	eventsN    int
+	events     [][]Event // chunks, joined into log.Events by finish
 	warnsN     int
 	lineNo     int
 }
@@ -847,7 +849,13 @@ func (p *kParser) addEvent(e Event) {
 		}
 		return
 	}
-	p.log.Events = append(p.log.Events, e)
+	// Events are kept in chunks and joined once in finish: appending to one
+	// slice copied the large Event structs again at every growth.
+	if n := len(p.events); n == 0 || len(p.events[n-1]) == cap(p.events[n-1]) {
+		p.events = append(p.events, make([]Event, 0, eventChunk))
+	}
+	c := &p.events[len(p.events)-1]
+	*c = append(*c, e)
 }
 
 func (p *kParser) addUnknown(ll *logical) {
@@ -869,6 +877,18 @@ func (p *kParser) finish() *KernelLog {
 		p.log.Reports = append(p.log.Reports, rb.finish())
 	}
 	l := p.log
+	if len(p.events) > 0 {
+		n := 0
+		for _, c := range p.events {
+			n += len(c)
+		}
+		l.Events = make([]Event, 0, n)
+		for i, c := range p.events {
+			l.Events = append(l.Events, c...)
+			p.events[i] = nil
+		}
+		p.events = nil
+	}
 	l.Lines = p.lineNo
 	if len(l.Boots) == 0 {
 		l.Boots = []Boot{{Index: 0, Start: Ref{Path: p.path, Line: 1}, Reason: "first"}}
