@@ -5,19 +5,11 @@ package parse
 // chosen from the head of the file). pairScanAVX2 looks at 32 positions at
 // a time and tests all pairs at once with nibble lookup tables (the
 // "Teddy" technique of Hyperscan and Rust's aho-corasick), so the block is
-// read once whatever the number of needles. It reports every position where
-// a pair is, and a few more (nibble tables and sets of 8 pairs also accept
-// some other byte pairs); each needle of the pair is then compared in full.
+// read once whatever the number of needles. Each pair has a bit of its own
+// in the tables, so a position is reported exactly when a pair of the
+// table is there; each needle of that pair is then compared in full.
 
 import "bytes"
-
-// Vector vocabulary scan (see the file comment of kernel.go): every needle
-// is found through one byte pair of it (two adjacent bytes, the rarest pair
-// of the needle in the head of the file). pairScanAVX2 compares 64 bytes at
-// a time against all pairs at once, so the block is read once whatever the
-// number of needles, and a candidate is only reported where a whole pair
-// matches (far rarer than one anchor byte). Each needle of that pair is then
-// compared in full.
 
 const maxPairs = 32
 
@@ -44,8 +36,8 @@ type pairScanner struct {
 	secnd [maxPairs]byte
 	// byPair[k] is the needles found through pair k.
 	byPair [maxPairs][]pairNeedle
-	// isFirst marks the first bytes of the pairs (scalar tail check).
-	isFirst [256]bool
+	// slot[a<<8|b] is 1+k for pair k = (a, b), 0 for other byte pairs.
+	slot []uint8
 }
 
 // pairCostHits is what one more pair costs, in candidate positions per MiB
@@ -100,7 +92,7 @@ func newPairScanner(sample []byte) *pairScanner {
 			}
 		}
 	}
-	s := &pairScanner{}
+	s := &pairScanner{slot: make([]uint8, 1<<16)}
 	slot := map[int]int{}
 	for _, n := range vocabulary {
 		w := n.word
@@ -128,7 +120,7 @@ func newPairScanner(sample []byte) *pairScanner {
 				t[2][lane+int(b&15)] |= bit
 				t[3][lane+int(b>>4)] |= bit
 			}
-			s.isFirst[a] = true
+			s.slot[int(a)<<8|int(b)] = uint8(k + 1)
 		}
 		s.byPair[k] = append(s.byPair[k], pairNeedle{word: w, off: at})
 	}
@@ -145,7 +137,7 @@ func (s *pairScanner) nextHit(data []byte, from int) int {
 			// scalar tail: fewer than 33 bytes left
 			pos = -1
 			for j := i + scanned; j+1 < len(data); j++ {
-				if s.isFirst[data[j]] && s.candidate(data, j) {
+				if s.pairAt(data, j) >= 0 {
 					pos = j - i
 					break
 				}
@@ -163,18 +155,9 @@ func (s *pairScanner) nextHit(data []byte, from int) int {
 	return -1
 }
 
-// candidate reports whether a pair of the table is at data[at:at+2].
-func (s *pairScanner) candidate(data []byte, at int) bool {
-	return s.pairAt(data, at) >= 0
-}
-
+// pairAt returns k when pair k of the table is at data[at:at+2], else -1.
 func (s *pairScanner) pairAt(data []byte, at int) int {
-	for k := 0; k < s.n; k++ {
-		if data[at] == s.first[k] && data[at+1] == s.secnd[k] {
-			return k
-		}
-	}
-	return -1
+	return int(s.slot[int(data[at])<<8|int(data[at+1])]) - 1
 }
 
 // verify compares the needles of the pair at data[at:] in full and returns
