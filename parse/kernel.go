@@ -317,6 +317,7 @@ type kParser struct {
 	decodedNo int           // number of the last line decoded
 	groups    []anchorGroup // IndexByte scan (no AVX2)
 	pairs     *pairScanner  // vector scan
+	hits      []int         // needle starts in the next block, listed ahead (or nil)
 
 	lastLine   []byte
 	lastLineNo int
@@ -353,11 +354,16 @@ func (p *kParser) warn(line int, format string, args ...any) {
 // longer than a block, up to maxLineLen. Once blocks are full size, the next
 // block is read by a goroutine into a second buffer while this one is
 // scanned (the read overlaps the scan on another core); blocks are cut at
-// the same places either way.
+// the same places either way. With the vector scan that goroutine also
+// lists the needles of the block it read (pairScanner.allHits), so the
+// scanning goroutine only decodes lines.
 func (p *kParser) run(r io.Reader) error {
 	buf := make([]byte, 0, 64<<10)
 	var spare []byte // the second full-size buffer
 	var done chan readResult
+	var hits []int       // needle starts in buf (nil: not listed)
+	var hitBufs [2][]int // reused by turns
+	turn := 0
 	lineNo := 1
 	first := true
 	skipping := false // discarding the tail of an over-long line
@@ -375,6 +381,7 @@ func (p *kParser) run(r io.Reader) error {
 			case last < 0:
 				// One line longer than maxLineLen: process its head, drop the rest.
 				p.warn(lineNo, "line longer than %d bytes cut", maxLineLen)
+				p.hits = hits
 				lineNo = p.processBlock(buf, lineNo, first)
 				first = false
 				buf = buf[:0]
@@ -387,16 +394,29 @@ func (p *kParser) run(r io.Reader) error {
 				rest := len(buf) - last - 1
 				nb := spare[:rest]
 				copy(nb, buf[last+1:])
+				p.setupScan(buf)
+				scan, hb := p.pairs, hitBufs[turn]
 				go func() {
 					n, err := fill(r, nb[rest:cap(nb)])
-					done <- readResult{n, err}
+					var h []int
+					if scan != nil && !forceLiveScan {
+						h = scan.allHits(nb[:rest+n], hb[:0])
+					}
+					done <- readResult{n, err, h}
 				}()
+				p.hits = hits
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
 				res := <-done
 				spare, buf = buf[:0], nb[:rest+res.n]
 				n, err, prefetched = res.n, res.err, true
+				hits = res.hits
+				if hits != nil {
+					hitBufs[turn] = hits
+					turn = 1 - turn
+				}
 			default:
+				p.hits = hits
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
 				rest := copy(buf, buf[last+1:])
@@ -404,10 +424,12 @@ func (p *kParser) run(r io.Reader) error {
 			}
 		}
 		if !prefetched {
+			hits = nil // buf changed
 			n, err = r.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 		}
 		if skipping && n > 0 {
+			hits = nil
 			i := bytes.IndexByte(buf, '\n')
 			if i < 0 {
 				buf = buf[:0]
@@ -419,6 +441,7 @@ func (p *kParser) run(r io.Reader) error {
 		}
 		if err == io.EOF {
 			if len(buf) > 0 && !skipping {
+				p.hits = hits
 				lineNo = p.processBlock(buf, lineNo, first)
 			}
 			p.lineNo = lineNo - 1
@@ -433,10 +456,16 @@ func (p *kParser) run(r io.Reader) error {
 // forceSyncRead turns off the read-ahead goroutine (tests compare).
 var forceSyncRead = false
 
-// readResult is what the read-ahead goroutine hands back.
+// forceLiveScan makes processBlock search needles itself instead of using
+// the read-ahead goroutine's list (tests compare).
+var forceLiveScan = false
+
+// readResult is what the read-ahead goroutine hands back: bytes read, the
+// read error and the needle starts in the whole buffer (nil if not listed).
 type readResult struct {
-	n   int
-	err error
+	n    int
+	err  error
+	hits []int
 }
 
 // fill reads into b until it is full or r fails (io.EOF included).
@@ -452,6 +481,20 @@ func fill(r io.Reader, b []byte) (int, error) {
 	return n, nil
 }
 
+// setupScan picks the vocabulary scan from the head of the first block.
+func (p *kParser) setupScan(data []byte) {
+	if p.groups != nil || p.pairs != nil {
+		return
+	}
+	sample := data[:min(len(data), 1<<20)]
+	if haveVectorScan && !forceGroupScan {
+		p.pairs = newPairScanner(sample)
+	}
+	if p.pairs == nil {
+		p.groups = buildGroups(sample)
+	}
+}
+
 // processBlock handles complete lines in data (ending in '\n' unless final)
 // and returns the line number after it.
 func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
@@ -461,15 +504,9 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			p.relFull = true // reltime needs every line for its deltas
 		}
 	}
-	if p.groups == nil && p.pairs == nil {
-		sample := data[:min(len(data), 1<<20)]
-		if haveVectorScan && !forceGroupScan {
-			p.pairs = newPairScanner(sample)
-		}
-		if p.pairs == nil {
-			p.groups = buildGroups(sample)
-		}
-	}
+	p.setupScan(data)
+	hits, hc := p.hits, 0
+	p.hits = nil
 	var next [64]int
 	for i := range p.groups {
 		next[i] = -2 // unknown
@@ -494,7 +531,15 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 		// find the nearest needle at or after off
 		best := -1
-		if p.pairs != nil {
+		switch {
+		case hits != nil:
+			for hc < len(hits) && hits[hc] < off {
+				hc++
+			}
+			if hc < len(hits) && hits[hc] < len(data) {
+				best = hits[hc]
+			}
+		case p.pairs != nil:
 			best = p.pairs.nextHit(data, off)
 		}
 		for i := range p.groups {

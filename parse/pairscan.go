@@ -9,7 +9,10 @@ package parse
 // in the tables, so a position is reported exactly when a pair of the
 // table is there; each needle of that pair is then compared in full.
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 const maxPairs = 32
 
@@ -174,4 +177,43 @@ func (s *pairScanner) verify(data []byte, at, from int) int {
 		}
 	}
 	return -1
+}
+
+// allHits appends to out the start of every needle occurrence in data, in
+// increasing order (the read-ahead goroutine lists a block's needles with
+// it; processBlock then takes the first start at or after its position,
+// which is on the line nextHit would find).
+func (s *pairScanner) allHits(data []byte, out []int) []int {
+	out = out[:0]
+	add := func(at int) {
+		k := s.pairAt(data, at)
+		if k < 0 {
+			return
+		}
+		for _, n := range s.byPair[k] {
+			st := at - n.off
+			if st >= 0 && st+len(n.word) <= len(data) && string(data[st:st+len(n.word)]) == string(n.word) {
+				out = append(out, st)
+			}
+		}
+	}
+	i := 0
+	for i+1 < len(data) {
+		pos, scanned := pairScanAVX2(data[i:], &s.tab)
+		if pos < 0 {
+			for j := i + scanned; j+1 < len(data); j++ {
+				add(j)
+			}
+			break
+		}
+		add(i + pos)
+		i += pos + 1
+	}
+	if !slices.IsSorted(out) {
+		slices.Sort(out)
+	}
+	if out == nil {
+		out = []int{}
+	}
+	return out
 }

@@ -87,30 +87,44 @@ func TestPairScanEqualsGroupScan(t *testing.T) {
 	}
 }
 
-// TestReadAheadEqualsSyncRead: reading the next block on a goroutine cuts
-// the blocks at the same places as reading in line (short reads included),
-// and every kill of a log several blocks long is found.
+// TestReadAheadEqualsSyncRead: reading the next block on a goroutine (which
+// also lists its needles) cuts the blocks at the same places as reading in
+// line, short reads included, and gives the model of decoding every line;
+// every kill of a log several blocks long is found.
 func TestReadAheadEqualsSyncRead(t *testing.T) {
-	data, kills := genLog(3*blockSize+12345, 1<<20, "raw")
-	ahead, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	forceSyncRead = true
-	sync, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
-	forceSyncRead = false
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a, b := dumpKernelLog(ahead), dumpKernelLog(sync); a != b {
-		t.Errorf("read-ahead and in-line reads differ: %s", firstDiff(a, b))
-	}
-	n := 0
-	for _, r := range ahead.Reports {
-		n += len(r.Kills)
-	}
-	if n != kills || ahead.Lines != bytes.Count(data, []byte{'\n'}) {
-		t.Errorf("%d kills, %d lines; want %d kills, %d lines", n, ahead.Lines, kills, bytes.Count(data, []byte{'\n'}))
+	for _, style := range []string{"raw", "syslog"} {
+		data, kills := genLog(3*blockSize+12345, 1<<20, style)
+		parse := func(flag *bool) *KernelLog {
+			t.Helper()
+			if flag != nil {
+				*flag = true
+				defer func() { *flag = false }()
+			}
+			kl, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kl
+		}
+		ahead := parse(nil)
+		want := dumpKernelLog(ahead)
+		for name, flag := range map[string]*bool{"in-line reads": &forceSyncRead, "live scan": &forceLiveScan} {
+			if got := dumpKernelLog(parse(flag)); got != want {
+				t.Errorf("%s: read-ahead and %s differ: %s", style, name, firstDiff(want, got))
+			}
+		}
+		full := parse(&forceFullDecode)
+		ahead.Clock, full.Clock, ahead.Last, full.Last = nil, nil, nil, nil
+		if a, b := dumpKernelLog(ahead), dumpKernelLog(full); a != b {
+			t.Errorf("%s: read-ahead and full decode differ: %s", style, firstDiff(a, b))
+		}
+		n := 0
+		for _, r := range ahead.Reports {
+			n += len(r.Kills)
+		}
+		if n != kills || ahead.Lines != bytes.Count(data, []byte{'\n'}) {
+			t.Errorf("%s: %d kills, %d lines; want %d kills, %d lines", style, n, ahead.Lines, kills, bytes.Count(data, []byte{'\n'}))
+		}
 	}
 }
 
