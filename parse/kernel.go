@@ -22,7 +22,11 @@ package parse
 // head of the file ('K', 'y', 'w', 'M', …); the block is searched with one
 // bytes.IndexByte pass per anchor byte and the needles of that anchor are
 // compared at each hit. Line numbers come from bytes.Count of '\n' between
-// candidates, so the lines in between are never decoded.
+// candidates, so the lines in between are never decoded. From the second
+// block on, the goroutine that reads a block ahead also lists its needle
+// starts with the same vector scan (run, pairScanner.allHits); the line
+// taken is the same as with the live scan, because a needle cannot cross a
+// newline.
 //
 // Every line that can begin, end or belong to an OOM report, or that is a
 // tracked event, carries a needle:
