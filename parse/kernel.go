@@ -12,11 +12,21 @@ package parse
 // # Fast path, and why it cannot skip an OOM line
 //
 // The file is read in 4 MiB blocks. Outside an OOM report, a line is only
-// decoded when it contains a vocabulary needle. Each needle has an anchor
-// byte that is rare in logs ('K', 'y', 'w', 'M', …); the block is searched
-// with one bytes.IndexByte pass per anchor byte and the needles of that
-// anchor are compared at each hit. Line numbers come from bytes.Count of
-// '\n' between candidates, so the lines in between are never decoded.
+// decoded when it contains a vocabulary needle. With AVX2 (pairscan.go) each
+// needle is represented by one pair of adjacent bytes of it (chosen from
+// the head of the file); one vector pass per block tests 32 positions at a
+// time against all pairs (nibble lookup tables) and reports every position
+// where a pair of the table is (plus a few false candidates), and the
+// needles of that pair are compared in full there. A needle occurrence
+// always contains its pair, so the pass cannot miss it. Without AVX2 each needle has an anchor byte that is rare in the
+// head of the file ('K', 'y', 'w', 'M', …); the block is searched with one
+// bytes.IndexByte pass per anchor byte and the needles of that anchor are
+// compared at each hit. Line numbers come from bytes.Count of '\n' between
+// candidates, so the lines in between are never decoded. From the second
+// block on, the goroutine that reads a block ahead also lists its needle
+// starts with the same vector scan (run, pairScanner.allHits); the line
+// taken is the same as with the live scan, because a needle cannot cross a
+// newline.
 //
 // Every line that can begin, end or belong to an OOM report, or that is a
 // tracked event, carries a needle:
@@ -47,7 +57,8 @@ package parse
 // it in the same block are read back while they look like report body (so
 // `dmesg | grep PID` output keeps its task row). Needles are case-sensitive;
 // every case variant the kernel prints is listed. TestFastPathEqualsFullDecode
-// checks that the fast path gives the same model as decoding every line.
+// checks that the fast path gives the same model as decoding every line;
+// TestPairScanEqualsGroupScan that both scans agree.
 //
 // KernelLog.Unknown lists the needle lines (and every line inside a report
 // or the first 200 lines) that mention OOM in no known form; a bare "oom"
@@ -170,7 +181,8 @@ const (
 	maxUnknown    = 2000
 	maxWarnings   = 2000
 	maxEvents     = 200000
-	maxReportLine = 400 // OOMReport.Lines cap
+	eventChunk    = 1024 // Events are collected in chunks of this many
+	maxReportLine = 400  // OOMReport.Lines cap
 	maxTaskRows   = 50000
 	reportGap     = 60.0
 	reportBudget  = 200000 // lines in report mode without a kill
@@ -270,6 +282,10 @@ func sniffHint(head []byte) string {
 // compare it with the fast path).
 var forceFullDecode = false
 
+// forceGroupScan makes the vocabulary scan use the IndexByte groups even
+// where the vector pair scan is available (tests compare both).
+var forceGroupScan = false
+
 // kParser holds the state of one KernelLogFrom call.
 type kParser struct {
 	log  *KernelLog
@@ -301,9 +317,11 @@ type kParser struct {
 	all      []*reportBuilder
 	consumed int // highest line number a report has taken
 
-	fullUntil int // decode every line up to here (after a boot banner)
-	decodedNo int // number of the last line decoded
-	groups    []anchorGroup
+	fullUntil int           // decode every line up to here (after a boot banner)
+	decodedNo int           // number of the last line decoded
+	groups    []anchorGroup // IndexByte scan (no AVX2)
+	pairs     *pairScanner  // vector scan
+	hits      []int         // needle starts in the next block, listed ahead (or nil)
 
 	lastLine   []byte
 	lastLineNo int
@@ -311,6 +329,7 @@ type kParser struct {
 	utf8Warns  int
 	unknownN   int
 	eventsN    int
+	events     [][]Event // chunks, joined into log.Events by finish
 	warnsN     int
 	lineNo     int
 }
@@ -336,13 +355,26 @@ func (p *kParser) warn(line int, format string, args ...any) {
 
 // run reads r block by block. The buffer starts small (small files stay
 // cheap) and doubles up to blockSize; past that it only grows for a line
-// longer than a block, up to maxLineLen.
+// longer than a block, up to maxLineLen. Once blocks are full size, the next
+// block is read by a goroutine into a second buffer while this one is
+// scanned (the read overlaps the scan on another core); blocks are cut at
+// the same places either way. With the vector scan that goroutine also
+// lists the needles of the block it read (pairScanner.allHits), so the
+// scanning goroutine only decodes lines.
 func (p *kParser) run(r io.Reader) error {
 	buf := make([]byte, 0, 64<<10)
+	var spare []byte // the second full-size buffer
+	var done chan readResult
+	var hits []int       // needle starts in buf (nil: not listed)
+	var hitBufs [2][]int // reused by turns
+	turn := 0
 	lineNo := 1
 	first := true
 	skipping := false // discarding the tail of an over-long line
 	for {
+		var n int
+		var err error
+		prefetched := false
 		if len(buf) == cap(buf) {
 			last := bytes.LastIndexByte(buf, '\n')
 			switch {
@@ -353,20 +385,55 @@ func (p *kParser) run(r io.Reader) error {
 			case last < 0:
 				// One line longer than maxLineLen: process its head, drop the rest.
 				p.warn(lineNo, "line longer than %d bytes cut", maxLineLen)
+				p.hits = hits
 				lineNo = p.processBlock(buf, lineNo, first)
 				first = false
 				buf = buf[:0]
 				skipping = true
+			case cap(buf) == blockSize && !forceSyncRead:
+				if spare == nil {
+					spare = make([]byte, 0, blockSize)
+					done = make(chan readResult, 1)
+				}
+				rest := len(buf) - last - 1
+				nb := spare[:rest]
+				copy(nb, buf[last+1:])
+				p.setupScan(buf)
+				scan, hb := p.pairs, hitBufs[turn]
+				go func() {
+					n, err := fill(r, nb[rest:cap(nb)])
+					var h []int
+					if scan != nil && !forceLiveScan {
+						h = scan.allHits(nb[:rest+n], hb[:0])
+					}
+					done <- readResult{n, err, h}
+				}()
+				p.hits = hits
+				lineNo = p.processBlock(buf[:last+1], lineNo, first)
+				first = false
+				res := <-done
+				spare, buf = buf[:0], nb[:rest+res.n]
+				n, err, prefetched = res.n, res.err, true
+				hits = res.hits
+				if hits != nil {
+					hitBufs[turn] = hits
+					turn = 1 - turn
+				}
 			default:
+				p.hits = hits
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
 				rest := copy(buf, buf[last+1:])
 				buf = buf[:rest]
 			}
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+		if !prefetched {
+			hits = nil // buf changed
+			n, err = r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+		}
 		if skipping && n > 0 {
+			hits = nil
 			i := bytes.IndexByte(buf, '\n')
 			if i < 0 {
 				buf = buf[:0]
@@ -378,6 +445,7 @@ func (p *kParser) run(r io.Reader) error {
 		}
 		if err == io.EOF {
 			if len(buf) > 0 && !skipping {
+				p.hits = hits
 				lineNo = p.processBlock(buf, lineNo, first)
 			}
 			p.lineNo = lineNo - 1
@@ -386,6 +454,48 @@ func (p *kParser) run(r io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", p.path, err)
 		}
+	}
+}
+
+// forceSyncRead turns off the read-ahead goroutine (tests compare).
+var forceSyncRead = false
+
+// forceLiveScan makes processBlock search needles itself instead of using
+// the read-ahead goroutine's list (tests compare).
+var forceLiveScan = false
+
+// readResult is what the read-ahead goroutine hands back: bytes read, the
+// read error and the needle starts in the whole buffer (nil if not listed).
+type readResult struct {
+	n    int
+	err  error
+	hits []int
+}
+
+// fill reads into b until it is full or r fails (io.EOF included).
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// setupScan picks the vocabulary scan from the head of the first block.
+func (p *kParser) setupScan(data []byte) {
+	if p.groups != nil || p.pairs != nil {
+		return
+	}
+	sample := data[:min(len(data), 1<<20)]
+	if haveVectorScan && !forceGroupScan {
+		p.pairs = newPairScanner(sample)
+	}
+	if p.pairs == nil {
+		p.groups = buildGroups(sample)
 	}
 }
 
@@ -398,9 +508,9 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			p.relFull = true // reltime needs every line for its deltas
 		}
 	}
-	if p.groups == nil {
-		p.groups = buildGroups(data[:min(len(data), 1<<20)])
-	}
+	p.setupScan(data)
+	hits, hc := p.hits, 0
+	p.hits = nil
 	var next [64]int
 	for i := range p.groups {
 		next[i] = -2 // unknown
@@ -425,6 +535,17 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 		}
 		// find the nearest needle at or after off
 		best := -1
+		switch {
+		case hits != nil:
+			for hc < len(hits) && hits[hc] < off {
+				hc++
+			}
+			if hc < len(hits) && hits[hc] < len(data) {
+				best = hits[hc]
+			}
+		case p.pairs != nil:
+			best = p.pairs.nextHit(data, off)
+		}
 		for i := range p.groups {
 			if next[i] != -1 && next[i] < off {
 				next[i] = p.groups[i].nextHit(data, off)
@@ -777,7 +898,13 @@ func (p *kParser) addEvent(e Event) {
 		}
 		return
 	}
-	p.log.Events = append(p.log.Events, e)
+	// Events are kept in chunks and joined once in finish: appending to one
+	// slice copied the large Event structs again at every growth.
+	if n := len(p.events); n == 0 || len(p.events[n-1]) == cap(p.events[n-1]) {
+		p.events = append(p.events, make([]Event, 0, eventChunk))
+	}
+	c := &p.events[len(p.events)-1]
+	*c = append(*c, e)
 }
 
 func (p *kParser) addUnknown(ll *logical) {
@@ -799,6 +926,18 @@ func (p *kParser) finish() *KernelLog {
 		p.log.Reports = append(p.log.Reports, rb.finish())
 	}
 	l := p.log
+	if len(p.events) > 0 {
+		n := 0
+		for _, c := range p.events {
+			n += len(c)
+		}
+		l.Events = make([]Event, 0, n)
+		for i, c := range p.events {
+			l.Events = append(l.Events, c...)
+			p.events[i] = nil
+		}
+		p.events = nil
+	}
 	l.Lines = p.lineNo
 	if len(l.Boots) == 0 {
 		l.Boots = []Boot{{Index: 0, Start: Ref{Path: p.path, Line: 1}, Reason: "first"}}

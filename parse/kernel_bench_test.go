@@ -191,12 +191,16 @@ func firstDiff(a, b string) string {
 	return fmt.Sprintf("lengths %d vs %d", len(al), len(bl))
 }
 
-// BenchmarkKernelLog measures throughput on a generated 32 MiB raw dmesg
-// log with one OOM report per 8 MiB.
+// BenchmarkKernelLog measures throughput on generated 32 MiB logs (raw
+// dmesg, syslog, dmesg -T "ctime") with one OOM report per 8 MiB; the
+// "-groups" case is the IndexByte fallback used without AVX2.
 func BenchmarkKernelLog(b *testing.B) {
-	for _, style := range []string{"raw", "syslog"} {
-		data, _ := genLog(32<<20, 8<<20, style)
+	for _, style := range []string{"raw", "syslog", "ctime", "raw-groups"} {
+		gen := strings.TrimSuffix(style, "-groups")
+		data, _ := genLog(32<<20, 8<<20, gen)
 		b.Run(style, func(b *testing.B) {
+			forceGroupScan = gen != style
+			defer func() { forceGroupScan = false }()
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {

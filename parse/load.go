@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,8 +89,10 @@ type loader struct {
 	mountsV2   *bool
 	mountsRef  *Ref
 	kernelIdx  map[*KernelLog]int
-	understood int // inputs used
-	classified int // files whose kind was recognised, used or not
+	kernelJobs []*kernelJob  // kernel logs being parsed, in read order
+	workers    chan struct{} // bounds the kernel logs parsed at once
+	understood int           // inputs used
+	classified int           // files whose kind was recognised, used or not
 }
 
 type pendingFree struct {
@@ -117,6 +120,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Bundle, error) {
 		linkTo:    map[int]string{},
 		listInput: map[string]int{},
 		kernelIdx: map[*KernelLog]int{},
+		workers:   make(chan struct{}, kernelWorkers()),
 		hostPrio:  1 << 30,
 	}
 	if err := l.collect(); err != nil {
@@ -134,6 +138,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Bundle, error) {
 	for _, e := range rest {
 		l.read(e)
 	}
+	l.finishKernelJobs()
 	l.finish()
 	if l.understood == 0 && l.classified == 0 {
 		n := len(l.b.Inputs)
@@ -480,7 +485,12 @@ func (l *loader) readFile(p string, in *Input) {
 		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
 		return
 	}
-	defer closeFn()
+	keepOpen := false // a kernel log's parser closes it
+	defer func() {
+		if !keepOpen {
+			closeFn()
+		}
+	}()
 	head := make([]byte, sniffHead)
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
@@ -513,7 +523,8 @@ func (l *loader) readFile(p string, in *Input) {
 	}
 	l.classified++
 	if in.Kind == "kernel-log" {
-		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), head, in)
+		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), head, in, closeFn)
+		keepOpen = true
 		return
 	}
 	data := head
@@ -553,29 +564,78 @@ func (l *loader) markTruncated(in *Input, real string) {
 	}
 }
 
-func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input) {
+// kernelJob is one kernel log parsed on its own goroutine; its result is
+// applied to Inputs[input] in read order by finishKernelJobs.
+type kernelJob struct {
+	input int
+	done  chan struct{}
+	kl    *KernelLog
+	err   error
+}
+
+// kernelWorkers is how many kernel logs are parsed at once (each also reads
+// ahead on a second goroutine): one per CPU the process may use.
+func kernelWorkers() int {
+	if loadSerial {
+		return 1
+	}
+	return max(1, runtime.GOMAXPROCS(0))
+}
+
+// loadSerial parses kernel logs one after the other (tests compare).
+var loadSerial = false
+
+// readKernelLog starts parsing a kernel log (in will be Inputs[len(Inputs)])
+// on a goroutine, at most kernelWorkers at once, and closes it when done.
+func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input, closeFn func()) {
 	if f, ok := SniffKernelLog(head); ok {
 		in.Format = f
 	}
-	kl, err := KernelLogFrom(r, in.Path)
-	if err != nil {
-		in.WhyNot = "kernel log could not be read: " + err.Error()
-		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
-		return
+	job := &kernelJob{input: len(l.b.Inputs), done: make(chan struct{})}
+	l.kernelJobs = append(l.kernelJobs, job)
+	path := in.Path
+	l.workers <- struct{}{}
+	go func() {
+		defer func() {
+			closeFn()
+			<-l.workers
+			close(job.done)
+		}()
+		job.kl, job.err = KernelLogFrom(r, path)
+	}()
+	if loadSerial {
+		<-job.done
 	}
-	if kl == nil {
-		in.WhyNot = "not understood as a kernel log"
-		return
+}
+
+// finishKernelJobs waits for the kernel logs and records them in read
+// order, as parsing them one after the other would.
+func (l *loader) finishKernelJobs() {
+	for _, job := range l.kernelJobs {
+		<-job.done
+		in := &l.b.Inputs[job.input]
+		kl, err := job.kl, job.err
+		if err != nil {
+			in.WhyNot = "kernel log could not be read: " + err.Error()
+			in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+			continue
+		}
+		if kl == nil {
+			in.WhyNot = "not understood as a kernel log"
+			continue
+		}
+		kl.Truncated = kl.Truncated || in.Truncated
+		if kl.Format != "" {
+			in.Format = kl.Format
+		}
+		in.Lines = kl.Lines
+		in.Warnings = append(in.Warnings, kl.Warnings...)
+		in.Used = true
+		l.understood++
+		l.kernelIdx[kl] = job.input
+		l.b.KernelLogs = append(l.b.KernelLogs, kl)
 	}
-	kl.Truncated = kl.Truncated || in.Truncated
-	if kl.Format != "" {
-		in.Format = kl.Format
-	}
-	in.Lines = kl.Lines
-	in.Warnings = append(in.Warnings, kl.Warnings...)
-	in.Used = true
-	l.kernelIdx[kl] = len(l.b.Inputs)
-	l.b.KernelLogs = append(l.b.KernelLogs, kl)
+	l.kernelJobs = nil
 }
 
 // parseSmall hands a whole small file to the parser of its kind.
