@@ -88,8 +88,10 @@ type loader struct {
 	mountsV2   *bool
 	mountsRef  *Ref
 	kernelIdx  map[*KernelLog]int
-	understood int // inputs used
-	classified int // files whose kind was recognised, used or not
+	understood int  // inputs used
+	taskRows   int  // task-table rows kept so far (bounds.go)
+	rowsCapped bool // maxBundleTaskRows was reached
+	classified int  // files whose kind was recognised, used or not
 }
 
 type pendingFree struct {
@@ -573,6 +575,7 @@ func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input) {
 	}
 	in.Lines = kl.Lines
 	in.Warnings = append(in.Warnings, kl.Warnings...)
+	l.boundKernelLog(kl, in)
 	in.Used = true
 	l.kernelIdx[kl] = len(l.b.Inputs)
 	l.b.KernelLogs = append(l.b.KernelLogs, kl)

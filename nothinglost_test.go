@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/oomlens/oomlens/correlate"
+)
+
+// analyzeFileJSON runs the real CLI on one file and decodes its JSON report.
+func analyzeFileJSON(t *testing.T, path string) *correlate.Report {
+	t.Helper()
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "json", path)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	var rep correlate.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	return &rep
+}
+
+// TestNothingLost is the "nothing lost" property over generated logs (many
+// seeds, three kernel generations, three prefix forms, noise and truncated
+// reports): the kills equal the generated truth (pid, name and kill line),
+// and every line naming an OOM kill is in exactly one place — one kill's
+// evidence, one report without kill, or unexplained.
+func TestNothingLost(t *testing.T) {
+	dir := t.TempDir()
+	seeds := 24
+	if testing.Short() {
+		seeds = 6
+	}
+	for seed := int64(1); seed <= int64(seeds); seed++ {
+		form := []string{"raw", "ctime", "syslog"}[seed%3]
+		g := genKernelLog(seed, 1+int(seed%7), form)
+		name := fmt.Sprintf("kern-%d.log", seed)
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, g.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep := analyzeFileJSON(t, path)
+			checkNothingLost(t, rep, g, name)
+			t.Logf("%d kills, %d mentions, %d reports without kill, %d unexplained, %d lines", len(rep.Kills), len(g.Mentions), len(rep.Reports), len(rep.Unexplained), len(bytes.Split(g.Data, []byte("\n"))))
+			if t.Failed() {
+				t.Logf("input:\n%s", g.Data)
+			}
+		})
+	}
+}
+
+func checkNothingLost(t *testing.T, rep *correlate.Report, g genLog, name string) {
+	t.Helper()
+	type kv struct {
+		Pid  int
+		Name string
+		Line int
+	}
+	var got, want []kv
+	for _, k := range g.Kills {
+		want = append(want, kv{k.Pid, k.Name, k.Line})
+	}
+	for _, k := range rep.Kills {
+		pid := -1
+		if k.Victim.Pid != nil {
+			pid = *k.Victim.Pid
+		}
+		line := 0
+		for _, e := range k.Evidence {
+			if e.Path == name && strings.Contains(lineOf(g.Data, e.Line), "Killed process") {
+				line = e.Line
+			}
+		}
+		got = append(got, kv{pid, k.Victim.Name, line})
+	}
+	sort.Slice(got, func(i, j int) bool { return got[i].Line < got[j].Line })
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("kills (pid name line):\n got %v\nwant %v", got, want)
+	}
+	// where each mention line is accounted for
+	seen := map[int][]string{}
+	add := func(where string, path string, line int, set map[int]bool) {
+		if path != name || set[line] {
+			return
+		}
+		set[line] = true
+		seen[line] = append(seen[line], where)
+	}
+	for _, k := range rep.Kills {
+		set := map[int]bool{}
+		for _, e := range k.Evidence {
+			add("kill "+k.ID, e.Path, e.Line, set)
+		}
+	}
+	for i, r := range rep.Reports {
+		set := map[int]bool{}
+		add(fmt.Sprintf("report %d", i), r.Path, r.Line, set)
+		for _, e := range r.Evidence {
+			add(fmt.Sprintf("report %d", i), e.Path, e.Line, set)
+		}
+	}
+	set := map[int]bool{}
+	for _, u := range rep.Unexplained {
+		add("unexplained", u.Path, u.Line, set)
+	}
+	for _, m := range g.Mentions {
+		if n := len(seen[m]); n != 1 {
+			t.Errorf("line %d %q is in %d places %v, want exactly 1", m, lineOf(g.Data, m), n, seen[m])
+		}
+	}
+}
+
+// lineOf returns line n (1-based) of data.
+func lineOf(data []byte, n int) string {
+	ls := strings.Split(string(data), "\n")
+	if n < 1 || n > len(ls) {
+		return ""
+	}
+	return ls[n-1]
+}
