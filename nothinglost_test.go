@@ -59,15 +59,9 @@ func TestNothingLost(t *testing.T) {
 
 func checkNothingLost(t *testing.T, rep *correlate.Report, g genLog, name string) {
 	t.Helper()
-	type kv struct {
-		Pid  int
-		Name string
-		Line int
-	}
+	type kv = genKill
 	var got, want []kv
-	for _, k := range g.Kills {
-		want = append(want, kv{k.Pid, k.Name, k.Line})
-	}
+	want = append(want, g.Kills...)
 	for _, k := range rep.Kills {
 		pid := -1
 		if k.Victim.Pid != nil {

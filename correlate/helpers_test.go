@@ -238,14 +238,6 @@ func (l *lg) clock(line, boot int, st parse.Stamp) {
 		Wall: *st.Wall, WallHasYear: st.WallHasYear, WallHasZone: st.WallHasZone})
 }
 
-func mustTime(s string) *time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return &t
-}
-
 func findKill(t *testing.T, r *Report, id string) Kill {
 	t.Helper()
 	for _, k := range r.Kills {

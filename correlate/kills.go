@@ -46,7 +46,6 @@ type killCtx struct {
 	driftRefs []Ref
 
 	kind   string
-	pod    *Pod
 	podQoS string
 
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
@@ -582,9 +581,6 @@ func topConsumers(kc *killCtx) []Consumer {
 
 // userspaceKills turns oomd, earlyoom and kubelet eviction events into kills.
 func (bd *builder) userspaceKills() {
-	type key struct {
-		kind, who string
-	}
 	var list []*killCtx
 	for _, lg := range bd.logs {
 		for i := range lg.Events {

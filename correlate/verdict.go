@@ -108,7 +108,6 @@ func (bd *builder) verdict(kc *killCtx) string {
 		if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
 			s += ", and its score implies " + strings.TrimPrefix(afterWord(x.Summary, "about "), "")
 			s = strings.TrimSuffix(s, ".")
-			refs = append(refs, x.Evidence...)
 			say(s + ".")
 		} else {
 			say(s + " " + cite(refs...) + ".")
