@@ -76,8 +76,9 @@ var genNoise = []string{
 }
 
 // genReport writes one OOM report of generation gen; when cut > 0 the
-// report stops after that many lines (before its kill). It returns the kill
-// or nil.
+// report stops after that many lines (before its kill), when cut < 0 it
+// starts -cut lines in (a ring buffer that wrapped inside it). It returns
+// the kill or nil.
 func (w *genWriter) genReport(r *rand.Rand, gen, cut int, pid int, name string) *genKill {
 	ipid := pid + 1 + r.Intn(50)
 	inv := genNames[r.Intn(len(genNames))]
@@ -176,6 +177,9 @@ func (w *genWriter) genReport(r *rand.Rand, gen, cut int, pid int, name string) 
 		}
 		return nil
 	}
+	if cut < 0 {
+		lines = lines[min(-cut, len(lines)):]
+	}
 	for _, l := range lines {
 		w.emit(l)
 	}
@@ -190,6 +194,12 @@ func (w *genWriter) genReport(r *rand.Rand, gen, cut int, pid int, name string) 
 // genKernelLog writes a log of n reports (about one in five truncated)
 // with noise between them, in the given prefix form.
 func genKernelLog(seed int64, n int, form string) genLog {
+	return genKernelLogCut(seed, n, form, false)
+}
+
+// genKernelLogCut is genKernelLog whose first report, when headCut, lacks
+// its first lines (the log starts inside it).
+func genKernelLogCut(seed int64, n int, form string, headCut bool) genLog {
 	r := rand.New(rand.NewSource(seed))
 	boot := time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
 	w := &genWriter{form: form, host: "node-7", boot: boot, clock: boot.Add(time.Duration(100+r.Intn(1000)) * time.Second)}
@@ -206,8 +216,11 @@ func genKernelLog(seed int64, n int, form string) genLog {
 		}
 		used[pid] = true
 		cut := 0
-		if r.Intn(5) == 0 {
+		switch {
+		case r.Intn(5) == 0:
 			cut = 1 + r.Intn(12)
+		case i == 0 && headCut:
+			cut = -(1 + r.Intn(15))
 		}
 		if k := w.genReport(r, r.Intn(3), cut, pid, genNames[r.Intn(len(genNames))]); k != nil {
 			out.Kills = append(out.Kills, *k)
@@ -223,6 +236,23 @@ func genKernelLog(seed int64, n int, form string) genLog {
 		if mentionsOOM(l) {
 			out.Mentions = append(out.Mentions, i+1)
 		}
+	}
+	return out
+}
+
+// concatLogs joins logs (as several boots of one dmesg file, or rotated
+// logs pasted together), shifting the second's truth by the first's lines.
+func concatLogs(a, b genLog) genLog {
+	n := bytes.Count(a.Data, []byte{'\n'})
+	out := genLog{Data: append(append([]byte(nil), a.Data...), b.Data...)}
+	out.Kills = append(out.Kills, a.Kills...)
+	for _, k := range b.Kills {
+		k.Line += n
+		out.Kills = append(out.Kills, k)
+	}
+	out.Mentions = append(out.Mentions, a.Mentions...)
+	for _, m := range b.Mentions {
+		out.Mentions = append(out.Mentions, m+n)
 	}
 	return out
 }

@@ -34,13 +34,16 @@ func analyzeFileJSON(t *testing.T, path string) *correlate.Report {
 // evidence, one report without kill, or unexplained.
 func TestNothingLost(t *testing.T) {
 	dir := t.TempDir()
-	seeds := 24
+	seeds := 60
 	if testing.Short() {
-		seeds = 6
+		seeds = 12
 	}
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		form := []string{"raw", "ctime", "syslog"}[seed%3]
-		g := genKernelLog(seed, 1+int(seed%7), form)
+		g := genKernelLogCut(seed, 1+int(seed%7), form, seed%4 == 0)
+		if seed%5 == 0 { // a second boot (raw, ctime) or a later day (syslog)
+			g = concatLogs(g, genKernelLog(seed+1000, 1+int(seed%3), form))
+		}
 		name := fmt.Sprintf("kern-%d.log", seed)
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestNoNetworkNoShell checks the program's whole dependency graph: no
+// package that can open a network connection is linked in, and os/exec is
+// imported only by the colour-profile library lipgloss uses (it runs
+// `tmux info`, fixed arguments, when TERM names tmux). oomlens itself never
+// runs a command and never touches the network, whatever its input.
+func TestNoNetworkNoShell(t *testing.T) {
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(gobin, "list", "-deps", "-f", "{{.ImportPath}}: {{join .Imports \" \"}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	forbidden := map[string]bool{"net": true, "net/http": true, "crypto/tls": true, "net/rpc": true, "net/smtp": true, "plugin": true}
+	var execBy []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ": ")
+		if forbidden[pkg] {
+			t.Errorf("%s is linked into oomlens", pkg)
+		}
+		for _, imp := range strings.Fields(imports) {
+			if imp == "os/exec" {
+				execBy = append(execBy, pkg)
+			}
+		}
+	}
+	sort.Strings(execBy)
+	if strings.Join(execBy, " ") != "github.com/charmbracelet/colorprofile" {
+		t.Errorf("os/exec imported by %v, want only github.com/charmbracelet/colorprofile", execBy)
+	}
+}
