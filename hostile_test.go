@@ -503,3 +503,27 @@ func TestPanicBecomesBugReport(t *testing.T) {
 		t.Errorf("stdout got %d bytes after a panic", out.Len())
 	}
 }
+
+// TestHostileTooManyFiles: a loose folder of more than 5000 files is read
+// up to the cap, and the cap is reported (not silently applied).
+func TestHostileTooManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	g := genKernelLog(15, 1, "raw")
+	write(t, filepath.Join(dir, "0-dmesg"), g.Data)
+	for i := 0; i < 5010; i++ {
+		write(t, filepath.Join(dir, fmt.Sprintf("note-%04d.txt", i)), []byte("nothing to see\n"))
+	}
+	rep := jsonReport(t, 60*time.Second, dir)
+	if !sameSet(killPids(rep), truthPids(g.Kills)) {
+		t.Errorf("kills %v, want %v", killPids(rep), truthPids(g.Kills))
+	}
+	found := false
+	for _, gp := range rep.Coverage {
+		if strings.Contains(gp.Message, "more than 5000 files") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the 5000-file cap is not reported; coverage: %+v", rep.Coverage)
+	}
+}
