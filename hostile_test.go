@@ -9,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -525,5 +526,34 @@ func TestHostileTooManyFiles(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the 5000-file cap is not reported; coverage: %+v", rep.Coverage)
+	}
+}
+
+// TestHostileGzipBomb: a small gzip that inflates to 256 MiB of NUL bytes
+// after a real log head is streamed with bounded memory and time; the kill
+// before the bomb is found and the cut line is reported.
+func TestHostileGzipBomb(t *testing.T) {
+	dir := t.TempDir()
+	g := genKernelLog(16, 1, "raw")
+	var z bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	zw.Write(g.Data)
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 256; i++ {
+		zw.Write(zeros)
+	}
+	zw.Close()
+	p := write(t, filepath.Join(dir, "dmesg.gz"), z.Bytes())
+	rep := jsonReport(t, 60*time.Second, p)
+	if !sameSet(killPids(rep), truthPids(g.Kills)) {
+		t.Errorf("kills %v, want %v", killPids(rep), truthPids(g.Kills))
+	}
+	in := inputOf(t, rep, "dmesg.gz")
+	cut := false
+	for _, w := range in.Warnings {
+		cut = cut || strings.Contains(w.Message, "longer than")
+	}
+	if !cut || !in.Used {
+		t.Errorf("dmesg.gz: used %v, warnings %+v", in.Used, in.Warnings)
 	}
 }
