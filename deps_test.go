@@ -1,9 +1,9 @@
 package main
 
 import (
+	"go/build"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -15,7 +15,10 @@ import (
 // `tmux info`, fixed arguments, when TERM names tmux). oomlens itself never
 // runs a command and never touches the network, whatever its input.
 func TestNoNetworkNoShell(t *testing.T) {
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(build.Default.GOROOT, "bin", "go")
+	}
 	out, err := exec.Command(gobin, "list", "-deps", "-f", "{{.ImportPath}}: {{join .Imports \" \"}}", ".").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
