@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oomlens/oomlens/correlate"
 )
@@ -82,7 +84,13 @@ func checkNothingLost(t *testing.T, rep *correlate.Report, g genLog, name string
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("kills (pid name line):\n got %v\nwant %v", got, want)
 	}
-	// where each mention line is accounted for
+	checkAccounted(t, rep, g, name)
+}
+
+// checkAccounted fails unless every line of g.Mentions is in exactly one
+// kill's evidence, one report without kill, or unexplained.
+func checkAccounted(t *testing.T, rep *correlate.Report, g genLog, name string) {
+	t.Helper()
 	seen := map[int][]string{}
 	add := func(where string, path string, line int, set map[int]bool) {
 		if path != name || set[line] {
@@ -122,4 +130,33 @@ func lineOf(data []byte, n int) string {
 		return ""
 	}
 	return ls[n-1]
+}
+
+// TestCutKillLineIsShown: a log cut in the middle of its kill line (found
+// by FuzzNothingLost) has no kill, but the cut line is listed as
+// unexplained instead of being kept silently as report context.
+func TestCutKillLineIsShown(t *testing.T) {
+	for gen := 0; gen < 3; gen++ {
+		w := &genWriter{form: "ctime", boot: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), clock: time.Date(2024, 1, 1, 1, 0, 0, 0, time.UTC)}
+		w.genReport(rand.New(rand.NewSource(1)), gen, 0, 4242, "mysqld")
+		data := w.buf.Bytes()
+		i := bytes.LastIndex(data, []byte("Killed process"))
+		data = data[:i+len("Killed process")] // cut after the phrase, no newline
+		name := fmt.Sprintf("cut-%d.log", gen)
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep := analyzeFileJSON(t, path)
+		g := genLog{Data: data}
+		for i, l := range strings.Split(string(data), "\n") {
+			if mentionsOOM(l) {
+				g.Mentions = append(g.Mentions, i+1)
+			}
+		}
+		if len(rep.Kills) != 0 {
+			t.Errorf("gen %d: %d kills from a cut kill line", gen, len(rep.Kills))
+		}
+		checkAccounted(t, rep, g, name)
+	}
 }
