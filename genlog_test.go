@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -33,8 +34,21 @@ type genLog struct {
 // mentionsOOM reports whether a line names an OOM kill (the phrases of the
 // property test).
 func mentionsOOM(line string) bool {
+	// In a syslog line ("Mar  4 05:20:53 host tag: message") only the
+	// message counts: "Mar  4 05:20:53 invoked oom-killer: x" is program
+	// "oom-killer" on host "invoked" saying "x" (found by FuzzNothingLost).
+	if syslogStamp.MatchString(line) {
+		if _, msg, ok := strings.Cut(line[16:], ": "); ok {
+			line = msg
+		}
+	}
 	return strings.Contains(line, "Killed process") || strings.Contains(line, "invoked oom-killer") || strings.Contains(line, "Out of memory")
 }
+
+// syslogStamp matches the RFC 3164 timestamp that opens a syslog line:
+//
+//	Mar  4 05:20:53 node-7 kernel: …
+var syslogStamp = regexp.MustCompile(`^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} `)
 
 type genWriter struct {
 	buf   bytes.Buffer
