@@ -172,6 +172,10 @@ func isBundleDir(dir string) bool {
 // isArchive reports whether the file at p is an archive or a compressed
 // file that archive.Open reads (or refuses clearly, like gpg).
 func isArchive(p string) bool {
+	// only a regular file is sniffed: reading a FIFO's head would consume it
+	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
 	f, err := archive.Sniff(p)
 	return err == nil && f != ""
 }

@@ -53,7 +53,16 @@ func looseFiles(paths []string, stdin io.Reader) (*looseFS, []string, error) {
 			if st.IsDir() {
 				return nil, nil, usageError{fmt.Sprintf("%s: a directory must be the only PATH (analyse bundles one at a time)", p)}
 			}
-			e = looseEntry{real: p, size: st.Size(), mod: st.ModTime()}
+			if st.Mode().IsRegular() {
+				e = looseEntry{real: p, size: st.Size(), mod: st.ModTime()}
+			} else {
+				// a pipe or device (`oomlens analyze <(dmesg)`) can be read only once
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return nil, nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+				}
+				e = looseEntry{data: data, size: int64(len(data)), mod: st.ModTime()}
+			}
 		}
 		for {
 			if _, dup := l.entries[name]; !dup {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"testing/fstest"
 
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
@@ -322,44 +321,31 @@ func (e *env) loadWith(paths []string, aopts archive.Options) (*parse.Bundle, er
 			return loadBundle(paths[0], aopts)
 		}
 	}
-	// Loose files: serve them as one in-memory bundle, each under its base name.
-	m := fstest.MapFS{}
-	var only []string
-	for _, p := range paths {
-		var data []byte
-		var err error
-		name := filepath.Base(p)
-		if p == "-" {
-			name = "stdin"
-			data, err = io.ReadAll(e.stdin)
-			if err == nil && len(paths) == 1 && archive.Detect(data) != "" {
-				fsys, info, aerr := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
-				if aerr != nil {
-					return nil, inputError{aerr}
-				}
-				b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin"}, "stdin")
-				if lerr == nil {
-					addArchiveWarnings(b, info)
-				}
-				return b, lerr
-			}
-		} else {
-			var st os.FileInfo
-			if st, err = os.Stat(p); err == nil && st.IsDir() {
-				return nil, usageError{fmt.Sprintf("%s: a directory must be the only PATH (analyse bundles one at a time)", p)}
-			}
-			data, err = os.ReadFile(p)
-		}
+	if len(paths) == 1 && paths[0] == "-" {
+		data, err := io.ReadAll(e.stdin)
 		if err != nil {
-			return nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+			return nil, inputError{fmt.Errorf("-: %w", err)}
 		}
-		for m[name] != nil {
-			name = "_" + name
+		if archive.Detect(data) != "" {
+			fsys, info, aerr := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
+			if aerr != nil {
+				return nil, inputError{aerr}
+			}
+			b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin"}, "stdin")
+			if lerr == nil {
+				addArchiveWarnings(b, info)
+			}
+			return b, lerr
 		}
-		m[name] = &fstest.MapFile{Data: data, Mode: 0o444}
-		only = append(only, name)
+		e.stdin = bytes.NewReader(data)
 	}
-	return loadOrExplain(m, parse.LoadOptions{Name: strings.Join(paths, " "), Only: only}, strings.Join(paths, " "))
+	// Loose files: one bundle, each file under its base name, opened from
+	// disk when the loader reads it (a huge log is streamed, not held).
+	fsys, only, err := looseFiles(paths, e.stdin)
+	if err != nil {
+		return nil, err
+	}
+	return loadOrExplain(fsys, parse.LoadOptions{Name: strings.Join(paths, " "), Only: only}, strings.Join(paths, " "))
 }
 
 func loadOrExplain(fsys fs.FS, opts parse.LoadOptions, name string) (*parse.Bundle, error) {

@@ -105,7 +105,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 	r.Reports = bd.reportsWithoutKill()
 	r.Coverage = bd.coverage()
 	r.Timeline = bd.timeline()
-	r.Unexplained = bd.unexplained()
+	r.Unexplained = bd.unexplained(r)
 	r.Excerpts = bd.excerpts(r)
 	return r
 }
@@ -343,6 +343,9 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 					ev = append(ev, toRef(q.Ref))
 				}
 			}
+			if o.rep.Select != nil { // "Out of memory: Kill process …" with its kill line lost
+				ev = append(ev, toRef(o.rep.Select.Ref))
+			}
 		}
 		out = append(out, ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Evidence: sortRefs(ev)})
 	}
@@ -355,13 +358,14 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 	return out
 }
 
-func (bd *builder) unexplained() []Unexplained {
+func (bd *builder) unexplained(r *Report) []Unexplained {
 	out := []Unexplained{}
 	for _, lg := range bd.logs {
 		for _, q := range lg.Unknown {
 			out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
 		}
 	}
+	out = append(out, bd.unparsedInReports(r)...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
 			return out[i].Path < out[j].Path
@@ -369,4 +373,63 @@ func (bd *builder) unexplained() []Unexplained {
 		return out[i].Line < out[j].Line
 	})
 	return out
+}
+
+// unparsedInReports finds the lines inside OOM reports that name an OOM
+// kill ("Killed process", "invoked oom-killer", "Out of memory") but that
+// the parser could not read — a kill line cut in the middle, a mangled
+// header — and that nothing in r cites: they would otherwise be kept only
+// as report context and never shown. They are unexplained lines.
+func (bd *builder) unparsedInReports(r *Report) []Unexplained {
+	cited := map[Ref]bool{}
+	for _, k := range r.Kills {
+		for _, e := range k.Evidence {
+			cited[e] = true
+		}
+		for _, f := range k.Findings {
+			for _, e := range f.Evidence {
+				cited[e] = true
+			}
+		}
+	}
+	for _, ro := range r.Reports {
+		cited[Ref{ro.Path, ro.Line}] = true
+		for _, e := range ro.Evidence {
+			cited[e] = true
+		}
+	}
+	for _, t := range r.Timeline {
+		cited[t.Source] = true
+	}
+	var out []Unexplained
+	for _, lg := range bd.logs {
+		for _, rep := range lg.Reports {
+			if rep == nil {
+				continue
+			}
+			parsed := map[int]bool{}
+			if rep.Trigger != nil {
+				parsed[rep.Trigger.Line] = true
+			}
+			if rep.Select != nil {
+				parsed[rep.Select.Line] = true
+			}
+			for _, k := range rep.Kills {
+				parsed[k.Line] = true
+			}
+			for _, q := range rep.Lines {
+				if parsed[q.Line] || cited[toRef(q.Ref)] || !namesOOMKill(q.Text) {
+					continue
+				}
+				cited[toRef(q.Ref)] = true
+				out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
+			}
+		}
+	}
+	return out
+}
+
+// namesOOMKill reports whether a line names an OOM kill.
+func namesOOMKill(s string) bool {
+	return strings.Contains(s, "Killed process") || strings.Contains(s, "invoked oom-killer") || strings.Contains(s, "Out of memory")
 }

@@ -192,6 +192,7 @@ func (bd *builder) coverage() []Gap {
 			out = append(out, Gap{Source: g.Source, Message: g.Message, Collect: g.Collect})
 		}
 	}
+	out = append(out, bd.strayWarnings()...)
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Source != out[j].Source {
 			return out[i].Source < out[j].Source
@@ -247,4 +248,27 @@ func carriesKernel(lg *parse.KernelLog) bool {
 		}
 	}
 	return false
+}
+
+// strayWarnings turns the loader's bundle-level warnings that name no input
+// (a folder that cannot be listed, the file-count cap, a sosreport found one
+// level down) into gaps, so that none is dropped silently; warnings about an
+// input are listed with it (inputs).
+func (bd *builder) strayWarnings() []Gap {
+	inputs := map[string]bool{}
+	for _, in := range bd.b.Inputs {
+		inputs[in.Path] = true
+	}
+	var out []Gap
+	for _, w := range bd.b.Warnings {
+		if inputs[w.Path] {
+			continue
+		}
+		where := w.Path
+		if w.Line > 0 {
+			where = fmt.Sprintf("%s:%d", w.Path, w.Line)
+		}
+		out = append(out, Gap{Source: "bundle", Message: where + ": " + w.Message})
+	}
+	return out
 }

@@ -80,7 +80,27 @@ func (bd *builder) timeline() []TimelineRow {
 	type seenKey struct {
 		kind, text string
 	}
-	seen := map[seenKey][]tlRow{}
+	// seen indexes the rows added so far by kernel second (per boot group)
+	// and by 2-second wall bucket, so a duplicate is found among the rows
+	// of the neighbouring buckets instead of all rows with the same text.
+	type ksKey struct {
+		k    seenKey
+		grp  int
+		secs int64
+	}
+	type wallKey struct {
+		k      seenKey
+		bucket int64
+	}
+	seenKS := map[ksKey][]float64{}
+	seenWall := map[wallKey][]time.Time{}
+	floorDiv := func(a, b int64) int64 {
+		q := a / b
+		if a%b != 0 && a < 0 {
+			q--
+		}
+		return q
+	}
 	for _, lg := range bd.logs {
 		for i := range lg.Events {
 			e := &lg.Events[i]
@@ -104,12 +124,26 @@ func (bd *builder) timeline() []TimelineRow {
 			}
 			k := seenKey{e.Kind, e.Text}
 			dup := false
-			for _, prev := range seen[k] {
-				if prev.grp == nd.group && e.Stamp.KernelSeconds != nil && prev.row.KernelSeconds != nil &&
-					math.Abs(*prev.row.KernelSeconds-*e.Stamp.KernelSeconds) < 1 {
-					dup = true
-				} else if w != nil && prev.wall != nil && absDur(w.Sub(*prev.wall)) < 2*time.Second {
-					dup = true
+			if ks := e.Stamp.KernelSeconds; ks != nil {
+				f := int64(math.Floor(*ks))
+				for d := int64(-1); d <= 1 && !dup; d++ {
+					for _, prev := range seenKS[ksKey{k, nd.group, f + d}] {
+						if math.Abs(prev-*ks) < 1 {
+							dup = true
+							break
+						}
+					}
+				}
+			}
+			if w != nil && !dup {
+				b := floorDiv(w.Unix(), 2)
+				for d := int64(-1); d <= 1 && !dup; d++ {
+					for _, prev := range seenWall[wallKey{k, b + d}] {
+						if absDur(w.Sub(prev)) < 2*time.Second {
+							dup = true
+							break
+						}
+					}
 				}
 			}
 			if dup {
@@ -119,9 +153,15 @@ func (bd *builder) timeline() []TimelineRow {
 			if text == "" {
 				text = e.Kind
 			}
-			before := len(rows)
 			add(w, e.Stamp.KernelSeconds, ptr(nd.group), toRef(e.Ref), kind, nil, text)
-			seen[k] = append(seen[k], rows[before])
+			if ks := e.Stamp.KernelSeconds; ks != nil {
+				kk := ksKey{k, nd.group, int64(math.Floor(*ks))}
+				seenKS[kk] = append(seenKS[kk], *ks)
+			}
+			if w != nil {
+				wk := wallKey{k, floorDiv(w.Unix(), 2)}
+				seenWall[wk] = append(seenWall[wk], *w)
+			}
 		}
 	}
 	// Kubernetes node events and conditions.

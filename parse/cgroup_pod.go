@@ -71,6 +71,11 @@ func podSegment(seg, parent string) (uid, qos string, ok bool) {
 		if !strings.Contains(prefix, "kubepods") {
 			return "", "", false
 		}
+		// systemd escapes the UID's dashes as "_" ("-" separates slice
+		// levels), so a dash here is not part of a pod UID.
+		if strings.Contains(raw, "-") {
+			return "", "", false
+		}
 		uid, ok = podUID(strings.ReplaceAll(raw, "_", "-"))
 		if !ok {
 			return "", "", false

@@ -92,6 +92,8 @@ type loader struct {
 	kernelJobs []*kernelJob  // kernel logs being parsed, in read order
 	workers    chan struct{} // bounds the kernel logs parsed at once
 	understood int           // inputs used
+	taskRows   int           // task-table rows kept so far (bounds.go)
+	rowsCapped bool          // maxBundleTaskRows was reached
 	classified int           // files whose kind was recognised, used or not
 }
 
@@ -630,6 +632,7 @@ func (l *loader) finishKernelJobs() {
 		}
 		in.Lines = kl.Lines
 		in.Warnings = append(in.Warnings, kl.Warnings...)
+		l.boundKernelLog(kl, in)
 		in.Used = true
 		l.understood++
 		l.kernelIdx[kl] = job.input

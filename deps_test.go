@@ -1,0 +1,45 @@
+package main
+
+import (
+	"go/build"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestNoNetworkNoShell checks the program's whole dependency graph: no
+// package that can open a network connection is linked in, and os/exec is
+// imported only by the colour-profile library lipgloss uses (it runs
+// `tmux info`, fixed arguments, when TERM names tmux). oomlens itself never
+// runs a command and never touches the network, whatever its input.
+func TestNoNetworkNoShell(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(build.Default.GOROOT, "bin", "go")
+	}
+	out, err := exec.Command(gobin, "list", "-deps", "-f", "{{.ImportPath}}: {{join .Imports \" \"}}", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	forbidden := map[string]bool{"net": true, "net/http": true, "crypto/tls": true, "net/rpc": true, "net/smtp": true, "plugin": true}
+	var execBy []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ": ")
+		if forbidden[pkg] {
+			t.Errorf("%s is linked into oomlens", pkg)
+		}
+		for _, imp := range strings.Fields(imports) {
+			if imp == "os/exec" {
+				execBy = append(execBy, pkg)
+			}
+		}
+	}
+	sort.Strings(execBy)
+	// colorprofile (lipgloss) asks tput for the terminal; archive runs the
+	// system `xz -dc -T0 -- PATH` with a fixed argument list.
+	if strings.Join(execBy, " ") != "github.com/charmbracelet/colorprofile github.com/oomlens/oomlens/archive" {
+		t.Errorf("os/exec imported by %v, want only colorprofile and archive", execBy)
+	}
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/rules"
+)
+
+// FuzzAnalyze runs the whole pipeline — Load over an in-memory bundle (a
+// txtar archive, so names and several files mutate together), Build, the
+// built-in rules, Redact and every renderer — on any input. Invariants: no
+// panic; the JSON report is valid against the schema and identical when
+// built twice; every kill's and every unexplained line's evidence cites a
+// line of a file of the bundle.
+func FuzzAnalyze(f *testing.F) {
+	seeds, _ := filepath.Glob("parse/testdata/load/*.txtar")
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, dir := range []string{"fixtures/hostile", "fixtures/seed-microk8s"} {
+		ar := &txtar.Archive{}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				if err != nil {
+					f.Fatal(err)
+				}
+				ar.Files = append(ar.Files, txtar.File{Name: e.Name(), Data: data})
+			}
+		}
+		f.Add(txtar.Format(ar))
+	}
+	set, err := rules.Builtin()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, arch []byte) {
+		m := archiveFS(arch)
+		if m == nil {
+			return
+		}
+		j1, rep, ok := analyzeJSON(t, m, set)
+		if !ok {
+			return
+		}
+		j2, _, _ := analyzeJSON(t, m, set)
+		if !bytes.Equal(j1, j2) {
+			t.Fatal("two runs gave different JSON reports")
+		}
+		if err := render.ValidateJSON(j1); err != nil {
+			t.Fatalf("JSON report fails its schema: %v", err)
+		}
+		checkEvidence(t, rep, m)
+		var buf bytes.Buffer
+		for _, r := range []func() error{
+			func() error { return render.Markdown(&buf, rep) },
+			func() error { return render.HTML(&buf, rep) },
+			func() error { return render.Text(&buf, rep, render.TextOptions{Width: 80, Verbose: true}) },
+			func() error { return render.Text(&buf, rep, render.TextOptions{Width: 20, Color: true}) },
+			func() error { return render.Sources(&buf, rep) },
+			func() error { return render.SourcesJSON(&buf, rep) },
+		} {
+			buf.Reset()
+			if err := r(); err != nil {
+				t.Fatalf("render: %v", err)
+			}
+		}
+		correlate.Redact(rep)
+		buf.Reset()
+		if err := render.JSON(&buf, rep); err != nil {
+			t.Fatalf("redacted JSON: %v", err)
+		}
+	})
+}
+
+// archiveFS turns a txtar archive into a MapFS, or nil when it names no
+// file or names one no file system can hold.
+func archiveFS(arch []byte) fstest.MapFS {
+	ar := txtar.Parse(arch)
+	if len(ar.Files) == 0 || len(ar.Files) > 40 {
+		return nil
+	}
+	m := fstest.MapFS{}
+	for _, file := range ar.Files {
+		name := strings.Trim(file.Name, "/")
+		for _, el := range strings.Split(name, "/") {
+			if el == "" || el == "." || el == ".." {
+				return nil
+			}
+		}
+		m[name] = &fstest.MapFile{Data: file.Data, Mode: 0o444}
+	}
+	for n := range m {
+		for d := n; strings.Contains(d, "/"); {
+			d = d[:strings.LastIndexByte(d, '/')]
+			if m[d] != nil {
+				return nil // both a file and a directory
+			}
+		}
+	}
+	return m
+}
+
+// analyzeJSON runs Load → Build → rules and renders JSON. ok is false when
+// Load refused the bundle (nothing understood), which is a valid outcome.
+func analyzeJSON(t *testing.T, m fstest.MapFS, set *rules.Set) ([]byte, *correlate.Report, bool) {
+	t.Helper()
+	b, err := parse.Load(m, parse.LoadOptions{Name: "fuzz"})
+	if err != nil {
+		return nil, nil, false
+	}
+	rep := correlate.Build(b, correlate.Options{ToolVersion: "fuzz"})
+	set.Apply(rep)
+	var buf bytes.Buffer
+	if err := render.JSON(&buf, rep); err != nil {
+		t.Fatalf("JSON: %v", err)
+	}
+	return buf.Bytes(), rep, true
+}
+
+// checkEvidence fails when a kill, a report without kill or an unexplained
+// line cites a line that is not in the bundle.
+func checkEvidence(t *testing.T, rep *correlate.Report, m fstest.MapFS) {
+	t.Helper()
+	check := func(what string, r correlate.Ref) {
+		f, ok := m[r.Path]
+		if !ok {
+			t.Fatalf("%s cites %s:%d, not a file of the bundle", what, r.Path, r.Line)
+		}
+		if len(f.Data) >= 2 && f.Data[0] == 0x1f && f.Data[1] == 0x8b {
+			return // gzip: lines are of the decompressed text
+		}
+		n := bytes.Count(f.Data, []byte{'\n'})
+		if len(f.Data) > 0 && f.Data[len(f.Data)-1] != '\n' {
+			n++
+		}
+		if r.Line < 0 || r.Line > n {
+			t.Fatalf("%s cites %s:%d, the file has %d lines", what, r.Path, r.Line, n)
+		}
+	}
+	for _, k := range rep.Kills {
+		for _, r := range k.Evidence {
+			check("kill "+k.ID, r)
+		}
+	}
+	for _, r := range rep.Reports {
+		for _, e := range r.Evidence {
+			check("report without kill", e)
+		}
+	}
+	for _, u := range rep.Unexplained {
+		check("unexplained", correlate.Ref{Path: u.Path, Line: u.Line})
+	}
+	for _, in := range rep.Inputs {
+		for _, w := range in.Warnings {
+			if _, ok := m[in.Path]; ok {
+				check("warning "+w.Message, correlate.Ref{Path: in.Path, Line: w.Line})
+			}
+		}
+	}
+}
+
+// FuzzNothingLost feeds one kernel log (seeded with generated logs: three
+// kernel generations, three prefix forms, noise and cut reports) through
+// Load and Build: every line that names an OOM kill ("Killed process",
+// "invoked oom-killer", "Out of memory") must be in exactly one kill's
+// evidence, one report without kill, or unexplained.
+func FuzzNothingLost(f *testing.F) {
+	for seed := int64(1); seed <= 6; seed++ {
+		f.Add(genKernelLogCut(seed, 1+int(seed%3), []string{"raw", "ctime", "syslog"}[seed%3], seed%2 == 0).Data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m := fstest.MapFS{"kern.log": {Data: data, Mode: 0o444}}
+		b, err := parse.Load(m, parse.LoadOptions{Only: []string{"kern.log"}})
+		if err != nil || len(b.KernelLogs) != 1 {
+			return
+		}
+		rep := correlate.Build(b, correlate.Options{ToolVersion: "fuzz"})
+		g := genLog{Data: data}
+		for i, l := range strings.Split(string(data), "\n") {
+			if mentionsOOM(l) {
+				g.Mentions = append(g.Mentions, i+1)
+			}
+		}
+		checkAccounted(t, rep, g, "kern.log")
+	})
+}
