@@ -305,7 +305,6 @@ type kParser struct {
 	relFull  bool
 	prevLine kline // last decoded non-continuation line (stamp inheritance)
 	havePrev bool
-	prevRef  int
 
 	// OOM reports
 	cur        *reportBuilder
@@ -559,7 +558,6 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 			if len(data) > 0 && data[len(data)-1] != '\n' {
 				lineNo++
 			}
-			off = len(data)
 			break
 		}
 		ls := bytes.LastIndexByte(data[off:best], '\n') + 1 + off
