@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -216,8 +217,46 @@ func (bd *builder) timeline() []TimelineRow {
 		add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
+	return capTimeline(rows)
+}
+
+// timelineCapPerKind bounds the rows of one kind from one source: a log with
+// a hundred thousand hung-task lines must not make a report of hundreds of
+// megabytes. Kills, reports and boots are never capped; the rows past the cap
+// are counted in one summary row, so nothing is silently dropped.
+const timelineCapPerKind = 200
+
+func capTimeline(rows []tlRow) []TimelineRow {
+	type key struct{ kind, path string }
+	capped := func(r TimelineRow) bool {
+		switch r.Kind {
+		case "oom-kill", "oom-report", "boot", "userspace-kill":
+			return false
+		}
+		return r.KillID == nil
+	}
+	total := map[key]int{}
+	for _, r := range rows {
+		if capped(r.row) {
+			total[key{r.row.Kind, r.row.Source.Path}]++
+		}
+	}
+	seen := map[key]int{}
 	out := make([]TimelineRow, 0, len(rows))
 	for _, r := range rows {
+		if capped(r.row) {
+			k := key{r.row.Kind, r.row.Source.Path}
+			seen[k]++
+			if n := seen[k]; n > timelineCapPerKind {
+				if n == total[k] { // the last one stands for all past the cap, in time order
+					lr := r.row
+					out = append(out, TimelineRow{Time: lr.Time, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
+						Text: fmt.Sprintf("%d more %s rows from %s are not listed (the first %d are; this is the last, line %d)",
+							n-timelineCapPerKind, k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
+				}
+				continue
+			}
+		}
 		out = append(out, r.row)
 	}
 	return out

@@ -175,18 +175,20 @@ func (g *anchorGroup) nextHit(data []byte, from int) int {
 }
 
 const (
-	blockSize     = 4 << 20
-	maxLineLen    = 64 << 20 // longer lines are cut (warning)
-	headLines     = 200      // first lines always decoded (format sniffing)
-	maxUnknown    = 2000
-	maxWarnings   = 2000
-	maxEvents     = 200000
-	eventChunk    = 1024 // Events are collected in chunks of this many
-	maxReportLine = 400  // OOMReport.Lines cap
-	maxTaskRows   = 50000
-	reportGap     = 60.0
-	reportBudget  = 200000 // lines in report mode without a kill
-	lookbackLines = 20000
+	blockSize   = 4 << 20
+	maxLineLen  = 64 << 20 // longer lines are cut (warning)
+	headLines   = 200      // first lines always decoded (format sniffing)
+	maxUnknown  = 2000
+	maxWarnings = 2000
+	maxEvents   = 200000
+	// maxEventsPerKind bounds each repetitive event kind (see addEvent).
+	maxEventsPerKind = 2000
+	eventChunk       = 1024 // Events are collected in chunks of this many
+	maxReportLine    = 400  // OOMReport.Lines cap
+	maxTaskRows      = 50000
+	reportGap        = 60.0
+	reportBudget     = 200000 // lines in report mode without a kill
+	lookbackLines    = 20000
 )
 
 // KernelLogFrom reads one kernel or system log (any prefix form, see
@@ -327,6 +329,7 @@ type kParser struct {
 	crlfWarn   bool
 	utf8Warns  int
 	unknownN   int
+	kindN      map[string]int // events seen per kind (addEvent)
 	eventsN    int
 	events     [][]Event // chunks, joined into log.Events by finish
 	warnsN     int
@@ -889,6 +892,22 @@ func (p *kParser) bootIndex() int {
 }
 
 func (p *kParser) addEvent(e Event) {
+	switch e.Kind {
+	case "oomd-kill", "earlyoom-kill", "kubelet-eviction", "boot", "swap-on", "swap-off", "kernel-panic":
+	default:
+		// Repetitive kinds (hung tasks, notices, kubelet lines) are kept up
+		// to maxEventsPerKind each: memory must not grow with a log's noise.
+		if p.kindN == nil {
+			p.kindN = map[string]int{}
+		}
+		p.kindN[e.Kind]++
+		if n := p.kindN[e.Kind]; n > maxEventsPerKind {
+			if n == maxEventsPerKind+1 {
+				p.warn(e.Line, "more than %d %s events: the rest are not kept", maxEventsPerKind, e.Kind)
+			}
+			return
+		}
+	}
 	p.eventsN++
 	if p.eventsN > maxEvents {
 		if p.eventsN == maxEvents+1 {
