@@ -189,7 +189,7 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 	if p.userspace(ll, t) {
 		return
 	}
-	if (p.cur == nil || !ko) && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t)) {
+	if (p.cur == nil || !ko) && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t) && !bytes.Contains(t, []byte("Killed process "))) {
 		p.addUnknown(ll)
 	}
 }

@@ -29,3 +29,27 @@ func TestUserspaceOOMLineInReport(t *testing.T) {
 		t.Errorf("unknown = %+v, want line 3", kl.Unknown)
 	}
 }
+
+// TestGluedKillLineIsUnexplained: a kill line glued to the end of an
+// orphan report body line (its newline lost, no report header in the log)
+// is no kill, but it is unexplained rather than skipped as a body line
+// (found by FuzzNothingLost).
+func TestGluedKillLineIsUnexplained(t *testing.T) {
+	log := "[ 1319.386480] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25010,uid=0[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB\n" +
+		"[ 1319.400000] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25011,uid=0\n"
+	kl, err := KernelLogFrom(strings.NewReader(log), "dmesg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, q := range kl.Unknown {
+		lines = append(lines, q.Line)
+	}
+	kills := 0
+	for _, r := range kl.Reports {
+		kills += len(r.Kills)
+	}
+	if kills == 0 && (len(lines) != 1 || lines[0] != 1) {
+		t.Errorf("no kill and unknown lines %v, want [1]", lines)
+	}
+}
