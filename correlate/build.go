@@ -401,6 +401,11 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 	for _, t := range r.Timeline {
 		cited[t.Source] = true
 	}
+	for _, lg := range bd.logs {
+		for _, q := range lg.Unknown {
+			cited[toRef(q.Ref)] = true
+		}
+	}
 	var out []Unexplained
 	for _, lg := range bd.logs {
 		for _, rep := range lg.Reports {

@@ -173,6 +173,9 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 		if rb := p.cur; rb != nil {
 			if p.body(rb, ll, t) {
 				p.addLine(rb, ll)
+				if gluedKill(t) {
+					p.addUnknown(ll) // a kill or header line lost its own line
+				}
 				return
 			}
 			if n := len(rb.r.Lines); n < maxReportLine && (n == 0 || rb.r.Lines[n-1].Line != ll.ref.Line) {
@@ -188,7 +191,7 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 	if p.userspace(ll, t) {
 		return
 	}
-	if (p.cur == nil || !ko) && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t)) {
+	if (p.cur == nil || !ko) && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t) && !gluedKill(t)) {
 		p.addUnknown(ll)
 	}
 }
@@ -466,6 +469,13 @@ func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) 
 			p.addLine(rb, &l)
 		}
 	}
+}
+
+// gluedKill reports whether a report body line also holds a kill, select
+// or header phrase: two printk lines glued together when a newline was
+// lost. The body fact is kept; the line is also unexplained.
+func gluedKill(t []byte) bool {
+	return bytes.Contains(t, []byte("Killed process ")) || bytes.Contains(t, []byte(" invoked oom-killer")) || bytes.Contains(t, []byte("Out of memory"))
 }
 
 // isBodyLine: lines read back above a headerless report.

@@ -29,3 +29,51 @@ func TestUserspaceOOMLineInReport(t *testing.T) {
 		t.Errorf("unknown = %+v, want line 3", kl.Unknown)
 	}
 }
+
+// TestGluedKillLineIsUnexplained: a kill line glued to the end of an
+// orphan report body line (its newline lost, no report header in the log)
+// is no kill, but it is unexplained rather than skipped as a body line
+// (found by FuzzNothingLost).
+func TestGluedKillLineIsUnexplained(t *testing.T) {
+	log := "[ 1319.386480] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25010,uid=0[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB\n" +
+		"[ 1319.400000] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25011,uid=0\n"
+	kl, err := KernelLogFrom(strings.NewReader(log), "dmesg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []int
+	for _, q := range kl.Unknown {
+		lines = append(lines, q.Line)
+	}
+	kills := 0
+	for _, r := range kl.Reports {
+		kills += len(r.Kills)
+	}
+	if kills == 0 && (len(lines) != 1 || lines[0] != 1) {
+		t.Errorf("no kill and unknown lines %v, want [1]", lines)
+	}
+}
+
+// TestGluedSelectInTaskRow: a task row with the "Out of memory: Kill
+// process" line glued to it keeps its row and is also unexplained (the
+// kill line that follows still makes the kill).
+func TestGluedSelectInTaskRow(t *testing.T) {
+	log := strings.Join([]string{
+		"[  120.404201] sed invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+		"[  120.404258] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name",
+		"[  120.404259] [21981]    27 21981  8392828  7935115   15612   998411             0 node",
+		"[  120.404260] [22006]     0 22006    28811       80      13        0             0 sed[  120.404295] Out of memory: Kill process 21981 (node) score 929 or sacrifice child",
+		"[  120.404301] Killed process 21981 (node), UID 27, total-vm:33571312kB, anon-rss:31740460kB, file-rss:0kB, shmem-rss:0kB",
+		"",
+	}, "\n")
+	kl, err := KernelLogFrom(strings.NewReader(log), "dmesg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kl.Reports) != 1 || len(kl.Reports[0].Kills) != 1 || kl.Reports[0].Tasks == nil || len(kl.Reports[0].Tasks.Rows) != 2 {
+		t.Fatalf("reports %+v", kl.Reports)
+	}
+	if len(kl.Unknown) != 1 || kl.Unknown[0].Line != 4 {
+		t.Errorf("unknown = %+v, want line 4", kl.Unknown)
+	}
+}
