@@ -119,6 +119,16 @@ func (bd *builder) host() Host {
 		}
 	}
 	add(h.HostnameRef)
+	// No hostname file: a bundle describing exactly one Kubernetes node
+	// whose kernel is the one the logs show names this host (kubelets
+	// register under the host name by default).
+	if out.Hostname == nil && len(bd.b.Nodes) == 1 && bd.b.Nodes[0] != nil && bd.b.Nodes[0].Name != "" {
+		n := bd.b.Nodes[0]
+		if k := bd.logKernel(); k != "" && k == n.KernelVersion {
+			out.Hostname = strPtr(n.Name)
+			out.Evidence = append(out.Evidence, toRef(n.Ref))
+		}
+	}
 	switch {
 	case h.Kernel != "":
 		out.KernelVersion = strPtr(h.Kernel)
@@ -437,4 +447,21 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 // namesOOMKill reports whether a line names an OOM kill.
 func namesOOMKill(s string) bool {
 	return strings.Contains(s, "Killed process") || strings.Contains(s, "invoked oom-killer") || strings.Contains(s, "Out of memory")
+}
+
+// logKernel is the kernel release the logs print (banner or CPU line), "" if none.
+func (bd *builder) logKernel() string {
+	for _, lg := range bd.logs {
+		for _, b := range lg.Boots {
+			if b.Kernel != "" {
+				return b.Kernel
+			}
+		}
+		for _, r := range lg.Reports {
+			if r != nil && r.CPULine != nil && r.CPULine.Kernel != "" {
+				return r.CPULine.Kernel
+			}
+		}
+	}
+	return ""
 }
