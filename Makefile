@@ -64,7 +64,7 @@ fuzz:
 # fuzz-smoke runs every fuzz target briefly (for CI); crashers are written
 # to <pkg>/testdata/fuzz/<Target>/ and must be committed with the fix.
 fuzz-smoke:
-	$(MAKE) fuzz FUZZTIME=5s FUZZFLAGS="-parallel=1 -fuzzminimizetime=100x"
+	$(MAKE) fuzz FUZZTIME=2000x FUZZFLAGS="-parallel=1 -fuzzminimizetime=100x"
 
 # bench runs the Go benchmarks (MB/s, allocs/op); bench/compare.sh compares
 # the whole program with grep, rg and cat on large generated logs.
