@@ -60,5 +60,9 @@ func analyzeBundle(path string, aopts archive.Options, copts correlate.Options) 
 	if err != nil {
 		return nil, err
 	}
-	return correlate.Build(b, copts), nil
+	rep := correlate.Build(b, copts)
+	if copts.Redact {
+		correlate.Redact(rep)
+	}
+	return rep, nil
 }

@@ -270,7 +270,7 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 	}
 	var out, errw bytes.Buffer
 	e := &env{stdout: &out, stderr: &errw, getenv: func(string) string { return "" }, isTTY: func(io.Writer) bool { return false }}
-	err = e.analyzeFleet(bundles, archiveFlags{Jobs: 2}, "jsonl", correlate.Options{ToolVersion: "test"})
+	err = e.analyzeFleet(bundles, archiveFlags{Jobs: 2}, "jsonl", correlate.Options{ToolVersion: "test"}, "", "")
 	var ie inputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an input error (one bundle failed)", err)
@@ -290,5 +290,44 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 	}
 	if o, _ := (archiveFlags{MaxBytes: "4G"}).archiveOptions(); o.MaxMemberBytes != 4<<30 || o.MaxKeptBytes != 4<<30 || o.MaxTotalBytes != 32<<30 {
 		t.Errorf("--max-bytes 4G: %+v", o)
+	}
+}
+
+// TestFleetReportsPerBundle: several bundles with -o DIR write one report
+// per bundle (the same JSON as analysing each alone), and --redact applies
+// to every one of them.
+func TestFleetReportsPerBundle(t *testing.T) {
+	out := t.TempDir()
+	a, b := "fixtures/seed-microk8s", "fixtures/sos-3.x-rhel7"
+	code, stdout, stderr := runCLI(t, "", nil, "analyze", "--format", "json", "-o", out, a, b)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "izwz9h8m2chowowqckbcy0z") || !strings.Contains(stdout, "dbprod01") {
+		t.Errorf("fleet summary lacks a host:\n%s", stdout)
+	}
+	for _, p := range []string{a, b} {
+		_, alone, _ := runCLI(t, "", nil, "analyze", "--format", "json", p)
+		got, err := os.ReadFile(filepath.Join(out, filepath.Base(p)+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != alone {
+			t.Errorf("%s: the per-bundle report differs from analysing it alone", p)
+		}
+	}
+	red := t.TempDir()
+	if code, _, stderr := runCLI(t, "", nil, "analyze", "--redact", "--format", "md", "-o", red, a, b); code != exitOK {
+		t.Fatalf("redacted: exit %d: %s", code, stderr)
+	}
+	md, err := os.ReadFile(filepath.Join(red, "seed-microk8s.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(md), "izwz9h8m2chowowqckbcy0z") {
+		t.Error("--redact with several bundles left the host name in")
+	}
+	if code, _, stderr := runCLI(t, "", nil, "analyze", "-o", filepath.Join(out, "nope.html"), a, b); code != exitUsage {
+		t.Errorf("-o FILE with several bundles: exit %d (%s), want 2", code, stderr)
 	}
 }

@@ -1,6 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"path/filepath"
+	"strings"
+
+	"github.com/oomlens/oomlens/render"
+
 	"errors"
 	"fmt"
 	"os"
@@ -65,7 +71,10 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 // analyzeFleet analyses bundles in parallel and writes, to e.stdout, one
 // JSON document per line (format "jsonl") or the fleet summary (any other
 // format). A failed bundle is reported in place and makes the run exit 1.
-func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copts correlate.Options) error {
+//
+// With outDir set, one report per bundle is also written there in
+// fileFormat (html, json, md or text), named after the bundle.
+func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copts correlate.Options, outDir, fileFormat string) error {
 	aopts, err := f.archiveOptions()
 	if err != nil {
 		return err
@@ -76,6 +85,11 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 		return analyzeBundle(p, aopts, copts)
 	})
 	prog.finish()
+	if outDir != "" {
+		if err := writeFleetReports(outDir, fileFormat, results); err != nil {
+			return err
+		}
+	}
 	if format == "jsonl" {
 		err = writeJSONL(e.stdout, results)
 	} else {
@@ -96,4 +110,47 @@ func stderrWidth(e *env) int {
 		return terminalWidth(f)
 	}
 	return 0
+}
+
+// writeFleetReports writes one report per analysed bundle into dir, named
+// after the bundle (archive extensions stripped; "-2", "-3" … on a clash).
+func writeFleetReports(dir, format string, results []fleetResult) error {
+	ext := map[string]string{"html": ".html", "json": ".json", "md": ".md", "text": ".txt"}[format]
+	if ext == "" {
+		format, ext = "html", ".html"
+	}
+	used := map[string]bool{}
+	for _, r := range results {
+		if r.Report == nil {
+			continue
+		}
+		base := filepath.Base(filepath.Clean(r.Path))
+		for _, x := range []string{".gz", ".xz", ".bz2", ".zst", ".tgz", ".tar", ".zip"} {
+			base = strings.TrimSuffix(base, x)
+		}
+		name := base
+		for i := 2; used[name]; i++ {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		used[name] = true
+		var buf bytes.Buffer
+		var err error
+		switch format {
+		case "json":
+			err = render.JSON(&buf, r.Report)
+		case "md":
+			err = render.Markdown(&buf, r.Report)
+		case "text":
+			err = render.Text(&buf, r.Report, render.TextOptions{Width: 80})
+		default:
+			err = render.HTML(&buf, r.Report)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(filepath.Join(dir, name+ext), buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

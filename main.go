@@ -199,7 +199,16 @@ func (a *analyzeCmd) Run(e *env) error {
 		if !many {
 			bundles = a.Paths
 		}
-		return e.analyzeFleet(bundles, a.archiveFlags, format, correlate.Options{ToolVersion: version(), Redact: a.Redact})
+		outDir, fileFormat := "", a.Format
+		if a.Output != "" {
+			st, err := os.Stat(a.Output)
+			if err != nil || !st.IsDir() {
+				return usageError{fmt.Sprintf("-o %s: with several bundles, -o names an existing directory for one report per bundle", a.Output)}
+			}
+			outDir = a.Output
+			format = "text"
+		}
+		return e.analyzeFleet(bundles, a.archiveFlags, format, correlate.Options{ToolVersion: version(), Redact: a.Redact}, outDir, fileFormat)
 	}
 	if format == "jsonl" {
 		format = "json"
