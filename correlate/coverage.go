@@ -76,6 +76,9 @@ func (bd *builder) missingFrom(kc *killCtx) []string {
 			continue // a unit's journal (journalctl -u kubelet) never holds kernel lines
 		}
 		sp := bd.nodeSpan(nd)
+		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && !bd.sameBootShown(nd, kc) {
+			continue // nothing but "both ran last" says it is the kill's boot
+		}
 		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil {
 			if sp.lastKS == nil || *kc.ks <= *sp.lastKS+1 {
 				out = append(out, lg.Path)
@@ -271,4 +274,33 @@ func (bd *builder) strayWarnings() []Gap {
 		out = append(out, Gap{Source: "bundle", Message: where + ": " + w.Message})
 	}
 	return out
+}
+
+// sameBootShown says whether the bundle shows that nd is the boot of the kill
+// kc: a clock basis on either side (they were joined by time, or by a
+// journal boot ID), or another kill printed in both logs. Logs joined only
+// because each one's last boot is taken for the running one (a loose folder
+// of unrelated dmesg files) prove nothing about what the other should hold.
+func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
+	if nd.base != nil || (nd.boot != nil && nd.boot.ID != "") {
+		return true
+	}
+	for _, o := range kc.occs {
+		if o.node.base != nil {
+			return true
+		}
+	}
+	for _, other := range bd.kills {
+		in, with := false, false
+		for _, o := range other.occs {
+			in = in || o.node == nd
+			for _, ko := range kc.occs {
+				with = with || o.node == ko.node
+			}
+		}
+		if in && with {
+			return true
+		}
+	}
+	return false
 }
