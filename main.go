@@ -100,7 +100,7 @@ func (e *env) run(args []string) (code int) {
 		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
 		return exitUsage
 	}
-	ctx, err := e.parseArgs(parser, args, &exited)
+	ctx, err := e.parseArgs(parser, args)
 	if exited >= 0 {
 		if exited != 0 {
 			return exitUsage
@@ -111,29 +111,22 @@ func (e *env) run(args []string) (code int) {
 		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
 		return exitUsage
 	}
-	err = ctx.Run(e)
-	var ue usageError
-	var ie inputError
-	switch {
-	case err == nil:
+	if err = ctx.Run(e); err == nil {
 		return exitOK
-	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
-		return exitUsage
-	case errors.As(err, &ie):
-		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
-		return exitBadInput
-	default:
-		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
-		return exitBadInput
 	}
+	fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitBadInput // inputError, and any other failure to read or write
 }
 
 type kongExit struct{}
 
 // parseArgs runs kong's parser, turning its Exit calls (help, usage errors)
 // into a returned status instead of a process exit.
-func (e *env) parseArgs(p *kong.Kong, args []string, exited *int) (ctx *kong.Context, err error) {
+func (e *env) parseArgs(p *kong.Kong, args []string) (ctx *kong.Context, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(kongExit); ok {

@@ -122,8 +122,8 @@ func TestColorDecision(t *testing.T) {
 	}
 }
 
-// fixtureDirs lists the bundles under fixtures/ (every directory with no
-// want/ of its own being a parent of cases).
+// fixtureDirs lists the fixture bundles: every directory under fixtures/
+// but scripts/.
 func fixtureDirs(t *testing.T) []string {
 	t.Helper()
 	entries, err := os.ReadDir("fixtures")
@@ -137,13 +137,6 @@ func fixtureDirs(t *testing.T) []string {
 		}
 	}
 	return dirs
-}
-
-// bundleArgs is how a fixture is given on the command line: the directory
-// itself, without its want/ goldens.
-func bundleArgs(t *testing.T, dir string) string {
-	t.Helper()
-	return dir
 }
 
 func checkGolden(t *testing.T, path string, got []byte) {
@@ -183,7 +176,7 @@ func TestFixtureGoldens(t *testing.T) {
 	for _, dir := range fixtureDirs(t) {
 		for _, f := range formats {
 			t.Run(filepath.Base(dir)+"/"+f.file, func(t *testing.T) {
-				args := append(append([]string{}, f.args...), bundleArgs(t, dir))
+				args := append(append([]string{}, f.args...), dir)
 				code, out, stderr := runCLI(t, "", nil, args...)
 				if code != exitOK {
 					t.Fatalf("exit %d; stderr:\n%s", code, stderr)
