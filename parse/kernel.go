@@ -300,7 +300,10 @@ type kParser struct {
 	boot        *Boot
 	bootContent bool
 	lastSecs    *float64
-	bootCPLast  *ClockPoint
+	// bootCPSeen: the boot's first clock point is recorded; bootCPLast is
+	// its latest one (kept by value: one per line must not allocate).
+	bootCPSeen bool
+	bootCPLast ClockPoint
 
 	// reltime reconstruction
 	relWall  *Stamp
@@ -324,6 +327,7 @@ type kParser struct {
 	pairs     *pairScanner  // vector scan
 	hits      []int         // needle starts in the next block, listed ahead (or nil)
 
+	dcache     decodeCache // strings shared between consecutive lines
 	lastLine   []byte
 	lastLineNo int
 	crlfWarn   bool
@@ -355,8 +359,8 @@ func (p *kParser) warn(line int, format string, args ...any) {
 	p.log.Warnings = append(p.log.Warnings, Warning{Ref: Ref{Path: p.path, Line: line}, Message: fmt.Sprintf(format, args...)})
 }
 
-// run reads r block by block. The buffer starts small (small files stay
-// cheap) and doubles up to blockSize; past that it only grows for a line
+// run reads r block by block. The buffer starts at 64 KiB (small files stay
+// cheap), then is a full block (blockSize); past that it only grows for a line
 // longer than a block, up to maxLineLen. Once blocks are full size, the next
 // block is read by a goroutine into a second buffer while this one is
 // scanned (the read overlaps the scan on another core); blocks are cut at
@@ -373,6 +377,20 @@ func (p *kParser) run(r io.Reader) error {
 	lineNo := 1
 	first := true
 	skipping := false // discarding the tail of an over-long line
+	// The two full-size buffers are outside the Go heap (allocBlock) and
+	// released on return, after the read-ahead goroutine has finished.
+	var frees []func()
+	defer func() {
+		for _, free := range frees {
+			free()
+		}
+		p.prevLine.text = nil // it pointed into a buffer
+	}()
+	block := func() []byte {
+		b, free := allocBlock(blockSize)
+		frees = append(frees, free)
+		return b[:0]
+	}
 	for {
 		var n int
 		var err error
@@ -380,7 +398,13 @@ func (p *kParser) run(r io.Reader) error {
 		if len(buf) == cap(buf) {
 			last := bytes.LastIndexByte(buf, '\n')
 			switch {
-			case cap(buf) < blockSize || last < 0 && cap(buf) < maxLineLen:
+			case cap(buf) < blockSize:
+				// Past the first 64 KiB, straight to a full block (pages
+				// of it that are never written cost no memory).
+				nb := block()[:len(buf)]
+				copy(nb, buf)
+				buf = nb
+			case last < 0 && cap(buf) < maxLineLen:
 				nb := make([]byte, len(buf), cap(buf)*2)
 				copy(nb, buf)
 				buf = nb
@@ -394,7 +418,7 @@ func (p *kParser) run(r io.Reader) error {
 				skipping = true
 			case cap(buf) == blockSize && !forceSyncRead:
 				if spare == nil {
-					spare = make([]byte, 0, blockSize)
+					spare = block()
 					done = make(chan readResult, 1)
 				}
 				rest := len(buf) - last - 1
@@ -602,7 +626,7 @@ func (p *kParser) line(raw []byte, lineNo int, data []byte, at int) {
 		raw = stripANSI(raw) // saved `dmesg --color=always` / coloured journalctl
 		data = nil           // offsets no longer match the block
 	}
-	d := decodeLine(raw, p.hint)
+	d := decodeLineCached(raw, p.hint, &p.dcache)
 	p.dispatch(d, raw, lineNo, data, at)
 }
 
@@ -843,11 +867,11 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 	if d.stamp.KernelSeconds != nil && d.stamp.Wall != nil {
 		cp := ClockPoint{Ref: ref, Boot: p.boot.Index, KernelSeconds: *d.stamp.KernelSeconds, Wall: *d.stamp.Wall,
 			WallHasYear: d.stamp.WallHasYear, WallHasZone: d.stamp.WallHasZone}
-		if p.bootCPLast == nil {
+		if !p.bootCPSeen {
 			p.log.Clock = append(p.log.Clock, cp)
-			p.bootCPLast = &ClockPoint{Ref: Ref{}} // marks "first recorded"
+			p.bootCPSeen = true
 		} else {
-			p.bootCPLast = &cp
+			p.bootCPLast = cp
 		}
 	}
 }
@@ -863,10 +887,10 @@ func (p *kParser) clockPoint(ll *logical) {
 }
 
 func (p *kParser) flushBootClock() {
-	if p.bootCPLast != nil && p.bootCPLast.Line > 0 {
-		p.log.Clock = append(p.log.Clock, *p.bootCPLast)
+	if p.bootCPSeen && p.bootCPLast.Line > 0 {
+		p.log.Clock = append(p.log.Clock, p.bootCPLast)
 	}
-	p.bootCPLast = nil
+	p.bootCPSeen, p.bootCPLast = false, ClockPoint{}
 }
 
 func (p *kParser) newBoot(ref Ref, reason string, d *kline) {
@@ -891,9 +915,24 @@ func (p *kParser) bootIndex() int {
 	return p.boot.Index
 }
 
-func (p *kParser) addEvent(e Event) {
-	switch e.Kind {
+// alwaysKept reports whether every event of kind is kept (see addEvent).
+func alwaysKept(kind string) bool {
+	switch kind {
 	case "oomd-kill", "earlyoom-kill", "kubelet-eviction", "boot", "swap-on", "swap-off", "kernel-panic":
+		return true
+	}
+	return false
+}
+
+// kindFull reports whether the next event of kind will be dropped by
+// addEvent (its kind already has maxEventsPerKind events).
+func (p *kParser) kindFull(kind string) bool {
+	return !alwaysKept(kind) && p.kindN[kind] >= maxEventsPerKind
+}
+
+func (p *kParser) addEvent(e Event) {
+	switch {
+	case alwaysKept(e.Kind):
 	default:
 		// Repetitive kinds (hung tasks, notices, kubelet lines) are kept up
 		// to maxEventsPerKind each: memory must not grow with a log's noise.

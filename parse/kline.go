@@ -30,6 +30,7 @@ import (
 	"bytes"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Line prefix form names (LogLine.Format, KernelLog.Format).
@@ -80,13 +81,45 @@ type kline struct {
 	bootID string
 	// relDelta is the "[  +0.000060]" delta of a dmesg reltime line.
 	relDelta *float64
+	// cache, when set, lets the decoder reuse the strings and times of the
+	// previous line (see decodeCache).
+	cache *decodeCache
+}
+
+// decodeCache remembers what the last lines decoded to, so that a log
+// whose lines repeat a timestamp (one-second ctime and syslog stamps) and
+// a host and program name does not allocate them again for every line.
+// The strings and *time.Time handed out are shared and never modified.
+type decodeCache struct {
+	ctimeRaw  string
+	ctimeWall *time.Time
+	sysRaw    string
+	sysWall   *time.Time
+	host      string
+	ident     string
+}
+
+// str returns b as a string, reusing *slot when it holds the same text.
+func (c *decodeCache) str(slot *string, b []byte) string {
+	if c == nil {
+		return string(b)
+	}
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
 }
 
 // decodeLine decodes the prefix of raw (no trailing newline). hint is the
 // file-level guess (hintJournal, hintSyslog or "") used where a prefix is
 // ambiguous between journal and syslog.
 func decodeLine(raw []byte, hint string) kline {
-	d := kline{level: -1, format: fmtNone, text: raw}
+	return decodeLineCached(raw, hint, nil)
+}
+
+// decodeLineCached is decodeLine reusing c's strings (c may be nil).
+func decodeLineCached(raw []byte, hint string, cache *decodeCache) kline {
+	d := kline{level: -1, format: fmtNone, text: raw, cache: cache}
 	if len(raw) == 0 {
 		return d
 	}
@@ -220,7 +253,7 @@ func afterKernelStamp(rest []byte, d *kline) []byte {
 	} else {
 		d.stamp.Raw += " " + string(rest[:n])
 	}
-	d.stamp.KernelSeconds = &secs
+	d.stamp.KernelSeconds = ptr(secs)
 	rest = rest[n:]
 	rest = rest[skipCaller(rest):]
 	if len(rest) > 0 && rest[0] == ' ' {
@@ -257,7 +290,7 @@ func decodeKmsg(raw []byte, d *kline) bool {
 	d.format = fmtKmsg
 	d.level = int(pri & 7)
 	secs := float64(usec/1000000) + float64(usec%1000000)/1e6
-	d.stamp.KernelSeconds = &secs
+	d.stamp.KernelSeconds = ptr(secs)
 	d.stamp.Raw = string(raw[:semi])
 	d.text = raw[semi+1:]
 	if pri >= 8 { // userspace write to /dev/kmsg ("14,418,…;systemd[1]: …")
@@ -325,7 +358,7 @@ func decodeDmesgX(raw []byte, d *kline, hint string) bool {
 	d.format = fmtDmesgX
 	d.level = level
 	if len(rest) > 0 && rest[0] == '[' {
-		var sub kline
+		sub := kline{cache: d.cache}
 		if decodeBracket(rest, &sub, hint) && sub.format != fmtJournalMono {
 			d.stamp = sub.stamp
 			d.text = sub.text
@@ -347,11 +380,11 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 			rest = rest[1:]
 		}
 		d.stamp.Raw = string(raw[:n])
-		d.stamp.KernelSeconds = &secs
+		d.stamp.KernelSeconds = ptr(secs)
 		d.format = fmtDmesgRaw
 		d.text = rest
 		// journalctl -o short-monotonic: "[ 1234.567890] host ident: msg".
-		if host, ident, msg, ok := splitHostIdent(rest); ok && (ident == "kernel" || hint == hintJournal) {
+		if host, ident, msg, ok := splitHostIdent(rest, d.cache); ok && (ident == "kernel" || hint == hintJournal) {
 			d.format = fmtJournalMono
 			d.host, d.ident, d.text = host, ident, msg
 		}
@@ -360,7 +393,7 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 	if secs, n, ok := parseKernelStamp(raw, true); ok {
 		d.format = fmtDmesgRel
 		d.stamp.Raw = string(raw[:n])
-		d.relDelta = &secs
+		d.relDelta = ptr(secs)
 		d.text = trimOneSpace(raw[n:])
 		return true
 	}
@@ -369,10 +402,20 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 		return false
 	}
 	inner := raw[1:end]
+	if c := d.cache; c != nil && c.ctimeWall != nil && c.ctimeRaw == string(raw[:end+1]) {
+		d.format = fmtDmesgCtime
+		d.stamp.Raw, d.stamp.Wall = c.ctimeRaw, c.ctimeWall
+		d.stamp.WallHasYear = true
+		d.text = trimOneSpace(raw[end+1:])
+		return true
+	}
 	if w, ok := parseCtime(inner); ok {
 		d.format = fmtDmesgCtime
 		d.stamp.Raw = string(raw[:end+1])
-		d.stamp.Wall = &w
+		d.stamp.Wall = ptr(w)
+		if c := d.cache; c != nil {
+			c.ctimeRaw, c.ctimeWall = d.stamp.Raw, d.stamp.Wall
+		}
 		d.stamp.WallHasYear = true
 		d.text = trimOneSpace(raw[end+1:])
 		return true
@@ -380,7 +423,7 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 	if w, ok := parseRelHeader(inner); ok {
 		d.format = fmtDmesgRel
 		d.stamp.Raw = string(raw[:end+1])
-		d.stamp.Wall = &w
+		d.stamp.Wall = ptr(w)
 		d.text = trimOneSpace(raw[end+1:])
 		return true
 	}
@@ -411,6 +454,15 @@ var monthNames = map[string]time.Month{
 // lookupMonth resolves a (possibly localised) month token: "Nov", "Dez",
 // "janv.", "1月" (ja/zh), "11월" (ko).
 func lookupMonth(tok []byte) (time.Month, bool) {
+	if len(tok) == 3 { // "Nov": no allocation on the common path
+		var l [3]byte
+		for i, c := range tok {
+			l[i] = c | 0x20
+		}
+		if m, ok := monthNames[string(l[:])]; ok {
+			return m, true
+		}
+	}
 	t := strings.ToLower(strings.TrimSuffix(string(tok), "."))
 	if m, ok := monthNames[t]; ok {
 		return m, true
@@ -463,7 +515,8 @@ func parseHMS(b []byte, short bool) (h, m, s int, ok bool) {
 // parseCtime parses "Thu Nov 26 19:23:14 2026", "Di Aug 12 03:54:03 2025",
 // "月  1月 26 01:49:41 2026" (dmesg -T, any locale).
 func parseCtime(inner []byte) (time.Time, bool) {
-	f := bytes.Fields(inner)
+	var arr [6][]byte
+	f := fields(inner, arr[:])
 	if len(f) != 5 {
 		return time.Time{}, false
 	}
@@ -484,6 +537,39 @@ func parseCtime(inner []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(int(y), mon, int(day), h, m, s, 0, time.UTC), true
+}
+
+// fields is bytes.Fields(b) without allocating for ASCII text: the fields
+// go into dst, and at most len(dst) of them are returned (len(dst) means
+// "that many or more").
+func fields(b []byte, dst [][]byte) [][]byte {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			f := bytes.Fields(b)
+			return f[:min(len(f), len(dst))]
+		}
+	}
+	n := 0
+	for i := 0; i < len(b) && n < len(dst); {
+		for i < len(b) && asciiSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			break
+		}
+		j := i
+		for j < len(b) && !asciiSpace(b[j]) {
+			j++
+		}
+		dst[n] = b[i:j]
+		n++
+		i = j
+	}
+	return dst[:n]
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // parseRelHeader parses the "Nov26 19:23" minute header of dmesg reltime.
@@ -582,7 +668,7 @@ func decodeISO(raw []byte, d *kline, hint string) bool {
 	}
 	w := time.Date(int(y), time.Month(mo), int(dd), h, mi, s, ns, loc)
 	d.stamp.Raw = string(raw[:i])
-	d.stamp.Wall = &w
+	d.stamp.Wall = ptr(w)
 	d.stamp.WallHasYear = true
 	d.stamp.WallHasZone = hasZone
 	rest := trimOneSpace(raw[i:])
@@ -591,7 +677,7 @@ func decodeISO(raw []byte, d *kline, hint string) bool {
 		d.text = rest
 		return true
 	}
-	host, ident, msg, ok := splitHostIdent(rest)
+	host, ident, msg, ok := splitHostIdent(rest, d.cache)
 	if !ok {
 		d.format = fmtSyslogRFC
 		d.text = rest
@@ -656,11 +742,18 @@ func decodeSyslogDate(raw []byte, d *kline, hint string) bool {
 	if i >= len(raw) || raw[i] != ' ' {
 		return false
 	}
-	w := time.Date(syslogYear, mon, int(day), h, m, s, ns, time.UTC)
-	d.stamp.Raw = string(raw[:i])
-	d.stamp.Wall = &w
+	if c := d.cache; c != nil && c.sysWall != nil && c.sysRaw == string(raw[:i]) {
+		d.stamp.Raw, d.stamp.Wall = c.sysRaw, c.sysWall
+	} else {
+		w := time.Date(syslogYear, mon, int(day), h, m, s, ns, time.UTC)
+		d.stamp.Raw = string(raw[:i])
+		d.stamp.Wall = ptr(w)
+		if c != nil {
+			c.sysRaw, c.sysWall = d.stamp.Raw, d.stamp.Wall
+		}
+	}
 	rest := raw[i+1:]
-	host, ident, msg, ok := splitHostIdent(rest)
+	host, ident, msg, ok := splitHostIdent(rest, d.cache)
 	if !ok {
 		d.format = fmtSyslog
 		d.text = rest
@@ -694,13 +787,13 @@ func decodeSyslogDate(raw []byte, d *kline, hint string) bool {
 // splitHostIdent splits "host ident[pid]: msg", "ident: msg" (no host) and
 // "host <fac.sev> ident: msg". The ident must end in ':' and look like a
 // program name.
-func splitHostIdent(b []byte) (host, ident string, msg []byte, ok bool) {
+func splitHostIdent(b []byte, c *decodeCache) (host, ident string, msg []byte, ok bool) {
 	sp := bytes.IndexByte(b[:min(len(b), 128)], ' ')
 	if sp <= 0 {
 		return "", "", nil, false
 	}
 	first := b[:sp]
-	if id, ok := identToken(first); ok && !bytes.ContainsAny(first[:len(first)-1], ":") {
+	if id, ok := identToken(first, c); ok && !bytes.ContainsAny(first[:len(first)-1], ":") {
 		// No host: "kernel: msg".
 		if id == "kernel" || bytes.IndexByte(first, '[') > 0 {
 			return "", id, b[sp+1:], true
@@ -720,14 +813,14 @@ func splitHostIdent(b []byte) (host, ident string, msg []byte, ok bool) {
 	} else {
 		tok = rest[:sp2]
 	}
-	id, ok := identToken(tok)
+	id, ok := identToken(tok, c)
 	if !ok || !validHost(first) {
 		return "", "", nil, false
 	}
 	if sp2 < 0 {
-		return string(first), id, nil, true
+		return hostStr(c, first), id, nil, true
 	}
-	return string(first), id, rest[sp2+1:], true
+	return hostStr(c, first), id, rest[sp2+1:], true
 }
 
 func validHost(b []byte) bool {
@@ -741,7 +834,7 @@ func validHost(b []byte) bool {
 
 // identToken accepts "kernel:", "systemd[1]:", "k3s[3814777]:" and
 // returns the name without the pid.
-func identToken(tok []byte) (string, bool) {
+func identToken(tok []byte, c *decodeCache) (string, bool) {
 	if len(tok) < 2 || tok[len(tok)-1] != ':' {
 		return "", false
 	}
@@ -760,7 +853,21 @@ func identToken(tok []byte) (string, bool) {
 			return "", false
 		}
 	}
-	return string(tok), len(tok) > 0
+	if len(tok) == 0 {
+		return "", false
+	}
+	if c == nil {
+		return string(tok), true
+	}
+	return c.str(&c.ident, tok), true
+}
+
+// hostStr is string(b), reusing the cache's last host name.
+func hostStr(c *decodeCache, b []byte) string {
+	if c == nil {
+		return string(b)
+	}
+	return c.str(&c.host, b)
 }
 
 // decodeMarker: journal "-- Boot 5a0f… --", "-- Reboot --", "-- Logs begin
@@ -790,7 +897,7 @@ func identFromText(t []byte) (string, []byte, bool) {
 	if bytes.IndexByte(tok, '[') <= 0 {
 		return "", t, false
 	}
-	id, ok := identToken(tok)
+	id, ok := identToken(tok, nil)
 	if !ok {
 		return "", t, false
 	}
@@ -834,14 +941,14 @@ func decodeShortFull(raw []byte, d *kline) bool {
 		rest = rest[sp+1:]
 		end = 24 + sp
 	}
-	host, ident, msg, ok := splitHostIdent(rest)
+	host, ident, msg, ok := splitHostIdent(rest, d.cache)
 	if !ok {
 		return false
 	}
 	w := time.Date(int(y), time.Month(mo), int(dd), h, mi, sec, 0, time.UTC)
 	d.format = fmtJournalFull
 	d.stamp.Raw = string(raw[:end])
-	d.stamp.Wall = &w
+	d.stamp.Wall = ptr(w)
 	d.stamp.WallHasYear = true
 	d.stamp.WallHasZone = zone == "UTC" || zone == "GMT"
 	d.host, d.ident = host, ident
@@ -871,14 +978,14 @@ func decodeUnix(raw []byte, d *kline) bool {
 	if k != 6 || n+1+k >= len(raw) || raw[n+1+k] != ' ' {
 		return false
 	}
-	host, ident, msg, ok := splitHostIdent(raw[n+k+2:])
+	host, ident, msg, ok := splitHostIdent(raw[n+k+2:], d.cache)
 	if !ok {
 		return false
 	}
 	w := time.Unix(sec, us*1000).UTC()
 	d.format = fmtJournalUnix
 	d.stamp.Raw = string(raw[:n+1+k])
-	d.stamp.Wall = &w
+	d.stamp.Wall = ptr(w)
 	d.stamp.WallHasYear = true
 	d.stamp.WallHasZone = true
 	d.host, d.ident = host, ident

@@ -33,6 +33,7 @@ package parse
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,8 +62,8 @@ type reportBuilder struct {
 }
 
 func (rb *reportBuilder) finish() *OOMReport {
-	r := rb.r
-	return r
+	rb.trim()
+	return rb.r
 }
 
 func stampSecs(st Stamp) (float64, bool) {
@@ -132,6 +133,7 @@ func (p *kParser) closeReport(why string) {
 	}
 	p.cur = nil
 	r := rb.r
+	rb.trim()
 	if len(r.Kills) == 0 && r.NoKillable == nil && r.Panic == nil {
 		if !r.Cut {
 			r.Cut, r.CutWhy = true, why
@@ -416,6 +418,20 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 	}
 	if p.cur == rb {
 		p.cur = nil
+		rb.trim()
+	}
+}
+
+// trim gives back what append over-allocated in the report's long lists
+// (up to half of each): a log of many reports keeps them all to the end.
+// Lines added later (an oom_reaper line) append to the trimmed lists.
+func (rb *reportBuilder) trim() {
+	r := rb.r
+	if cap(r.Lines) > len(r.Lines) {
+		r.Lines = slices.Clone(r.Lines)
+	}
+	if r.Tasks != nil && cap(r.Tasks.Rows) > len(r.Tasks.Rows) {
+		r.Tasks.Rows = slices.Clone(r.Tasks.Rows)
 	}
 }
 

@@ -50,7 +50,8 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 		}
 	case bytes.HasSuffix(t, []byte(" callbacks suppressed")):
 		name, _, _ := bytes.Cut(t, []byte(": "))
-		low := lowerASCII(name)
+		var buf [128]byte
+		low := appendLower(buf[:0], name)
 		if !(bytes.Contains(low, []byte("oom")) || bytes.Contains(low, []byte("alloc")) || bytes.Contains(low, []byte("memory")) ||
 			bytes.Contains(low, []byte("dump_header")) || bytes.Contains(low, []byte("mem_cgroup")) || bytes.Contains(low, []byte("kswapd"))) {
 			return true // unrelated rate limiting (net_ratelimit …): known, not kept
@@ -88,7 +89,9 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	ev.Text = p.rawString(t, ll.ref.Line)
+	if !p.kindFull(ev.Kind) { // a dropped event needs no text
+		ev.Text = p.rawString(t, ll.ref.Line)
+	}
 	p.addEvent(ev)
 	return true
 }
@@ -202,7 +205,9 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	ev.Text = p.rawString(t, ll.ref.Line)
+	if !p.kindFull(ev.Kind) { // a dropped event needs no text
+		ev.Text = p.rawString(t, ll.ref.Line)
+	}
 	p.addEvent(ev)
 	return true
 }
@@ -217,7 +222,8 @@ func (p *kParser) earlyoomLast(ll *logical) string {
 // mentionsOOM: the line speaks of an OOM kill (case-insensitive "oom" as a
 // word, "out of memory", "killed process", "kill process").
 func mentionsOOM(t []byte) bool {
-	low := lowerASCII(t)
+	var buf [256]byte
+	low := appendLower(buf[:0], t)
 	if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("killed process")) ||
 		bytes.Contains(low, []byte("kill process")) || bytes.Contains(low, []byte("oom-killer")) {
 		return true
@@ -240,15 +246,18 @@ func mentionsOOM(t []byte) bool {
 
 // lowerASCII lower-cases ASCII letters only, keeping byte offsets (unlike
 // bytes.ToLower, which rewrites invalid UTF-8).
-func lowerASCII(t []byte) []byte {
-	out := make([]byte, len(t))
-	for i, c := range t {
+func lowerASCII(t []byte) []byte { return appendLower(nil, t) }
+
+// appendLower appends t with ASCII letters lowered to dst (callers pass
+// a stack array, so short lines are lowered without allocating).
+func appendLower(dst, t []byte) []byte {
+	for _, c := range t {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		out[i] = c
+		dst = append(dst, c)
 	}
-	return out
+	return dst
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
