@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -177,9 +178,23 @@ type analyzeCmd struct {
 	Width        int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
 	archiveFlags `embed:""`
 	RuleFiles    []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
+	CPUProfile   string   `name:"cpuprofile" hidden:"" placeholder:"FILE" help:"Write a CPU profile (go tool pprof) of the run."`
+	MemProfile   string   `name:"memprofile" hidden:"" placeholder:"FILE" help:"Write an allocation profile (go tool pprof) at the end of the run."`
 }
 
 func (a *analyzeCmd) Run(e *env) error {
+	stop, err := startProfiles(a.CPUProfile, a.MemProfile)
+	if err != nil {
+		return err
+	}
+	err = a.run(e)
+	if perr := stop(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+func (a *analyzeCmd) run(e *env) error {
 	format, err := pickFormat(a.Format, a.Output)
 	if err != nil {
 		return err
@@ -222,27 +237,32 @@ func (a *analyzeCmd) Run(e *env) error {
 	if a.Redact {
 		correlate.Redact(rep)
 	}
-	var buf bytes.Buffer
-	switch format {
-	case "json":
-		err = render.JSON(&buf, rep)
-	case "md":
-		err = render.Markdown(&buf, rep)
-	case "html":
-		err = render.HTML(&buf, rep)
-	default:
-		out := e.stdout
-		color := a.Output == "" && e.colorOn(a.Color, out)
-		if a.Output != "" {
+	toStdout := a.Output == "" || a.Output == "-"
+	write := func(w io.Writer) error {
+		switch format {
+		case "json":
+			return render.JSON(w, rep)
+		case "md":
+			return render.Markdown(w, rep)
+		case "html":
+			return render.HTML(w, rep)
+		}
+		color := toStdout && e.colorOn(a.Color, e.stdout)
+		if !toStdout {
 			color = a.Color == "always"
 		}
-		err = render.Text(&buf, rep, render.TextOptions{Color: color, Width: e.width(a.Width), Verbose: a.Verbose})
+		return render.Text(w, rep, render.TextOptions{Color: color, Width: e.width(a.Width), Verbose: a.Verbose})
 	}
-	if err != nil {
-		return err
+	if toStdout {
+		// Straight to standard output (no second copy of a large report).
+		w := bufio.NewWriterSize(e.stdout, 64<<10)
+		if err := write(w); err != nil {
+			return err
+		}
+		return w.Flush()
 	}
-	if a.Output == "" || a.Output == "-" {
-		_, err = e.stdout.Write(buf.Bytes())
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
 		return err
 	}
 	return writeFileAtomic(a.Output, buf.Bytes())

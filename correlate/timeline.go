@@ -20,7 +20,11 @@ type tlRow struct {
 }
 
 func (bd *builder) timeline() []TimelineRow {
-	var rows []tlRow
+	n := len(bd.groups) + len(bd.kills) + len(bd.reportOnly)
+	for _, lg := range bd.logs {
+		n += len(lg.Events)
+	}
+	rows := make([]tlRow, 0, n) // sized once: a doubling slice would leave its halves as garbage
 	add := func(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
 		r := TimelineRow{Time: rfc3339(wall), KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
 		g := -1

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"reflect"
 
@@ -11,14 +12,16 @@ import (
 
 // JSON writes the report as the versioned JSON contract
 // (schema_version 1, report.schema.json): two-space indented, lists as []
-// never null, one trailing newline.
+// never null, one trailing newline. The indented text is streamed to w
+// (indenter), not built in memory next to the compact one.
 func JSON(w io.Writer, rep *correlate.Report) error {
-	data, err := marshalReport(rep, false)
-	if err != nil {
+	x := newIndenter(w)
+	enc := json.NewEncoder(x)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(normalized(rep)); err != nil {
 		return err
 	}
-	_, err = w.Write(data)
-	return err
+	return x.Close()
 }
 
 // SourcesJSON writes the input inventory (the report's "inputs" and
@@ -40,12 +43,27 @@ func SourcesJSON(w io.Writer, rep *correlate.Report) error {
 	return err
 }
 
-// marshalReport encodes the normalized report. escapeHTML makes <, > and &
-// \u003c, \u003e, \u0026 so the JSON can sit inside an HTML <script> element.
+// marshalReport encodes the normalized report, indented as JSON writes
+// it. escapeHTML makes <, > and & \u003c, \u003e, \u0026 so the JSON can
+// sit inside an HTML <script> element.
 func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
+	data, err := compactReport(rep, escapeHTML)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(data) + len(data)/4)
+	if err := writeIndented(&buf, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// compactReport encodes the normalized report without indentation, with
+// one trailing newline (as json.Encoder writes it).
+func compactReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(escapeHTML)
 	if err := enc.Encode(normalized(rep)); err != nil {
 		return nil, err
@@ -53,49 +71,187 @@ func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// normalized returns a deep copy of rep in which every nil slice and map is
-// empty, so that the JSON has [] and {} where the contract requires them.
-// Nil pointers stay nil: they are the contract's null.
+// writeIndented writes compact JSON (encoding/json output: no blank
+// outside strings but a final newline) to w indented by two spaces, byte
+// for byte what json.Encoder with SetIndent("", "  ") writes: empty objects
+// and arrays stay "{}" and "[]", "key": value, one element per line.
+func writeIndented(w io.Writer, src []byte) error {
+	x := newIndenter(w)
+	x.Write(src)
+	return x.Close()
+}
+
+// indenter is writeIndented as an io.Writer, so that json.Encoder can
+// write its compact text straight into it: the indented text goes out in
+// 32 KiB pieces and a large report is never held twice.
+type indenter struct {
+	w                             io.Writer
+	out                           []byte
+	depth                         int
+	needIndent, inString, escaped bool
+	err                           error
+}
+
+func newIndenter(w io.Writer) *indenter {
+	return &indenter{w: w, out: make([]byte, 0, 32<<10)}
+}
+
+func (x *indenter) flush() {
+	if x.err == nil && len(x.out) > 0 {
+		_, x.err = x.w.Write(x.out)
+	}
+	x.out = x.out[:0]
+}
+
+func (x *indenter) newline() {
+	x.out = append(x.out, '\n')
+	for range x.depth {
+		x.out = append(x.out, ' ', ' ')
+	}
+}
+
+func (x *indenter) Write(src []byte) (int, error) {
+	for i := 0; i < len(src); i++ {
+		if len(x.out) > cap(x.out)-256 {
+			x.flush()
+		}
+		c := src[i]
+		if x.inString {
+			// Copy the string up to its closing quote (or the end of src).
+			j := i
+			for ; j < len(src); j++ {
+				b := src[j]
+				if x.escaped {
+					x.escaped = false
+				} else if b == '\\' {
+					x.escaped = true
+				} else if b == '"' {
+					x.inString = false
+					break
+				}
+			}
+			end := min(j+1, len(src))
+			for k := i; k < end; k += 16 << 10 {
+				if len(x.out) > cap(x.out)-(16<<10) {
+					x.flush()
+				}
+				x.out = append(x.out, src[k:min(k+16<<10, end)]...)
+			}
+			i = end - 1
+			continue
+		}
+		if x.needIndent && c != '}' && c != ']' {
+			x.needIndent = false
+			x.depth++
+			x.newline()
+		}
+		switch c {
+		case '"':
+			x.inString = true
+			x.out = append(x.out, c)
+		case '{', '[':
+			x.needIndent = true // "{}" and "[]" stay on one line
+			x.out = append(x.out, c)
+		case ',':
+			x.out = append(x.out, c)
+			x.newline()
+		case ':':
+			x.out = append(x.out, c, ' ')
+		case '}', ']':
+			if x.needIndent {
+				x.needIndent = false
+			} else {
+				x.depth--
+				x.newline()
+			}
+			x.out = append(x.out, c)
+		default:
+			x.out = append(x.out, c)
+		}
+	}
+	return len(src), x.err
+}
+
+// Close writes what is buffered and reports input that did not end
+// balanced (an unterminated string, an open object or array).
+func (x *indenter) Close() error {
+	if x.inString || x.depth != 0 || x.needIndent {
+		return errors.New("json: unbalanced input")
+	}
+	x.flush()
+	return x.err
+}
+
+// normalized makes every nil slice and map in rep empty, so that the JSON
+// has [] and {} where the contract requires them, and returns rep (a new
+// empty report for nil). Nil pointers stay nil: they are the contract's
+// null. It works in place: a copy of a large report would double the
+// memory the output step needs, and an empty slice means the same as a nil
+// one to every reader of the report. It is idempotent.
 func normalized(rep *correlate.Report) *correlate.Report {
 	if rep == nil {
 		rep = &correlate.Report{}
 	}
-	v := reflect.New(reflect.TypeOf(*rep)).Elem()
-	v.Set(fill(reflect.ValueOf(*rep)))
-	out := v.Interface().(correlate.Report)
-	return &out
+	fill(reflect.ValueOf(rep).Elem())
+	return rep
 }
 
-func fill(v reflect.Value) reflect.Value {
+// fill normalizes the addressable value v in place.
+func fill(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Slice:
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := 0; i < v.Len(); i++ {
-			out.Index(i).Set(fill(v.Index(i)))
+		if v.IsNil() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
 		}
-		return out
+		if !holdsNil(v.Type().Elem()) {
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			fill(v.Index(i))
+		}
 	case reflect.Map:
-		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+			return
+		}
+		if !holdsNil(v.Type().Elem()) {
+			return
+		}
 		iter := v.MapRange()
 		for iter.Next() {
-			out.SetMapIndex(iter.Key(), fill(iter.Value()))
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(iter.Value())
+			fill(e)
+			v.SetMapIndex(iter.Key(), e)
 		}
-		return out
 	case reflect.Pointer:
-		if v.IsNil() {
-			return v
+		if !v.IsNil() {
+			fill(v.Elem())
 		}
-		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(fill(v.Elem()))
-		return out
 	case reflect.Struct:
-		out := reflect.New(v.Type()).Elem()
 		for i := 0; i < v.NumField(); i++ {
-			if out.Field(i).CanSet() {
-				out.Field(i).Set(fill(v.Field(i)))
+			if f := v.Field(i); f.CanSet() {
+				fill(f)
 			}
 		}
-		return out
 	}
-	return v
+}
+
+// holdsNil reports whether a value of type t can contain a slice, map or
+// pointer (elements of other types need no visit).
+func holdsNil(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		return true
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if holdsNil(t.Field(i).Type) {
+				return true
+			}
+		}
+	case reflect.Array:
+		return holdsNil(t.Elem())
+	}
+	return false
 }

@@ -1,0 +1,79 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// indentCases are compact JSON texts with every shape writeIndented must
+// get right: empty containers, nesting, punctuation and escapes in strings.
+var indentCases = []string{
+	`{}`, `[]`, `null`, `"x"`, `0`, `[[]]`, `{"a":{}}`, `{"a":[]}`,
+	`{"a":1,"b":[1,2,{"c":null}],"d":{"e":[[],{}]}}`,
+	`{"s":"braces {} [] , : inside","t":"quote \" and backslash \\ and \\\" end"}`,
+	`["\\\\","\"",":",",","\u003c\u0026\u003e","日本語"]`,
+	`{"k\"ey":{"nested":[{"deep":[1,[2,[3]]]}]}}`,
+}
+
+func TestWriteIndentedEqualsEncoder(t *testing.T) {
+	long := `{"big":"` + strings.Repeat(`a\"b{`, 30000) + `","list":[` + strings.Repeat(`{"x":[]},`, 5000) + `1]}`
+	for _, c := range append(indentCases, long) {
+		checkIndent(t, []byte(c))
+	}
+}
+
+func checkIndent(t *testing.T, src []byte) {
+	t.Helper()
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, src); err != nil {
+		return // not JSON: nothing to compare
+	}
+	compact.WriteByte('\n')
+	var want bytes.Buffer
+	if err := json.Indent(&want, compact.Bytes(), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := writeIndented(&got, compact.Bytes()); err != nil {
+		t.Fatalf("writeIndented(%.80q): %v", compact.Bytes(), err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("writeIndented(%.80q):\n got %.200q\nwant %.200q", compact.Bytes(), got.Bytes(), want.Bytes())
+	}
+	// The same text written in pieces (a string, an escape or a container
+	// cut between two Write calls) indents the same.
+	for _, step := range []int{1, 2, 3, 7} {
+		var pieces bytes.Buffer
+		x := newIndenter(&pieces)
+		for b := compact.Bytes(); len(b) > 0; b = b[min(step, len(b)):] {
+			if _, err := x.Write(b[:min(step, len(b))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := x.Close(); err != nil {
+			t.Fatalf("pieces of %d: %v", step, err)
+		}
+		if !bytes.Equal(pieces.Bytes(), want.Bytes()) {
+			t.Fatalf("pieces of %d of %.80q:\n got %.200q\nwant %.200q", step, compact.Bytes(), pieces.Bytes(), want.Bytes())
+		}
+	}
+}
+
+func TestWriteIndentedRejectsBrokenInput(t *testing.T) {
+	for _, c := range []string{`{"a":"open`, `[1,2`, `{"a":[}`} {
+		if err := writeIndented(&bytes.Buffer{}, []byte(c)); err == nil {
+			t.Errorf("writeIndented(%q) = nil error", c)
+		}
+	}
+}
+
+func FuzzWriteIndented(f *testing.F) {
+	for _, c := range indentCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkIndent(t, src)
+	})
+}
