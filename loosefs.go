@@ -161,6 +161,9 @@ type looseFile struct {
 
 func (f *looseFile) Stat() (fs.FileInfo, error) { return f.info, nil }
 
+// OSFile is the file on disk (the kernel-log parser maps large ones).
+func (f *looseFile) OSFile() *os.File { return f.File }
+
 // looseMem is the opened stdin copy.
 type looseMem struct {
 	*bytes.Reader

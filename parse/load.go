@@ -457,11 +457,13 @@ func (l *loader) readLocaltimeLink(e entry, in *Input) {
 	}
 }
 
-// openData opens a file, decompressing gzip (by its magic bytes).
-func (l *loader) openData(p string) (io.Reader, func(), error) {
+// openData opens a file, decompressing gzip (by its magic bytes). src is
+// the opened file when the reader returns its bytes unchanged (nil for
+// gzip), so a large kernel log can be mapped instead of read.
+func (l *loader) openData(p string) (r io.Reader, closeFn func(), src fs.File, err error) {
 	f, err := l.fsys.Open(p)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
 	closer := func() { f.Close() }
@@ -469,11 +471,11 @@ func (l *loader) openData(p string) (io.Reader, func(), error) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("gzip: %w", err)
+			return nil, nil, nil, fmt.Errorf("gzip: %w", err)
 		}
-		return bufio.NewReaderSize(zr, 64<<10), func() { zr.Close(); f.Close() }, nil
+		return bufio.NewReaderSize(zr, 64<<10), func() { zr.Close(); f.Close() }, nil, nil
 	}
-	return br, closer, nil
+	return br, closer, f, nil
 }
 
 // readFile opens p (the real path of in) and hands it to its parser.
@@ -481,7 +483,7 @@ func (l *loader) readFile(p string, in *Input) {
 	if fi, err := fs.Stat(l.fsys, p); err == nil {
 		in.Bytes = fi.Size()
 	}
-	r, closeFn, err := l.openData(p)
+	r, closeFn, src, err := l.openData(p)
 	if err != nil {
 		in.WhyNot = "cannot be read: " + errText(err)
 		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
@@ -525,7 +527,7 @@ func (l *loader) readFile(p string, in *Input) {
 	}
 	l.classified++
 	if in.Kind == "kernel-log" {
-		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), head, in, closeFn)
+		l.readKernelLog(io.MultiReader(bytes.NewReader(head), r), src, head, in, closeFn)
 		keepOpen = true
 		return
 	}
@@ -589,7 +591,8 @@ var loadSerial = false
 
 // readKernelLog starts parsing a kernel log (in will be Inputs[len(Inputs)])
 // on a goroutine, at most kernelWorkers at once, and closes it when done.
-func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input, closeFn func()) {
+// src is the file r reads unchanged, or nil (see kernelLogFromFile).
+func (l *loader) readKernelLog(r io.Reader, src fs.File, head []byte, in *Input, closeFn func()) {
 	if f, ok := SniffKernelLog(head); ok {
 		in.Format = f
 	}
@@ -603,7 +606,7 @@ func (l *loader) readKernelLog(r io.Reader, head []byte, in *Input, closeFn func
 			<-l.workers
 			close(job.done)
 		}()
-		job.kl, job.err = KernelLogFrom(r, path)
+		job.kl, job.err = kernelLogFromFile(src, r, path)
 	}()
 	if loadSerial {
 		<-job.done

@@ -459,7 +459,7 @@ func TestLoadDirFS(t *testing.T) {
 func TestOpenDataGzip(t *testing.T) {
 	m := bundleFS(t, "sos3.txtar")
 	l := &loader{fsys: m}
-	r, closeFn, err := l.openData("var/log/messages-20191013.gz")
+	r, closeFn, _, err := l.openData("var/log/messages-20191013.gz")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,156 @@
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// mappedLog writes data to a file and parses it through maps (every file
+// size is mapped) and through reads.
+func mappedLog(t *testing.T, data []byte) (mapped, read *KernelLog) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kern.log")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer func(m int64) { mapMinSize = m }(mapMinSize)
+	mapMinSize = 1
+	open := func() *os.File {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	if _, _, ok := mappable(open()); !ok {
+		t.Fatal("a regular file is not mappable")
+	}
+	f := open()
+	mapped, err := kernelLogFromFile(f, f, "kern.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err = KernelLogFrom(open(), "kern.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mapped, read
+}
+
+// TestMappedEqualsRead: a file read through maps gives the model read(2)
+// gives: windows are cut where blocks are, lines longer than a window
+// double it, the last line may lack its newline.
+func TestMappedEqualsRead(t *testing.T) {
+	for _, style := range []string{"raw", "ctime", "syslog"} {
+		data, kills := genLog(3*blockSize+12345, 1<<20, style)
+		mapped, read := mappedLog(t, data)
+		if a, b := dumpKernelLog(read), dumpKernelLog(mapped); a != b {
+			t.Errorf("%s: mapped and read differ: %s", style, firstDiff(a, b))
+		}
+		n := 0
+		for _, r := range mapped.Reports {
+			n += len(r.Kills)
+		}
+		if n != kills || mapped.Lines != bytes.Count(data, []byte{'\n'}) {
+			t.Errorf("%s: %d kills, %d lines; want %d kills, %d lines", style, n, mapped.Lines, kills, bytes.Count(data, []byte{'\n'}))
+		}
+	}
+	// A line longer than a block and a file without a final newline.
+	data, _ := genLog(blockSize+777, 1<<20, "raw")
+	long := "[  200.000001] audit: " + strings.Repeat("x", blockSize+4096) + "\n"
+	data = append(append(data[:blockSize/2], long...), data[blockSize/2:len(data)-1]...)
+	mapped, read := mappedLog(t, data)
+	if a, b := dumpKernelLog(read), dumpKernelLog(mapped); a != b {
+		t.Errorf("long line: mapped and read differ: %s", firstDiff(a, b))
+	}
+}
+
+// TestMappedSmallWindows: with windows of a few pages the edges fall
+// everywhere, and every kill and line is still found.
+func TestMappedSmallWindows(t *testing.T) {
+	defer func(w int) { mapWindow = w }(mapWindow)
+	mapWindow = 3 * os.Getpagesize()
+	data, kills := genLog(1<<20, 128<<10, "syslog")
+	mapped, _ := mappedLog(t, data)
+	n := 0
+	for _, r := range mapped.Reports {
+		n += len(r.Kills)
+	}
+	if n != kills || mapped.Lines != bytes.Count(data, []byte{'\n'}) {
+		t.Errorf("%d kills, %d lines; want %d kills, %d lines", n, mapped.Lines, kills, bytes.Count(data, []byte{'\n'}))
+	}
+}
+
+// TestMappedFileShrinks: a file truncated while it is mapped is a read
+// error naming it, not a crash (SIGBUS on the pages past its new end).
+func TestMappedFileShrinks(t *testing.T) {
+	defer func(w int, m int64) { mapWindow, mapMinSize = w, m }(mapWindow, mapMinSize)
+	mapWindow, mapMinSize = 4*os.Getpagesize(), 1
+	data, _ := genLog(1<<20, 256<<10, "raw")
+	path := filepath.Join(t.TempDir(), "kern.log")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	testHookWindow = func(i int) {
+		if i == 2 {
+			if err := os.Truncate(path, 0); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	defer func() { testHookWindow = nil }()
+	kl, err := kernelLogFromFile(f, f, "kern.log")
+	if !errors.Is(err, errShrank) || !strings.Contains(err.Error(), "kern.log") {
+		t.Fatalf("kernelLogFromFile after truncation = %v, %v; want an errShrank naming the file", kl != nil, err)
+	}
+}
+
+// TestLoadMapsLargeLogs: the loader hands large kernel logs of a bundle
+// directory to the mapped reader, with the result of reading them.
+func TestLoadMapsLargeLogs(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := genLog(int(mapMinSize)+4096, 1<<20, "raw")
+	if err := os.MkdirAll(filepath.Join(dir, "sos_commands", "kernel"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sos_commands", "kernel", "dmesg"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.DirFS(dir).Open("sos_commands/kernel/dmesg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, ok := mappable(f)
+	f.Close()
+	if !ok {
+		t.Fatal("a large log opened through os.DirFS is not mapped")
+	}
+	load := func() *Bundle {
+		b, err := Load(os.DirFS(dir), LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	mapped := load()
+	forceSyncRead = true
+	read := load()
+	forceSyncRead = false
+	if !reflect.DeepEqual(mapped, read) {
+		t.Error("Load with mapped logs differs from Load with read logs")
+	}
+	if len(mapped.KernelLogs) != 1 || len(mapped.KernelLogs[0].Reports) == 0 {
+		t.Errorf("mapped load found %d logs", len(mapped.KernelLogs))
+	}
+}
