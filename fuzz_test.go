@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
 	"github.com/oomlens/oomlens/rules"
@@ -62,7 +63,7 @@ func FuzzAnalyze(f *testing.F) {
 		if !bytes.Equal(j1, j2) {
 			t.Fatal("two runs gave different JSON reports")
 		}
-		if err := render.ValidateJSON(j1); err != nil {
+		if err := schemacheck.Validate(render.Schema, j1); err != nil {
 			t.Fatalf("JSON report fails its schema: %v", err)
 		}
 		checkEvidence(t, rep, m)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
 )
 
@@ -182,7 +183,7 @@ func TestFixtureGoldens(t *testing.T) {
 					t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 				}
 				if f.file == "report.json" {
-					if err := render.ValidateJSON([]byte(out)); err != nil {
+					if err := schemacheck.Validate(render.Schema, []byte(out)); err != nil {
 						t.Errorf("report.json does not follow render/report.schema.json: %v", err)
 					}
 				}

@@ -67,11 +67,13 @@ median_of() {
 	local cmd=$1 tmp
 	tmp=$(mktemp)
 	if [ $has_hyperfine = 1 ]; then
-		hyperfine --style none --warmup 1 --runs "$runs" --ignore-failure --export-json "$tmp" "$cmd" >/dev/null 2>&1
+		hyperfine --style none --output=pipe --warmup 1 --runs "$runs" --ignore-failure --export-json "$tmp" "$cmd" >/dev/null 2>&1
 		python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp"
 	else
 		for _ in $(seq "$runs"); do
-			/usr/bin/time -f "%e" -o "$tmp.t" bash -c "$cmd" >/dev/null 2>&1 || true
+			# a pipe, not /dev/null: GNU grep stops at the first match when
+			# its output is /dev/null
+			{ /usr/bin/time -f "%e" -o "$tmp.t" bash -c "$cmd" 2>/dev/null || true; } | cat >/dev/null
 			cat "$tmp.t"
 		done | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.4f\n", m}'
 		rm -f "$tmp.t"
@@ -127,6 +129,43 @@ for style in raw T syslog; do
 	check "$f"
 done
 
+# Memory against input size: peak RSS (median of $runs runs) of the 100 MiB
+# raw log, the $size one, and a $size one with the 100 MiB log's number of
+# kills (what is kept grows with the kills, not with the bytes).
+rss_median() {
+	local tmp
+	tmp=$(mktemp)
+	for _ in $(seq "$runs"); do
+		/usr/bin/time -f "%M" -o "$tmp" bash -c "$1" >/dev/null 2>&1 || true
+		cat "$tmp"
+	done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1024}'
+	rm -f "$tmp"
+}
+small=$cache/kern-100M-raw.log
+[ -s "$small" ] || python3 "$genlog" --size 100M --style raw --seed 1 --out "$small" >&2
+smallkills=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["kills"]))' "$small.expected.json")
+same=$cache/kern-$size-raw-${smallkills}kills.log
+[ -s "$same" ] || python3 "$genlog" --size "$size" --style raw --seed 1 --ooms "$smallkills" --out "$same" >&2
+echo "## peak RSS against input size (median of $runs runs)"
+base=$(rss_median "$bin analyze --format json $small")
+printf '%-40s %8s %8s\n' "input" "RSS MiB" "× 100M"
+printf '%-40s %8s %8s\n' "$(basename "$small")" "$base" "1.00"
+for f in "${logs[@]}" "$same"; do
+	r=$(rss_median "$bin analyze --format json $f")
+	printf '%-40s %8s %8s\n' "$(basename "$f") ($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["kills"]))' "$f.expected.json") kills)" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN { printf "%.2f", a/b }')"
+done
+echo
+
+# Several large logs in one folder (hard links to the three logs and the
+# same-kills one): parsed in parallel, one per core.
+folder=$cache/folder-$size
+mkdir -p "$folder"
+for f in "${logs[@]}" "$same"; do ln -f "$f" "$folder/$(basename "$f")" 2>/dev/null || cp "$f" "$folder/"; done
+echo "## folder of 4 logs, GOMAXPROCS 1 vs 2; MB/s of folder"
+table "$(du -sbL "$folder" | cut -f1)" \
+	"GOMAXPROCS=1 $bin analyze --format json $folder > /dev/null" \
+	"GOMAXPROCS=2 $bin analyze --format json $folder > /dev/null"
+
 [ $bundles = 1 ] || exit 0
 
 # A sosreport-shaped bundle of the three logs, packed as tar.xz and tar.gz.
@@ -149,10 +188,6 @@ for z in xz gz; do
 	echo "## $(basename "$a") ($(du -h "$a" | cut -f1)); MB/s of uncompressed bundle"
 	table "$unpacked" "$tool -dc $a > /dev/null" "$bin analyze --format json $a > /dev/null"
 done
-echo "## extracted bundle (3 logs), GOMAXPROCS 1 vs 2; MB/s of bundle"
-table "$unpacked" \
-	"GOMAXPROCS=1 $bin analyze --format json $bdir > /dev/null" \
-	"GOMAXPROCS=2 $bin analyze --format json $bdir > /dev/null"
 
 if [ -f "$repo/archive/bench_test.go" ] && { have go || [ -x /usr/local/go/bin/go ]; }; then
 	echo "## archive.Open alone (go test -bench ArchiveOpen; 36.6 MB sosreport-shaped tar)"

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/internal/schemacheck"
 )
 
 func TestJSONFollowsSchema(t *testing.T) {
@@ -14,7 +15,7 @@ func TestJSONFollowsSchema(t *testing.T) {
 		if err := JSON(&b, c.rep()); err != nil {
 			t.Fatal(err)
 		}
-		if err := ValidateJSON(b.Bytes()); err != nil {
+		if err := schemacheck.Validate(Schema, b.Bytes()); err != nil {
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
@@ -38,7 +39,7 @@ func TestSchemaRejects(t *testing.T) {
 		if bad == good {
 			t.Fatalf("%s: %q not in the JSON", tc.name, tc.from)
 		}
-		if err := ValidateJSON([]byte(bad)); err == nil {
+		if err := schemacheck.Validate(Schema, []byte(bad)); err == nil {
 			t.Errorf("%s: schema accepted it", tc.name)
 		}
 	}
@@ -53,7 +54,7 @@ func TestJSONNilLists(t *testing.T) {
 	if strings.Contains(b.String(), "null,\n") && strings.Contains(b.String(), `"kills": null`) {
 		t.Error("nil list printed as null")
 	}
-	if err := ValidateJSON(b.Bytes()); err != nil {
+	if err := schemacheck.Validate(Schema, b.Bytes()); err != nil {
 		t.Errorf("zero report does not validate: %v", err)
 	}
 }
