@@ -19,6 +19,7 @@ import (
 
 	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/render"
 )
 
 // fleetOptions tunes analyzeMany.
@@ -292,11 +293,13 @@ func writeJSONL(w io.Writer, results []fleetResult) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, r := range results {
-		var v any = r.Report
+		var err error
 		if r.Err != nil {
-			v = jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error()}
+			err = enc.Encode(jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error()})
+		} else {
+			err = render.JSONLine(w, r.Report)
 		}
-		if err := enc.Encode(v); err != nil {
+		if err != nil {
 			return err
 		}
 	}

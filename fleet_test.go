@@ -125,6 +125,17 @@ func TestAnalyzeManyGolden(t *testing.T) {
 			if sum.String() != want["summary"] {
 				t.Errorf("summary:\n%s\nwant:\n%s", sum.String(), want["summary"])
 			}
+			if *update && jobs == 1 {
+				for i := range ar.Files {
+					if ar.Files[i].Name == "jsonl" {
+						ar.Files[i].Data = jl.Bytes()
+					}
+				}
+				if err := os.WriteFile("testdata/fleet.txtar", txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				want["jsonl"] = jl.String()
+			}
 			if jl.String() != want["jsonl"] {
 				t.Errorf("jsonl:\n%s\nwant:\n%s", jl.String(), want["jsonl"])
 			}

@@ -24,8 +24,11 @@ type builder struct {
 	logs      []*parse.KernelLog // sorted by path
 	loc       *time.Location
 	zoneKnown bool
-	refTime   *time.Time
-	years     map[lineKey]int
+	// localTimes: no time zone is known and the logs' wall clocks are
+	// node-local, so wall times are written without an offset (wallText).
+	localTimes bool
+	refTime    *time.Time
+	years      map[lineKey]int
 
 	nodes  []*bootNode
 	nodeOf map[bootKey]*bootNode
@@ -112,7 +115,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 
 func (bd *builder) host() Host {
 	h := bd.b.Host
-	out := Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, Evidence: []Ref{}}
+	out := Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, BootTimesLocal: []string{}, Evidence: []Ref{}}
 	add := func(r *parse.Ref) {
 		if r != nil {
 			out.Evidence = append(out.Evidence, toRef(*r))
@@ -173,8 +176,11 @@ func (bd *builder) host() Host {
 	// One per boot, oldest first: the measured boot time, else the time of
 	// the boot's first logged line; boots with neither are left out.
 	for _, g := range bd.groups {
-		if g.order != nil {
-			out.BootTimes = append(out.BootTimes, g.order.Format(time.RFC3339))
+		switch wall, local := bd.wallText(g.order); {
+		case wall != nil:
+			out.BootTimes = append(out.BootTimes, *wall)
+		case local != nil:
+			out.BootTimesLocal = append(out.BootTimesLocal, *local)
 		}
 	}
 	add(h.BtimeRef)
@@ -198,13 +204,14 @@ func (bd *builder) inputs() []Input {
 	out := []Input{}
 	for _, in := range bd.b.Inputs {
 		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}}
+		// null when only a node-local time with no known offset is known
 		if in.First != nil {
 			t := in.First.In(bd.loc)
-			x.FirstTime = rfc3339(&t)
+			x.FirstTime, _ = bd.wallText(&t)
 		}
 		if in.Last != nil {
 			t := in.Last.In(bd.loc)
-			x.LastTime = rfc3339(&t)
+			x.LastTime, _ = bd.wallText(&t)
 		}
 		if !in.Used {
 			why := in.WhyNot

@@ -126,6 +126,28 @@ func (bd *builder) setupZone() {
 		bd.loc = time.FixedZone("", off)
 		bd.zoneKnown = true
 	})
+	if !bd.zoneKnown {
+		bd.forEachStamp(func(path string, line int, st *parse.Stamp) {
+			if st.Wall != nil && !st.WallHasZone {
+				bd.localTimes = true
+			}
+		})
+	}
+}
+
+// wallText writes t as the report does: RFC 3339 when its offset is
+// known; when the bundle names no time zone and its logs print node-local
+// clocks, the offset is unknown, so the RFC 3339 form is null (it would be a
+// guess) and local is the node-local time without an offset.
+func (bd *builder) wallText(t *time.Time) (wall, local *string) {
+	if t == nil {
+		return nil, nil
+	}
+	if bd.localTimes {
+		s := t.Format("2006-01-02T15:04:05")
+		return nil, &s
+	}
+	return rfc3339(t), nil
 }
 
 // forEachStamp visits every stamp the bundle carries, in a fixed order.

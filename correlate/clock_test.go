@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -180,5 +181,40 @@ func TestClockAcrossSuspend(t *testing.T) {
 	}
 	if w := deref(r.Kills[1].Time.Wall); w != "2024-04-01T12:16:40Z" || r.Kills[1].Time.WallBasis != "calibrated" {
 		t.Errorf("after the suspend: %s %s (btime would say 09:40:00)", w, r.Kills[1].Time.WallBasis)
+	}
+}
+
+// TestWallWithoutZone: when the bundle names no time zone and the logs
+// print node-local clocks, the offset is unknown: wall is null (a "Z"
+// would be a guess) and wall_local carries the local time; the timeline
+// and boot times follow. A known zone keeps RFC 3339 times.
+func TestWallWithoutZone(t *testing.T) {
+	capt := time.Date(2024, 4, 1, 12, 0, 0, 0, time.UTC) // `date --utc`: an instant, no zone
+	bundle := func(loc *time.Location) *parse.Bundle {
+		return &parse.Bundle{KernelLogs: []*parse.KernelLog{oneKill(messagesPath, "syslog", both(ksStamp(3600), syslogStamp("Mar 31 13:00:05")))},
+			Host: parse.Host{CapturedAt: &capt, Location: loc}}
+	}
+	r := Build(bundle(nil), Options{})
+	if len(r.Kills) != 1 {
+		t.Fatalf("kills %d", len(r.Kills))
+	}
+	k := r.Kills[0].Time
+	if k.Wall != nil || deref(k.WallLocal) != "2024-03-31T13:00:05" {
+		t.Errorf("no zone: wall %q, wall_local %q; want null and the local time", deref(k.Wall), deref(k.WallLocal))
+	}
+	for _, row := range r.Timeline {
+		if row.Time != nil {
+			t.Errorf("no zone: timeline row %s has an RFC 3339 time %s", row.Kind, *row.Time)
+		}
+	}
+	if len(r.Host.BootTimes) != 0 {
+		t.Errorf("no zone: boot_times %v", r.Host.BootTimes)
+	}
+
+	cst := time.FixedZone("CST", 8*3600)
+	r = Build(bundle(cst), Options{})
+	k = r.Kills[0].Time
+	if k.WallLocal != nil || !strings.HasSuffix(deref(k.Wall), "-03-31T13:00:05+08:00") {
+		t.Errorf("zone known: wall %q, wall_local %q; want an RFC 3339 time and null", deref(k.Wall), deref(k.WallLocal))
 	}
 }

@@ -305,7 +305,8 @@ func (bd *builder) assemble(kc *killCtx) {
 		Boot: kc.group,
 	}
 	kc.out = k
-	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: rfc3339(kc.wall), WallBasis: kc.basis, Confidence: kc.conf}
+	wall, local := bd.wallText(kc.wall)
+	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallBasis: kc.basis, Confidence: kc.conf}
 	if kc.ev != nil {
 		bd.assembleUserspace(kc)
 		return

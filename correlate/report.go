@@ -39,7 +39,10 @@ type Host struct {
 	Bundle        string   `json:"bundle"`
 	InputDigest   string   `json:"input_digest"`
 	BootTimes     []string `json:"boot_times"`
-	Evidence      []Ref    `json:"evidence"`
+	// BootTimesLocal holds the boot times as node-local times when the
+	// bundle gives no time zone (BootTimes is then empty).
+	BootTimesLocal []string `json:"boot_times_local"`
+	Evidence       []Ref    `json:"evidence"`
 }
 
 // Ref cites one source line.
@@ -176,8 +179,11 @@ type KillTime struct {
 	Raw           *string  `json:"raw"`
 	KernelSeconds *float64 `json:"kernel_seconds"`
 	Wall          *string  `json:"wall"`
-	WallBasis     string   `json:"wall_basis"`
-	Confidence    string   `json:"confidence"` // high | medium | low | none
+	// WallLocal is the node-local time ("2006-01-02T15:04:05", no offset)
+	// when the bundle gives no time zone and Wall is therefore null.
+	WallLocal  *string `json:"wall_local"`
+	WallBasis  string  `json:"wall_basis"`
+	Confidence string  `json:"confidence"` // high | medium | low | none
 }
 
 // Pod is the Kubernetes pod a kill hit.
@@ -308,7 +314,10 @@ type Event struct {
 
 // TimelineRow is one dated fact.
 type TimelineRow struct {
-	Time          *string  `json:"time"`
+	Time *string `json:"time"`
+	// LocalTime is the node-local time when Time is null because the
+	// bundle gives no time zone (see KillTime.WallLocal).
+	LocalTime     *string  `json:"local_time"`
 	KernelSeconds *float64 `json:"kernel_seconds"`
 	Boot          *int     `json:"boot"`
 	Source        Ref      `json:"source"`

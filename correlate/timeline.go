@@ -26,7 +26,8 @@ func (bd *builder) timeline() []TimelineRow {
 	}
 	rows := make([]tlRow, 0, n) // sized once: a doubling slice would leave its halves as garbage
 	add := func(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
-		r := TimelineRow{Time: rfc3339(wall), KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
+		t, local := bd.wallText(wall)
+		r := TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
 		g := -1
 		if grp != nil {
 			g = *grp
@@ -254,7 +255,7 @@ func capTimeline(rows []tlRow) []TimelineRow {
 			if n := seen[k]; n > timelineCapPerKind {
 				if n == total[k] { // the last one stands for all past the cap, in time order
 					lr := r.row
-					out = append(out, TimelineRow{Time: lr.Time, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
+					out = append(out, TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
 						Text: fmt.Sprintf("%d more %s rows from %s are not listed (the first %d are; this is the last, line %d)",
 							n-timelineCapPerKind, k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
 				}

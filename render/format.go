@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -324,8 +325,8 @@ func killKindText(kind string) string {
 // killTime prints when a kill happened: wall time if known, else the raw
 // kernel stamp.
 func killTime(t correlate.KillTime) string {
-	if t.Wall != nil {
-		return shortTime(*t.Wall)
+	if w := wallOf(t); w != nil {
+		return shortTime(*w)
 	}
 	if t.KernelSeconds != nil {
 		return "[" + strconv.FormatFloat(*t.KernelSeconds, 'f', 6, 64) + "]"
@@ -334,6 +335,40 @@ func killTime(t correlate.KillTime) string {
 		return *t.Raw
 	}
 	return "time unknown"
+}
+
+// wallOf is the kill's wall time: RFC 3339, else node-local without an
+// offset (the bundle names no time zone), else nil.
+func wallOf(t correlate.KillTime) *string {
+	if t.Wall != nil {
+		return t.Wall
+	}
+	return t.WallLocal
+}
+
+// rowTime is a timeline row's time, RFC 3339 or node-local (see wallOf).
+func rowTime(r correlate.TimelineRow) *string {
+	if r.Time != nil {
+		return r.Time
+	}
+	return r.LocalTime
+}
+
+// bootTimes are the host's boot times, RFC 3339 or node-local.
+func bootTimes(h correlate.Host) []string {
+	if len(h.BootTimes) > 0 {
+		return h.BootTimes
+	}
+	return h.BootTimesLocal
+}
+
+// parseWall reads a time wallOf, rowTime or bootTimes returned; a
+// node-local one is read as UTC (all of a report's times are then local).
+func parseWall(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Parse("2006-01-02T15:04:05", s)
 }
 
 // shortTime prints an RFC 3339 time as "2019-10-20 15:07:17" (the offset is
@@ -414,14 +449,15 @@ func victims(kills []correlate.Kill) string {
 func timeSpan(kills []correlate.Kill) string {
 	var first, last string
 	for _, k := range kills {
-		if k.Time.Wall == nil {
+		w := wallOf(k.Time)
+		if w == nil {
 			continue
 		}
-		if first == "" || *k.Time.Wall < first {
-			first = *k.Time.Wall
+		if first == "" || *w < first {
+			first = *w
 		}
-		if *k.Time.Wall > last {
-			last = *k.Time.Wall
+		if *w > last {
+			last = *w
 		}
 	}
 	switch {

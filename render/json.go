@@ -24,6 +24,17 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 	return x.Close()
 }
 
+// JSONLine writes the report as JSON does, on one line (for --format
+// jsonl): the same fields, lists [] never null, one trailing newline.
+func JSONLine(w io.Writer, rep *correlate.Report) error {
+	data, err := compactReport(rep, false)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
 // SourcesJSON writes the input inventory (the report's "inputs" and
 // "coverage") as one JSON object.
 func SourcesJSON(w io.Writer, rep *correlate.Report) error {

@@ -257,11 +257,12 @@ func timeline(rep *correlate.Report) *timelineChart {
 	var rows []dated
 	ch := &timelineChart{Width: 1000, PlotX: 190, PlotW: 790}
 	for _, r := range rep.Timeline {
-		if r.Time == nil {
+		rt := rowTime(r)
+		if rt == nil {
 			ch.Undated++
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, *r.Time)
+		t, err := parseWall(*rt)
 		if err != nil {
 			ch.Undated++
 			continue
@@ -288,8 +289,8 @@ func timeline(rep *correlate.Report) *timelineChart {
 		}
 	}
 	for _, k := range rep.Kills {
-		if k.Time.Wall != nil {
-			if t, err := time.Parse(time.RFC3339Nano, *k.Time.Wall); err == nil {
+		if w := wallOf(k.Time); w != nil {
+			if t, err := parseWall(*w); err == nil {
 				widen(t)
 			}
 		}
@@ -351,8 +352,8 @@ func timeline(rep *correlate.Report) *timelineChart {
 	for t := first; !t.After(hi); t = t.Add(step) {
 		ch.Ticks = append(ch.Ticks, tlTick{X: xOf(t), Label: tickLabel(t.In(loc), step, multiDay)})
 	}
-	for i, b := range rep.Host.BootTimes {
-		t, err := time.Parse(time.RFC3339Nano, b)
+	for i, b := range bootTimes(rep.Host) {
+		t, err := parseWall(b)
 		if err != nil {
 			continue
 		}
@@ -364,10 +365,11 @@ func timeline(rep *correlate.Report) *timelineChart {
 		}
 	}
 	for i, k := range rep.Kills {
-		if k.Time.Wall == nil {
+		w := wallOf(k.Time)
+		if w == nil {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339Nano, *k.Time.Wall)
+		t, err := parseWall(*w)
 		if err != nil {
 			continue
 		}

@@ -131,7 +131,7 @@ func textHeader(t *textWriter, rep *correlate.Report) {
 	if rep.Host.CapturedAt != nil {
 		facts = append(facts, "captured "+*rep.Host.CapturedAt)
 	}
-	if n := len(rep.Host.BootTimes); n > 0 {
+	if n := len(bootTimes(rep.Host)); n > 0 {
 		facts = append(facts, plural(n, "boot", "boots")+" seen")
 	}
 	if len(facts) > 0 {
@@ -346,7 +346,7 @@ func killMeta(k *correlate.Kill) string {
 		parts = append(parts, "manual (SysRq)")
 	}
 	tm := killTime(k.Time)
-	if k.Time.Wall != nil && k.Time.WallBasis != "" && k.Time.WallBasis != "printed" {
+	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && k.Time.WallBasis != "printed" {
 		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
 	}
 	parts = append(parts, tm, "boot "+strconv.Itoa(k.Boot))

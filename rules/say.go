@@ -74,6 +74,8 @@ func newData(c *evalCtx, r *Rule) *Data {
 	switch {
 	case k.Time.Wall != nil:
 		d.Time = *k.Time.Wall
+	case k.Time.WallLocal != nil:
+		d.Time = *k.Time.WallLocal
 	case k.Time.Raw != nil:
 		d.Time = *k.Time.Raw
 	}
