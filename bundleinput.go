@@ -54,13 +54,17 @@ func addArchiveWarnings(b *parse.Bundle, info *archive.Info) {
 	}
 }
 
-// analyzeBundle is the per-bundle function of a many-bundle run.
-func analyzeBundle(path string, aopts archive.Options, copts correlate.Options) (*correlate.Report, error) {
+// analyzeBundle is the per-bundle function of a many-bundle run; rules
+// (nil for none) adds the rule findings, as for a single bundle.
+func analyzeBundle(path string, aopts archive.Options, copts correlate.Options, rules func(*correlate.Report)) (*correlate.Report, error) {
 	b, err := loadBundle(path, aopts)
 	if err != nil {
 		return nil, err
 	}
 	rep := correlate.Build(b, copts)
+	if rules != nil {
+		rules(rep) // before redaction: patterns see the real names
+	}
 	if copts.Redact {
 		correlate.Redact(rep)
 	}

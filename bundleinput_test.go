@@ -158,7 +158,7 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 		}
 		analysed++
 		copts := correlate.Options{ToolVersion: "test"}
-		dirRep, dirErr := analyzeBundle(dir, archive.Options{}, copts)
+		dirRep, dirErr := analyzeBundle(dir, archive.Options{}, copts, nil)
 		want, wantInputs := "", ""
 		if dirErr == nil {
 			want = reportJSON(t, dirRep)
@@ -182,7 +182,7 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 				if err := os.WriteFile(p, forms[name], 0o644); err != nil {
 					t.Fatal(err)
 				}
-				rep, err := analyzeBundle(p, archive.Options{}, copts)
+				rep, err := analyzeBundle(p, archive.Options{}, copts, nil)
 				if (err == nil) != (dirErr == nil) {
 					t.Fatalf("archive: %v; directory: %v", err, dirErr)
 				}

@@ -281,7 +281,7 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 	}
 	var out, errw bytes.Buffer
 	e := &env{stdout: &out, stderr: &errw, getenv: func(string) string { return "" }, isTTY: func(io.Writer) bool { return false }}
-	err = e.analyzeFleet(bundles, archiveFlags{Jobs: 2}, "jsonl", correlate.Options{ToolVersion: "test"}, "", "")
+	err = e.analyzeFleet(bundles, archiveFlags{Jobs: 2}, "jsonl", correlate.Options{ToolVersion: "test"}, "", "", nil)
 	var ie inputError
 	if !errors.As(err, &ie) {
 		t.Fatalf("err = %v, want an input error (one bundle failed)", err)
@@ -305,19 +305,20 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 }
 
 // TestFleetReportsPerBundle: several bundles with -o DIR write one report
-// per bundle (the same JSON as analysing each alone), and --redact applies
-// to every one of them.
+// per bundle (the same JSON as analysing each alone, rule findings
+// included: the sos-4.x fixture's JVM heap rule fires), and --redact
+// applies to every one of them.
 func TestFleetReportsPerBundle(t *testing.T) {
 	out := t.TempDir()
-	a, b := "fixtures/seed-microk8s", "fixtures/sos-3.x-rhel7"
-	code, stdout, stderr := runCLI(t, "", nil, "analyze", "--format", "json", "-o", out, a, b)
+	a, b, c := "fixtures/seed-microk8s", "fixtures/sos-3.x-rhel7", "fixtures/sos-4.x-k8s-memcg-v2"
+	code, stdout, stderr := runCLI(t, "", nil, "analyze", "--format", "json", "-o", out, a, b, c)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if !strings.Contains(stdout, "izwz9h8m2chowowqckbcy0z") || !strings.Contains(stdout, "dbprod01") {
 		t.Errorf("fleet summary lacks a host:\n%s", stdout)
 	}
-	for _, p := range []string{a, b} {
+	for _, p := range []string{a, b, c} {
 		_, alone, _ := runCLI(t, "", nil, "analyze", "--format", "json", p)
 		got, err := os.ReadFile(filepath.Join(out, filepath.Base(p)+".json"))
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/oomlens/oomlens/render"
 
@@ -74,15 +75,26 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 //
 // With outDir set, one report per bundle is also written there in
 // fileFormat (html, json, md or text), named after the bundle.
-func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copts correlate.Options, outDir, fileFormat string) error {
+func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copts correlate.Options, outDir, fileFormat string, ruleFiles []string) error {
 	aopts, err := f.archiveOptions()
 	if err != nil {
 		return err
 	}
+	set, err := e.ruleSet(ruleFiles)
+	if err != nil {
+		return err
+	}
+	var warnMu sync.Mutex
+	applyRules := func(rep *correlate.Report) {
+		warns := set.Apply(rep)
+		warnMu.Lock()
+		defer warnMu.Unlock()
+		e.printRuleWarnings(warns)
+	}
 	prog := newProgress(e.stderr, e.isTTY(e.stderr), f.Quiet, len(bundles), stderrWidth(e), time.Now)
 	aopts.Progress = prog.archiveHook()
 	results, ferr := analyzeMany(bundles, fleetOptions{Jobs: f.Jobs, Progress: prog}, func(p string) (*correlate.Report, error) {
-		return analyzeBundle(p, aopts, copts)
+		return analyzeBundle(p, aopts, copts, applyRules)
 	})
 	prog.finish()
 	if outDir != "" {

@@ -216,7 +216,7 @@ func (a *analyzeCmd) run(e *env) error {
 			outDir = a.Output
 			format = "text"
 		}
-		return e.analyzeFleet(bundles, a.archiveFlags, format, correlate.Options{ToolVersion: version(), Redact: a.Redact}, outDir, fileFormat)
+		return e.analyzeFleet(bundles, a.archiveFlags, format, correlate.Options{ToolVersion: version(), Redact: a.Redact}, outDir, fileFormat, a.RuleFiles)
 	}
 	if format == "jsonl" {
 		format = "json"
