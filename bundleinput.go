@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing/fstest"
 
 	"github.com/oomlens/oomlens/archive"
@@ -17,6 +19,7 @@ import (
 // through archive.Open, anything else as one loose file. Archive warnings
 // (skipped members, escaping links, duplicates) become bundle warnings.
 func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
+	aopts, streamed := streamKernelLogs(aopts)
 	fsys, info, ok, err := bundleFS(path, aopts)
 	if err != nil {
 		var ae *archive.Error
@@ -25,7 +28,7 @@ func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
 		}
 		return nil, inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
 	}
-	opts := parse.LoadOptions{Name: path}
+	opts := parse.LoadOptions{Name: path, Streamed: streamed}
 	if !ok {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -41,6 +44,35 @@ func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
 	}
 	addArchiveWarnings(b, info)
 	return b, nil
+}
+
+// streamKernelLogs sets aopts.Stream so that archive members of
+// parse.StreamMin (64 MiB) and more (a big /var/log/messages or journal)
+// are parsed as kernel logs while the archive streams, instead of being
+// held in memory (or refused past --max-bytes). The map, filled by Open,
+// goes to parse.LoadOptions.Streamed; a streamed member that is not a
+// kernel log is not kept (the loader reads no other input past 64 MiB).
+func streamKernelLogs(aopts archive.Options) (archive.Options, map[string]*parse.KernelLog) {
+	streamed := map[string]*parse.KernelLog{}
+	var mu sync.Mutex
+	if aopts.StreamMin == 0 {
+		aopts.StreamMin = parse.StreamMin
+	}
+	aopts.Stream = func(p string, size int64, r io.Reader) error {
+		kl, ok, err := parse.KernelLogFromMember(p, r)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if ok {
+			streamed[p] = kl
+		} else {
+			streamed[p] = nil // not a kernel log: not kept
+		}
+		return nil
+	}
+	return aopts, streamed
 }
 
 // addArchiveWarnings copies an archive's member warnings into the bundle's

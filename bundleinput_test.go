@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ulikunitz/xz"
@@ -151,7 +152,7 @@ func reportJSON(t *testing.T, rep *correlate.Report) string {
 func TestArchiveMatchesDirectory(t *testing.T) {
 	dirs, _ := filepath.Glob("fixtures/*")
 	dirs = append([]string{"archive/testdata/bundle"}, dirs...)
-	analysed := 0
+	analysed, streamedLogs := 0, 0
 	for _, dir := range dirs {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			continue
@@ -175,6 +176,11 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 			"top.zip":      zipOf(t, top),
 			"nested.zip":   zipOf(t, packDirOf(t, "sosreport.tar.xz", topXZ)),
 			"misnamed.zip": topXZ, // content wins over the name
+			// Members of 24 KiB and more are parsed as the archive streams
+			// (as those of 256 MiB and more are by default): every such file
+			// of the fixtures is a kernel log.
+			"streamed.tar.xz": topXZ,
+			"streamed.tgz":    gzipBytes(t, top),
 		}
 		for _, name := range slices.Sorted(maps.Keys(forms)) {
 			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
@@ -182,7 +188,23 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 				if err := os.WriteFile(p, forms[name], 0o644); err != nil {
 					t.Fatal(err)
 				}
-				rep, err := analyzeBundle(p, archive.Options{}, copts, nil)
+				var aopts archive.Options
+				if strings.HasPrefix(name, "streamed") {
+					aopts.StreamMin = 24 << 10
+					ao, logs := streamKernelLogs(aopts)
+					_, info, err := archive.Open(p, ao)
+					n := 0
+					for _, kl := range logs {
+						if kl != nil {
+							n++
+						}
+					}
+					if err == nil && (info.Streamed != len(logs) || n != len(logs)) {
+						t.Errorf("%d members streamed, %d parsed as kernel logs: every member of 24 KiB and more is a log", info.Streamed, n)
+					}
+					streamedLogs += n
+				}
+				rep, err := analyzeBundle(p, aopts, copts, nil)
 				if (err == nil) != (dirErr == nil) {
 					t.Fatalf("archive: %v; directory: %v", err, dirErr)
 				}
@@ -198,7 +220,7 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 				if got := reportJSON(t, rep); got != want {
 					t.Errorf("archive report differs from the directory's:\n%s\nwant:\n%s", got, want)
 				}
-				b, err := loadBundle(p, archive.Options{})
+				b, err := loadBundle(p, aopts)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -210,6 +232,9 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 	}
 	if analysed == 0 {
 		t.Fatal("no fixture bundle found")
+	}
+	if streamedLogs == 0 {
+		t.Error("no kernel log was parsed while its archive streamed")
 	}
 }
 
@@ -234,4 +259,67 @@ func inputsJSON(t *testing.T, b *parse.Bundle) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestStreamedMembers: a compressed log rotation past the stream size is
+// parsed as it streams (its kill is found), and a streamed member that is
+// not a kernel log is listed as not kept rather than dropped silently.
+func TestStreamedMembers(t *testing.T) {
+	dmesg, err := os.ReadFile("fixtures/seed-microk8s/dmesg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "sosreport-node-2026-11-27")
+	for name, data := range map[string][]byte{
+		"version.txt":                   []byte("sos report: 4.8.0\n"),
+		"var/log/messages-20261120.gz":  gzipBytes(t, dmesg),
+		"sos_commands/memory/free":      bytes.Repeat([]byte("not a free table at all\n"), 2000),
+		"sos_commands/memory/swapon_-s": []byte("Filename\tType\tSize\tUsed\tPriority\n/swapfile\tfile\t969932\t19046\t-2\n"),
+	} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arch := filepath.Join(dir, "bundle.tar.gz")
+	if err := os.WriteFile(arch, gzipBytes(t, packDir(t, dir, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aopts := archive.Options{StreamMin: 8 << 10}
+	ao, logs := streamKernelLogs(aopts)
+	if _, _, err := archive.Open(arch, ao); err != nil {
+		t.Fatal(err)
+	}
+	if kl, ok := logs["var/log/messages-20261120.gz"]; !ok || kl == nil {
+		t.Fatalf("the .gz rotation was not parsed while streaming: %v", logs)
+	}
+	b, err := loadBundle(arch, aopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kills := 0
+	for _, kl := range b.KernelLogs {
+		for _, r := range kl.Reports {
+			kills += len(r.Kills)
+		}
+	}
+	if kills == 0 {
+		t.Error("the streamed .gz rotation gave no kill")
+	}
+	found := false
+	for _, in := range b.Inputs {
+		if strings.HasSuffix(in.Path, "sos_commands/memory/free") {
+			found = true
+			if in.Used || !strings.Contains(in.WhyNot, "not a kernel log") {
+				t.Errorf("streamed non-log: used %v, why not %q", in.Used, in.WhyNot)
+			}
+		}
+	}
+	if !found {
+		t.Error("the streamed non-log member is not listed among the inputs")
+	}
 }

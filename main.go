@@ -349,11 +349,12 @@ func (e *env) loadWith(paths []string, aopts archive.Options) (*parse.Bundle, er
 			return nil, inputError{fmt.Errorf("-: %w", err)}
 		}
 		if archive.Detect(data) != "" {
+			aopts, streamed := streamKernelLogs(aopts)
 			fsys, info, aerr := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
 			if aerr != nil {
 				return nil, inputError{aerr}
 			}
-			b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin"}, "stdin")
+			b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin", Streamed: streamed}, "stdin")
 			if lerr == nil {
 				addArchiveWarnings(b, info)
 			}

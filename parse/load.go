@@ -37,6 +37,12 @@ type LoadOptions struct {
 	Only []string
 	// Name is the bundle's display name.
 	Name string
+	// Streamed holds the kernel logs parsed while an archive was read, by
+	// path in the bundle: members too large to keep in memory
+	// (archive.Options.Stream, KernelLogFromMember). The loader takes them
+	// instead of opening those files; a nil entry is a streamed member that
+	// was not a kernel log (not kept).
+	Streamed map[string]*KernelLog
 }
 
 // ErrNotUnderstood is returned when no input of a bundle could be read or
@@ -483,6 +489,20 @@ func (l *loader) readFile(p string, in *Input) {
 	if fi, err := fs.Stat(l.fsys, p); err == nil {
 		in.Bytes = fi.Size()
 	}
+	if kl, ok := l.opts.Streamed[p]; ok && kl == nil {
+		in.WhyNot = fmt.Sprintf("not kept: %d MiB or more and not a kernel log", StreamMin>>20)
+		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+		return
+	} else if ok {
+		// Parsed while the archive streamed (too large to keep).
+		l.markTruncated(in, p)
+		in.Kind, in.Format = "kernel-log", kl.Format
+		l.classified++
+		job := &kernelJob{input: len(l.b.Inputs), done: make(chan struct{}), kl: kl}
+		close(job.done)
+		l.kernelJobs = append(l.kernelJobs, job)
+		return
+	}
 	r, closeFn, src, err := l.openData(p)
 	if err != nil {
 		in.WhyNot = "cannot be read: " + errText(err)
@@ -588,6 +608,41 @@ func kernelWorkers() int {
 
 // loadSerial parses kernel logs one after the other (tests compare).
 var loadSerial = false
+
+// StreamMin is the archive member size from which a bundle's kernel logs
+// are parsed while the archive streams (KernelLogFromMember): no other
+// input is read past maxSmall, so nothing else is lost by not keeping it.
+const StreamMin = maxSmall
+
+// KernelLogFromMember parses r, one file of a bundle (gzip-compressed or
+// not, found by its magic bytes), as a kernel log when its head looks like
+// one (SniffKernelLog); ok is false, and r is left partly read, otherwise.
+// It is for archive members too large to keep in memory, parsed as the
+// archive streams (LoadOptions.Streamed).
+func KernelLogFromMember(path string, r io.Reader) (kl *KernelLog, ok bool, err error) {
+	br := bufio.NewReaderSize(r, sniffHead)
+	var in io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: gzip: %w", path, err)
+		}
+		defer zr.Close()
+		in = bufio.NewReaderSize(zr, sniffHead)
+	}
+	head, err := in.(*bufio.Reader).Peek(sniffHead)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if _, ok := SniffKernelLog(head); !ok {
+		return nil, false, nil
+	}
+	kl, err = KernelLogFrom(in, path)
+	if err != nil {
+		return nil, false, err
+	}
+	return kl, true, nil
+}
 
 // readKernelLog starts parsing a kernel log (in will be Inputs[len(Inputs)])
 // on a goroutine, at most kernelWorkers at once, and closes it when done.
