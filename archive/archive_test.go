@@ -391,4 +391,14 @@ func TestStream(t *testing.T) {
 	if _, _, err := Open(writeTemp(t, t.TempDir(), "s.tar.gz", data), opts); err == nil || !strings.Contains(err.Error(), "parser gave up") || errors.Is(err, ErrTruncated) {
 		t.Errorf("consumer error lost: %v", err)
 	}
+	// An archive cut inside the streamed member: the consumer fails on the
+	// read, and the error says the archive is truncated, naming the member.
+	opts.Stream = func(_ string, _ int64, r io.Reader) error {
+		_, err := io.Copy(io.Discard, r)
+		return err
+	}
+	cut := data[:len(data)/2]
+	if _, _, err := Open(writeTemp(t, t.TempDir(), "s.tar.gz", cut), opts); !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "sos_commands/kernel/dmesg") {
+		t.Errorf("cut inside a streamed member: %v, want ErrTruncated naming the member", err)
+	}
 }

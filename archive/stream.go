@@ -76,13 +76,17 @@ func (c *countReader) Read(p []byte) (int, error) {
 
 // counter counts bytes consumed by a decompressor.
 type counter struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	err error // the first read error other than io.EOF
 }
 
 func (c *counter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -551,6 +555,11 @@ func (l *level) file(member, name string, size int64, mode fs.FileMode, mt time.
 		// Too big to buffer: hand it to the consumer as it streams.
 		cr := &counter{r: io.LimitReader(br, size)}
 		if err := o.Stream(l.rel(name), size, cr); err != nil {
+			if cr.err != nil {
+				// The member itself could not be read (a truncated or
+				// corrupt archive): say so, not how the consumer failed.
+				return w.streamErr(cr.err)
+			}
 			return consumerError{err}
 		}
 		if _, err := io.Copy(io.Discard, cr); err != nil {
