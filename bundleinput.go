@@ -52,24 +52,20 @@ func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
 // held in memory (or refused past --max-bytes). The map, filled by Open,
 // goes to parse.LoadOptions.Streamed; a streamed member that is not a
 // kernel log is not kept (the loader reads no other input past 64 MiB).
-func streamKernelLogs(aopts archive.Options) (archive.Options, map[string]*parse.KernelLog) {
-	streamed := map[string]*parse.KernelLog{}
+func streamKernelLogs(aopts archive.Options) (archive.Options, map[string]parse.StreamedLog) {
+	streamed := map[string]parse.StreamedLog{}
 	var mu sync.Mutex
 	if aopts.StreamMin == 0 {
 		aopts.StreamMin = parse.StreamMin
 	}
 	aopts.Stream = func(p string, size int64, r io.Reader) error {
-		kl, ok, err := parse.KernelLogFromMember(p, r)
-		if err != nil {
-			return err
-		}
+		// A member that cannot be parsed (a corrupt gzip rotation) is that
+		// input's problem, listed by the loader; a cut archive is reported
+		// by archive.Open itself.
+		kl, _, err := parse.KernelLogFromMember(p, r)
 		mu.Lock()
-		defer mu.Unlock()
-		if ok {
-			streamed[p] = kl
-		} else {
-			streamed[p] = nil // not a kernel log: not kept
-		}
+		streamed[p] = parse.StreamedLog{Log: kl, Err: err}
+		mu.Unlock()
 		return nil
 	}
 	return aopts, streamed

@@ -194,8 +194,8 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 					ao, logs := streamKernelLogs(aopts)
 					_, info, err := archive.Open(p, ao)
 					n := 0
-					for _, kl := range logs {
-						if kl != nil {
+					for _, st := range logs {
+						if st.Log != nil {
 							n++
 						}
 					}
@@ -262,8 +262,9 @@ func inputsJSON(t *testing.T, b *parse.Bundle) string {
 }
 
 // TestStreamedMembers: a compressed log rotation past the stream size is
-// parsed as it streams (its kill is found), and a streamed member that is
-// not a kernel log is listed as not kept rather than dropped silently.
+// parsed as it streams (its kill is found); a streamed member that is not a
+// kernel log is listed as not kept, and a corrupt .gz one as unreadable,
+// rather than dropped silently or failing the whole archive.
 func TestStreamedMembers(t *testing.T) {
 	dmesg, err := os.ReadFile("fixtures/seed-microk8s/dmesg")
 	if err != nil {
@@ -274,6 +275,7 @@ func TestStreamedMembers(t *testing.T) {
 	for name, data := range map[string][]byte{
 		"version.txt":                   []byte("sos report: 4.8.0\n"),
 		"var/log/messages-20261120.gz":  gzipBytes(t, dmesg),
+		"var/log/messages-20261113.gz":  append([]byte{0x1f, 0x8b}, bytes.Repeat([]byte("corrupt "), 4000)...),
 		"sos_commands/memory/free":      bytes.Repeat([]byte("not a free table at all\n"), 2000),
 		"sos_commands/memory/swapon_-s": []byte("Filename\tType\tSize\tUsed\tPriority\n/swapfile\tfile\t969932\t19046\t-2\n"),
 	} {
@@ -294,7 +296,7 @@ func TestStreamedMembers(t *testing.T) {
 	if _, _, err := archive.Open(arch, ao); err != nil {
 		t.Fatal(err)
 	}
-	if kl, ok := logs["var/log/messages-20261120.gz"]; !ok || kl == nil {
+	if st, ok := logs["var/log/messages-20261120.gz"]; !ok || st.Log == nil {
 		t.Fatalf("the .gz rotation was not parsed while streaming: %v", logs)
 	}
 	b, err := loadBundle(arch, aopts)
@@ -310,8 +312,14 @@ func TestStreamedMembers(t *testing.T) {
 	if kills == 0 {
 		t.Error("the streamed .gz rotation gave no kill")
 	}
-	found := false
+	found, corrupt := false, false
 	for _, in := range b.Inputs {
+		if strings.HasSuffix(in.Path, "messages-20261113.gz") {
+			corrupt = true
+			if in.Used || !strings.Contains(in.WhyNot, "cannot be read") || !strings.Contains(in.WhyNot, "gzip") {
+				t.Errorf("corrupt streamed .gz: used %v, why not %q", in.Used, in.WhyNot)
+			}
+		}
 		if strings.HasSuffix(in.Path, "sos_commands/memory/free") {
 			found = true
 			if in.Used || !strings.Contains(in.WhyNot, "not a kernel log") {
@@ -319,7 +327,7 @@ func TestStreamedMembers(t *testing.T) {
 			}
 		}
 	}
-	if !found {
-		t.Error("the streamed non-log member is not listed among the inputs")
+	if !found || !corrupt {
+		t.Errorf("streamed members missing from the inputs: non-log %v, corrupt gzip %v", found, corrupt)
 	}
 }

@@ -37,12 +37,11 @@ type LoadOptions struct {
 	Only []string
 	// Name is the bundle's display name.
 	Name string
-	// Streamed holds the kernel logs parsed while an archive was read, by
-	// path in the bundle: members too large to keep in memory
-	// (archive.Options.Stream, KernelLogFromMember). The loader takes them
-	// instead of opening those files; a nil entry is a streamed member that
-	// was not a kernel log (not kept).
-	Streamed map[string]*KernelLog
+	// Streamed holds what became of the archive members too large to keep
+	// in memory, parsed while the archive was read (archive.Options.Stream,
+	// KernelLogFromMember), by path in the bundle. The loader takes them
+	// instead of opening those files.
+	Streamed map[string]StreamedLog
 }
 
 // ErrNotUnderstood is returned when no input of a bundle could be read or
@@ -489,12 +488,16 @@ func (l *loader) readFile(p string, in *Input) {
 	if fi, err := fs.Stat(l.fsys, p); err == nil {
 		in.Bytes = fi.Size()
 	}
-	if kl, ok := l.opts.Streamed[p]; ok && kl == nil {
+	if st, ok := l.opts.Streamed[p]; ok && st.Log == nil {
 		in.WhyNot = fmt.Sprintf("not kept: %d MiB or more and not a kernel log", StreamMin>>20)
+		if st.Err != nil {
+			in.WhyNot = "cannot be read: " + errText(st.Err)
+		}
 		in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
 		return
 	} else if ok {
 		// Parsed while the archive streamed (too large to keep).
+		kl := st.Log
 		l.markTruncated(in, p)
 		in.Kind, in.Format = "kernel-log", kl.Format
 		l.classified++
@@ -608,6 +611,14 @@ func kernelWorkers() int {
 
 // loadSerial parses kernel logs one after the other (tests compare).
 var loadSerial = false
+
+// StreamedLog is one archive member parsed as it streamed: its kernel log,
+// or the error that stopped it (a corrupt gzip member), or neither (the
+// member is not a kernel log and was not kept).
+type StreamedLog struct {
+	Log *KernelLog
+	Err error
+}
 
 // StreamMin is the archive member size from which a bundle's kernel logs
 // are parsed while the archive streams (KernelLogFromMember): no other
