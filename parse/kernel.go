@@ -380,7 +380,11 @@ func (p *kParser) run(r io.Reader) error {
 	// The two full-size buffers are outside the Go heap (allocBlock) and
 	// released on return, after the read-ahead goroutine has finished.
 	var frees []func()
+	inflight := false // the read-ahead goroutine is filling spare
 	defer func() {
+		if inflight {
+			<-done // a panic while it read: it must not write into freed memory
+		}
 		for _, free := range frees {
 			free()
 		}
@@ -426,6 +430,7 @@ func (p *kParser) run(r io.Reader) error {
 				copy(nb, buf[last+1:])
 				p.setupScan(buf)
 				scan, hb := p.pairs, hitBufs[turn]
+				inflight = true
 				go func() {
 					n, err := fill(r, nb[rest:cap(nb)])
 					var h []int
@@ -438,6 +443,7 @@ func (p *kParser) run(r io.Reader) error {
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
 				res := <-done
+				inflight = false
 				spare, buf = buf[:0], nb[:rest+res.n]
 				n, err, prefetched = res.n, res.err, true
 				hits = res.hits
