@@ -222,6 +222,7 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 	if forceLiveScan {
 		scan = nil
 	}
+	var spareHits [][]int // hit lists of decoded windows, reused by scans
 	// push maps the window after the last queued one and starts its scan.
 	push := func(w window) {
 		pw := &pendingWindow{w: w, done: make(chan error, 1)}
@@ -231,6 +232,10 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 			return
 		}
 		data := w.data
+		var out []int
+		if n := len(spareHits); n > 0 {
+			out, spareHits = spareHits[n-1], spareHits[:n-1]
+		}
 		go func() {
 			defer close(pw.done)
 			defer func() {
@@ -240,7 +245,7 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 			}()
 			old := debug.SetPanicOnFault(true)
 			defer debug.SetPanicOnFault(old)
-			pw.hits = scan.allHits(data, nil)
+			pw.hits = scan.allHits(data, out)
 		}()
 	}
 	more := func() bool {
@@ -277,6 +282,9 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 		p.prevLine.text = nil // it pointed into the window
 		queue = queue[1:]
 		pw.w.unmap()
+		if cur.hits != nil {
+			spareHits = append(spareHits, cur.hits[:0])
+		}
 		if cur.err != nil {
 			return fmt.Errorf("read %s: %w", p.path, cur.err)
 		}
