@@ -96,7 +96,21 @@ type decodeCache struct {
 	sysRaw    string
 	sysWall   *time.Time
 	host      string
-	ident     string
+	idents    [8]string // program names of recent lines ("kernel", "audit", "systemd", …)
+	nextIdent int
+}
+
+// ident returns b as a string, reusing one of the recent program names.
+func (c *decodeCache) ident(b []byte) string {
+	for _, s := range c.idents {
+		if s == string(b) && s != "" {
+			return s
+		}
+	}
+	s := string(b)
+	c.idents[c.nextIdent] = s
+	c.nextIdent = (c.nextIdent + 1) % len(c.idents)
+	return s
 }
 
 // str returns b as a string, reusing *slot when it holds the same text.
@@ -859,7 +873,7 @@ func identToken(tok []byte, c *decodeCache) (string, bool) {
 	if c == nil {
 		return string(tok), true
 	}
-	return c.str(&c.ident, tok), true
+	return c.ident(tok), true
 }
 
 // hostStr is string(b), reusing the cache's last host name.

@@ -61,7 +61,7 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 	case bytes.HasPrefix(t, []byte("INFO: task ")) && bytes.Contains(t, []byte(" blocked for more than ")):
 		ev.Kind = "hung-task"
 		task := t[len("INFO: task "):max(len("INFO: task "), bytes.Index(t, []byte(" blocked for more than ")))]
-		if c := bytes.LastIndexByte(task, ':'); c > 0 {
+		if c := bytes.LastIndexByte(task, ':'); c > 0 && !p.kindFull(ev.Kind) {
 			ev.Name = string(task[:c])
 			if v, n := atoiPrefix(task[c+1:]); n > 0 {
 				ev.Pid = iptr(int(v))
@@ -161,7 +161,9 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 		bytes.HasSuffix(t, []byte(": Failed with result 'oom-kill'.")),
 		bytes.Contains(t, []byte(": systemd-oomd killed ")) && bytes.Contains(t, []byte(" in this unit")):
 		ev.Kind = "unit-oom-notice"
-		ev.Name = string(t[:bytes.IndexByte(t, ':')])
+		if !p.kindFull(ev.Kind) { // a dropped event needs no name
+			ev.Name = string(t[:bytes.IndexByte(t, ':')])
+		}
 	case bytes.Contains(t, []byte("viction manager")):
 		ev.Kind = "kubelet-eviction"
 		if _, v, ok := bytes.Cut(t, []byte(`pod="`)); ok {
