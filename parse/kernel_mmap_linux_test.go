@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -143,7 +144,13 @@ func TestLoadMapsLargeLogs(t *testing.T) {
 		}
 		return b
 	}
+	var windows atomic.Int64
+	testHookWindow = func(int) { windows.Add(1) }
 	mapped := load()
+	testHookWindow = nil
+	if windows.Load() < 2 {
+		t.Fatalf("the loader read the log through %d mapped windows, want it mapped", windows.Load())
+	}
 	forceSyncRead = true
 	read := load()
 	forceSyncRead = false
