@@ -214,6 +214,17 @@ type dateOut struct {
 	wallClock
 }
 
+// plainDatePath reports whether path holds `date` run without --utc: sos's
+// sos_commands/date/date, or a loose file named date (date.txt, date.out).
+func plainDatePath(path string) bool {
+	base := strings.ToLower(path[strings.LastIndexByte(path, '/')+1:])
+	switch base {
+	case "date", "date.txt", "date.out", "date.log":
+		return true
+	}
+	return false
+}
+
 // parseDate reads `date` output (one line).
 func parseDate(data []byte, path string) (*dateOut, []Warning) {
 	var d *dateOut

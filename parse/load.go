@@ -1174,6 +1174,18 @@ func (l *loader) finishHost() {
 	if h.Location == nil && l.zoneLoc != nil {
 		h.Location, h.ZoneRef = l.zoneLoc, l.zoneRef
 	}
+	// A plain `date` (sos_commands/date/date, not date --utc) prints the
+	// node's own zone: when that is UTC, the node's clock is UTC.
+	if h.Location == nil {
+		for _, d := range l.dates {
+			if (d.Abbr == "UTC" || d.Abbr == "GMT") && d.Offset == nil && plainDatePath(d.Path) {
+				h.Location, h.TimeZone = time.UTC, "UTC (printed by date)"
+				ref := d.Ref
+				h.ZoneRef = &ref
+				break
+			}
+		}
+	}
 	// capture time: date --utc, timedatectl universal time, then local times
 	var utcDate, localDate *dateOut
 	for _, d := range l.dates {

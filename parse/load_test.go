@@ -274,17 +274,17 @@ func TestLoadSos2(t *testing.T) {
 	if h.CapturedAt == nil || h.CapturedAt.Format(time.RFC3339) != "2019-10-20T15:13:03Z" || h.Hostname != "rhel6-db1" || h.Kernel != "2.6.32-431.el6.x86_64" {
 		t.Errorf("host = %+v", h)
 	}
-	if h.Location != nil {
-		t.Errorf("location = %v, want unknown (date --utc alone does not give the zone)", h.Location)
-	}
-	if h.CapturedWall != nil {
-		t.Errorf("captured wall = %v, want nil: only a UTC date was printed", h.CapturedWall)
+	// sos_commands/general/date is plain `date` (sos names files after the
+	// command line; `date --utc` would be date_--utc): it printing UTC says
+	// the node's clock is UTC.
+	if h.Location != time.UTC || h.TimeZone != "UTC (printed by date)" || h.ZoneRef == nil || h.ZoneRef.Path != "sos_commands/general/date" {
+		t.Errorf("location = %v, zone %q from %v; want UTC from sos_commands/general/date", h.Location, h.TimeZone, h.ZoneRef)
 	}
 	if h.UptimeSec == nil || *h.UptimeSec != 180 {
 		t.Errorf("uptime = %v", h.UptimeSec)
 	}
-	if !hasGapSource(b, "clock") {
-		t.Errorf("gaps = %+v, want an unknown time zone gap", b.Gaps)
+	if hasGapSource(b, "clock") {
+		t.Errorf("gaps = %+v: the time zone is known (UTC)", b.Gaps)
 	}
 	if len(b.Swaps) != 1 || b.Swaps[0].Format != "proc-swaps" {
 		t.Errorf("swaps = %+v", b.Swaps)
@@ -671,5 +671,41 @@ func TestLoadLocaltimeFile(t *testing.T) {
 	checkInput(t, b, "etc/localtime", "localtime", false, "not a TZif file")
 	if b.Host.CapturedAt != nil {
 		t.Errorf("captured %v with no zone", b.Host.CapturedAt)
+	}
+}
+
+// TestZoneFromPlainDate: a plain `date` that prints UTC names the node's
+// zone; `date --utc` says nothing about it.
+func TestZoneFromPlainDate(t *testing.T) {
+	dmesg := []byte("[ 1319.386512] Linux version 6.1.0 (gcc) #1 SMP\n")
+	for _, c := range []struct {
+		name, file string
+		want       bool
+	}{
+		{"sos date", "sos_commands/date/date", true},
+		{"sos date --utc", "sos_commands/date/date_--utc", false},
+		{"loose date.txt", "date.txt", true},
+		{"loose date-utc.txt", "date-utc.txt", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			log := "sos_commands/kernel/dmesg"
+			if !strings.HasPrefix(c.file, "sos_commands/") {
+				log = "dmesg" // a loose folder
+			}
+			fsys := fstest.MapFS{
+				c.file: {Data: []byte("Thu Nov 26 19:40:02 UTC 2026\n")},
+				log:    {Data: dmesg},
+			}
+			b, err := Load(fsys, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := b.Host.Location == time.UTC; got != c.want {
+				t.Errorf("zone known as UTC = %v (%v), want %v", got, b.Host.Location, c.want)
+			}
+			if b.Host.CapturedAt == nil || !b.Host.CapturedAt.Equal(time.Date(2026, 11, 26, 19, 40, 2, 0, time.UTC)) {
+				t.Errorf("captured at %v", b.Host.CapturedAt)
+			}
+		})
 	}
 }
