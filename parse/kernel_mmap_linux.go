@@ -107,12 +107,16 @@ var (
 	errNoMap  = errors.New("the file cannot be mapped")
 )
 
-// faultErr converts a recovered memory fault (SIGBUS on a page past the
-// end of a truncated file) into errShrank, and re-panics anything else.
-func faultErr(r any) error {
+// faultErr converts a recovered memory fault into errShrank when f is
+// now shorter than size (SIGBUS on a page past the end of a truncated
+// file), and re-panics anything else: with SetPanicOnFault a nil pointer
+// dereference is a fault too, and a bug must stay a bug.
+func faultErr(r any, f *os.File, size int64) error {
 	if re, ok := r.(runtime.Error); ok {
 		if _, ok := r.(interface{ Addr() uintptr }); ok {
-			return fmt.Errorf("%w (%v)", errShrank, re)
+			if st, err := f.Stat(); err == nil && st.Size() < size {
+				return fmt.Errorf("%w (%v)", errShrank, re)
+			}
 		}
 	}
 	panic(r)
@@ -205,7 +209,7 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 	var queue []*pendingWindow
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("read %s: %w", p.path, faultErr(r))
+			err = fmt.Errorf("read %s: %w", p.path, faultErr(r, f, size))
 		}
 		for _, pw := range queue {
 			<-pw.done
@@ -240,7 +244,7 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 			defer close(pw.done)
 			defer func() {
 				if r := recover(); r != nil {
-					pw.done <- faultErr(r)
+					pw.done <- faultErr(r, f, size)
 				}
 			}()
 			old := debug.SetPanicOnFault(true)

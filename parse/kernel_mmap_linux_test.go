@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -159,5 +161,56 @@ func TestLoadMapsLargeLogs(t *testing.T) {
 	}
 	if len(mapped.KernelLogs) != 1 || len(mapped.KernelLogs[0].Reports) == 0 {
 		t.Errorf("mapped load found %d logs", len(mapped.KernelLogs))
+	}
+}
+
+var faultSink int
+
+// TestFaultErrKeepsBugs: a memory fault with an address (here a read
+// through a window already unmapped: a bug) is taken for a shrunk file
+// only when the file did shrink, and stays a panic otherwise.
+func TestFaultErrKeepsBugs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kern.log")
+	if err := os.WriteFile(path, make([]byte, 8192), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var fault any
+	func() {
+		defer func() { fault = recover() }()
+		old := debug.SetPanicOnFault(true)
+		defer debug.SetPanicOnFault(old)
+		m, err := syscall.Mmap(int(f.Fd()), 0, 8192, syscall.PROT_READ, syscall.MAP_SHARED)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Munmap(m); err != nil {
+			t.Fatal(err)
+		}
+		faultSink = int(m[4096])
+	}()
+	if _, ok := fault.(interface{ Addr() uintptr }); !ok {
+		t.Fatalf("recovered %v, want a fault with an address", fault)
+	}
+	if fault == nil {
+		t.Fatal("no fault recovered")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("a nil dereference on an unchanged file was taken for a shrunk file")
+			}
+		}()
+		faultErr(fault, f, 8192)
+	}()
+	if err := os.Truncate(path, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := faultErr(fault, f, 8192); !errors.Is(err, errShrank) {
+		t.Errorf("after truncation: %v, want errShrank", err)
 	}
 }
