@@ -59,6 +59,8 @@ type reportBuilder struct {
 	haveEnd  bool
 	// rowsCapped is set once the task table reached maxTaskRows.
 	rowsCapped bool
+	// rowsHint is the task-table capacity to start with (sizeHint).
+	rowsHint int
 }
 
 func (rb *reportBuilder) finish() *OOMReport {
@@ -102,6 +104,15 @@ func (p *kParser) addLine(rb *reportBuilder, ll *logical) {
 func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
 	p.closeReport("next report began before a kill line")
 	rb := &reportBuilder{r: &OOMReport{Path: p.path, Boot: p.bootIndex(), Start: ll.ref, End: ll.ref}}
+	if n := len(p.all); n > 0 {
+		prev := p.all[n-1].r
+		if c := sizeHint(len(prev.Lines)); c > 0 {
+			rb.r.Lines = make([]Quote, 0, min(c, maxReportLine))
+		}
+		if prev.Tasks != nil {
+			rb.rowsHint = sizeHint(len(prev.Tasks.Rows))
+		}
+	}
 	if cutWhy != "" {
 		rb.r.Cut, rb.r.CutWhy = true, cutWhy
 	}
@@ -424,15 +435,29 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 
 // trim gives back what append over-allocated in the report's long lists
 // (up to half of each): a log of many reports keeps them all to the end.
-// Lines added later (an oom_reaper line) append to the trimmed lists.
+// Lines added later (an oom_reaper line) append to the trimmed lists. A
+// list sized from the previous report (sizeHint) is kept when its slack
+// is small.
 func (rb *reportBuilder) trim() {
 	r := rb.r
-	if cap(r.Lines) > len(r.Lines) {
+	if slack(len(r.Lines), cap(r.Lines)) {
 		r.Lines = slices.Clone(r.Lines)
 	}
-	if r.Tasks != nil && cap(r.Tasks.Rows) > len(r.Tasks.Rows) {
+	if r.Tasks != nil && slack(len(r.Tasks.Rows), cap(r.Tasks.Rows)) {
 		r.Tasks.Rows = slices.Clone(r.Tasks.Rows)
 	}
+}
+
+func slack(n, c int) bool { return c > n+n/4+8 }
+
+// sizeHint is the capacity to start a report's list with, from the length
+// of the same list in the previous report of the log (a machine's reports
+// look alike): one allocation instead of a doubling slice and its copy.
+func sizeHint(prev int) int {
+	if prev == 0 {
+		return 0
+	}
+	return prev + prev/8 + 4
 }
 
 // victimListed: pid is the oom-kill: victim or a task-table row of r.
@@ -652,6 +677,9 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 			return false
 		}
 		row.Ref = ll.ref
+		if r.Tasks.Rows == nil && rb.rowsHint > 0 {
+			r.Tasks.Rows = make([]TaskRow, 0, min(rb.rowsHint, maxTaskRows))
+		}
 		if len(r.Tasks.Rows) >= maxTaskRows {
 			if !rb.rowsCapped {
 				rb.rowsCapped = true
