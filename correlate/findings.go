@@ -247,7 +247,7 @@ func topRefs(kc *killCtx, n int) []Ref {
 	}
 	var rs []Ref
 	seen := map[string]int{}
-	for _, r := range kc.tasks.Rows {
+	for r := range kc.tasks.All() {
 		if names[r.Name] && seen[r.Name] < 4 {
 			seen[r.Name]++
 			rs = append(rs, toRef(r.Ref))
@@ -385,9 +385,9 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	// The score belongs to the selected task, which may be the parent of a
 	// sacrificed child (kernels before 5.1).
 	var r *parse.TaskRow
-	for i := range kc.tasks.Rows {
-		if kc.tasks.Rows[i].Pid == kc.sel.Pid {
-			r = &kc.tasks.Rows[i]
+	for row := range kc.tasks.All() {
+		if row.Pid == kc.sel.Pid {
+			r = &row
 			break
 		}
 	}

@@ -145,7 +145,7 @@ func (b *rep) task(line, pid, uid int, totalVM, rss, pgBytes, swapents int64, ad
 		b.r.Tasks = &parse.TaskTable{Header: h, Layout: "T5"}
 	}
 	ref := b.q(line, fmt.Sprintf("[%5d] %5d %5d %8d %8d %8d %8d         %5d %s", pid, uid, pid, totalVM, rss, pgBytes, swapents, adj, name))
-	b.r.Tasks.Rows = append(b.r.Tasks.Rows, parse.TaskRow{Ref: ref, Pid: pid, UID: uid, Tgid: pid, TotalVM: totalVM, RSS: rss,
+	b.r.Tasks.Append(parse.TaskRow{Ref: ref, Pid: pid, UID: uid, Tgid: pid, TotalVM: totalVM, RSS: rss,
 		PgtablesBytes: i64(pgBytes), Swapents: i64(swapents), OOMScoreAdj: iptr(adj), Name: name})
 	return b
 }

@@ -109,7 +109,7 @@ func (kc *killCtx) merge() {
 		if kc.mi == nil {
 			kc.mi = r.MemInfo
 		}
-		if kc.tasks == nil && r.Tasks != nil && len(r.Tasks.Rows) > 0 {
+		if kc.tasks == nil && r.Tasks.Len() > 0 {
 			kc.tasks = r.Tasks
 		}
 		if kc.cons == nil {
@@ -132,9 +132,9 @@ func (kc *killCtx) merge() {
 		kc.pageKB = *kc.mi.PageSizeKB
 	}
 	if kc.tasks != nil {
-		for i := range kc.tasks.Rows {
-			if kc.tasks.Rows[i].Pid == kc.kill.Pid {
-				kc.row = &kc.tasks.Rows[i]
+		for row := range kc.tasks.All() {
+			if row.Pid == kc.kill.Pid {
+				kc.row = &row
 				break
 			}
 		}
@@ -542,7 +542,7 @@ func topConsumers(kc *killCtx) []Consumer {
 		return out
 	}
 	idx := map[string]int{}
-	for _, r := range kc.tasks.Rows {
+	for r := range kc.tasks.All() {
 		i, ok := idx[r.Name]
 		if !ok {
 			i = len(out)

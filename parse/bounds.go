@@ -18,11 +18,11 @@ var maxBundleTaskRows = 500000
 // boundKernelLog applies the bundle-wide caps to kl, just read as in.
 func (l *loader) boundKernelLog(kl *KernelLog, in *Input) {
 	for _, r := range kl.Reports {
-		if r.Tasks == nil || len(r.Tasks.Rows) == 0 {
+		if r.Tasks.Len() == 0 {
 			continue
 		}
-		if !l.rowsCapped && l.taskRows+len(r.Tasks.Rows) <= maxBundleTaskRows {
-			l.taskRows += len(r.Tasks.Rows)
+		if !l.rowsCapped && l.taskRows+r.Tasks.Len() <= maxBundleTaskRows {
+			l.taskRows += r.Tasks.Len()
 			continue
 		}
 		if !l.rowsCapped {
@@ -30,6 +30,6 @@ func (l *loader) boundKernelLog(kl *KernelLog, in *Input) {
 			in.Warnings = append(in.Warnings, Warning{Ref: r.Tasks.Header,
 				Message: fmt.Sprintf("more than %d task-table rows in the bundle: the rows of this and later OOM reports are not kept (their top consumers are unknown)", maxBundleTaskRows)})
 		}
-		r.Tasks.Rows = nil
+		r.Tasks.dropRows()
 	}
 }

@@ -37,7 +37,7 @@ func TestBundleTaskRowCap(t *testing.T) {
 	if err != nil || len(full.Reports) != 1 || full.Reports[0].Tasks == nil {
 		t.Fatalf("case changed: %v %+v", err, full)
 	}
-	rows := len(full.Reports[0].Tasks.Rows)
+	rows := full.Reports[0].Tasks.Len()
 	maxBundleTaskRows = rows + 1 // room for one file's table, not two
 	m := fstest.MapFS{"a/messages": {Data: in}, "b/messages": {Data: in}, "c/messages": {Data: in}}
 	b, err := Load(m, LoadOptions{})
@@ -53,8 +53,8 @@ func TestBundleTaskRowCap(t *testing.T) {
 		if i == 0 {
 			want = rows
 		}
-		if len(r.Tasks.Rows) != want || len(r.Kills) != 1 {
-			t.Errorf("%s: %d rows, %d kills; want %d rows, 1 kill", kl.Path, len(r.Tasks.Rows), len(r.Kills), want)
+		if r.Tasks.Len() != want || len(r.Kills) != 1 {
+			t.Errorf("%s: %d rows, %d kills; want %d rows, 1 kill", kl.Path, r.Tasks.Len(), len(r.Kills), want)
 		}
 	}
 	var got []string

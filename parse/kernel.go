@@ -70,6 +70,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -299,17 +300,20 @@ type kParser struct {
 	// boots
 	boot        *Boot
 	bootContent bool
-	lastSecs    *float64
+	lastSecs    float64 // kernel seconds of the last stamped line, if hasLastSecs
+	hasLastSecs bool
 	// bootCPSeen: the boot's first clock point is recorded; bootCPLast is
 	// its latest one (kept by value: one per line must not allocate).
 	bootCPSeen bool
 	bootCPLast ClockPoint
 
 	// reltime reconstruction
-	relWall  *Stamp
-	relFull  bool
-	prevLine kline // last decoded non-continuation line (stamp inheritance)
-	havePrev bool
+	relWall    time.Time // wall time of the last reltime line, if hasRelWall
+	hasRelWall bool
+	relFull    bool
+	prevLine   kline  // last decoded non-continuation line (stamp inheritance)
+	prevStamp  []byte // holds prevLine's stamp text (kstamp.own)
+	havePrev   bool
 
 	// OOM reports
 	cur        *reportBuilder
@@ -677,9 +681,10 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 		}
 		p.formats[d.format]++
 		p.prevLine = d
+		p.prevLine.stamp.own(&p.prevStamp)
 		p.havePrev = true
-		if p.log.First == nil && d.stamp.Raw != "" {
-			s := d.stamp
+		if p.log.First == nil && d.stamp.printed() {
+			s := d.stamp.stamp()
 			p.log.First = &s
 		}
 		p.bootTrack(&d, lineNo)
@@ -792,20 +797,18 @@ func (p *kParser) lookupPrev(data []byte, at int) (kline, bool) {
 // the minute, "[  +0.000060]" adds to the previous line. Wall is then exact
 // to the minute only (WallHasYear false).
 func (p *kParser) relStamp(d *kline) {
-	if d.relDelta == nil {
-		if d.stamp.Wall != nil {
-			s := d.stamp
-			p.relWall = &s
+	if !d.hasRel {
+		if d.stamp.hasWall {
+			p.relWall, p.hasRelWall = d.stamp.wall, true
 		}
 		return
 	}
-	if p.relWall == nil || p.relWall.Wall == nil {
+	if !p.hasRelWall {
 		return
 	}
-	w := p.relWall.Wall.Add(secondsDuration(*d.relDelta))
-	d.stamp.Wall = &w
-	s := d.stamp
-	p.relWall = &s
+	w := p.relWall.Add(secondsDuration(d.relDelta))
+	d.stamp.wall, d.stamp.hasWall = w, true
+	p.relWall = w
 }
 
 // logical is one logical line (one record line after escape splitting).
@@ -848,31 +851,31 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 		if f := bytes.Fields(t); len(f) > 2 {
 			p.boot.Kernel = string(f[2])
 		}
-		if p.boot.First == nil && d.stamp.Raw != "" {
-			s := d.stamp
+		if p.boot.First == nil && d.stamp.printed() {
+			s := d.stamp.stamp()
 			p.boot.First = &s
 		}
-		p.lastSecs = d.stamp.KernelSeconds
+		p.lastSecs, p.hasLastSecs = d.stamp.secs, d.stamp.hasSecs
 		return
 	case bytes.HasPrefix(t, []byte("Command line: ")) || bytes.HasPrefix(t, []byte("Kernel command line: ")):
 		if p.boot.Command == "" {
 			p.boot.Command = string(t[bytes.IndexByte(t, ':')+2:])
 		}
 	}
-	if ks := d.stamp.KernelSeconds; ks != nil && d.format != fmtJournalMono || ks != nil && p.hint != hintJournal {
-		if p.lastSecs != nil && *ks+1.0 < *p.lastSecs && p.bootContent {
+	if ks := d.stamp.secs; d.stamp.hasSecs && (d.format != fmtJournalMono || p.hint != hintJournal) {
+		if p.hasLastSecs && ks+1.0 < p.lastSecs && p.bootContent {
 			p.newBoot(ref, "clock-reset", d)
 		}
-		p.lastSecs = ks
+		p.lastSecs, p.hasLastSecs = ks, true
 	}
 	p.bootContent = true
-	if p.boot.First == nil && d.stamp.Raw != "" {
-		s := d.stamp
+	if p.boot.First == nil && d.stamp.printed() {
+		s := d.stamp.stamp()
 		p.boot.First = &s
 	}
-	if d.stamp.KernelSeconds != nil && d.stamp.Wall != nil {
-		cp := ClockPoint{Ref: ref, Boot: p.boot.Index, KernelSeconds: *d.stamp.KernelSeconds, Wall: *d.stamp.Wall,
-			WallHasYear: d.stamp.WallHasYear, WallHasZone: d.stamp.WallHasZone}
+	if d.stamp.hasSecs && d.stamp.hasWall {
+		cp := ClockPoint{Ref: ref, Boot: p.boot.Index, KernelSeconds: d.stamp.secs, Wall: d.stamp.wall,
+			WallHasYear: d.stamp.wallHasYear, WallHasZone: d.stamp.wallHasZone}
 		if !p.bootCPSeen {
 			p.log.Clock = append(p.log.Clock, cp)
 			p.bootCPSeen = true
@@ -884,12 +887,12 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 
 // clockPoint records the line of an OOM fact as a ClockPoint (always kept).
 func (p *kParser) clockPoint(ll *logical) {
-	st := ll.k.stamp
-	if st.KernelSeconds == nil || st.Wall == nil || p.boot == nil {
+	st := &ll.k.stamp
+	if !st.hasSecs || !st.hasWall || p.boot == nil {
 		return
 	}
-	p.log.Clock = append(p.log.Clock, ClockPoint{Ref: ll.ref, Boot: p.boot.Index, KernelSeconds: *st.KernelSeconds,
-		Wall: *st.Wall, WallHasYear: st.WallHasYear, WallHasZone: st.WallHasZone})
+	p.log.Clock = append(p.log.Clock, ClockPoint{Ref: ll.ref, Boot: p.boot.Index, KernelSeconds: st.secs,
+		Wall: st.wall, WallHasYear: st.wallHasYear, WallHasZone: st.wallHasZone})
 }
 
 func (p *kParser) flushBootClock() {
@@ -908,9 +911,9 @@ func (p *kParser) newBoot(ref Ref, reason string, d *kline) {
 	p.log.Boots = append(p.log.Boots, b)
 	p.boot = &p.log.Boots[len(p.log.Boots)-1]
 	p.bootContent = false
-	p.lastSecs = nil
+	p.hasLastSecs = false
 	if reason != "first" {
-		p.addEvent(Event{Ref: ref, Boot: b.Index, Stamp: d.stamp, Kind: "boot", Text: string(d.text)})
+		p.addEvent(Event{Ref: ref, Boot: b.Index, Stamp: d.stamp.stamp(), Kind: "boot", Text: string(d.text)})
 	}
 }
 
@@ -1019,10 +1022,11 @@ func (p *kParser) finish() *KernelLog {
 		if d.format == fmtDmesgRel {
 			p.relStamp(&d)
 		}
-		if d.stamp.Raw != "" {
-			l.Last = &d.stamp
-		} else if p.havePrev && p.prevLine.stamp.Raw != "" {
-			s := p.prevLine.stamp
+		if d.stamp.printed() {
+			s := d.stamp.stamp()
+			l.Last = &s
+		} else if p.havePrev && p.prevLine.stamp.printed() {
+			s := p.prevLine.stamp.stamp()
 			l.Last = &s
 		}
 	}

@@ -161,7 +161,7 @@ func TestFastPathEqualsFullDecode(t *testing.T) {
 		n := 0
 		for _, r := range fast.Reports {
 			n += len(r.Kills)
-			if r.Tasks == nil || len(r.Tasks.Rows) != 21 || r.MemInfo == nil || r.Constraint == nil || r.Cut {
+			if r.Tasks == nil || r.Tasks.Len() != 21 || r.MemInfo == nil || r.Constraint == nil || r.Cut {
 				t.Errorf("%s: report at line %d incomplete", style, r.Start.Line)
 			}
 		}

@@ -206,6 +206,14 @@ func dumpValue(b *strings.Builder, indent string, v reflect.Value, skip map[stri
 			}
 			continue
 		}
+		if !f.IsExported() {
+			// A task table's rows are kept encoded: dump them decoded.
+			if t == reflect.TypeOf(TaskTable{}) && f.Name == "rows" {
+				tt := v.Interface().(TaskTable)
+				dumpField(b, indent, "Rows", reflect.ValueOf(tt.Rows()))
+			}
+			continue
+		}
 		if f.Anonymous && f.Type == refType {
 			fmt.Fprintf(b, "%sLine: %d\n", indent, fv.Interface().(Ref).Line)
 			continue
@@ -354,9 +362,9 @@ func TestDecodeLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		d := decodeLine([]byte(c.line), c.hint)
-		if d.format != c.format || string(d.text) != c.text || fmtStamp(d.stamp) != c.stamp || d.level != c.level || d.ident != c.ident || d.host != c.host {
+		if d.format != c.format || string(d.text) != c.text || fmtStamp(d.stamp.stamp()) != c.stamp || d.level != c.level || d.ident != c.ident || d.host != c.host {
 			t.Errorf("decodeLine(%q):\n got %s %q [%s] level %d ident %q host %q\nwant %s %q [%s] level %d ident %q host %q",
-				c.line, d.format, d.text, fmtStamp(d.stamp), d.level, d.ident, d.host, c.format, c.text, c.stamp, c.level, c.ident, c.host)
+				c.line, d.format, d.text, fmtStamp(d.stamp.stamp()), d.level, d.ident, d.host, c.format, c.text, c.stamp, c.level, c.ident, c.host)
 		}
 	}
 }

@@ -65,7 +65,7 @@ const syslogYear = 0
 // kline is one decoded physical line: its prefix fields and the message.
 type kline struct {
 	format string
-	stamp  Stamp
+	stamp  kstamp
 	level  int
 	host   string
 	ident  string
@@ -79,11 +79,57 @@ type kline struct {
 	marker bool
 	// bootID is the journal boot ID of a "-- Boot <id> --" marker.
 	bootID string
-	// relDelta is the "[  +0.000060]" delta of a dmesg reltime line.
-	relDelta *float64
+	// relDelta is the "[  +0.000060]" delta of a dmesg reltime line (if hasRel).
+	relDelta float64
+	hasRel   bool
 	// cache, when set, lets the decoder reuse the strings and times of the
 	// previous line (see decodeCache).
 	cache *decodeCache
+}
+
+// kstamp is a decoded line's timestamp before anything keeps it. Its text
+// may point into the line being decoded (or into decodeCache.buf), so a
+// kstamp is only valid while that line is: whatever keeps a stamp past
+// the line calls stamp(), which copies. Decoding the lines no record keeps
+// (most needle lines of a large log) therefore allocates nothing, and the
+// garbage, the collector's work and the heap do not grow with the log.
+type kstamp struct {
+	raw                      []byte // the stamp as printed, or
+	rawS                     string // the stamp as printed when it already is a string (decodeCache)
+	secs                     float64
+	wall                     time.Time
+	hasSecs                  bool // secs is the printed seconds since boot
+	hasWall                  bool // wall is the printed wall-clock time
+	wallHasYear, wallHasZone bool
+}
+
+// printed reports whether the line carried a timestamp.
+func (s *kstamp) printed() bool { return len(s.raw) > 0 || s.rawS != "" }
+
+func (s *kstamp) setRaw(b []byte)  { s.raw, s.rawS = b, "" }
+func (s *kstamp) setRawS(t string) { s.raw, s.rawS = nil, t }
+
+// stamp is the Stamp to keep (it shares nothing with the line).
+func (s *kstamp) stamp() Stamp {
+	st := Stamp{Raw: s.rawS, WallHasYear: s.wallHasYear, WallHasZone: s.wallHasZone}
+	if s.rawS == "" {
+		st.Raw = string(s.raw)
+	}
+	if s.hasSecs {
+		st.KernelSeconds = ptr(s.secs)
+	}
+	if s.hasWall {
+		st.Wall = ptr(s.wall)
+	}
+	return st
+}
+
+// own copies the stamp's text into *buf, so that s outlives its line.
+func (s *kstamp) own(buf *[]byte) {
+	if len(s.raw) > 0 {
+		*buf = append((*buf)[:0], s.raw...)
+		s.raw = *buf
+	}
 }
 
 // decodeCache remembers what the last lines decoded to, so that a log
@@ -92,9 +138,15 @@ type kline struct {
 // The strings and *time.Time handed out are shared and never modified.
 type decodeCache struct {
 	ctimeRaw  string
-	ctimeWall *time.Time
+	ctimeWall time.Time
 	sysRaw    string
-	sysWall   *time.Time
+	sysWall   time.Time
+	// zone is the fixed zone of the last ISO stamp with an offset (zoneOff
+	// seconds east of UTC).
+	zone    *time.Location
+	zoneOff int
+	// buf holds a stamp joined from two (syslog time and kernel seconds).
+	buf       []byte
 	host      string
 	idents    [8]string // program names of recent lines ("kernel", "audit", "systemd", …)
 	nextIdent int
@@ -262,12 +314,19 @@ func afterKernelStamp(rest []byte, d *kline) []byte {
 	if !ok {
 		return rest
 	}
-	if d.stamp.Raw == "" {
-		d.stamp.Raw = string(rest[:n])
-	} else {
-		d.stamp.Raw += " " + string(rest[:n])
+	switch {
+	case !d.stamp.printed():
+		d.stamp.setRaw(rest[:n])
+	case d.cache != nil:
+		c := d.cache
+		c.buf = append(c.buf[:0], d.stamp.rawS...)
+		c.buf = append(c.buf, d.stamp.raw...)
+		c.buf = append(append(c.buf, ' '), rest[:n]...)
+		d.stamp.setRaw(c.buf)
+	default:
+		d.stamp.setRawS(d.stamp.rawS + string(d.stamp.raw) + " " + string(rest[:n]))
 	}
-	d.stamp.KernelSeconds = ptr(secs)
+	d.stamp.secs, d.stamp.hasSecs = secs, true
 	rest = rest[n:]
 	rest = rest[skipCaller(rest):]
 	if len(rest) > 0 && rest[0] == ' ' {
@@ -304,8 +363,8 @@ func decodeKmsg(raw []byte, d *kline) bool {
 	d.format = fmtKmsg
 	d.level = int(pri & 7)
 	secs := float64(usec/1000000) + float64(usec%1000000)/1e6
-	d.stamp.KernelSeconds = ptr(secs)
-	d.stamp.Raw = string(raw[:semi])
+	d.stamp.secs, d.stamp.hasSecs = secs, true
+	d.stamp.setRaw(raw[:semi])
 	d.text = raw[semi+1:]
 	if pri >= 8 { // userspace write to /dev/kmsg ("14,418,…;systemd[1]: …")
 		d.ident = ""
@@ -376,7 +435,7 @@ func decodeDmesgX(raw []byte, d *kline, hint string) bool {
 		if decodeBracket(rest, &sub, hint) && sub.format != fmtJournalMono {
 			d.stamp = sub.stamp
 			d.text = sub.text
-			d.relDelta = sub.relDelta
+			d.relDelta, d.hasRel = sub.relDelta, sub.hasRel
 			return true
 		}
 	}
@@ -393,8 +452,8 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 		if len(rest) > 0 && rest[0] == ' ' {
 			rest = rest[1:]
 		}
-		d.stamp.Raw = string(raw[:n])
-		d.stamp.KernelSeconds = ptr(secs)
+		d.stamp.setRaw(raw[:n])
+		d.stamp.secs, d.stamp.hasSecs = secs, true
 		d.format = fmtDmesgRaw
 		d.text = rest
 		// journalctl -o short-monotonic: "[ 1234.567890] host ident: msg".
@@ -406,8 +465,8 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 	}
 	if secs, n, ok := parseKernelStamp(raw, true); ok {
 		d.format = fmtDmesgRel
-		d.stamp.Raw = string(raw[:n])
-		d.relDelta = ptr(secs)
+		d.stamp.setRaw(raw[:n])
+		d.relDelta, d.hasRel = secs, true
 		d.text = trimOneSpace(raw[n:])
 		return true
 	}
@@ -416,28 +475,30 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 		return false
 	}
 	inner := raw[1:end]
-	if c := d.cache; c != nil && c.ctimeWall != nil && c.ctimeRaw == string(raw[:end+1]) {
+	if c := d.cache; c != nil && c.ctimeRaw != "" && c.ctimeRaw == string(raw[:end+1]) {
 		d.format = fmtDmesgCtime
-		d.stamp.Raw, d.stamp.Wall = c.ctimeRaw, c.ctimeWall
-		d.stamp.WallHasYear = true
+		d.stamp.setRawS(c.ctimeRaw)
+		d.stamp.wall, d.stamp.hasWall = c.ctimeWall, true
+		d.stamp.wallHasYear = true
 		d.text = trimOneSpace(raw[end+1:])
 		return true
 	}
 	if w, ok := parseCtime(inner); ok {
 		d.format = fmtDmesgCtime
-		d.stamp.Raw = string(raw[:end+1])
-		d.stamp.Wall = ptr(w)
+		d.stamp.setRaw(raw[:end+1])
+		d.stamp.wall, d.stamp.hasWall = w, true
 		if c := d.cache; c != nil {
-			c.ctimeRaw, c.ctimeWall = d.stamp.Raw, d.stamp.Wall
+			c.ctimeRaw, c.ctimeWall = string(raw[:end+1]), w
+			d.stamp.setRawS(c.ctimeRaw)
 		}
-		d.stamp.WallHasYear = true
+		d.stamp.wallHasYear = true
 		d.text = trimOneSpace(raw[end+1:])
 		return true
 	}
 	if w, ok := parseRelHeader(inner); ok {
 		d.format = fmtDmesgRel
-		d.stamp.Raw = string(raw[:end+1])
-		d.stamp.Wall = ptr(w)
+		d.stamp.setRaw(raw[:end+1])
+		d.stamp.wall, d.stamp.hasWall = w, true
 		d.text = trimOneSpace(raw[end+1:])
 		return true
 	}
@@ -675,16 +736,24 @@ func decodeISO(raw []byte, d *kline, hint string) bool {
 		}
 		i += 2
 		hasZone = true
-		loc = time.FixedZone("", sign*int(zh*3600+zm*60))
+		off := sign * int(zh*3600+zm*60)
+		if c := d.cache; c != nil && c.zone != nil && c.zoneOff == off {
+			loc = c.zone
+		} else {
+			loc = time.FixedZone("", off)
+			if c != nil {
+				c.zone, c.zoneOff = loc, off
+			}
+		}
 	}
 	if i < len(raw) && raw[i] != ' ' {
 		return false
 	}
 	w := time.Date(int(y), time.Month(mo), int(dd), h, mi, s, ns, loc)
-	d.stamp.Raw = string(raw[:i])
-	d.stamp.Wall = ptr(w)
-	d.stamp.WallHasYear = true
-	d.stamp.WallHasZone = hasZone
+	d.stamp.setRaw(raw[:i])
+	d.stamp.wall, d.stamp.hasWall = w, true
+	d.stamp.wallHasYear = true
+	d.stamp.wallHasZone = hasZone
 	rest := trimOneSpace(raw[i:])
 	if comma {
 		d.format = fmtDmesgISO
@@ -756,14 +825,16 @@ func decodeSyslogDate(raw []byte, d *kline, hint string) bool {
 	if i >= len(raw) || raw[i] != ' ' {
 		return false
 	}
-	if c := d.cache; c != nil && c.sysWall != nil && c.sysRaw == string(raw[:i]) {
-		d.stamp.Raw, d.stamp.Wall = c.sysRaw, c.sysWall
+	if c := d.cache; c != nil && c.sysRaw != "" && c.sysRaw == string(raw[:i]) {
+		d.stamp.setRawS(c.sysRaw)
+		d.stamp.wall, d.stamp.hasWall = c.sysWall, true
 	} else {
 		w := time.Date(syslogYear, mon, int(day), h, m, s, ns, time.UTC)
-		d.stamp.Raw = string(raw[:i])
-		d.stamp.Wall = ptr(w)
+		d.stamp.setRaw(raw[:i])
+		d.stamp.wall, d.stamp.hasWall = w, true
 		if c != nil {
-			c.sysRaw, c.sysWall = d.stamp.Raw, d.stamp.Wall
+			c.sysRaw, c.sysWall = string(raw[:i]), w
+			d.stamp.setRawS(c.sysRaw)
 		}
 	}
 	rest := raw[i+1:]
@@ -788,9 +859,9 @@ func decodeSyslogDate(raw []byte, d *kline, hint string) bool {
 		d.format = fmtSyslog
 	}
 	if ident == "kernel" {
-		before := d.stamp.KernelSeconds
+		before := d.stamp.hasSecs
 		msg = afterKernelStamp(msg, d)
-		if before == nil && d.stamp.KernelSeconds != nil && d.format != fmtSyslog && !precise {
+		if !before && d.stamp.hasSecs && d.format != fmtSyslog && !precise {
 			d.format = fmtSyslog // journal never prints the [secs] stamp
 		}
 	}
@@ -929,7 +1000,7 @@ func ParseLogLine(raw string, ref Ref) LogLine {
 	if d.cont {
 		text = bytes.TrimLeft(b, " \t")
 	}
-	return LogLine{Ref: ref, Format: d.format, Stamp: d.stamp, Level: d.level, Host: d.host, Ident: d.ident,
+	return LogLine{Ref: ref, Format: d.format, Stamp: d.stamp.stamp(), Level: d.level, Host: d.host, Ident: d.ident,
 		Text: strings.ToValidUTF8(string(text), "\uFFFD"), Raw: strings.ToValidUTF8(raw, "\uFFFD")}
 }
 
@@ -961,10 +1032,10 @@ func decodeShortFull(raw []byte, d *kline) bool {
 	}
 	w := time.Date(int(y), time.Month(mo), int(dd), h, mi, sec, 0, time.UTC)
 	d.format = fmtJournalFull
-	d.stamp.Raw = string(raw[:end])
-	d.stamp.Wall = ptr(w)
-	d.stamp.WallHasYear = true
-	d.stamp.WallHasZone = zone == "UTC" || zone == "GMT"
+	d.stamp.setRaw(raw[:end])
+	d.stamp.wall, d.stamp.hasWall = w, true
+	d.stamp.wallHasYear = true
+	d.stamp.wallHasZone = zone == "UTC" || zone == "GMT"
 	d.host, d.ident = host, ident
 	if ident == "kernel" {
 		msg = afterKernelStamp(msg, d)
@@ -998,10 +1069,10 @@ func decodeUnix(raw []byte, d *kline) bool {
 	}
 	w := time.Unix(sec, us*1000).UTC()
 	d.format = fmtJournalUnix
-	d.stamp.Raw = string(raw[:n+1+k])
-	d.stamp.Wall = ptr(w)
-	d.stamp.WallHasYear = true
-	d.stamp.WallHasZone = true
+	d.stamp.setRaw(raw[:n+1+k])
+	d.stamp.wall, d.stamp.hasWall = w, true
+	d.stamp.wallHasYear = true
+	d.stamp.wallHasZone = true
 	d.host, d.ident = host, ident
 	d.text = msg
 	return true

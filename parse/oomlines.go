@@ -583,16 +583,50 @@ func isTaskRow(t []byte) bool {
 		return false
 	}
 	rest := t[i+n+1:]
-	f := bytes.Fields(rest)
+	var buf [6][]byte
+	f := fields(rest, buf[:])
 	if len(f) < 6 {
 		return false
 	}
 	for _, x := range f[:5] {
-		if _, err := strconv.ParseInt(string(x), 10, 64); err != nil {
+		if _, ok := parseDec(x); !ok {
 			return false
 		}
 	}
 	return true
+}
+
+// parseDec is strconv.ParseInt(string(b), 10, 64) without allocating:
+// an optional sign and decimal digits, false when out of range.
+func parseDec(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	var u uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if u > (1<<63)/10 {
+			return 0, false
+		}
+		u = u*10 + uint64(c-'0')
+		if u > 1<<63 {
+			return 0, false
+		}
+	}
+	if neg {
+		return -int64(u), true // -(1<<63) wraps to itself: MinInt64
+	}
+	if u == 1<<63 {
+		return 0, false
+	}
+	return int64(u), true
 }
 
 // taskColumns reads the header columns and names the layout (§1.9).
@@ -656,8 +690,16 @@ func guessColumns(t []byte, nums []int64) ([]string, string) {
 	return nil, ""
 }
 
+// taskVals holds the optional columns of the row parseTaskRow returned.
+type taskVals struct {
+	i64  [7]int64
+	ints [3]int
+}
+
 // parseTaskRow splits a row on whitespace against the table's columns.
-func parseTaskRow(t []byte, tt *TaskTable) (TaskRow, bool) {
+// The row's optional columns point into vals (no allocation per row): the
+// row is only good until the next call with the same vals.
+func parseTaskRow(t []byte, tt *TaskTable, vals *taskVals) (TaskRow, bool) {
 	var row TaskRow
 	i := 1
 	for i < len(t) && t[i] == ' ' {
@@ -667,7 +709,8 @@ func parseTaskRow(t []byte, tt *TaskTable) (TaskRow, bool) {
 	row.Pid = int(pid)
 	rest := t[i+n+1:]
 	// leading integer fields and where the name starts
-	var nums []int64
+	var numsBuf [16]int64
+	nums := numsBuf[:0]
 	pos := 0
 	nameAt := -1
 	for {
@@ -689,8 +732,8 @@ func parseTaskRow(t []byte, tt *TaskTable) (TaskRow, bool) {
 			nameAt = pos
 			break
 		}
-		v, err := strconv.ParseInt(string(rest[pos:end]), 10, 64)
-		if err != nil {
+		v, ok := parseDec(rest[pos:end])
+		if !ok {
 			nameAt = pos
 			break
 		}
@@ -725,25 +768,35 @@ func parseTaskRow(t []byte, tt *TaskTable) (TaskRow, bool) {
 		case "rss":
 			row.RSS = v
 		case "rss_anon":
-			row.RSSAnon = i64(v)
+			vals.i64[0] = v
+			row.RSSAnon = &vals.i64[0]
 		case "rss_file":
-			row.RSSFile = i64(v)
+			vals.i64[1] = v
+			row.RSSFile = &vals.i64[1]
 		case "rss_shmem":
-			row.RSSShmem = i64(v)
+			vals.i64[2] = v
+			row.RSSShmem = &vals.i64[2]
 		case "nr_ptes":
-			row.NrPtes = i64(v)
+			vals.i64[3] = v
+			row.NrPtes = &vals.i64[3]
 		case "nr_pmds":
-			row.NrPmds = i64(v)
+			vals.i64[4] = v
+			row.NrPmds = &vals.i64[4]
 		case "pgtables_bytes":
-			row.PgtablesBytes = i64(v)
+			vals.i64[5] = v
+			row.PgtablesBytes = &vals.i64[5]
 		case "swapents":
-			row.Swapents = i64(v)
+			vals.i64[6] = v
+			row.Swapents = &vals.i64[6]
 		case "cpu":
-			row.CPU = iptr(int(v))
+			vals.ints[0] = int(v)
+			row.CPU = &vals.ints[0]
 		case "oom_adj":
-			row.OOMAdj = iptr(int(v))
+			vals.ints[1] = int(v)
+			row.OOMAdj = &vals.ints[1]
 		case "oom_score_adj":
-			row.OOMScoreAdj = iptr(int(v))
+			vals.ints[2] = int(v)
+			row.OOMScoreAdj = &vals.ints[2]
 		}
 	}
 	return row, true

@@ -59,7 +59,9 @@ type reportBuilder struct {
 	haveEnd  bool
 	// rowsCapped is set once the task table reached maxTaskRows.
 	rowsCapped bool
-	// rowsHint is the task-table capacity to start with (sizeHint).
+	// rowVals holds the optional columns of the row being added.
+	rowVals taskVals
+	// rowsHint is the task-table encoding capacity to start with (sizeHint).
 	rowsHint int
 }
 
@@ -68,12 +70,12 @@ func (rb *reportBuilder) finish() *OOMReport {
 	return rb.r
 }
 
-func stampSecs(st Stamp) (float64, bool) {
-	if st.KernelSeconds != nil {
-		return *st.KernelSeconds, true
+func stampSecs(st *kstamp) (float64, bool) {
+	if st.hasSecs {
+		return st.secs, true
 	}
-	if st.Wall != nil {
-		return float64(st.Wall.UnixNano()) / 1e9, true
+	if st.hasWall {
+		return float64(st.wall.UnixNano()) / 1e9, true
 	}
 	return 0, false
 }
@@ -93,7 +95,7 @@ func (p *kParser) addLine(rb *reportBuilder, ll *logical) {
 	if r.Start.Line == 0 || ll.ref.Line < r.Start.Line {
 		r.Start = ll.ref
 	}
-	if s, ok := stampSecs(ll.k.stamp); ok {
+	if s, ok := stampSecs(&ll.k.stamp); ok {
 		rb.endSecs, rb.haveEnd = s, true
 	}
 	if ll.ref.Line > p.consumed {
@@ -110,7 +112,7 @@ func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
 			rb.r.Lines = make([]Quote, 0, min(c, maxReportLine))
 		}
 		if prev.Tasks != nil {
-			rb.rowsHint = sizeHint(len(prev.Tasks.Rows))
+			rb.rowsHint = sizeHint(len(prev.Tasks.rows.enc))
 		}
 	}
 	if cutWhy != "" {
@@ -122,7 +124,7 @@ func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
 		p.recent = p.recent[1:]
 	}
 	if p.manual != nil {
-		if s, ok := stampSecs(ll.k.stamp); !ok || p.manualSecs == nil || s-*p.manualSecs < 30 {
+		if s, ok := stampSecs(&ll.k.stamp); !ok || p.manualSecs == nil || s-*p.manualSecs < 30 {
 			rb.r.Manual = p.manual
 			for _, q := range []Quote{*p.manual} {
 				if len(rb.r.Lines) < maxReportLine {
@@ -172,7 +174,7 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 	// leave report mode on a gap or budget
 	if rb := p.cur; rb != nil {
 		rb.lines++
-		if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd && s-rb.endSecs > reportGap {
+		if s, ok := stampSecs(&ll.k.stamp); ok && rb.haveEnd && s-rb.endSecs > reportGap {
 			p.closeReport("no kill line within 60 s")
 		} else if rb.lines > reportBudget {
 			p.closeReport("no kill line within the line budget")
@@ -217,7 +219,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		if !ok {
 			return false
 		}
-		tr.Ref, tr.Stamp = ll.ref, ll.k.stamp
+		tr.Ref, tr.Stamp = ll.ref, ll.k.stamp.stamp()
 		rb := p.newReport(ll, "")
 		rb.r.Trigger = &tr
 		if tr.Order != nil && *tr.Order == -1 && rb.r.Manual == nil {
@@ -233,7 +235,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		if !ok {
 			return false
 		}
-		k.Ref, k.Stamp = ll.ref, ll.k.stamp
+		k.Ref, k.Stamp = ll.ref, ll.k.stamp.stamp()
 		p.onKill(ll, k, data, at)
 		return true
 	case bytes.Contains(t, []byte(" sharing same memory")) && bytes.HasPrefix(t, []byte("Kill process ")),
@@ -249,7 +251,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		if !ok {
 			return false
 		}
-		s.Ref, s.Stamp = ll.ref, ll.k.stamp
+		s.Ref, s.Stamp = ll.ref, ll.k.stamp.stamp()
 		rb := p.cur
 		if rb == nil || rb.r.Select != nil || len(rb.r.Kills) > 0 {
 			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
@@ -280,7 +282,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		if !ok {
 			return false
 		}
-		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp
+		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp.stamp()
 		for i := len(p.recent) - 1; i >= 0; i-- {
 			rb := p.recent[i]
 			for _, k := range rb.r.Kills {
@@ -318,7 +320,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 	case bytes.Contains(t, []byte("Manual OOM execution")):
 		q := p.quote(ll)
 		p.manual = &q
-		if s, ok := stampSecs(ll.k.stamp); ok {
+		if s, ok := stampSecs(&ll.k.stamp); ok {
 			p.manualSecs = &s
 		} else {
 			p.manualSecs = nil
@@ -326,7 +328,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		return true
 	case bytes.HasPrefix(t, []byte("Kernel panic - not syncing: ")):
 		q := p.quote(ll)
-		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp, Kind: "kernel-panic", Text: q.Text})
+		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp.stamp(), Kind: "kernel-panic", Text: q.Text})
 		low := lowerASCII(t)
 		if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("deadlocked on memory")) || bytes.Contains(low, []byte("panic_on_oom")) {
 			rb := p.cur
@@ -374,7 +376,7 @@ func (p *kParser) attachTarget(ll *logical, window float64) *reportBuilder {
 		return nil
 	}
 	rb := p.recent[len(p.recent)-1]
-	if s, ok := stampSecs(ll.k.stamp); ok && rb.haveEnd {
+	if s, ok := stampSecs(&ll.k.stamp); ok && rb.haveEnd {
 		if s-rb.endSecs > window || s < rb.endSecs-1 {
 			return nil
 		}
@@ -397,7 +399,7 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 			if o == rb || len(o.r.Kills) > 0 || !o.r.Cut || !victimListed(o.r, k.Pid) {
 				continue
 			}
-			if s, ok := stampSecs(ll.k.stamp); ok && o.haveEnd && s-o.endSecs > 10 {
+			if s, ok := stampSecs(&ll.k.stamp); ok && o.haveEnd && s-o.endSecs > 10 {
 				continue
 			}
 			o.r.Kills = append(o.r.Kills, k)
@@ -443,8 +445,8 @@ func (rb *reportBuilder) trim() {
 	if slack(len(r.Lines), cap(r.Lines)) {
 		r.Lines = slices.Clone(r.Lines)
 	}
-	if r.Tasks != nil && slack(len(r.Tasks.Rows), cap(r.Tasks.Rows)) {
-		r.Tasks.Rows = slices.Clone(r.Tasks.Rows)
+	if r.Tasks != nil {
+		r.Tasks.trim()
 	}
 }
 
@@ -465,14 +467,7 @@ func victimListed(r *OOMReport, pid int) bool {
 	if r.Constraint != nil && r.Constraint.Pid != nil && *r.Constraint.Pid == pid {
 		return true
 	}
-	if r.Tasks != nil {
-		for _, row := range r.Tasks.Rows {
-			if row.Pid == pid {
-				return true
-			}
-		}
-	}
-	return false
+	return r.Tasks.hasPid(pid)
 }
 
 // lookback reads the lines just above a headerless report (same block) that
@@ -672,22 +667,22 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		if r.Tasks == nil {
 			r.Tasks = &TaskTable{}
 		}
-		row, ok := parseTaskRow(t, r.Tasks)
+		row, ok := parseTaskRow(t, r.Tasks, &rb.rowVals)
 		if !ok {
 			return false
 		}
 		row.Ref = ll.ref
-		if r.Tasks.Rows == nil && rb.rowsHint > 0 {
-			r.Tasks.Rows = make([]TaskRow, 0, min(rb.rowsHint, maxTaskRows))
+		if r.Tasks.rows.enc == nil && rb.rowsHint > 0 {
+			r.Tasks.rows.enc = make([]byte, 0, rb.rowsHint)
 		}
-		if len(r.Tasks.Rows) >= maxTaskRows {
+		if r.Tasks.Len() >= maxTaskRows {
 			if !rb.rowsCapped {
 				rb.rowsCapped = true
 				p.warn(ll.ref.Line, "task table longer than %d rows: the rest are not kept", maxTaskRows)
 			}
 			return true
 		}
-		r.Tasks.Rows = append(r.Tasks.Rows, row)
+		r.Tasks.Append(row)
 		rb.sec = secTasks
 		return true
 	case bytes.Equal(t, []byte("Unreclaimable slab info:")):

@@ -70,7 +70,7 @@ func TestGluedSelectInTaskRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(kl.Reports) != 1 || len(kl.Reports[0].Kills) != 1 || kl.Reports[0].Tasks == nil || len(kl.Reports[0].Tasks.Rows) != 2 {
+	if len(kl.Reports) != 1 || len(kl.Reports[0].Kills) != 1 || kl.Reports[0].Tasks == nil || kl.Reports[0].Tasks.Len() != 2 {
 		t.Fatalf("reports %+v", kl.Reports)
 	}
 	if len(kl.Unknown) != 1 || kl.Unknown[0].Line != 4 {

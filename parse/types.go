@@ -277,12 +277,14 @@ type SlabRow struct {
 	TotalKB int64
 }
 
-// TaskTable is the "[ pid ] uid tgid total_vm rss …" dump.
+// TaskTable is the "[ pid ] uid tgid total_vm rss …" dump. Its rows are
+// kept encoded (taskrows.go): read them with Len, All and Rows, add them
+// with Append.
 type TaskTable struct {
 	Header  Ref
 	Layout  string // T1 … T7 (see kernel-oom-formats §1.9)
 	Columns []string
-	Rows    []TaskRow
+	rows    taskRows
 	Cut     bool // the table stopped before the kill line
 }
 

@@ -23,7 +23,7 @@ import (
 
 // kernelEvent recognises kernel lines kept as events; true when consumed.
 func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
-	ev := Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp}
+	ev := Event{Ref: ll.ref, Boot: p.bootIndex()}
 	switch {
 	case bytes.Contains(t, []byte("page allocation failure")) || bytes.Contains(t, []byte("page allocation stalls for ")):
 		ev.Kind = "alloc-failure"
@@ -89,7 +89,8 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	if !p.kindFull(ev.Kind) { // a dropped event needs no text
+	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
+		ev.Stamp = ll.k.stamp.stamp()
 		ev.Text = p.rawString(t, ll.ref.Line)
 	}
 	p.addEvent(ev)
@@ -98,7 +99,7 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 
 // userspace recognises userspace killers and notices; true when consumed.
 func (p *kParser) userspace(ll *logical, t []byte) bool {
-	ev := Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp}
+	ev := Event{Ref: ll.ref, Boot: p.bootIndex()}
 	id := ll.k.ident
 	switch {
 	case id == "systemd-oomd":
@@ -207,7 +208,8 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	if !p.kindFull(ev.Kind) { // a dropped event needs no text
+	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
+		ev.Stamp = ll.k.stamp.stamp()
 		ev.Text = p.rawString(t, ll.ref.Line)
 	}
 	p.addEvent(ev)
