@@ -247,7 +247,7 @@ func topRefs(kc *killCtx, n int) []Ref {
 	}
 	var rs []Ref
 	seen := map[string]int{}
-	for r := range kc.tasks.All() {
+	for r := range kc.tasks.Briefs() {
 		if names[r.Name] && seen[r.Name] < 4 {
 			seen[r.Name]++
 			rs = append(rs, toRef(r.Ref))
@@ -384,16 +384,11 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	}
 	// The score belongs to the selected task, which may be the parent of a
 	// sacrificed child (kernels before 5.1).
-	var r *parse.TaskRow
-	for row := range kc.tasks.All() {
-		if row.Pid == kc.sel.Pid {
-			r = &row
-			break
-		}
-	}
-	if r == nil {
+	row, ok := kc.tasks.Find(kc.sel.Pid)
+	if !ok {
 		return nil
 	}
+	r := &row
 	if r.Swapents == nil {
 		return nil
 	}

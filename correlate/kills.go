@@ -131,12 +131,9 @@ func (kc *killCtx) merge() {
 	if kc.mi != nil && kc.mi.PageSizeKB != nil && *kc.mi.PageSizeKB > 0 {
 		kc.pageKB = *kc.mi.PageSizeKB
 	}
-	if kc.tasks != nil {
-		for row := range kc.tasks.All() {
-			if row.Pid == kc.kill.Pid {
-				kc.row = &row
-				break
-			}
+	if kc.kill != nil {
+		if row, ok := kc.tasks.Find(kc.kill.Pid); ok {
+			kc.row = &row
 		}
 	}
 	kc.kind = killKind(kc)
@@ -542,7 +539,7 @@ func topConsumers(kc *killCtx) []Consumer {
 		return out
 	}
 	idx := map[string]int{}
-	for r := range kc.tasks.All() {
+	for r := range kc.tasks.Briefs() {
 		i, ok := idx[r.Name]
 		if !ok {
 			i = len(out)
@@ -552,11 +549,11 @@ func topConsumers(kc *killCtx) []Consumer {
 		c := &out[i]
 		c.Tasks++
 		c.RSSKB += r.RSS * kc.pageKB
-		if r.Swapents != nil {
+		if r.HasSwapents {
 			if c.SwapKB == nil {
 				c.SwapKB = ptr(int64(0))
 			}
-			*c.SwapKB += *r.Swapents * kc.pageKB
+			*c.SwapKB += r.Swapents * kc.pageKB
 		}
 		if kc.kill != nil && r.Pid == kc.kill.Pid {
 			c.IsVictim = true

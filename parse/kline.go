@@ -133,13 +133,14 @@ func (s *kstamp) own(buf *[]byte) {
 }
 
 // decodeCache remembers what the last lines decoded to, so that a log
-// whose lines repeat a timestamp (one-second ctime and syslog stamps) and
-// a host and program name does not allocate them again for every line.
-// The strings and *time.Time handed out are shared and never modified.
+// whose lines repeat a timestamp (one-second ctime and syslog stamps) does
+// not parse it again and one whose lines repeat a host and program name
+// does not allocate them again for every line. The strings handed out are
+// shared and never modified.
 type decodeCache struct {
-	ctimeRaw  string
+	ctimeRaw  []byte
 	ctimeWall time.Time
-	sysRaw    string
+	sysRaw    []byte
 	sysWall   time.Time
 	// zone is the fixed zone of the last ISO stamp with an offset (zoneOff
 	// seconds east of UTC).
@@ -475,9 +476,9 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 		return false
 	}
 	inner := raw[1:end]
-	if c := d.cache; c != nil && c.ctimeRaw != "" && c.ctimeRaw == string(raw[:end+1]) {
+	if c := d.cache; c != nil && len(c.ctimeRaw) > 0 && bytes.Equal(c.ctimeRaw, raw[:end+1]) {
 		d.format = fmtDmesgCtime
-		d.stamp.setRawS(c.ctimeRaw)
+		d.stamp.setRaw(raw[:end+1])
 		d.stamp.wall, d.stamp.hasWall = c.ctimeWall, true
 		d.stamp.wallHasYear = true
 		d.text = trimOneSpace(raw[end+1:])
@@ -488,8 +489,7 @@ func decodeBracket(raw []byte, d *kline, hint string) bool {
 		d.stamp.setRaw(raw[:end+1])
 		d.stamp.wall, d.stamp.hasWall = w, true
 		if c := d.cache; c != nil {
-			c.ctimeRaw, c.ctimeWall = string(raw[:end+1]), w
-			d.stamp.setRawS(c.ctimeRaw)
+			c.ctimeRaw, c.ctimeWall = append(c.ctimeRaw[:0], raw[:end+1]...), w
 		}
 		d.stamp.wallHasYear = true
 		d.text = trimOneSpace(raw[end+1:])
@@ -825,16 +825,15 @@ func decodeSyslogDate(raw []byte, d *kline, hint string) bool {
 	if i >= len(raw) || raw[i] != ' ' {
 		return false
 	}
-	if c := d.cache; c != nil && c.sysRaw != "" && c.sysRaw == string(raw[:i]) {
-		d.stamp.setRawS(c.sysRaw)
+	if c := d.cache; c != nil && len(c.sysRaw) > 0 && bytes.Equal(c.sysRaw, raw[:i]) {
+		d.stamp.setRaw(raw[:i])
 		d.stamp.wall, d.stamp.hasWall = c.sysWall, true
 	} else {
 		w := time.Date(syslogYear, mon, int(day), h, m, s, ns, time.UTC)
 		d.stamp.setRaw(raw[:i])
 		d.stamp.wall, d.stamp.hasWall = w, true
 		if c != nil {
-			c.sysRaw, c.sysWall = string(raw[:i]), w
-			d.stamp.setRawS(c.sysRaw)
+			c.sysRaw, c.sysWall = append(c.sysRaw[:0], raw[:i]...), w
 		}
 	}
 	rest := raw[i+1:]

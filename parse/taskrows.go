@@ -25,7 +25,8 @@ import (
 //	uvarint  len(Name), Name
 //	         (bit 10) uvarint len(Path), Path
 type taskRows struct {
-	enc   []byte
+	enc   []byte // the encoding while rows are added
+	s     string // the encoding once trimmed (enc is then nil)
 	n     int
 	path  string // Ref.Path of the first row (and of all rows without bit 10)
 	first int    // Line of the first row (the first delta is from it)
@@ -54,6 +55,9 @@ func (t *TaskTable) Len() int {
 // Append adds r as the table's last row.
 func (t *TaskTable) Append(r TaskRow) {
 	rs := &t.rows
+	if rs.s != "" { // rows after trim (rare): back to bytes
+		rs.enc, rs.s = []byte(rs.s), ""
+	}
 	if rs.n == 0 {
 		rs.path = r.Path
 		rs.first, rs.line = r.Line, r.Line
@@ -99,6 +103,17 @@ func (t *TaskTable) Append(r TaskRow) {
 	rs.n++
 }
 
+// TaskBrief is the part of a task row most readers need (who, how much
+// resident and swapped), read without allocating.
+type TaskBrief struct {
+	Ref
+	Pid         int
+	RSS         int64
+	Swapents    int64
+	HasSwapents bool // false when the layout has no swapents column
+	Name        string
+}
+
 // All yields the rows in order. Each row is decoded afresh: keeping one
 // (or a pointer to it) is safe.
 func (t *TaskTable) All() iter.Seq[TaskRow] {
@@ -106,13 +121,67 @@ func (t *TaskTable) All() iter.Seq[TaskRow] {
 		if t == nil {
 			return
 		}
-		d := rowDecoder{rs: &t.rows, line: t.rows.first}
+		if t.rows.s != "" {
+			d := newRowDecoder(&t.rows, t.rows.s)
+			for d.next() {
+				if !yield(d.row()) {
+					return
+				}
+			}
+			return
+		}
+		d := newRowDecoder(&t.rows, t.rows.enc)
 		for d.next() {
 			if !yield(d.row()) {
 				return
 			}
 		}
 	}
+}
+
+// Briefs yields every row's TaskBrief. Once the report is complete the
+// names share the table's memory and nothing is allocated.
+func (t *TaskTable) Briefs() iter.Seq[TaskBrief] {
+	return func(yield func(TaskBrief) bool) {
+		if t == nil {
+			return
+		}
+		if t.rows.s != "" {
+			d := newRowDecoder(&t.rows, t.rows.s)
+			for d.next() {
+				if !yield(d.brief()) {
+					return
+				}
+			}
+			return
+		}
+		d := newRowDecoder(&t.rows, t.rows.enc)
+		for d.next() {
+			if !yield(d.brief()) {
+				return
+			}
+		}
+	}
+}
+
+// Find returns the first row of pid.
+func (t *TaskTable) Find(pid int) (TaskRow, bool) {
+	if t == nil {
+		return TaskRow{}, false
+	}
+	if t.rows.s != "" {
+		return findRow(newRowDecoder(&t.rows, t.rows.s), pid)
+	}
+	return findRow(newRowDecoder(&t.rows, t.rows.enc), pid)
+}
+
+func findRow[T []byte | string](d *rowDecoder[T], pid int) (TaskRow, bool) {
+	for d.next() {
+		if int(d.fixed[0]) == pid {
+			return d.row(), true
+		}
+	}
+	return TaskRow{}, false
 }
 
 // Rows returns all rows decoded (nil for none).
@@ -132,7 +201,13 @@ func (t *TaskTable) hasPid(pid int) bool {
 	if t == nil {
 		return false
 	}
-	d := rowDecoder{rs: &t.rows, line: t.rows.first}
+	if t.rows.s != "" {
+		return hasPidIn(newRowDecoder(&t.rows, t.rows.s), pid)
+	}
+	return hasPidIn(newRowDecoder(&t.rows, t.rows.enc), pid)
+}
+
+func hasPidIn[T []byte | string](d *rowDecoder[T], pid int) bool {
 	for d.next() {
 		if int(d.fixed[0]) == pid {
 			return true
@@ -144,70 +219,104 @@ func (t *TaskTable) hasPid(pid int) bool {
 // dropRows forgets every row.
 func (t *TaskTable) dropRows() { t.rows = taskRows{} }
 
-// trim gives back the unused end of the encoding.
+// trim freezes the encoding into a string: exactly its size, and the row
+// names read from it (Briefs) are substrings of it, not copies.
 func (t *TaskTable) trim() {
-	if e := t.rows.enc; slack(len(e), cap(e)) {
-		t.rows.enc = append([]byte(nil), e...)
+	if len(t.rows.enc) > 0 {
+		t.rows.s, t.rows.enc = string(t.rows.enc), nil
 	}
 }
 
-// rowDecoder walks an encoding written by Append.
-type rowDecoder struct {
+// rowDecoder walks an encoding written by Append (as bytes while rows are
+// added, as a string once trimmed).
+type rowDecoder[T []byte | string] struct {
 	rs    *taskRows
+	data  T
 	off   int
 	line  int
 	mask  uint64
 	fixed [5]int64 // Pid, UID, Tgid, TotalVM, RSS
 	opt   [nOptCols]int64
-	name  []byte
-	path  []byte
+	name  T
+	path  T
 }
 
-func (d *rowDecoder) next() bool {
-	e := d.rs.enc
-	if d.off >= len(e) {
+func newRowDecoder[T []byte | string](rs *taskRows, data T) *rowDecoder[T] {
+	return &rowDecoder[T]{rs: rs, data: data, line: rs.first}
+}
+
+// uvarint and varint are binary.Uvarint and binary.Varint over either
+// form; the encoding is written by Append, so it is well formed.
+func (d *rowDecoder[T]) uvarint() uint64 {
+	var x uint64
+	var s uint
+	for {
+		b := d.data[d.off]
+		d.off++
+		if b < 0x80 {
+			return x | uint64(b)<<s
+		}
+		x |= uint64(b&0x7f) << s
+		s += 7
+	}
+}
+
+func (d *rowDecoder[T]) varint() int64 {
+	ux := d.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *rowDecoder[T]) next() bool {
+	if d.off >= len(d.data) {
 		return false
 	}
-	u := func() uint64 {
-		v, n := binary.Uvarint(e[d.off:])
-		d.off += n
-		return v
-	}
-	s := func() int64 {
-		v, n := binary.Varint(e[d.off:])
-		d.off += n
-		return v
-	}
-	d.mask = u()
-	d.line += int(s())
+	d.mask = d.uvarint()
+	d.line += int(d.varint())
 	for i := range d.fixed {
-		d.fixed[i] = s()
+		d.fixed[i] = d.varint()
 	}
 	for i := range d.opt {
 		d.opt[i] = 0
 		if d.mask&(1<<i) != 0 {
-			d.opt[i] = s()
+			d.opt[i] = d.varint()
 		}
 	}
-	n := int(u())
-	d.name = e[d.off : d.off+n]
+	n := int(d.uvarint())
+	d.name = d.data[d.off : d.off+n]
 	d.off += n
-	d.path = nil
+	d.path = d.data[:0]
 	if d.mask&pathBit != 0 {
-		n := int(u())
-		d.path = e[d.off : d.off+n]
+		n := int(d.uvarint())
+		d.path = d.data[d.off : d.off+n]
 		d.off += n
 	}
 	return true
 }
 
-// row builds the current row; its optional columns share one allocation.
-func (d *rowDecoder) row() TaskRow {
-	r := TaskRow{Ref: Ref{Path: d.rs.path, Line: d.line}, Pid: int(d.fixed[0]), UID: int(d.fixed[1]), Tgid: int(d.fixed[2]),
-		TotalVM: d.fixed[3], RSS: d.fixed[4], Name: string(d.name)}
-	if d.path != nil {
+func (d *rowDecoder[T]) ref() Ref {
+	r := Ref{Path: d.rs.path, Line: d.line}
+	if d.mask&pathBit != 0 {
 		r.Path = string(d.path)
 	}
+	return r
+}
+
+const swapentsCol = 6 // Swapents' bit in the mask (optCols order)
+
+// brief builds the current row's TaskBrief.
+func (d *rowDecoder[T]) brief() TaskBrief {
+	return TaskBrief{Ref: d.ref(), Pid: int(d.fixed[0]), RSS: d.fixed[4], Name: string(d.name),
+		Swapents: d.opt[swapentsCol], HasSwapents: d.mask&(1<<swapentsCol) != 0}
+}
+
+// row builds the current row; its optional columns share one allocation.
+func (d *rowDecoder[T]) row() TaskRow {
+	r := TaskRow{Ref: d.ref(), Pid: int(d.fixed[0]), UID: int(d.fixed[1]), Tgid: int(d.fixed[2]),
+		TotalVM: d.fixed[3], RSS: d.fixed[4], Name: string(d.name)}
 	if d.mask&(1<<nOptCols-1) != 0 {
 		vals := new([nOptCols]int64)
 		*vals = d.opt

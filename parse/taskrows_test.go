@@ -47,16 +47,52 @@ func TestTaskRowsRoundTrip(t *testing.T) {
 			tt.Append(r)
 			want = append(want, r)
 		}
-		if tt.Len() != len(want) {
-			t.Fatalf("trial %d: Len %d, want %d", trial, tt.Len(), len(want))
+		// as added (bytes), trimmed (a string), and added to after trim
+		checkTable(t, trial, &tt, want)
+		tt.trim()
+		checkTable(t, trial, &tt, want)
+		if trial%3 == 0 {
+			r := TaskRow{Ref: Ref{Path: "var/log/kern.log", Line: line + 1}, Pid: 42, Name: "late"}
+			tt.Append(r)
+			want = append(want, r)
+			checkTable(t, trial, &tt, want)
 		}
-		if got := tt.Rows(); !reflect.DeepEqual(got, want) {
-			t.Fatalf("trial %d: rows differ\n got %+v\nwant %+v", trial, got, want)
+	}
+}
+
+func checkTable(t *testing.T, trial int, tt *TaskTable, want []TaskRow) {
+	t.Helper()
+	if tt.Len() != len(want) {
+		t.Fatalf("trial %d: Len %d, want %d", trial, tt.Len(), len(want))
+	}
+	if got := tt.Rows(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("trial %d: rows differ\n got %+v\nwant %+v", trial, got, want)
+	}
+	i := 0
+	for b := range tt.Briefs() {
+		r := want[i]
+		wb := TaskBrief{Ref: r.Ref, Pid: r.Pid, RSS: r.RSS, Name: r.Name}
+		if r.Swapents != nil {
+			wb.Swapents, wb.HasSwapents = *r.Swapents, true
 		}
-		for i, r := range want {
-			if !tt.hasPid(r.Pid) {
-				t.Fatalf("trial %d: row %d pid %d not found", trial, i, r.Pid)
-			}
+		if b != wb {
+			t.Fatalf("trial %d: brief %d = %+v, want %+v", trial, i, b, wb)
+		}
+		i++
+	}
+	if i != len(want) {
+		t.Fatalf("trial %d: %d briefs, want %d", trial, i, len(want))
+	}
+	for i, r := range want {
+		if !tt.hasPid(r.Pid) {
+			t.Fatalf("trial %d: row %d pid %d not found", trial, i, r.Pid)
+		}
+		first := 0
+		for first < len(want) && want[first].Pid != r.Pid {
+			first++
+		}
+		if got, ok := tt.Find(r.Pid); !ok || !reflect.DeepEqual(got, want[first]) {
+			t.Fatalf("trial %d: Find(%d) = %+v, %v; want %+v", trial, r.Pid, got, ok, want[first])
 		}
 	}
 }
@@ -89,6 +125,15 @@ func TestTaskRowsEmptyAndEarlyStop(t *testing.T) {
 	if tt.hasPid(99) {
 		t.Error("hasPid found a pid no row has")
 	}
+	if _, ok := tt.Find(99); ok {
+		t.Error("Find found a pid no row has")
+	}
+	if _, ok := nilTable.Find(1); ok {
+		t.Error("Find found a row in a nil table")
+	}
+	for range nilTable.Briefs() {
+		t.Error("a nil table yields briefs")
+	}
 	// A decoded row's columns are its own: changing them changes nothing.
 	tt.Append(TaskRow{Ref: Ref{Path: "dmesg", Line: 20}, Pid: 7, Swapents: ptr(int64(5)), OOMScoreAdj: ptr(-17)})
 	rows := tt.Rows()
@@ -97,6 +142,15 @@ func TestTaskRowsEmptyAndEarlyStop(t *testing.T) {
 	again := tt.Rows()
 	if *again[5].Swapents != 5 || *again[5].OOMScoreAdj != -17 {
 		t.Errorf("decoded rows share memory: %d %d", *again[5].Swapents, *again[5].OOMScoreAdj)
+	}
+	// Briefs of a trimmed table allocate nothing.
+	tt.trim()
+	if n := testing.AllocsPerRun(10, func() {
+		for b := range tt.Briefs() {
+			_ = b
+		}
+	}); n != 0 {
+		t.Errorf("Briefs allocated %v times", n)
 	}
 	tt.dropRows()
 	if tt.Len() != 0 || tt.Rows() != nil {

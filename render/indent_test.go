@@ -3,8 +3,11 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/oomlens/oomlens/correlate"
 )
 
 // indentCases are compact JSON texts with every shape writeIndented must
@@ -77,3 +80,45 @@ func FuzzWriteIndented(f *testing.F) {
 		checkIndent(t, src)
 	})
 }
+
+// TestWriteReportMatchesEncoder: the piecewise report encoding is byte for
+// byte json.Encoder's, with and without HTML escaping, for every test
+// report (the hostile one has <, > and & in its strings), an empty one and
+// one whose lists are nil.
+func TestWriteReportMatchesEncoder(t *testing.T) {
+	reps := []*correlate.Report{{}, empty()}
+	for _, c := range cases {
+		reps = append(reps, c.rep())
+	}
+	for i, rep := range reps {
+		for _, esc := range []bool{false, true} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(esc)
+			if err := enc.Encode(rep); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := writeReport(&got, rep, esc); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("report %d (escape %v):\n got %.300q\nwant %.300q", i, esc, got.Bytes(), want.Bytes())
+			}
+		}
+	}
+}
+
+// TestWriteReportError: a failing writer's error comes back.
+func TestWriteReportError(t *testing.T) {
+	if err := writeReport(failWriter{}, founding(), false); err == nil {
+		t.Error("no error from a failing writer")
+	}
+	if err := JSON(failWriter{}, founding()); err == nil {
+		t.Error("JSON: no error from a failing writer")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

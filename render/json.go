@@ -6,19 +6,19 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 
 	"github.com/oomlens/oomlens/correlate"
 )
 
 // JSON writes the report as the versioned JSON contract
 // (schema_version 1, report.schema.json): two-space indented, lists as []
-// never null, one trailing newline. The indented text is streamed to w
-// (indenter), not built in memory next to the compact one.
+// never null, one trailing newline. The report is encoded a piece at a
+// time (writeReport) and indented on the way out (indenter): neither the
+// compact nor the indented text of a large report is held in memory.
 func JSON(w io.Writer, rep *correlate.Report) error {
 	x := newIndenter(w)
-	enc := json.NewEncoder(x)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(normalized(rep)); err != nil {
+	if err := writeReport(x, normalized(rep), false); err != nil {
 		return err
 	}
 	return x.Close()
@@ -27,13 +27,85 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 // JSONLine writes the report as JSON does, on one line (for --format
 // jsonl): the same fields, lists [] never null, one trailing newline.
 func JSONLine(w io.Writer, rep *correlate.Report) error {
-	data, err := compactReport(rep, false)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(data)
-	return err
+	return writeReport(w, normalized(rep), false)
 }
+
+// writeReport writes rep as compact JSON, byte for byte what json.Encoder
+// writes for it (one trailing newline), but one top-level field, and one
+// element of each top-level list, at a time: the largest piece held is one
+// kill. TestWriteReportMatchesEncoder keeps the two equal.
+func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(escapeHTML)
+	var werr error
+	write := func(b []byte) {
+		if werr == nil {
+			_, werr = w.Write(b)
+		}
+	}
+	put := func(v any) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return nil
+	}
+	v := reflect.ValueOf(rep).Elem()
+	write([]byte("{"))
+	for i, f := range reportFields {
+		if i > 0 {
+			write([]byte(","))
+		}
+		write(f.key)
+		fv := v.Field(f.index)
+		if fv.Kind() != reflect.Slice || fv.IsNil() {
+			if err := put(fv.Interface()); err != nil {
+				return err
+			}
+			continue
+		}
+		write([]byte("["))
+		for j := 0; j < fv.Len(); j++ {
+			if j > 0 {
+				write([]byte(","))
+			}
+			if err := put(fv.Index(j).Interface()); err != nil {
+				return err
+			}
+		}
+		write([]byte("]"))
+	}
+	write([]byte("}\n"))
+	return werr
+}
+
+// reportField is one top-level field of the report: its index and its
+// encoded `"name":`.
+type reportField struct {
+	index int
+	key   []byte
+}
+
+// reportFields lists the Report fields writeReport writes, in order. The
+// Report type uses plain `json:"name"` tags only (no omitempty, no "-", no
+// embedded structs), which is what lets writeReport match encoding/json;
+// init panics if that ever changes (and so does every test).
+var reportFields = func() []reportField {
+	t := reflect.TypeFor[correlate.Report]()
+	var out []reportField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || !f.IsExported() || name == "" || name == "-" || opts != "" {
+			panic("render: writeReport cannot stream correlate.Report field " + f.Name + " (tag " + string(f.Tag) + ")")
+		}
+		key, _ := json.Marshal(name)
+		out = append(out, reportField{index: i, key: append(key, ':')})
+	}
+	return out
+}()
 
 // SourcesJSON writes the input inventory (the report's "inputs" and
 // "coverage") as one JSON object.
@@ -74,9 +146,7 @@ func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 // one trailing newline (as json.Encoder writes it).
 func compactReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(escapeHTML)
-	if err := enc.Encode(normalized(rep)); err != nil {
+	if err := writeReport(&buf, normalized(rep), escapeHTML); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
