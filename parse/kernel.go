@@ -695,7 +695,7 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 	text := d.text
 	// Userspace writes into the kernel ring ("systemd[1]: …") and syslog idents.
 	if d.ident == "" {
-		if id, msg, ok := identFromText(text); ok {
+		if id, msg, ok := identFromText(text, &p.dcache); ok {
 			d.ident = id
 			d.text = msg
 			text = msg

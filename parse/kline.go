@@ -971,8 +971,9 @@ func decodeMarker(raw []byte, d *kline) bool {
 }
 
 // identFromText splits a userspace "name[pid]: msg" written into the
-// kernel ring (raw dmesg carries userspace /dev/kmsg writes that way).
-func identFromText(t []byte) (string, []byte, bool) {
+// kernel ring (raw dmesg carries userspace /dev/kmsg writes that way); c
+// (may be nil) supplies recent names.
+func identFromText(t []byte, c *decodeCache) (string, []byte, bool) {
 	sp := bytes.IndexByte(t[:min(len(t), 80)], ' ')
 	if sp <= 0 {
 		return "", t, false
@@ -981,7 +982,7 @@ func identFromText(t []byte) (string, []byte, bool) {
 	if bytes.IndexByte(tok, '[') <= 0 {
 		return "", t, false
 	}
-	id, ok := identToken(tok, nil)
+	id, ok := identToken(tok, c)
 	if !ok {
 		return "", t, false
 	}

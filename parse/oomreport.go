@@ -112,7 +112,7 @@ func (p *kParser) newReport(ll *logical, cutWhy string) *reportBuilder {
 			rb.r.Lines = make([]Quote, 0, min(c, maxReportLine))
 		}
 		if prev.Tasks != nil {
-			rb.rowsHint = sizeHint(len(prev.Tasks.rows.enc))
+			rb.rowsHint = sizeHint(prev.Tasks.rows.size())
 		}
 	}
 	if cutWhy != "" {
@@ -672,7 +672,7 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 			return false
 		}
 		row.Ref = ll.ref
-		if r.Tasks.rows.enc == nil && rb.rowsHint > 0 {
+		if r.Tasks.rows.size() == 0 && rb.rowsHint > 0 {
 			r.Tasks.rows.enc = make([]byte, 0, rb.rowsHint)
 		}
 		if r.Tasks.Len() >= maxTaskRows {

@@ -44,6 +44,9 @@ func optCols(r *TaskRow) (i64 [7]**int64, ints [3]**int) {
 		[3]**int{&r.CPU, &r.OOMAdj, &r.OOMScoreAdj}
 }
 
+// size is the length of the encoding.
+func (rs *taskRows) size() int { return len(rs.enc) + len(rs.s) }
+
 // Len is the number of rows.
 func (t *TaskTable) Len() int {
 	if t == nil {

@@ -167,7 +167,7 @@ func BenchmarkTaskRowMemory(b *testing.B) {
 		row.Line = i + 1
 		tt.Append(row)
 	}
-	b.ReportMetric(float64(len(tt.rows.enc))/float64(tt.Len()), "bytes/row")
+	b.ReportMetric(float64(tt.rows.size())/float64(tt.Len()), "bytes/row")
 }
 
 // TestParseDec: parseDec agrees with strconv.ParseInt (base 10, 64 bits).
