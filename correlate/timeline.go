@@ -222,8 +222,18 @@ func (bd *builder) timeline() []TimelineRow {
 		add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
-	return capTimeline(rows)
+	// Events the parser did not keep (past its per-kind cap) count too.
+	notKept := map[tlKey]int{}
+	for _, lg := range bd.logs {
+		for _, d := range lg.Dropped {
+			notKept[tlKey{d.Kind, lg.Path}] += d.Count
+		}
+	}
+	return capTimeline(rows, notKept)
 }
+
+// tlKey is one kind of row from one source.
+type tlKey struct{ kind, path string }
 
 // timelineCapPerKind bounds the rows of one kind from one source: a log with
 // a hundred thousand hung-task lines must not make a report of hundreds of
@@ -231,8 +241,11 @@ func (bd *builder) timeline() []TimelineRow {
 // are counted in one summary row, so nothing is silently dropped.
 const timelineCapPerKind = 200
 
-func capTimeline(rows []tlRow) []TimelineRow {
-	type key struct{ kind, path string }
+// capTimeline keeps the first timelineCapPerKind rows of each kind and
+// source, and turns the last of the rest into a summary row counting them
+// and the notKept events the parser dropped.
+func capTimeline(rows []tlRow, notKept map[tlKey]int) []TimelineRow {
+	type key = tlKey
 	capped := func(r TimelineRow) bool {
 		switch r.Kind {
 		case "oom-kill", "oom-report", "boot", "userspace-kill":
@@ -257,7 +270,7 @@ func capTimeline(rows []tlRow) []TimelineRow {
 					lr := r.row
 					out = append(out, TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
 						Text: fmt.Sprintf("%d more %s rows from %s are not listed (the first %d are; this is the last, line %d)",
-							n-timelineCapPerKind, k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
+							n-timelineCapPerKind+notKept[k], k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
 				}
 				continue
 			}

@@ -15,7 +15,7 @@ func TestCapTimeline(t *testing.T) {
 		}
 	}
 	rows = append(rows, tlRow{row: TimelineRow{Kind: "boot", Source: Ref{Path: "dmesg", Line: 2000}}})
-	out := capTimeline(rows)
+	out := capTimeline(rows, map[tlKey]int{{"hung-task", "dmesg"}: 7000, {"kswapd", "dmesg"}: 3})
 	if len(out) != timelineCapPerKind+1+1+1 {
 		t.Fatalf("%d rows, want the %d first hung tasks, the kill, one summary and the boot", len(out), timelineCapPerKind)
 	}
@@ -23,7 +23,7 @@ func TestCapTimeline(t *testing.T) {
 		t.Errorf("the kill moved: row 120 is %+v", out[120])
 	}
 	sum := out[len(out)-2]
-	if sum.Kind != "summary" || sum.Source.Line != timelineCapPerKind+50 || !strings.Contains(sum.Text, "50 more hung-task rows from dmesg") {
+	if sum.Kind != "summary" || sum.Source.Line != timelineCapPerKind+50 || !strings.Contains(sum.Text, "7050 more hung-task rows from dmesg") {
 		t.Errorf("summary row = %+v", sum)
 	}
 	if out[len(out)-1].Kind != "boot" {

@@ -182,8 +182,9 @@ const (
 	maxUnknown  = 2000
 	maxWarnings = 2000
 	maxEvents   = 200000
-	// maxEventsPerKind bounds each repetitive event kind (see addEvent).
-	maxEventsPerKind = 2000
+	// maxEventsPerKind bounds each repetitive event kind (see addEvent):
+	// five times what the timeline lists of a kind.
+	maxEventsPerKind = 1000
 	eventChunk       = 1024 // Events are collected in chunks of this many
 	maxReportLine    = 400  // OOMReport.Lines cap
 	maxTaskRows      = 50000
@@ -338,10 +339,13 @@ type kParser struct {
 	utf8Warns  int
 	unknownN   int
 	kindN      map[string]int // events seen per kind (addEvent)
-	eventsN    int
-	events     [][]Event // chunks, joined into log.Events by finish
-	warnsN     int
-	lineNo     int
+	// lastDropped is, per capped kind, the last event not kept so far (kept
+	// in reused buffers: noting one allocates nothing).
+	lastDropped map[string]*droppedEvent
+	eventsN     int
+	events      [][]Event // chunks, joined into log.Events by finish
+	warnsN      int
+	lineNo      int
 }
 
 func newKParser(path string) *kParser {
@@ -951,7 +955,7 @@ func (p *kParser) addEvent(e Event) {
 		p.kindN[e.Kind]++
 		if n := p.kindN[e.Kind]; n > maxEventsPerKind {
 			if n == maxEventsPerKind+1 {
-				p.warn(e.Line, "more than %d %s events: the rest are not kept", maxEventsPerKind, e.Kind)
+				p.warn(e.Line, "more than %d %s events: the first %d and the last are kept", maxEventsPerKind, e.Kind, maxEventsPerKind)
 			}
 			return
 		}
@@ -970,6 +974,51 @@ func (p *kParser) addEvent(e Event) {
 	}
 	c := &p.events[len(p.events)-1]
 	*c = append(*c, e)
+}
+
+// droppedEvent is the last event of a kind past its cap: what finish needs
+// to keep it (the last kubelet start is the one that explains replayed
+// SystemOOM events; the last hung task dates the end of a storm).
+type droppedEvent struct {
+	ref   Ref
+	boot  int
+	stamp kstamp
+	buf   []byte // holds stamp's text
+	text  []byte
+}
+
+// noteDropped remembers ll (text t) as the last dropped event of kind;
+// addEvent counts it.
+func (p *kParser) noteDropped(kind string, ll *logical, t []byte) {
+	if p.lastDropped == nil {
+		p.lastDropped = map[string]*droppedEvent{}
+	}
+	d := p.lastDropped[kind]
+	if d == nil {
+		d = &droppedEvent{}
+		p.lastDropped[kind] = d
+	}
+	d.ref, d.boot, d.stamp = ll.ref, p.bootIndex(), ll.k.stamp
+	d.stamp.own(&d.buf)
+	d.text = append(d.text[:0], t...)
+}
+
+// keepLastDropped adds the last dropped event of each capped kind to the
+// events and counts the others in l.Dropped.
+func (p *kParser) keepLastDropped(l *KernelLog) {
+	kinds := make([]string, 0, len(p.lastDropped))
+	for k := range p.lastDropped {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		d := p.lastDropped[k]
+		l.Events = append(l.Events, Event{Ref: d.ref, Boot: d.boot, Stamp: d.stamp.stamp(), Kind: k, Text: p.rawString(d.text, d.ref.Line)})
+		if n := p.kindN[k] - maxEventsPerKind - 1; n > 0 {
+			l.Dropped = append(l.Dropped, DroppedEvents{Kind: k, Count: n})
+		}
+	}
+	p.lastDropped = nil
 }
 
 func (p *kParser) addUnknown(ll *logical) {
@@ -996,13 +1045,14 @@ func (p *kParser) finish() *KernelLog {
 		for _, c := range p.events {
 			n += len(c)
 		}
-		l.Events = make([]Event, 0, n)
+		l.Events = make([]Event, 0, n+len(p.lastDropped))
 		for i, c := range p.events {
 			l.Events = append(l.Events, c...)
 			p.events[i] = nil
 		}
 		p.events = nil
 	}
+	p.keepLastDropped(l)
 	l.Lines = p.lineNo
 	if len(l.Boots) == 0 {
 		l.Boots = []Boot{{Index: 0, Start: Ref{Path: p.path, Line: 1}, Reason: "first"}}

@@ -60,14 +60,17 @@ type LogLine struct {
 
 // KernelLog is everything read from one kernel/system log file.
 type KernelLog struct {
-	Path      string
-	Format    string // dominant line prefix form
-	Lines     int
-	First     *Stamp
-	Last      *Stamp
-	Boots     []Boot
-	Reports   []*OOMReport
-	Events    []Event
+	Path    string
+	Format  string // dominant line prefix form
+	Lines   int
+	First   *Stamp
+	Last    *Stamp
+	Boots   []Boot
+	Reports []*OOMReport
+	Events  []Event
+	// Dropped counts, per repetitive kind past its cap, the events not kept
+	// (Events keeps the first maxEventsPerKind of a kind and its last one).
+	Dropped   []DroppedEvents
 	Clock     []ClockPoint // lines that print both kernel seconds and wall time
 	Unknown   []Quote      // lines that look like OOM/memory events but fit no known form
 	Warnings  []Warning
@@ -96,6 +99,13 @@ type ClockPoint struct {
 	Wall          time.Time
 	WallHasYear   bool
 	WallHasZone   bool
+}
+
+// DroppedEvents is how many events of one kind a log had past the cap
+// that are not in KernelLog.Events.
+type DroppedEvents struct {
+	Kind  string
+	Count int
 }
 
 // Event is a dated kernel or userspace fact that is not an OOM report: a page

@@ -92,6 +92,8 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
 		ev.Stamp = ll.k.stamp.stamp()
 		ev.Text = p.rawString(t, ll.ref.Line)
+	} else {
+		p.noteDropped(ev.Kind, ll, t)
 	}
 	p.addEvent(ev)
 	return true
@@ -211,6 +213,8 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
 		ev.Stamp = ll.k.stamp.stamp()
 		ev.Text = p.rawString(t, ll.ref.Line)
+	} else {
+		p.noteDropped(ev.Kind, ll, t)
 	}
 	p.addEvent(ev)
 	return true
