@@ -376,9 +376,29 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 }
 
 func (bd *builder) unexplained(r *Report) []Unexplained {
+	// A line the parser could not read whole but that a kill or a report
+	// without kill cites (a task row of a process named "Out of memory", or
+	// the victim's row with a kill phrase glued to it by a lost newline) is
+	// shown there, with its text; listing it here too would put one line in
+	// two places.
+	cited := map[Ref]bool{}
+	for _, k := range r.Kills {
+		for _, e := range k.Evidence {
+			cited[e] = true
+		}
+	}
+	for _, ro := range r.Reports {
+		cited[Ref{ro.Path, ro.Line}] = true
+		for _, e := range ro.Evidence {
+			cited[e] = true
+		}
+	}
 	out := []Unexplained{}
 	for _, lg := range bd.logs {
 		for _, q := range lg.Unknown {
+			if cited[toRef(q.Ref)] {
+				continue
+			}
 			out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
 		}
 	}

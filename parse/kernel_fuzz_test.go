@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -47,6 +48,7 @@ func FuzzKernelLine(f *testing.F) {
 			t.Fatal(err)
 		}
 		checkInvariants(t, kl, line)
+		checkCacheAgrees(t, line)
 	})
 }
 
@@ -62,8 +64,27 @@ func FuzzKernelLog(f *testing.F) {
 			t.Fatal(err)
 		}
 		checkInvariants(t, kl, data)
+		checkCacheAgrees(t, data)
 		SniffKernelLog(data)
 	})
+}
+
+// checkCacheAgrees: decoding data's lines in order through one decodeCache
+// (as the parser does) gives what decoding each line afresh gives.
+func checkCacheAgrees(t *testing.T, data []byte) {
+	t.Helper()
+	for _, hint := range []string{"", hintJournal} {
+		var c decodeCache
+		for i, l := range bytes.Split(data, []byte{'\n'}) {
+			a := decodeLineCached(l, hint, &c)
+			b := decodeLine(l, hint)
+			if a.format != b.format || !reflect.DeepEqual(a.stamp.stamp(), b.stamp.stamp()) || !bytes.Equal(a.text, b.text) ||
+				a.host != b.host || a.ident != b.ident || a.level != b.level || a.cont != b.cont || a.dict != b.dict ||
+				a.marker != b.marker || a.bootID != b.bootID || a.hasRel != b.hasRel || a.relDelta != b.relDelta {
+				t.Fatalf("line %d %q (hint %q): cached decode %+v, fresh %+v", i+1, l, hint, a, b)
+			}
+		}
+	}
 }
 
 // FuzzKernelLogFromMember: an archive member parsed as it streams gives
