@@ -20,7 +20,8 @@ type TextOptions struct {
 	Color bool
 	// Width is the line width in cells; less than 80 means 80.
 	Width int
-	// Verbose adds the cited evidence excerpts and the unexplained lines.
+	// Verbose adds the cited evidence excerpts, the timeline and the
+	// unexplained lines.
 	Verbose bool
 }
 
@@ -114,6 +115,10 @@ func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
 			t.line()
 			textKill(t, rep, &rep.Kills[i], opts.Verbose)
 		}
+	}
+	if opts.Verbose && len(rep.Timeline) > 0 {
+		t.line()
+		textTimeline(t, rep)
 	}
 	t.line()
 	textFooter(t, rep, opts.Verbose)
@@ -361,6 +366,73 @@ func killMeta(k *correlate.Kill) string {
 		parts = append(parts, "not in "+strings.Join(bs, ", "))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// textTimelineRows is how many timeline rows the text report lists; past
+// it, rows of the kinds that tell the story (kills, reports, boots, kubelet
+// starts, swap changes, Kubernetes events, summaries) are kept first.
+const textTimelineRows = 60
+
+// keyTimelineKind is a kind textTimeline lists before the others.
+func keyTimelineKind(kind string) bool {
+	switch kind {
+	case "oom-kill", "oom-report", "userspace-kill", "boot", "kubelet-start", "swap-change", "k8s-event", "summary", "kernel-panic":
+		return true
+	}
+	return false
+}
+
+// textTimeline lists the timeline (verbose), one line a row: time, kind
+// (with the kill it belongs to), source line, and the text cut to fit.
+func textTimeline(t *textWriter, rep *correlate.Report) {
+	st := t.st
+	rows := rep.Timeline
+	keep := make([]bool, len(rows))
+	n := 0
+	for pass := 0; pass < 2; pass++ {
+		for i, r := range rows {
+			if n < textTimelineRows && !keep[i] && (pass == 1 || keyTimelineKind(r.Kind)) {
+				keep[i] = true
+				n++
+			}
+		}
+	}
+	head := "Timeline"
+	if n < len(rows) {
+		head += fmt.Sprintf(" (%d of %d rows; the JSON and HTML reports list all)", n, len(rows))
+	}
+	t.line(st.head.Render(head))
+	ids := map[string]int{}
+	for i := range rep.Kills {
+		ids[rep.Kills[i].ID] = i + 1
+	}
+	type line struct{ when, kind, text, ref string }
+	var lines []line
+	ww, kw, rw := 0, 0, 0
+	for i, r := range rows {
+		if !keep[i] {
+			continue
+		}
+		l := line{when: "time unknown", kind: visible(r.Kind), text: visible(r.Text), ref: truncateLeft(visible(shortRefs([]correlate.Ref{r.Source})), 18)}
+		switch {
+		case rowTime(r) != nil:
+			l.when = shortTime(*rowTime(r))
+		case r.KernelSeconds != nil:
+			l.when = "[" + strconv.FormatFloat(*r.KernelSeconds, 'f', 6, 64) + "]"
+		}
+		if r.KillID != nil {
+			if k, ok := ids[*r.KillID]; ok {
+				l.kind += fmt.Sprintf(" #%d", k)
+			}
+		}
+		ww, kw, rw = max(ww, width(l.when)), max(kw, width(l.kind)), max(rw, width(l.ref))
+		lines = append(lines, l)
+	}
+	for _, l := range lines {
+		left := "  " + padRight(l.when, ww) + "  " + padRight(l.kind, kw) + "  "
+		text := truncate(l.text, max(t.width-width(left)-rw-2, 20))
+		t.line(left, st.dim.Render(padRight(l.ref, rw)), "  ", text)
+	}
 }
 
 func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
