@@ -364,7 +364,10 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 				ev = append(ev, toRef(o.rep.Select.Ref))
 			}
 		}
-		out = append(out, ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Evidence: sortRefs(ev)})
+		kc := &killCtx{occs: rc.occs}
+		kc.merge()
+		out = append(out, ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Kind: kc.kind, Invoker: invokerOf(kc),
+			SwapAtOOM: swapAtOOM(kc), MemInfo: killMem(kc), Evidence: sortRefs(ev)})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {

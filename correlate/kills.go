@@ -118,7 +118,7 @@ func (kc *killCtx) merge() {
 		if kc.sel == nil {
 			kc.sel = r.Select
 		}
-		if kc.reap == nil {
+		if kc.reap == nil && kc.kill != nil {
 			for i := range r.Reaped {
 				if r.Reaped[i].Pid == kc.kill.Pid {
 					kc.reap = &r.Reaped[i]
@@ -348,13 +348,7 @@ func (bd *builder) assemble(kc *killCtx) {
 		v.UID = kc.cons.UID
 	}
 	k.Victim = v
-	if t := kc.trig; t != nil {
-		inv := &Invoker{Name: t.Comm, GFPMask: strPtr(t.GFPMask), Order: t.Order, OOMScoreAdj: t.OOMScoreAdj}
-		if kc.cpu != nil && kc.cpu.PID != nil && (kc.cpu.Comm == "" || strings.HasPrefix(t.Comm, kc.cpu.Comm) || strings.HasPrefix(kc.cpu.Comm, t.Comm)) {
-			inv.Pid = kc.cpu.PID
-		}
-		k.Invoker = inv
-	}
+	k.Invoker = invokerOf(kc)
 	if m := kc.memcg; m != nil || kc.taskMemcg() != "" || kc.oomMemcg() != "" {
 		mc := &Memcg{OOMMemcg: strPtr(kc.oomMemcg()), TaskMemcg: strPtr(kc.taskMemcg())}
 		if m != nil {
@@ -372,9 +366,7 @@ func (bd *builder) assemble(kc *killCtx) {
 			k.Memcg = mc
 		}
 	}
-	if mi := kc.mi; mi != nil && (mi.TotalSwapKB != nil || mi.FreeSwapKB != nil) {
-		k.SwapAtOOM = &SwapAtOOM{TotalKB: mi.TotalSwapKB, FreeKB: mi.FreeSwapKB}
-	}
+	k.SwapAtOOM = swapAtOOM(kc)
 	k.MemInfo = killMem(kc)
 	k.Top = topConsumers(kc)
 	if kc.cpu != nil && kc.cpu.Kernel != "" {
@@ -392,6 +384,28 @@ func (bd *builder) assemble(kc *killCtx) {
 	sort.Strings(k.Sources)
 	k.Pod = bd.attributePod(kc)
 	k.Evidence = bd.killEvidence(kc)
+}
+
+// invokerOf is the task that invoked the OOM killer ("<comm> invoked
+// oom-killer: …", its pid from the "CPU: … PID: N Comm:" line), or nil.
+func invokerOf(kc *killCtx) *Invoker {
+	t := kc.trig
+	if t == nil {
+		return nil
+	}
+	inv := &Invoker{Name: t.Comm, GFPMask: strPtr(t.GFPMask), Order: t.Order, OOMScoreAdj: t.OOMScoreAdj}
+	if kc.cpu != nil && kc.cpu.PID != nil && (kc.cpu.Comm == "" || strings.HasPrefix(t.Comm, kc.cpu.Comm) || strings.HasPrefix(kc.cpu.Comm, t.Comm)) {
+		inv.Pid = kc.cpu.PID
+	}
+	return inv
+}
+
+// swapAtOOM is the report's own "Total swap" / "Free swap" lines, or nil.
+func swapAtOOM(kc *killCtx) *SwapAtOOM {
+	if mi := kc.mi; mi != nil && (mi.TotalSwapKB != nil || mi.FreeSwapKB != nil) {
+		return &SwapAtOOM{TotalKB: mi.TotalSwapKB, FreeKB: mi.FreeSwapKB}
+	}
+	return nil
 }
 
 // killEvidence is every line the kill rests on, in the primary source plus

@@ -209,10 +209,16 @@ type Finding struct {
 
 // ReportOnly is an OOM report that has no kill line (cut, or no killable process).
 type ReportOnly struct {
-	Path     string `json:"path"`
-	Line     int    `json:"line"`
-	Why      string `json:"why"`
-	Evidence []Ref  `json:"evidence"`
+	Path string `json:"path"`
+	Line int    `json:"line"`
+	Why  string `json:"why"`
+	// Kind, Invoker, SwapAtOOM and MemInfo are read from the report as for
+	// a kill (null when it does not print them).
+	Kind      string     `json:"kind"` // global | memcg | cpuset | mempolicy | unknown
+	Invoker   *Invoker   `json:"invoker"`
+	SwapAtOOM *SwapAtOOM `json:"swap_at_oom"`
+	MemInfo   *KillMem   `json:"mem_info"`
+	Evidence  []Ref      `json:"evidence"`
 }
 
 // Swap is swap state at capture time.

@@ -407,6 +407,35 @@ func swapAtKill(s *correlate.SwapAtOOM) string {
 	return sizeOr(s.TotalKB, "?") + ", " + sizeOr(s.FreeKB, "?") + " free"
 }
 
+// reportOnlyText says what an OOM report without a kill line shows: "pip3
+// (pid 23143) invoked the OOM killer (global; swap 947 MiB, 0.2 MiB free):
+// log ended before the report did".
+func reportOnlyText(r correlate.ReportOnly) string {
+	s := "an OOM report"
+	if inv := r.Invoker; inv != nil {
+		s = inv.Name
+		if inv.Pid != nil {
+			s += fmt.Sprintf(" (pid %d)", *inv.Pid)
+		}
+		s += " invoked the OOM killer"
+	}
+	var details []string
+	if r.Kind != "" && r.Kind != "unknown" {
+		details = append(details, r.Kind)
+	}
+	if sw := r.SwapAtOOM; sw != nil {
+		if sw.TotalKB != nil && *sw.TotalKB == 0 {
+			details = append(details, "no swap")
+		} else {
+			details = append(details, "swap "+swapAtKill(sw))
+		}
+	}
+	if len(details) > 0 {
+		s += " (" + strings.Join(details, "; ") + ")"
+	}
+	return s + ": " + r.Why
+}
+
 // killsByKind counts kills per kind in first-seen order: "3 global".
 func killsByKind(kills []correlate.Kill) string {
 	var order []string

@@ -89,7 +89,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	if len(rep.Reports) > 0 {
 		p("**OOM reports without a kill line:**\n\n")
 		for _, r := range rep.Reports {
-			p("- %s — %s\n", mdRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}}), mdText(r.Why))
+			p("- %s — %s\n", mdRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}}), mdText(reportOnlyText(r)))
 		}
 		p("\n")
 	}

@@ -70,8 +70,10 @@ func k8sMemcg() *correlate.Report {
 		Coverage: []correlate.Gap{
 			{Source: "journal", Message: "the journal was cut by sos (--log-size): it starts 2026-11-24T22:10:03Z, after the first boot", Collect: "sos report --all-logs, or journalctl -k --since=-7d"},
 		},
-		Kills:   []correlate.Kill{k},
-		Reports: []correlate.ReportOnly{{Path: journalPath, Line: 12007, Why: "the report is cut: the journal starts inside it (no kill line follows)", Evidence: refs(journalPath, 12007)}},
+		Kills: []correlate.Kill{k},
+		Reports: []correlate.ReportOnly{{Path: journalPath, Line: 12007, Why: "the report is cut: the journal starts inside it (no kill line follows)", Kind: "memcg",
+			Invoker:   &correlate.Invoker{Name: "java", Pid: p(4117), GFPMask: p("0xcc0(GFP_KERNEL)"), Order: p(0), OOMScoreAdj: p(936)},
+			SwapAtOOM: &correlate.SwapAtOOM{TotalKB: p(int64(4194300)), FreeKB: p(int64(3391484))}, Evidence: refs(journalPath, 12007)}},
 		Swap: &correlate.Swap{Source: "proc/swaps", TotalKB: p(int64(4194300)), UsedKB: p(int64(803224)), Exact: true, Evidence: refs("proc/swaps", 2),
 			Devices: []correlate.SwapDevice{{Name: "/dev/nvme0n1p3", Type: "partition", SizeKB: p(int64(4194300)), UsedKB: p(int64(803224)), Size: "4194300", Used: "803224", Priority: p(-2), Line: 2}}},
 		Memory: nil,

@@ -482,7 +482,7 @@ func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
 	if len(rep.Reports) > 0 {
 		t.split("", "OOM reports without a kill line:", st.bold, "", st.dim)
 		for _, r := range rep.Reports {
-			t.split("  - ", visible(r.Why), lipgloss.Style{}, visible(shortRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}})), st.dim)
+			t.split("  - ", visible(reportOnlyText(r)), lipgloss.Style{}, visible(shortRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}})), st.dim, "    ")
 		}
 	}
 	if n := len(rep.Unexplained); n > 0 {
