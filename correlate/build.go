@@ -384,18 +384,7 @@ func (bd *builder) unexplained(r *Report) []Unexplained {
 	// the victim's row with a kill phrase glued to it by a lost newline) is
 	// shown there, with its text; listing it here too would put one line in
 	// two places.
-	cited := map[Ref]bool{}
-	for _, k := range r.Kills {
-		for _, e := range k.Evidence {
-			cited[e] = true
-		}
-	}
-	for _, ro := range r.Reports {
-		cited[Ref{ro.Path, ro.Line}] = true
-		for _, e := range ro.Evidence {
-			cited[e] = true
-		}
-	}
+	cited := citedByKills(r, false)
 	out := []Unexplained{}
 	for _, lg := range bd.logs {
 		for _, q := range lg.Unknown {
@@ -415,20 +404,19 @@ func (bd *builder) unexplained(r *Report) []Unexplained {
 	return out
 }
 
-// unparsedInReports finds the lines inside OOM reports that name an OOM
-// kill ("Killed process", "invoked oom-killer", "Out of memory") but that
-// the parser could not read — a kill line cut in the middle, a mangled
-// header — and that nothing in r cites: they would otherwise be kept only
-// as report context and never shown. They are unexplained lines.
-func (bd *builder) unparsedInReports(r *Report) []Unexplained {
+// citedByKills is the set of lines r's kills (and, with findings, their
+// findings) and reports without kill cite.
+func citedByKills(r *Report, findings bool) map[Ref]bool {
 	cited := map[Ref]bool{}
 	for _, k := range r.Kills {
 		for _, e := range k.Evidence {
 			cited[e] = true
 		}
-		for _, f := range k.Findings {
-			for _, e := range f.Evidence {
-				cited[e] = true
+		if findings {
+			for _, f := range k.Findings {
+				for _, e := range f.Evidence {
+					cited[e] = true
+				}
 			}
 		}
 	}
@@ -438,6 +426,16 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 			cited[e] = true
 		}
 	}
+	return cited
+}
+
+// unparsedInReports finds the lines inside OOM reports that name an OOM
+// kill ("Killed process", "invoked oom-killer", "Out of memory") but that
+// the parser could not read — a kill line cut in the middle, a mangled
+// header — and that nothing in r cites: they would otherwise be kept only
+// as report context and never shown. They are unexplained lines.
+func (bd *builder) unparsedInReports(r *Report) []Unexplained {
+	cited := citedByKills(r, true)
 	for _, t := range r.Timeline {
 		cited[t.Source] = true
 	}
