@@ -421,6 +421,9 @@ func (bd *builder) killEvidence(kc *killCtx) []Ref {
 	}
 	if kc.cons != nil {
 		add(kc.cons.Ref)
+		for _, r := range kc.cons.Continued {
+			add(r)
+		}
 	}
 	if kc.sel != nil {
 		add(kc.sel.Ref)

@@ -55,6 +55,9 @@ type reportBuilder struct {
 	killed   bool
 	statsN   int // number of "Memory cgroup stats for" headers seen
 	cpusetAt int // line of a "comm cpuset=" fragment waiting for its name
+	// consText is the oom-kill: line's text so far, while it lacks its
+	// ",task=…,pid=…,uid=…" end (pr_cont fragments split across records).
+	consText []byte
 	endSecs  float64
 	haveEnd  bool
 	// rowsCapped is set once the task table reached maxTaskRows.
@@ -186,6 +189,9 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 			return
 		}
 		if rb := p.cur; rb != nil {
+			if p.consFragment(rb, ll, t) {
+				return
+			}
 			if p.body(rb, ll, t) {
 				p.addLine(rb, ll)
 				if gluedKill(t) {
@@ -209,6 +215,45 @@ func (p *kParser) logical(ll *logical, data []byte, at int) {
 	if (p.cur == nil || !ko) && mentionsOOM(t) && !benignOOM(t) && !(ko && isBodyLine(t) && !gluedKill(t)) {
 		p.addUnknown(ll)
 	}
+}
+
+// consFragments are the ",key=" pieces the oom-kill: line is printed in
+// (oom_kill.c, mm/memcontrol.c and cpuset.c each pr_cont one).
+var consFragments = [][]byte{[]byte(",nodemask="), []byte(",cpuset="), []byte(",mems_allowed="), []byte(",oom_memcg="),
+	[]byte(",global_oom"), []byte(",task_memcg="), []byte(",task="), []byte(",pid="), []byte(",uid=")}
+
+// consFragment joins t to the report's oom-kill: line when that line was
+// cut before its ",task=…,pid=…,uid=…" end and t is a record holding the
+// rest (pr_cont fragments land in records of their own when CPUs print at
+// once, kernel-oom-formats §1.10); true when consumed.
+func (p *kParser) consFragment(rb *reportBuilder, ll *logical, t []byte) bool {
+	if rb.consText == nil || rb.r.Constraint == nil || len(t) < 2 || t[0] != ',' {
+		return false
+	}
+	known := false
+	for _, f := range consFragments {
+		if bytes.HasPrefix(t, f) {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return false
+	}
+	joined := append(rb.consText, t...)
+	c, ok := parseConstraint(joined)
+	if !ok {
+		return false
+	}
+	c.Ref = rb.r.Constraint.Ref
+	c.Continued = append(rb.r.Constraint.Continued, ll.ref)
+	*rb.r.Constraint = c
+	rb.consText = joined
+	if c.Pid != nil {
+		rb.consText = nil
+	}
+	p.addLine(rb, ll)
+	return true
 }
 
 // kernelVocab handles the report-defining kernel lines; true when consumed.
@@ -275,6 +320,10 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 			p.lookback(rb, ll, data, at)
 		}
 		rb.r.Constraint = &c
+		rb.consText = nil
+		if c.Pid == nil {
+			rb.consText = append([]byte(nil), t...)
+		}
 		p.addLine(rb, ll)
 		return true
 	case bytes.HasPrefix(t, []byte("oom_reaper: ")):

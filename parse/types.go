@@ -333,6 +333,9 @@ type ConstraintLine struct {
 	Task        string
 	Pid         *int
 	UID         *int
+	// Continued are the records the line's later fragments were printed in
+	// when it was split (empty when it is one line).
+	Continued []Ref
 }
 
 // SelectLine is "<msg>: Kill process P (comm) score S or sacrifice child" and
