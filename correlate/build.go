@@ -202,15 +202,32 @@ func (bd *builder) digest() string {
 
 func (bd *builder) inputs() []Input {
 	out := []Input{}
+	logs := map[string]*parse.KernelLog{}
+	for _, lg := range bd.logs {
+		logs[lg.Path] = lg
+	}
 	for _, in := range bd.b.Inputs {
 		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}}
+		first, last := in.First, in.Last
+		// A kernel log whose lines print no full date (kernel seconds,
+		// year-less syslog) spans what its boots' clocks place its first
+		// and last lines at, as for its kills.
+		if lg := logs[in.Path]; lg != nil && (first == nil || last == nil) {
+			f, l := bd.logSpan(lg)
+			if first == nil {
+				first = f
+			}
+			if last == nil {
+				last = l
+			}
+		}
 		// null when only a node-local time with no known offset is known
-		if in.First != nil {
-			t := in.First.In(bd.loc)
+		if first != nil {
+			t := first.In(bd.loc)
 			x.FirstTime, _ = bd.wallText(&t)
 		}
-		if in.Last != nil {
-			t := in.Last.In(bd.loc)
+		if last != nil {
+			t := last.In(bd.loc)
 			x.LastTime, _ = bd.wallText(&t)
 		}
 		if !in.Used {
@@ -232,6 +249,25 @@ func (bd *builder) inputs() []Input {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// logSpan is the wall time of a kernel log's first and last stamped lines,
+// placed by their boots' clocks (bd.when), nil when unknown.
+func (bd *builder) logSpan(lg *parse.KernelLog) (first, last *time.Time) {
+	if len(lg.Boots) == 0 {
+		return nil, nil
+	}
+	if nd := bd.nodeOf[bootKey{lg.Path, 0}]; nd != nil {
+		st, line := lg.Boots[0].First, lg.Boots[0].Start.Line
+		if st == nil {
+			st, line = lg.First, 1
+		}
+		first, _, _ = bd.when(nd, line, st)
+	}
+	if nd := bd.nodeOf[bootKey{lg.Path, len(lg.Boots) - 1}]; nd != nil {
+		last, _, _ = bd.when(nd, lg.Lines+1, lg.Last)
+	}
+	return first, last
 }
 
 // swapAtCapture picks the best swap listing: exact sizes first
