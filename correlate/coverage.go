@@ -149,6 +149,7 @@ func (bd *builder) coverage() []Gap {
 			}
 		}
 	}
+	out = append(out, bd.mixedHosts()...)
 	hasSwap := len(bd.b.Swaps) > 0 || len(bd.b.Free) > 0
 	if mi := bd.b.MemInfo; mi != nil {
 		if _, _, ok := kvGet(mi.Fields, "SwapTotal"); ok {
@@ -303,4 +304,67 @@ func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
 		}
 	}
 	return false
+}
+
+// mixedHosts warns when the logs name more than one machine: oomlens reads
+// a bundle as one node, so the kills, boots and timeline of several
+// machines (a folder of files from different nodes, a central syslog
+// server's messages) would be told as one. Host names are compared without
+// their domain; "localhost" (early boot) does not count. A log naming
+// several hosts may also be one renamed host, and the message says so.
+func (bd *builder) mixedHosts() []Gap {
+	norm := func(h string) string {
+		h = strings.ToLower(h)
+		if i := strings.IndexByte(h, '.'); i > 0 {
+			h = h[:i]
+		}
+		switch h {
+		case "localhost", "(none)", "":
+			return ""
+		}
+		return h
+	}
+	type logHosts struct {
+		path  string
+		names []string // as printed, first of each normalized name
+		set   map[string]bool
+	}
+	var logs []logHosts
+	for _, lg := range bd.logs {
+		lh := logHosts{path: lg.Path, set: map[string]bool{}}
+		for _, h := range lg.Hosts {
+			if n := norm(h); n != "" && !lh.set[n] {
+				lh.set[n] = true
+				lh.names = append(lh.names, h)
+			}
+		}
+		if len(lh.names) > 0 {
+			logs = append(logs, lh)
+		}
+	}
+	var out []Gap
+	for _, lh := range logs {
+		if len(lh.names) > 1 {
+			out = append(out, Gap{Source: lh.path, Message: fmt.Sprintf("%s has lines from %d host names (%s): one host renamed, or a log gathered from several machines, whose kills would be told here as one node's",
+				lh.path, len(lh.names), strings.Join(lh.names, ", ")), Collect: "each machine's own logs, analysed separately"})
+		}
+	}
+	for i := range logs {
+		for j := i + 1; j < len(logs); j++ {
+			a, b := logs[i], logs[j]
+			shared := false
+			for n := range a.set {
+				if b.set[n] {
+					shared = true
+					break
+				}
+			}
+			if !shared {
+				out = append(out, Gap{Source: "hosts", Message: fmt.Sprintf("%s is from %s but %s is from %s: oomlens reads a bundle as one machine, so if these are different machines their kills and timelines are mixed here",
+					a.path, strings.Join(a.names, ", "), b.path, strings.Join(b.names, ", ")), Collect: "analyse each machine's files as a bundle of its own (one folder each)"})
+				return out // one pair says it; the rest would repeat it
+			}
+		}
+	}
+	return out
 }

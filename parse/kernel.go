@@ -314,6 +314,7 @@ type kParser struct {
 	relFull    bool
 	prevLine   kline  // last decoded non-continuation line (stamp inheritance)
 	prevStamp  []byte // holds prevLine's stamp text (kstamp.own)
+	lastHost   string // host name of the last decoded line that printed one
 	havePrev   bool
 
 	// OOM reports
@@ -684,6 +685,9 @@ func (p *kParser) dispatch(d kline, raw []byte, lineNo int, data []byte, at int)
 			p.relStamp(&d)
 		}
 		p.formats[d.format]++
+		if d.host != "" && d.host != p.lastHost {
+			p.noteHost(d.host)
+		}
 		p.prevLine = d
 		p.prevLine.stamp.own(&p.prevStamp)
 		p.havePrev = true
@@ -1019,6 +1023,23 @@ func (p *kParser) keepLastDropped(l *KernelLog) {
 		}
 	}
 	p.lastDropped = nil
+}
+
+// maxHosts bounds KernelLog.Hosts.
+const maxHosts = 8
+
+// noteHost adds h to the log's host names if it is new.
+func (p *kParser) noteHost(h string) {
+	p.lastHost = h
+	if len(p.log.Hosts) >= maxHosts {
+		return
+	}
+	for _, x := range p.log.Hosts {
+		if x == h {
+			return
+		}
+	}
+	p.log.Hosts = append(p.log.Hosts, h)
 }
 
 func (p *kParser) addUnknown(ll *logical) {

@@ -70,9 +70,12 @@ type KernelLog struct {
 	Events  []Event
 	// Dropped counts, per repetitive kind past its cap, the events not kept
 	// (Events keeps the first maxEventsPerKind of a kind and its last one).
-	Dropped   []DroppedEvents
-	Clock     []ClockPoint // lines that print both kernel seconds and wall time
-	Unknown   []Quote      // lines that look like OOM/memory events but fit no known form
+	Dropped []DroppedEvents
+	Clock   []ClockPoint // lines that print both kernel seconds and wall time
+	// Hosts are the host names the decoded lines print (syslog, journal),
+	// in order of first appearance, at most maxHosts.
+	Hosts     []string
+	Unknown   []Quote // lines that look like OOM/memory events but fit no known form
 	Warnings  []Warning
 	Truncated bool // set by the loader (sos .tailed, manifest), not by the parser
 }
