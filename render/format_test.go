@@ -66,3 +66,22 @@ func TestZeroReport(t *testing.T) {
 		}
 	}
 }
+
+func TestSpan(t *testing.T) {
+	s := func(v string) *string { return &v }
+	for _, c := range []struct {
+		first, last *string
+		want        string
+	}{
+		{nil, nil, "—"},
+		{s("2019-10-20T15:13:03+08:00"), s("2019-10-20T15:13:03+08:00"), "2019-10-20 15:13:03"},
+		{s("2019-10-04T12:08:03+08:00"), s("2019-10-20T15:07:52+08:00"), "2019-10-04 12:08 → 10-20 15:07"},
+		{s("2019-12-31T23:59:00Z"), s("2020-01-01T00:01:00Z"), "2019-12-31 23:59 → 2020-01-01 00:01"},
+		{s("2026-11-24T22:10:03"), nil, "2026-11-24 22:10 → —"},
+		{nil, s("2026-11-26T09:31:50Z"), "— → 2026-11-26 09:31"},
+	} {
+		if got := span(c.first, c.last); got != c.want {
+			t.Errorf("span(%v, %v) = %q, want %q", strOr(c.first, "nil"), strOr(c.last, "nil"), got, c.want)
+		}
+	}
+}

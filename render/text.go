@@ -554,12 +554,16 @@ func kubeletLine(k *correlate.Kubelet) string {
 func Sources(w io.Writer, rep *correlate.Report) error {
 	rep = normalized(rep)
 	bw := bufio.NewWriter(w)
-	hdr := []string{"path", "kind", "format", "lines", "first", "last", "used"}
+	hdr := []string{"path", "kind", "format", "lines", "span", "used"}
 	rows := [][]string{}
+	// Why a file was not used can be a long sentence: it is numbered in the
+	// table and given below it, so that the table stays narrow.
+	var notes []string
 	for _, in := range rep.Inputs {
 		used := "yes"
 		if !in.Used {
-			used = "no: " + strOr(in.WhyNot, "not used")
+			notes = append(notes, visible(in.Path+": "+strOr(in.WhyNot, "not used")))
+			used = fmt.Sprintf("no (%d)", len(notes))
 		}
 		if in.Truncated {
 			used += ", truncated"
@@ -568,7 +572,7 @@ func Sources(w io.Writer, rep *correlate.Report) error {
 			used += ", " + plural(n, "warning", "warnings")
 		}
 		rows = append(rows, []string{truncateLeft(visible(in.Path), 60), visible(in.Kind), visible(in.Format), strconv.Itoa(in.Lines),
-			shortTime(strOr(in.FirstTime, "—")), shortTime(strOr(in.LastTime, "—")), visible(used)})
+			visible(span(in.FirstTime, in.LastTime)), visible(used)})
 	}
 	ws := make([]int, len(hdr))
 	for c := range hdr {
@@ -595,6 +599,12 @@ func Sources(w io.Writer, rep *correlate.Report) error {
 	for _, r := range rows {
 		put(r)
 	}
+	if len(notes) > 0 {
+		bw.WriteString("\nNot used:\n")
+		for i, n := range notes {
+			bw.WriteString(fmt.Sprintf("  (%d) %s\n", i+1, n))
+		}
+	}
 	if len(rep.Coverage) > 0 {
 		bw.WriteString("\nCoverage gaps:\n")
 		for _, g := range rep.Coverage {
@@ -606,4 +616,28 @@ func Sources(w io.Writer, rep *correlate.Report) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// span is an input's time span to the minute: "2023-06-13 21:12 → 06-14
+// 16:20" (the year once when both ends share it), one time when both ends
+// are the same second, "—" when unknown.
+func span(first, last *string) string {
+	f, l := shortTime(strOr(first, "—")), shortTime(strOr(last, "—"))
+	switch {
+	case first == nil && last == nil:
+		return "—"
+	case f == l:
+		return f
+	}
+	cut := func(s string) string { // "2023-06-13 21:12:39" → "2023-06-13 21:12"
+		if len(s) == 19 && s[10] == ' ' {
+			return s[:16]
+		}
+		return s
+	}
+	f, l = cut(f), cut(l)
+	if len(f) == 16 && len(l) == 16 && f[:5] == l[:5] {
+		l = l[5:]
+	}
+	return f + " → " + l
 }
