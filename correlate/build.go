@@ -207,7 +207,18 @@ func (bd *builder) inputs() []Input {
 		logs[lg.Path] = lg
 	}
 	for _, in := range bd.b.Inputs {
-		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}}
+		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}, Segments: []Segment{}}
+		for _, s := range in.Segments {
+			seg := Segment{StartLine: s.Start, EndLine: s.End, Kind: s.Kind, Format: s.Format, Used: s.Used,
+				QuoteDepth: s.Quote, Indent: s.Indent, ElidedLines: append([]int{}, s.Elided...), JoinedLines: append([]int{}, s.Joined...)}
+			if s.Command != "" {
+				seg.Command = ptr(s.Command)
+			}
+			if s.WhyNot != "" {
+				seg.WhyNot = ptr(s.WhyNot)
+			}
+			x.Segments = append(x.Segments, seg)
+		}
 		first, last := in.First, in.Last
 		// A kernel log whose lines print no full date (kernel seconds,
 		// year-less syslog) spans what its boots' clocks place its first

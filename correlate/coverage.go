@@ -140,6 +140,11 @@ func (bd *builder) coverage() []Gap {
 			if b0.Reason == "first" && b0.Banner == "" && b0.First != nil && b0.First.KernelSeconds != nil && *b0.First.KernelSeconds > 60 {
 				what := "was rotated"
 				collect := "older rotated copies of this log"
+				if lg.Excerpt {
+					out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("the kernel lines pasted at %s:%s are an excerpt starting %s after boot: earlier kills of that boot and the rest of each report (Mem-Info, swap totals) are not in it",
+						lg.Path, lg.Span, words(secs(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
+					continue
+				}
 				if isDmesgFormat(lg.Format) {
 					what = "wrapped (the kernel ring buffer is fixed-size)"
 					collect = "journalctl -k --no-pager, /var/log/messages or kern.log, which keep older kernel lines"

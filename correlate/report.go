@@ -63,6 +63,24 @@ type Input struct {
 	Used      bool      `json:"used"`
 	WhyNot    *string   `json:"why_not"`
 	Warnings  []Warning `json:"warnings"`
+	// Segments lists the segments of pasted text (kind "paste") in line
+	// order; [] for other inputs.
+	Segments []Segment `json:"segments"`
+}
+
+// Segment is one run of lines of pasted text, read as a file of its kind.
+type Segment struct {
+	StartLine   int     `json:"start_line"`
+	EndLine     int     `json:"end_line"`
+	Kind        string  `json:"kind"` // an input kind, "prose" or "blank"
+	Format      string  `json:"format"`
+	Command     *string `json:"command"` // the command the text shows, null if none
+	Used        bool    `json:"used"`
+	WhyNot      *string `json:"why_not"`
+	QuoteDepth  int     `json:"quote_depth"` // "> " quoting undone
+	Indent      int     `json:"indent"`      // indentation removed
+	ElidedLines []int   `json:"elided_lines"`
+	JoinedLines []int   `json:"joined_lines"` // re-wrapped lines joined back
 }
 
 // Warning is a per-line problem in one input.

@@ -344,6 +344,11 @@ func (bd *builder) hasInput(kind string) bool {
 		if in.Kind == kind {
 			return true
 		}
+		for _, s := range in.Segments {
+			if s.Kind == kind {
+				return true
+			}
+		}
 	}
 	return false
 }

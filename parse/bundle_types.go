@@ -74,6 +74,9 @@ type Input struct {
 	WhyNot    string
 	Warnings  []Warning
 	Bytes     int64
+	// Segments lists the segments of pasted text (Kind "paste"), in
+	// order; every line of the file is in exactly one.
+	Segments []SegmentInfo
 }
 
 // Size is a size as printed: exact kB, or a human size ("947.2M") kept with

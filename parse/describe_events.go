@@ -72,6 +72,17 @@ func (t *eventTable) line(n int, raw string) bool {
 		return false
 	}
 	c := splitRow(raw, t.cols)
+	if f := strings.Fields(raw); t.iAge >= 0 && len(f) > 0 && (f[0] == "Normal" || f[0] == "Warning") {
+		if _, ageOK := parseEventAge(c[t.iAge]); c[t.iType] != f[0] || !ageOK || strings.Contains(c[t.iReason], " ") {
+			if typ, reason, age, from, msg, ok := looseEventRow(raw); ok {
+				c = append([]string(nil), c...)
+				c[t.iType], c[t.iReason], c[t.iAge], c[t.iMsg] = typ, reason, age, msg
+				if t.iFrom >= 0 {
+					c[t.iFrom] = from
+				}
+			}
+		}
+	}
 	if typ := c[t.iType]; typ != "Normal" && typ != "Warning" && len(t.events) > 0 {
 		// The API only admits Normal and Warning: an indented line with
 		// any other first word continues the previous message.
@@ -164,4 +175,87 @@ func kubeClip(s string) string {
 		s = s[:max] + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// DescribeEvents reads an Events table pasted on its own (the "Events:"
+// section of `kubectl describe node`, or its rows under a "Type Reason
+// Age From Message" header): a node whose name is the host the From
+// column names when every row names the same one ("" otherwise).
+func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
+	t := &eventTable{path: path}
+	node := &Node{Source: "describe-events"}
+	lines := 0
+	started := false
+	forLines(data, func(n int, raw string) {
+		raw = strings.TrimRight(raw, "\r")
+		s := strings.TrimSpace(raw)
+		if s == "" {
+			return
+		}
+		lines++
+		if !started {
+			if strings.HasPrefix(s, "Events:") {
+				started = true
+				node.Ref = Ref{path, n}
+				node.EventsNone = strings.TrimSpace(s[len("Events:"):]) == "<none>"
+				return
+			}
+			started = true
+			node.Ref = Ref{path, n}
+		}
+		if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
+			raw = "  " + raw
+		}
+		t.line(n, raw)
+	})
+	if len(t.events) == 0 && !node.EventsNone {
+		return nil, lines, t.warns
+	}
+	node.Events = t.events
+	host := ""
+	for i, e := range t.events {
+		if i == 0 {
+			host = e.Host
+		} else if e.Host != host {
+			host = ""
+			break
+		}
+	}
+	node.Name = host
+	return node, lines, t.warns
+}
+
+// looseEventRow splits an event row whose columns lost their alignment
+// (re-flowed by a chat or a web form): Type, Reason, Age (with its
+// "(xN over D)"), From ("kubelet, host" or one word), then Message.
+func looseEventRow(raw string) (typ, reason, age, from, msg string, ok bool) {
+	rest := strings.TrimSpace(raw)
+	next := func() string {
+		rest = strings.TrimLeft(rest, " \t")
+		i := strings.IndexAny(rest, " \t")
+		if i < 0 {
+			w := rest
+			rest = ""
+			return w
+		}
+		w := rest[:i]
+		rest = rest[i:]
+		return w
+	}
+	typ, reason, age = next(), next(), next()
+	if typ != "Normal" && typ != "Warning" || reason == "" || age == "" {
+		return "", "", "", "", "", false
+	}
+	if r := strings.TrimLeft(rest, " \t"); strings.HasPrefix(r, "(x") {
+		if j := strings.IndexByte(r, ')'); j > 0 {
+			age += " " + r[:j+1]
+			rest = r[j+1:]
+		}
+	}
+	from = next()
+	if strings.HasSuffix(from, ",") {
+		from += " " + next()
+	}
+	msg = strings.TrimSpace(rest)
+	return typ, reason, age, from, msg, msg != ""
 }

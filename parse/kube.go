@@ -203,6 +203,12 @@ func sniffTable(header string) string {
 // which files are read does not matter.
 func ReadKube(kind string, data []byte, path string, b *Bundle) (lines int, warnings []Warning) {
 	switch kind {
+	case "describe-events":
+		var node *Node
+		node, lines, warnings = DescribeEvents(data, path)
+		if node != nil {
+			b.Nodes = append(b.Nodes, node)
+		}
 	case "describe-node":
 		var nodes []*Node
 		nodes, lines, warnings = DescribeNode(data, path)

@@ -103,15 +103,17 @@ type loader struct {
 }
 
 type pendingFree struct {
-	data  []byte
-	path  string
-	input int
+	data   []byte
+	path   string
+	input  int
+	config bool // a KubeletConfiguration (else kubelet flags)
 }
 
 type pendingData struct {
-	data  []byte
-	path  string
-	input int
+	data   []byte
+	path   string
+	input  int
+	config bool // a KubeletConfiguration (else kubelet flags)
 }
 
 // Load reads a bundle through fsys. It is the only code that opens files.
@@ -527,6 +529,22 @@ func (l *loader) readFile(p string, in *Input) {
 		return
 	}
 	l.markTruncated(in, p)
+	if l.pasteCandidate(in, n) {
+		data := head
+		if n == sniffHead {
+			rest, err := io.ReadAll(io.LimitReader(r, maxPaste))
+			if err != nil {
+				in.WhyNot = "cannot be read: " + errText(err)
+				in.Warnings = append(in.Warnings, Warning{Ref: Ref{Path: in.Path}, Message: in.WhyNot})
+				return
+			}
+			data = append(head, rest...)
+		}
+		if l.readPaste(data, in) {
+			return
+		}
+		r, src = bytes.NewReader(data[len(head):]), nil
+	}
 	if !l.sos && in.Kind != "" && in.Kind != "localtime" && in.Kind != "sysctl" {
 		// a loose folder is classified by content; the name is only a hint
 		if k, f := Sniff(in.Path, head); k != "" {
@@ -955,7 +973,7 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 		l.listBoots = append(l.listBoots, lb...)
 		used, in.Format = true, "list-boots"
 	case "kubelet-config":
-		l.kubeCfg = append(l.kubeCfg, pendingData{data: data, path: in.Path, input: len(b.Inputs)})
+		l.kubeCfg = append(l.kubeCfg, pendingData{data: data, path: in.Path, input: len(b.Inputs), config: true})
 		used, in.Format = true, "yaml"
 	case "kubelet-flags":
 		l.kubeFlags = append(l.kubeFlags, pendingData{data: data, path: in.Path, input: len(b.Inputs)})
@@ -983,7 +1001,7 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 		}
 		used, in.Format = true, "mounts"
 	case "describe-node", "get-nodes", "get-nodes-json", "get-pods", "get-pods-json", "get-pods-yaml",
-		"get-events", "get-events-json", "describe-pod", "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
+		"get-events", "get-events-json", "describe-pod", "describe-events", "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
 		kind := in.Kind
 		if in.Format == "json" || in.Format == "yaml" {
 			kind = in.Kind + "-" + in.Format
@@ -1143,7 +1161,9 @@ func (l *loader) finishFree() {
 				f, warns = ParseFree(pf.data, pf.path, guess)
 			}
 		}
-		in.Format = f.Layout + "-" + f.Unit
+		if in.Kind != "paste" {
+			in.Format = f.Layout + "-" + f.Unit
+		}
 		in.Warnings = append(in.Warnings, warns...)
 		b.Free = append(b.Free, f)
 	}
@@ -1366,15 +1386,17 @@ func (l *loader) finishKubelet() {
 			in := &l.b.Inputs[p.input]
 			var ok bool
 			var warns []Warning
-			if in.Kind == "kubelet-config" {
+			if p.config {
 				ok, warns = ParseKubeletConfig(p.data, p.path, k)
 			} else {
 				ok, warns = ParseKubeletFlags(p.data, p.path, k)
 			}
 			in.Warnings = append(in.Warnings, warns...)
 			if !ok {
-				in.Used, in.WhyNot = false, "no kubelet setting found"
-				l.understood--
+				if in.Kind != "paste" {
+					in.Used, in.WhyNot = false, "no kubelet setting found"
+					l.understood--
+				}
 				continue
 			}
 			any = true
@@ -1477,8 +1499,8 @@ func (l *loader) finishGaps() {
 	b := l.b
 	has := map[string]bool{}
 	for _, in := range b.Inputs {
-		if in.Used {
-			has[in.Kind] = true
+		for _, k := range in.UsedKinds() {
+			has[k] = true
 		}
 	}
 	gap := func(src, msg, collect string) {
@@ -1518,11 +1540,14 @@ func (l *loader) finishGaps() {
 	if b.Host.Location == nil {
 		gap("clock", "the node's time zone is unknown: local log times cannot be placed exactly", "timedatectl")
 	}
-	kube := has["kubelet-config"] || has["kubelet-flags"]
+	kube := has["kubelet-config"] || has["kubelet-flags"] || has["describe-events"]
 	if l.sos {
 		kube = kube || l.lstatOK(l.at("sos_commands/kubernetes"), true) || l.lstatOK(l.at("sos_commands/microk8s"), true)
 	}
-	if kube && !has["describe-node"] {
+	if kube && !has["describe-node"] && has["describe-events"] {
+		gap("describe-node", "only the Events table of kubectl describe node was seen: the node's capacity, conditions and pod memory limits cannot be seen",
+			"kubectl describe node <node>")
+	} else if kube && !has["describe-node"] {
 		gap("describe-node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",
 			"kubectl describe node <node> (sos: -k kubernetes.describe=on from sos 4.7.1)")
 	}

@@ -60,7 +60,12 @@ type LogLine struct {
 
 // KernelLog is everything read from one kernel/system log file.
 type KernelLog struct {
-	Path    string
+	Path string
+	// Excerpt is set for kernel lines pasted in a text (a ticket, a
+	// transcript): a part of a log, cut by whoever pasted it.
+	Excerpt bool
+	// Span is the line span of the pasted segment ("38-41"), "" for a file.
+	Span    string
 	Format  string // dominant line prefix form
 	Lines   int
 	First   *Stamp

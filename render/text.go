@@ -573,6 +573,26 @@ func Sources(w io.Writer, rep *correlate.Report) error {
 		}
 		rows = append(rows, []string{truncateLeft(visible(in.Path), 60), visible(in.Kind), visible(in.Format), strconv.Itoa(in.Lines),
 			visible(span(in.FirstTime, in.LastTime)), visible(used)})
+		// the segments of pasted text, one row each: line span and the
+		// command the text shows
+		for _, s := range in.Segments {
+			if s.Kind == "blank" {
+				continue
+			}
+			where := fmt.Sprintf("  lines %d-%d", s.StartLine, s.EndLine)
+			if s.Command != nil {
+				where += " $ " + *s.Command
+			}
+			used := "yes"
+			if !s.Used {
+				used = "no"
+				if s.WhyNot != nil && *s.WhyNot != "prose" {
+					notes = append(notes, visible(fmt.Sprintf("%s:%d-%d: %s", in.Path, s.StartLine, s.EndLine, *s.WhyNot)))
+					used = fmt.Sprintf("no (%d)", len(notes))
+				}
+			}
+			rows = append(rows, []string{truncate(visible(where), 60), visible(s.Kind), visible(s.Format), strconv.Itoa(s.EndLine - s.StartLine + 1), "", visible(used)})
+		}
 	}
 	ws := make([]int, len(hdr))
 	for c := range hdr {

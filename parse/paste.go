@@ -1,0 +1,191 @@
+package parse
+
+// Pasted text in the loader: a loose file (or standard input) small
+// enough to be a ticket, a mail or a transcript is split into segments
+// (segment.go); when it holds more than one kind of output, or output
+// inside quoting, fences, prompts or prose, each segment is read by the
+// parser of its kind as if it were a file of its own, and the file is
+// one input of kind "paste" that lists its segments. A file that is
+// entirely one kind is read exactly as before.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// SegmentInfo is what the report says of one segment of a pasted input.
+type SegmentInfo struct {
+	Start, End int // line span, 1-based, inclusive
+	Kind       string
+	Format     string
+	Command    string // the command the text shows ("" if none)
+	Hint       string // prompt, fence, heading
+	Quote      int    // quote depth undone
+	Indent     int    // indentation removed
+	Used       bool
+	WhyNot     string
+	Elided     []int // elision lines
+	Joined     []int // re-wrapped lines joined back
+}
+
+// UsedKinds lists the kinds of output the input gave: its own kind, or
+// for pasted text the kinds of its used segments.
+func (in *Input) UsedKinds() []string {
+	if in.Kind != "paste" {
+		if in.Used {
+			return []string{in.Kind}
+		}
+		return nil
+	}
+	var out []string
+	for _, s := range in.Segments {
+		if s.Used && s.Kind != "prose" {
+			out = append(out, s.Kind)
+		}
+	}
+	return out
+}
+
+// pasteCandidate tells whether a file may be pasted text: a loose file
+// (or an unrecognised file in a sosreport) of at most maxPaste bytes;
+// n is how many bytes of its head were read.
+func (l *loader) pasteCandidate(in *Input, n int) bool {
+	if in.Kind == "localtime" || in.Kind == "sysctl" && strings.Contains("/"+in.Path, "/proc/sys/") {
+		return false
+	}
+	if l.sos && in.Kind != "" {
+		return false
+	}
+	if n < sniffHead {
+		return true
+	}
+	return in.Bytes > 0 && in.Bytes <= maxPaste
+}
+
+// readPaste reads data as pasted text; false when it is one kind of
+// output only, to be read as a file of that kind (nothing was recorded).
+func (l *loader) readPaste(data []byte, in *Input) bool {
+	segs := Segments(in.Path, data)
+	if !isPaste(segs, in.Path, data) {
+		return false
+	}
+	in.Kind, in.Format = "paste", "text"
+	in.Lines = countLines(data)
+	classified := false
+	for i := range segs {
+		s := &segs[i]
+		info := SegmentInfo{Start: s.Start, End: s.End, Kind: s.Kind, Format: s.Format, Command: s.Command,
+			Hint: s.Hint, Quote: s.Quote, Indent: s.Indent, Elided: s.Elided, Joined: s.Joined}
+		switch {
+		case s.Kind == "blank":
+			info.WhyNot = "blank lines"
+		case s.Kind == "prose" && len(s.Oomish) == 0:
+			info.WhyNot = "prose"
+		case s.Kind == "kernel-log" || s.Kind == "prose":
+			// prose lines that carry the kernel's OOM words go to the
+			// kernel-log engine: a kill line it knows is a kill, any
+			// other is listed unexplained, never dropped
+			if s.Kind == "kernel-log" {
+				classified = true
+			}
+			info.Used = true
+			if s.Kind == "prose" {
+				info.WhyNot = "prose (lines " + lineList(s.Oomish) + " read for OOM lines)"
+			}
+			kl, err := KernelLogFrom(strings.NewReader(string(s.Data())), in.Path)
+			if err != nil || kl == nil {
+				info.Used, info.WhyNot = false, "not understood as a kernel log"
+				break
+			}
+			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
+			if f, ok := SniffKernelLog(s.Data()); ok && f != fmtNone {
+				info.Format = f
+			} else if info.Format == "" {
+				info.Format = kl.Format
+			}
+			in.Warnings = append(in.Warnings, kl.Warnings...)
+			l.boundKernelLog(kl, in)
+			l.kernelIdx[kl] = len(l.b.Inputs)
+			l.b.KernelLogs = append(l.b.KernelLogs, kl)
+			in.Used = true
+		default:
+			classified = true
+			child := Input{Path: in.Path, Kind: s.Kind, Format: s.Format}
+			l.parseSmall(s.Data(), &child)
+			info.Kind, info.Format, info.Used, info.WhyNot = child.Kind, child.Format, child.Used, child.WhyNot
+			in.Warnings = append(in.Warnings, child.Warnings...)
+			if child.Used {
+				in.Used = true
+			}
+		}
+		if len(s.Elided) > 0 && s.Kind != "prose" && s.Kind != "blank" {
+			l.b.Gaps = append(l.b.Gaps, Gap{Source: "paste",
+				Message: fmt.Sprintf("%s:%s: lines elided in the pasted %s (lines %d-%d): what they held is not seen", in.Path, lineList(s.Elided), s.Kind, s.Start, s.End),
+				Collect: "attach the whole output as a file"})
+		}
+		in.Segments = append(in.Segments, info)
+	}
+	if classified || in.Used {
+		l.classified++
+	}
+	if !in.Used {
+		in.WhyNot = "pasted text: no command output understood in it"
+	}
+	return true
+}
+
+// isPaste tells a paste from a file of one kind: more than one kind of
+// output, or one kind with prose, prompts, fences, quoting, elisions,
+// re-wrapped lines or indentation around it. Text with no output of a
+// known kind is left to the loader's single-kind sniffing.
+func isPaste(segs []Segment, name string, data []byte) bool {
+	kinds := 0
+	mixed := false
+	var one *Segment
+	for i := range segs {
+		s := &segs[i]
+		switch s.Kind {
+		case "blank":
+			continue
+		case "prose":
+			mixed = true
+			continue
+		}
+		kinds++
+		one = s
+		if s.Command != "" || s.Quote > 0 || len(s.Elided) > 0 || len(s.Joined) > 0 {
+			mixed = true
+		}
+	}
+	if kinds == 0 {
+		return false
+	}
+	if kinds > 1 || mixed {
+		return true
+	}
+	// one segment of one kind: a file of that kind when sniffing the
+	// whole file agrees
+	k, _ := Sniff(name, data)
+	return k != one.Kind && !(k == "kernel-log" && one.Kind == "kernel-log")
+}
+
+// lineList prints line numbers as ranges: "3-5,9".
+func lineList(ns []int) string {
+	var b strings.Builder
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(ns[i]))
+		if j > i {
+			b.WriteString("-" + strconv.Itoa(ns[j]))
+		}
+		i = j + 1
+	}
+	return b.String()
+}
