@@ -387,6 +387,9 @@ func (bd *builder) markCurrent() {
 		switch {
 		case h.BootID != "" && nd.boot != nil && nd.boot.ID != "":
 			cur = normID(nd.boot.ID) == normID(h.BootID)
+		case lg.Format == parse.FormatKubeEvent:
+			// the kubelet reports what it reads from this boot's kernel log
+			cur = true
 		case !nd.last:
 		case isDmesgFormat(lg.Format) || lg.Format == "journal-short-monotonic":
 			low := strings.ToLower(lg.Path)

@@ -28,6 +28,7 @@ var rules []rule
 func init() {
 	rules = []rule{
 		{"userspace-kill", ruleUserspaceKill},
+		{"event-only-kill", ruleEventOnly},
 		{"global-oom", ruleGlobalOOM},
 		{"memcg-limit", ruleMemcgLimit},
 		{"cpuset-or-mempolicy", ruleCpusetMempolicy},
@@ -138,8 +139,33 @@ func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
 	return fnd("warning", s+" "+cite(kc.killRefs()...)+".", d, kc.killRefs()...)
 }
 
+// ruleEventOnly: a kill known only from a Kubernetes event.
+func ruleEventOnly(bd *builder, kc *killCtx) *Finding {
+	if !kc.fromEvent() {
+		return nil
+	}
+	ref := kc.primRef()
+	victim := who(kc)
+	if kc.victimPid() == nil {
+		victim = "a process the event does not name"
+	}
+	var s, d string
+	if kc.kill.Form == parse.FormSystemOOM {
+		s = fmt.Sprintf("The kernel killed %s, known only from the kubelet's SystemOOM event %s: no kernel line of this kill is in the input.", victim, cite(ref))
+		d = "The kubelet reads the kernel log (/dev/kmsg) and emits SystemOOM only for OOM kills of the root cgroup, so the whole node ran out of memory (an older kubelet or cAdvisor on kernel 5.0 or later could also report container-limit kills). The event prints the victim's name and pid only: its memory, the swap at the kill and the time of the kill are unknown, and the event's age is when the kubelet read the kernel line (at its start it re-reads the whole ring buffer), not when the kill happened."
+	} else {
+		s = fmt.Sprintf("The kernel killed %s, known only from the node-problem-detector OOMKilling event %s, which carries the kernel's kill line: no other kernel line of this kill is in the input.", victim, cite(ref))
+		d = "node-problem-detector's kernel monitor copies the kernel's \"Killed process\" line into the event: the victim's sizes are as the kernel printed them; the rest of the OOM report (Mem-Info, swap totals, task table) and the exact time are not in the event."
+	}
+	if n := kc.rep.EventCount; n > 1 {
+		d += fmt.Sprintf(" The event is aggregated: it stands for %d kills, and only the newest names its victim.", n)
+	}
+	d += " Collect the kernel log of the node (journalctl -k --no-pager, or dmesg -T) for the whole report."
+	return fnd("warning", s, d, ref)
+}
+
 func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.kind != "global" {
+	if !isKernel(kc) || kc.kind != "global" || kc.fromEvent() {
 		return nil
 	}
 	refs := []Ref{kc.primRef()}

@@ -67,6 +67,9 @@ func (kc *killCtx) node() *bootNode {
 // victimPid is the killed pid, nil if unknown.
 func (kc *killCtx) victimPid() *int {
 	if kc.kill != nil {
+		if !kc.kill.PidKnown() {
+			return nil
+		}
 		return ptr(kc.kill.Pid)
 	}
 	if kc.ev != nil {
@@ -74,6 +77,9 @@ func (kc *killCtx) victimPid() *int {
 	}
 	return nil
 }
+
+// fromEvent tells a kill known only from a Kubernetes event.
+func (kc *killCtx) fromEvent() bool { return kc.kill != nil && kc.kill.FromEvent() }
 
 func (kc *killCtx) victimName() string {
 	if kc.kill != nil {
@@ -158,6 +164,10 @@ func killKind(kc *killCtx) string {
 	msg := ""
 	if kc.kill != nil {
 		msg = kc.kill.Message
+		if kc.kill.Form == parse.FormSystemOOM {
+			// the kubelet reports only OOMs of the root cgroup
+			return "global"
+		}
 	}
 	if msg == "" && kc.sel != nil {
 		msg = kc.sel.Message
@@ -315,7 +325,7 @@ func (bd *builder) assemble(kc *killCtx) {
 	k.Manual = rp.Manual != nil || (kc.trig != nil && kc.trig.Order != nil && *kc.trig.Order == -1)
 	k.Reaped = kc.reap != nil && kc.reap.Reaped
 	kl := kc.kill
-	v := Victim{Pid: ptr(kl.Pid), Name: kl.Comm, UID: kl.UID, OOMScoreAdj: kl.OOMScoreAdj,
+	v := Victim{Pid: kc.victimPid(), Name: kl.Comm, UID: kl.UID, OOMScoreAdj: kl.OOMScoreAdj,
 		TotalVMKB: kl.TotalVMKB, AnonRSSKB: kl.AnonRSSKB, FileRSSKB: kl.FileRSSKB, ShmemRSSKB: kl.ShmemRSSKB, PgtablesKB: kl.PgtablesKB}
 	if kc.sel != nil && kc.sel.Pid == kl.Pid {
 		v.Score = kc.sel.Score
@@ -698,6 +708,16 @@ func (bd *builder) orderKills() {
 		if a.wall != nil && b.wall != nil && !a.wall.Equal(*b.wall) {
 			return a.wall.Before(*b.wall)
 		}
+		// a kill known only from an event goes where its event is among
+		// the events that report the other kills (the kubelet reports
+		// kills in kernel order)
+		if a.fromEvent() != b.fromEvent() {
+			if ea, ok := bd.eventRef(a); ok {
+				if eb, ok := bd.eventRef(b); ok && ea.Path == eb.Path && ea.Line != eb.Line {
+					return ea.Line < eb.Line
+				}
+			}
+		}
 		ra, rb := a.primRef(), b.primRef()
 		if ra.Path != rb.Path {
 			return ra.Path < rb.Path
@@ -707,4 +727,28 @@ func (bd *builder) orderKills() {
 	for i, kc := range bd.kills {
 		kc.id = fmt.Sprintf("k%d", i+1)
 	}
+}
+
+// eventRef is the line of the node event that reports the kill: the
+// kill's own line for a kill known only from an event, else a SystemOOM
+// or OOMKilling event naming its pid.
+func (bd *builder) eventRef(kc *killCtx) (Ref, bool) {
+	if kc.fromEvent() {
+		return kc.primRef(), true
+	}
+	if kc.kill == nil {
+		return Ref{}, false
+	}
+	for _, n := range bd.b.Nodes {
+		if n == nil {
+			continue
+		}
+		for i := range n.Events {
+			e := &n.Events[i]
+			if e.Reason == "SystemOOM" && e.VictimPid != nil && *e.VictimPid == kc.kill.Pid {
+				return toRef(e.Ref), true
+			}
+		}
+	}
+	return Ref{}, false
 }

@@ -26,6 +26,12 @@ func TestRules(t *testing.T) {
 			lg.Events = append(lg.Events, parse.Event{Ref: parse.Ref{Path: lg.Path, Line: 1500}, Stamp: ksStamp(1375000), Kind: "earlyoom-kill", Pid: iptr(2210), Name: "chrome", Text: `sending SIGKILL to process 2210 uid 1000 "chrome": oom_score 801, oom_score_adj 300, VmRSS 1203 MiB`})
 		}, true},
 		{"userspace-kill", foundingBundle, none, false},
+		{"event-only-kill", foundingBundle, func(b *parse.Bundle) {
+			ref := parse.Ref{Path: "describe-node", Line: 47}
+			b.KernelLogs = append(b.KernelLogs, &parse.KernelLog{Path: ref.Path, Format: parse.FormatKubeEvent, Excerpt: true,
+				Reports: []*parse.OOMReport{{Path: ref.Path, Start: ref, End: ref, Kills: []parse.KillLine{{Ref: ref, Pid: 99999, Comm: "pip3", Form: parse.FormSystemOOM}}}}})
+		}, true},
+		{"event-only-kill", foundingBundle, none, false},
 		{"global-oom", foundingBundle, none, true},
 		{"global-oom", memcgPodBundle, none, false},
 		{"memcg-limit", memcgPodBundle, none, true},

@@ -207,6 +207,9 @@ func (bd *builder) sureness(kc *killCtx) string {
 	if kc.ev != nil {
 		return "How sure: high that the kill happened (the killer logged it); the bundle has no kernel report to explain memory use."
 	}
+	if kc.fromEvent() {
+		return "How sure: medium that the kill happened (the event reports the kernel's line), low for why: the input holds no kernel report of it, so memory, swap and time at the kill are unknown."
+	}
 	have := []string{}
 	missing := []string{}
 	check := func(ok bool, name string) {

@@ -193,6 +193,9 @@ func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
 			return
 		}
 		lines++
+		if len(node.Lines) < maxNodeQuotes {
+			node.Lines = append(node.Lines, Quote{Ref{path, n}, raw})
+		}
 		if !started {
 			if strings.HasPrefix(s, "Events:") {
 				started = true
@@ -205,6 +208,11 @@ func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
 		}
 		if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
 			raw = "  " + raw
+		}
+		if f := strings.Fields(raw); t.cols == nil && len(f) >= 4 && f[0] == "Type" && f[1] == "Reason" && !strings.Contains(strings.TrimSpace(raw), "  ") {
+			// a header whose padding a chat or a form collapsed: the
+			// rows are then split by their words (looseEventRow)
+			raw = "  " + strings.Join(f, "  ")
 		}
 		t.line(n, raw)
 	})

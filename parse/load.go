@@ -1081,6 +1081,7 @@ func (l *loader) finish() {
 	l.finishKubelet()
 	l.finishCgroup()
 	l.finishKernelSpans()
+	l.finishEventKills()
 	for i, target := range l.linkTo {
 		if j, ok := l.inputIndex(target); ok {
 			l.b.Inputs[i].Kind, l.b.Inputs[i].Format = l.b.Inputs[j].Kind, l.b.Inputs[j].Format
@@ -1506,7 +1507,14 @@ func (l *loader) finishGaps() {
 	gap := func(src, msg, collect string) {
 		b.Gaps = append(b.Gaps, Gap{Source: src, Message: msg, Collect: collect})
 	}
-	if !has["kernel-log"] {
+	eventKills := false
+	for _, lg := range b.KernelLogs {
+		eventKills = eventKills || lg.Format == FormatKubeEvent
+	}
+	if !has["kernel-log"] && eventKills {
+		gap("kernel-log", "no kernel log was read: the kills are known only from Kubernetes events, which print the victim but not the memory, swap or time of the kill",
+			"dmesg -T, journalctl -k --no-pager, /var/log/messages or /var/log/kern.log")
+	} else if !has["kernel-log"] {
 		gap("kernel-log", "no kernel log was read: OOM kills cannot be seen, which does not mean there were none",
 			"dmesg -T, journalctl -k --no-pager, /var/log/messages or /var/log/kern.log")
 	} else {

@@ -101,6 +101,9 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
 			if f, ok := SniffKernelLog(s.Data()); ok && f != fmtNone {
 				info.Format = f
+				if kl.Format == fmtNone || kl.Format == "" {
+					kl.Format = f
+				}
 			} else if info.Format == "" {
 				info.Format = kl.Format
 			}

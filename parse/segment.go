@@ -64,6 +64,7 @@ type pline struct {
 	prompt string // the command typed on a prompt line
 	elide  bool
 	shaped bool // prefixed like a log line (kernel, syslog, journal)
+	evrow  bool // a kubectl Events row ("Warning  SystemOOM  5m46s  …")
 	header string
 }
 
@@ -80,7 +81,8 @@ var (
 		`[A-Za-z][\w.-]*[$#%]|` +
 		`\$:|\$|#|%|>` +
 		`)\s*(.*)$`)
-	elideRE = regexp.MustCompile(`^\s*(?:\.{3,}|…+|\[\s*(?:\.{3,}|…|snip(?:ped)?|truncated|cut|omitted)[^\]]*\]|<\s*(?:snip(?:ped)?|truncated|cut|omitted)[^>]*>|\(\s*(?:\.{3,}|…|snip(?:ped)?|truncated)[^)]*\)|-+\s*(?:snip|cut)\s*-+|-{2,}8<-+|\.{3,}\s*\(?\d+\s+(?:more\s+)?lines?[^)]*\)?\.*|\d+\s+lines?\s+(?:omitted|removed|snipped)\.?)\s*$`)
+	eventRowRE = regexp.MustCompile(`^\s*(?:Normal|Warning)\s+[A-Z][A-Za-z]+\s+(?:<unknown>|<invalid>|\d+[smhdy]|\d+[smhd]\d)`)
+	elideRE    = regexp.MustCompile(`^\s*(?:\.{3,}|…+|\[\s*(?:\.{3,}|…|snip(?:ped)?|truncated|cut|omitted)[^\]]*\]|<\s*(?:snip(?:ped)?|truncated|cut|omitted)[^>]*>|\(\s*(?:\.{3,}|…|snip(?:ped)?|truncated)[^)]*\)|-+\s*(?:snip|cut)\s*-+|-{2,}8<-+|\.{3,}\s*\(?\d+\s+(?:more\s+)?lines?[^)]*\)?\.*|\d+\s+lines?\s+(?:omitted|removed|snipped)\.?)\s*$`)
 )
 
 // commandWords are the first words of commands whose output oomlens reads
@@ -188,6 +190,8 @@ func tableHeaderOf(t string) string {
 		return "free"
 	case s == "Events:" || strings.HasPrefix(s, "Events:") && strings.TrimSpace(s[7:]) == "<none>":
 		return "events"
+	case len(f) >= 4 && f[0] == "Type" && f[1] == "Reason" && (f[2] == "Age" || f[2] == "From"):
+		return "events"
 	case strings.HasPrefix(s, "Name:") && len(f) == 2:
 		return "describe"
 	case strings.HasPrefix(s, "MemTotal:"):
@@ -281,6 +285,7 @@ func splitPaste(text []byte) []pline {
 						p.prompt = strings.TrimSpace(m[1])
 					}
 					p.header = tableHeaderOf(s)
+					p.evrow = eventRowRE.MatchString(s)
 				}
 			}
 		}
@@ -370,6 +375,10 @@ func (r region) segments(name string, lines []pline) []Segment {
 			case p.shaped != sh && !(sh && continuation(lines[i-1], p)):
 				blocks = append(blocks, block{start, i - 1, sh})
 				start = -1
+			case !p.shaped && !sh && p.evrow && !evrowsFrom(lines, start, i):
+				// event rows after prose (a chat line, a sentence)
+				blocks = append(blocks, block{start, i - 1, sh})
+				start = -1
 			case p.header != "" && !p.shaped && i > start && indentOf(p.text) <= indentOf(lines[start].text) &&
 				lines[start].header != p.header && !(lines[start].header == "describe" && p.header == "events"):
 				blocks = append(blocks, block{start, i - 1, sh})
@@ -433,7 +442,7 @@ func classify(name, cmdKind, cmdName string, ls []pline, shaped bool) (kind, for
 	if cmdName != "" {
 		sniffName = cmdName
 	}
-	if ls[0].header == "events" || ls[0].header == "" && bareEvents(ls) {
+	if ls[0].header == "events" || ls[0].header == "" && (bareEvents(ls) || ls[0].evrow) {
 		return "describe-events", "events"
 	}
 	if k, f := Sniff(sniffName, data); k != "" && k != "kernel-log" {
@@ -497,6 +506,12 @@ func dedent(ls []pline) []byte {
 // is one blank (or prose) segment.
 func cover(segs []Segment, lines []pline, r region) []Segment {
 	first, last := lines[r.from].n, lines[r.to].n
+	if len(segs) == 0 && r.hint == "prompt" && (r.to+1 >= len(lines) || lines[r.to+1].prompt != "" || lines[r.to+1].fence || lines[r.to].fence) {
+		// a command that printed nothing: for swapon, no swap is active
+		if k, _ := commandKind(r.command); k == "swapon" {
+			return []Segment{{Start: first, End: last, Kind: "swapon", Command: r.command, Hint: r.hint, Quote: lines[r.from].quote}}
+		}
+	}
 	if len(segs) == 0 {
 		k := "blank"
 		for i := r.from; i <= r.to; i++ {
@@ -718,4 +733,11 @@ func sentenceCommand(lines []pline, r region) string {
 		return ""
 	}
 	return ""
+}
+
+// evrowsFrom tells whether the block from start to i-1 is already a run
+// of event rows or an Events table (its header, dashes or rows).
+func evrowsFrom(lines []pline, start, i int) bool {
+	p := lines[start]
+	return p.evrow || p.header == "events" || p.header == "describe"
 }

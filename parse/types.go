@@ -177,6 +177,11 @@ type OOMReport struct {
 	Cut    bool
 	CutWhy string
 
+	// EventCount is how many occurrences the Kubernetes event behind a
+	// report of Format kube-event stands for ("(x4 over 36m)" = 4); 0
+	// elsewhere.
+	EventCount int
+
 	// Lines keeps every line of the report verbatim (bounded) for evidence
 	// excerpts.
 	Lines []Quote
@@ -371,8 +376,15 @@ type KillLine struct {
 	ShmemRSSKB  *int64
 	PgtablesKB  *int64
 	OOMScoreAdj *int
-	Form        string // K1 … K6, K3-RHEL6, K3-RHEL7, K5-RHEL8
+	Form        string // K1 … K6, K3-RHEL6, K3-RHEL7, K5-RHEL8; SystemOOM-event, OOMKilling-event
 }
+
+// PidKnown is false for the kills an aggregated Kubernetes event counts
+// but does not name (their Pid is a negative placeholder).
+func (k *KillLine) PidKnown() bool { return k.Pid > 0 || k.Pid == 0 && k.Form == "" }
+
+// FromEvent tells a kill known only from a Kubernetes event.
+func (k *KillLine) FromEvent() bool { return k.Form == FormSystemOOM || k.Form == FormOOMKilling }
 
 // ReapLine is "oom_reaper: reaped process P (comm), now anon-rss:…" or
 // "oom_reaper: unable to reap pid:P (comm)".

@@ -1,0 +1,148 @@
+package parse
+
+// Kills seen only by Kubernetes: the kubelet's SystemOOM node event
+//
+//	Warning  SystemOOM  5m46s  kubelet, node1  System OOM encountered, victim process: pip3, pid: 24161
+//
+// and node-problem-detector's OOMKilling event, whose message is the
+// kernel's kill line
+//
+//	Warning  OOMKilling  12m  kernel-monitor, node1  Memory cgroup out of memory: Killed process 4242 (java) total-vm:…
+//
+// report a kernel kill. When the kernel lines of that kill are in the
+// bundle the event is matched to them (correlate); when they are not,
+// the event is the only witness, and it becomes a kill of its own with
+// the facts the event prints: an OOM report of one kill line whose
+// evidence is the event's line, kept in a KernelLog of Format
+// "kube-event" per file. Its time is unknown: a SystemOOM event's age is
+// when the kubelet read the kernel line, which may be long after.
+
+import (
+	"sort"
+	"strings"
+)
+
+// FormKubeEvent marks a KillLine known only from a Kubernetes event.
+const (
+	FormSystemOOM  = "SystemOOM-event"
+	FormOOMKilling = "OOMKilling-event"
+)
+
+// FormatKubeEvent is the Format of a KernelLog built from node events.
+const FormatKubeEvent = "kube-event"
+
+func (l *loader) finishEventKills() {
+	b := l.b
+	have := map[int]bool{}
+	for _, lg := range b.KernelLogs {
+		for _, r := range lg.Reports {
+			for _, k := range r.Kills {
+				have[k.Pid] = true
+			}
+		}
+	}
+	logs := map[string]*KernelLog{}
+	unnamed := 0
+	add := func(k KillLine, raw string, count int) {
+		if have[k.Pid] {
+			return // the kernel lines are here: correlate matches the event to them
+		}
+		have[k.Pid] = true
+		lg := logs[k.Path]
+		if lg == nil {
+			lg = &KernelLog{Path: k.Path, Format: FormatKubeEvent, Excerpt: true}
+			logs[k.Path] = lg
+		}
+		lg.Lines = max(lg.Lines, k.Line)
+		rep := &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{k}, Lines: []Quote{{k.Ref, raw}}, EventCount: count}
+		lg.Reports = append(lg.Reports, rep)
+		// An aggregated event ("(x4 over 36m)") stands for that many
+		// kills; only the newest names its victim: the others have an
+		// unknown pid (a negative placeholder, see KillLine.PidKnown).
+		for i := 1; i < count; i++ {
+			unnamed++
+			u := KillLine{Ref: k.Ref, Pid: -unnamed, Form: k.Form, Message: k.Message}
+			lg.Reports = append(lg.Reports, &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{u}, Lines: []Quote{{k.Ref, raw}}, EventCount: count})
+		}
+	}
+	nodes := 0
+	for _, n := range b.Nodes {
+		if n != nil {
+			nodes++
+		}
+	}
+	for _, n := range b.Nodes {
+		if n == nil || nodes > 1 && !sameHost(n.Name, b.Host.Hostname) {
+			continue
+		}
+		for _, e := range n.Events {
+			if k, ok := eventKill(e.Reason, e.Message, e.VictimName, e.VictimPid); ok {
+				k.Ref = e.Ref
+				add(k, quoteAt(n.Lines, e.Ref, e.Message), e.Count)
+			}
+		}
+	}
+	for _, e := range b.K8sEvents {
+		name, pid := systemOOMVictim(e.Message)
+		if k, ok := eventKill(e.Reason, e.Message, name, pid); ok {
+			k.Ref = e.Ref
+			add(k, e.Message, e.Count)
+		}
+	}
+	paths := make([]string, 0, len(logs))
+	for p := range logs {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		b.KernelLogs = append(b.KernelLogs, logs[p])
+	}
+}
+
+// eventKill is the kill line an event reports, if it reports one.
+func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
+	switch reason {
+	case "SystemOOM":
+		if pid == nil {
+			return KillLine{}, false
+		}
+		return KillLine{Pid: *pid, Comm: name, Form: FormSystemOOM}, true
+	case "OOMKilling":
+		i := strings.Index(msg, "Killed process ")
+		if i < 0 {
+			return KillLine{}, false
+		}
+		// the kernel's own line, with its prefix message when it has one
+		j := strings.LastIndex(msg[:i], ": ")
+		start := i
+		if j >= 0 && j+2 == i {
+			if k := strings.LastIndexAny(msg[:j], ".\n"); k >= 0 {
+				start = k + 1
+			} else {
+				start = 0
+			}
+		}
+		k, ok := parseKill([]byte(strings.TrimSpace(msg[start:])))
+		if !ok {
+			return KillLine{}, false
+		}
+		k.Form = FormOOMKilling
+		return k, true
+	}
+	return KillLine{}, false
+}
+
+func sameHost(node, host string) bool {
+	node, host = strings.ToLower(node), strings.ToLower(host)
+	return host == "" || node == host || strings.HasPrefix(host, node+".") || strings.HasPrefix(node, host+".")
+}
+
+// quoteAt returns the text of the node's quoted line r, or alt.
+func quoteAt(qs []Quote, r Ref, alt string) string {
+	for _, q := range qs {
+		if q.Ref == r {
+			return q.Text
+		}
+	}
+	return alt
+}
