@@ -141,8 +141,8 @@ func (bd *builder) coverage() []Gap {
 				what := "was rotated"
 				collect := "older rotated copies of this log"
 				if lg.Excerpt {
-					out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("the kernel lines pasted at %s:%s are an excerpt starting %s after boot: earlier kills of that boot and the rest of each report (Mem-Info, swap totals) are not in it",
-						lg.Path, lg.Span, words(secs(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
+					out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot and the rest of each report (Mem-Info, swap totals) are not in it",
+						lg.Path, words(secs(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
 					continue
 				}
 				if isDmesgFormat(lg.Format) {

@@ -44,6 +44,15 @@ type LoadOptions struct {
 	Streamed map[string]StreamedLog
 }
 
+// whatWeRead ends the "not understood" error: what oomlens looks for, and
+// the commands whose output it reads.
+const whatWeRead = `oomlens looks for command output, in files or pasted in a ticket, a mail or a transcript:
+  kernel log:  dmesg -T, journalctl -k --no-pager, /var/log/messages or kern.log
+  swap/memory: swapon --show, cat /proc/swaps, free -m, cat /proc/meminfo, sysctl -a
+  Kubernetes:  kubectl describe node NODE, kubectl describe pod POD
+  the clock:   date --utc, uptime
+or a sosreport (directory or archive).`
+
 // ErrNotUnderstood is returned when no input of a bundle could be read or
 // understood at all.
 var ErrNotUnderstood = errors.New("no input could be understood")
@@ -160,7 +169,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Bundle, error) {
 				why = append(why, in.Path+": "+in.WhyNot)
 			}
 		}
-		return nil, fmt.Errorf("%w: %d file(s) looked at, none recognised (%s)", ErrNotUnderstood, n, strings.Join(why, "; "))
+		return nil, fmt.Errorf("%w: %d file(s) looked at, none recognised (%s).\n%s", ErrNotUnderstood, n, strings.Join(why, "; "), whatWeRead)
 	}
 	return l.b, nil
 }
@@ -182,7 +191,22 @@ func (l *loader) collect() error {
 		l.sos = true
 	} else if root := l.nestedSos(); root != "" {
 		l.sos, l.root = true, root
-		l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: root}, Message: "the sosreport is in " + root + "/: only that directory is read"})
+		// files beside it (a ticket's notes.txt, a saved dmesg) are
+		// read by content, as loose files of the same case
+		var beside []string
+		if ents, err := fs.ReadDir(l.fsys, "."); err == nil {
+			for _, e := range ents {
+				if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && len(beside) < maxLooseFiles {
+					l.addEntry(entry{path: e.Name(), typ: e.Type()})
+					beside = append(beside, e.Name())
+				}
+			}
+		}
+		msg := "the sosreport is in " + root + "/: only that directory is read"
+		if len(beside) > 0 {
+			msg = "the sosreport is in " + root + "/; the files beside it are read by content: " + strings.Join(beside, ", ")
+		}
+		l.b.Warnings = append(l.b.Warnings, Warning{Ref: Ref{Path: root}, Message: msg})
 	}
 	if l.sos {
 		l.b.Sos = &SosInfo{}

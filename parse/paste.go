@@ -98,7 +98,10 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 				info.Used, info.WhyNot = false, "not understood as a kernel log"
 				break
 			}
+			// each pasted kernel excerpt is a log of its own, named by
+			// its lines (its records cite the file and line as pasted)
 			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
+			kl.Path = in.Path + ":" + kl.Span
 			if f, ok := SniffKernelLog(s.Data()); ok && f != fmtNone {
 				info.Format = f
 				if kl.Format == fmtNone || kl.Format == "" {
