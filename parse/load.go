@@ -196,7 +196,7 @@ func (l *loader) collect() error {
 		var beside []string
 		if ents, err := fs.ReadDir(l.fsys, "."); err == nil {
 			for _, e := range ents {
-				if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && len(beside) < maxLooseFiles {
+				if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !archiveSidecar(e.Name()) && len(beside) < maxLooseFiles {
 					l.addEntry(entry{path: e.Name(), typ: e.Type()})
 					beside = append(beside, e.Name())
 				}
@@ -1604,4 +1604,15 @@ func (l *loader) kubectlOffsetNear(w wallClock) (int, Ref, bool) {
 		}
 	}
 	return 0, Ref{}, false
+}
+
+// archiveSidecar tells the files an extracted sosreport leaves beside it
+// (its archive, checksums) from files a person put there.
+func archiveSidecar(name string) bool {
+	for _, ext := range []string{".md5", ".sha256", ".sha1", ".asc", ".gpg", ".tar", ".xz", ".gz", ".bz2", ".zst", ".zip", ".tgz"} {
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return true
+		}
+	}
+	return false
 }

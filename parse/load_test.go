@@ -479,6 +479,7 @@ func TestLoadNestedSos(t *testing.T) {
 		m["sosreport-rhel6-db1-20191020/"+p] = f
 	}
 	m["sosreport-rhel6-db1-20191020.tar.xz.md5"] = &fstest.MapFile{Data: []byte("0123456789abcdef0123456789abcdef\n")}
+	m["notes.txt"] = &fstest.MapFile{Data: []byte("Customer says:\n$ free -m\n              total        used        free      shared  buff/cache   available\nMem:           1993        1900          33           0          59          12\nSwap:             0           0           0\n")}
 	b, err := Load(m, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -494,6 +495,11 @@ func TestLoadNestedSos(t *testing.T) {
 		if strings.HasSuffix(p, ".md5") {
 			t.Errorf("%s outside the sosreport was inventoried", p)
 		}
+	}
+	// a note beside the sosreport is read by content
+	checkInput(t, b, "notes.txt", "paste", true, "")
+	if len(b.Free) != 2 {
+		t.Errorf("free listings = %d, want the sosreport's and the note's", len(b.Free))
 	}
 }
 
