@@ -482,6 +482,15 @@ func (bd *builder) groupBoots() {
 	for i := 1; i < len(curs); i++ {
 		bd.union(curs[0], curs[i])
 	}
+	// Kernel lines pasted in one text, in several excerpts, are one boot
+	// unless something tells them apart (a banner, a boot ID, clocks).
+	for i, nd := range bd.nodes {
+		for j := 0; j < i; j++ {
+			if o := bd.nodes[j]; sameExcerptBoot(nd, o) {
+				bd.union(i, j)
+			}
+		}
+	}
 	// Boots never overlap in time: logs whose printed spans overlap show the
 	// same boot.
 	spans := make([][2]*time.Time, len(bd.nodes))
@@ -673,4 +682,30 @@ func (bd *builder) printedSpan(nd *bootNode) [2]*time.Time {
 		}
 	}
 	return out
+}
+
+// sameExcerptBoot tells two boots of kernel excerpts pasted in one file
+// that nothing sets apart: each excerpt's only boot, no banner or boot ID,
+// and bases (when both are known) within ten minutes.
+func sameExcerptBoot(a, b *bootNode) bool {
+	la, lb := a.log, b.log
+	if !la.Excerpt || !lb.Excerpt || la.Format == parse.FormatKubeEvent || lb.Format == parse.FormatKubeEvent {
+		return false
+	}
+	fa, _, _ := strings.Cut(la.Path, ":")
+	fb, _, _ := strings.Cut(lb.Path, ":")
+	if fa != fb || len(la.Boots) > 1 || len(lb.Boots) > 1 {
+		return false
+	}
+	for _, bt := range []*parse.Boot{a.boot, b.boot} {
+		if bt != nil && (bt.Banner != "" || bt.ID != "") {
+			return false
+		}
+	}
+	if a.base != nil && b.base != nil {
+		if d := a.base.Sub(*b.base); d > 10*time.Minute || d < -10*time.Minute {
+			return false
+		}
+	}
+	return true
 }

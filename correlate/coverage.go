@@ -141,7 +141,7 @@ func (bd *builder) coverage() []Gap {
 				what := "was rotated"
 				collect := "older rotated copies of this log"
 				if lg.Excerpt {
-					out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot and the rest of each report (Mem-Info, swap totals) are not in it",
+					out = append(out, Gap{Source: lg.Path, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot are not in it",
 						lg.Path, words(secs(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
 					continue
 				}
@@ -154,6 +154,7 @@ func (bd *builder) coverage() []Gap {
 			}
 		}
 	}
+	out = append(out, bd.excerptGaps()...)
 	out = append(out, bd.mixedHosts()...)
 	hasSwap := len(bd.b.Swaps) > 0 || len(bd.b.Free) > 0
 	if mi := bd.b.MemInfo; mi != nil {
@@ -370,6 +371,32 @@ func (bd *builder) mixedHosts() []Gap {
 				return out // one pair says it; the rest would repeat it
 			}
 		}
+	}
+	return out
+}
+
+// excerptGaps names the kills of pasted kernel lines whose report the
+// paste does not hold: no Mem-Info, no "Total swap"/"Free swap" lines.
+func (bd *builder) excerptGaps() []Gap {
+	var out []Gap
+	for _, kc := range bd.kills {
+		if kc.ev != nil || kc.fromEvent() || len(kc.occs) == 0 || !kc.occs[0].node.log.Excerpt {
+			continue
+		}
+		excerptOnly := true
+		for _, o := range kc.occs {
+			excerptOnly = excerptOnly && o.node.log.Excerpt
+		}
+		if !excerptOnly || kc.mi != nil && kc.mi.TotalSwapKB != nil {
+			continue
+		}
+		what := "no Mem-Info and no swap totals (Total swap / Free swap)"
+		if kc.mi != nil {
+			what = "no swap totals (Total swap / Free swap)"
+		}
+		out = append(out, Gap{Source: kc.occs[0].node.log.Path,
+			Message: fmt.Sprintf("the pasted kernel lines hold %s of the kill of %s %s: memory and swap at the kill are unknown", what, who(kc), cite(kc.primRef())),
+			Collect: "the whole OOM report: dmesg -T (or journalctl -k) from the \"invoked oom-killer\" line to the \"Killed process\" line"})
 	}
 	return out
 }

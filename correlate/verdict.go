@@ -234,7 +234,17 @@ func (bd *builder) sureness(kc *killCtx) string {
 		level = "high for what happened, medium for why"
 	}
 	s := fmt.Sprintf("How sure: %s — the report in %s", level, shortPath(kc.occs[0].path()))
-	if len(missing) == 0 {
+	var elided []int
+	for _, o := range kc.occs {
+		for _, n := range o.node.log.Elided {
+			if n >= o.rep.Start.Line && n <= o.rep.End.Line {
+				elided = append(elided, n)
+			}
+		}
+	}
+	if len(missing) == 0 && len(elided) > 0 {
+		s += fmt.Sprintf(" has what is needed, though lines were elided where it was pasted (%s)", lineList(elided))
+	} else if len(missing) == 0 {
 		s += " is complete"
 	} else {
 		s += " lacks " + strings.Join(missing, " and ") + " (rate-limited or cut)"
@@ -354,4 +364,24 @@ func (bd *builder) hasInput(kind string) bool {
 		}
 	}
 	return false
+}
+
+// lineList prints line numbers as ranges: "3-5,9".
+func lineList(ns []int) string {
+	var b strings.Builder
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%d", ns[i])
+		if j > i {
+			fmt.Fprintf(&b, "-%d", ns[j])
+		}
+		i = j + 1
+	}
+	return b.String()
 }

@@ -102,6 +102,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			// its lines (its records cite the file and line as pasted)
 			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
 			kl.Path = in.Path + ":" + kl.Span
+			kl.Elided = s.Elided
 			if f, ok := SniffKernelLog(s.Data()); ok && f != fmtNone {
 				info.Format = f
 				if kl.Format == fmtNone || kl.Format == "" {

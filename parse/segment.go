@@ -65,6 +65,8 @@ type pline struct {
 	elide  bool
 	shaped bool // prefixed like a log line (kernel, syslog, journal)
 	evrow  bool // a kubectl Events row ("Warning  SystemOOM  5m46s  …")
+	soft   bool // ends in a space: a soft line break (format=flowed mail, a web form)
+	wrap   bool // the tail of the log line before it, re-wrapped
 	header string
 }
 
@@ -264,6 +266,7 @@ func splitPaste(text []byte) []pline {
 			s = s[len(m[0]):]
 		}
 		p.text = strings.TrimRight(s, " \t")
+		p.soft = strings.HasSuffix(s, " ")
 		p.blank = strings.TrimSpace(s) == ""
 		if m := fenceRE.FindStringSubmatch(s); m != nil {
 			p.fence, p.info = true, m[2]
@@ -286,6 +289,9 @@ func splitPaste(text []byte) []pline {
 					}
 					p.header = tableHeaderOf(s)
 					p.evrow = eventRowRE.MatchString(s)
+					if n := len(out); n > 0 && continuation(out[n-1], p) {
+						p.wrap = true
+					}
 				}
 			}
 		}
@@ -372,7 +378,7 @@ func (r region) segments(name string, lines []pline) []Segment {
 		if start >= 0 {
 			sh := shapeOf(start)
 			switch {
-			case p.shaped != sh && !(sh && continuation(lines[i-1], p)):
+			case p.shaped != sh && !(sh && p.wrap):
 				blocks = append(blocks, block{start, i - 1, sh})
 				start = -1
 			case !p.shaped && !sh && p.evrow && !evrowsFrom(lines, start, i):
@@ -394,9 +400,21 @@ func (r region) segments(name string, lines []pline) []Segment {
 	}
 	var out []Segment
 	hintUsed := false
-	for _, b := range blocks {
+	for bi, b := range blocks {
 		s := Segment{Start: lines[b.from].n, End: lines[b.to].n, Quote: lines[b.from].quote}
+		if hintUsed || r.command == "" {
+			// a sentence ending the prose block just above ("journalctl -k
+			// from the node, first kill:") names this block's command
+			if bi > 0 && len(out) > 0 && out[len(out)-1].Kind == "prose" {
+				if c := sentenceCommand(lines, region{from: blocks[bi-1].from, to: blocks[bi-1].to}); c != "" {
+					r.command, r.hint, hintUsed = c, "above", false
+				}
+			}
+		}
 		cmdKind, cmdName := commandKind(r.command)
+		if hintUsed {
+			cmdKind, cmdName = "", "" // the command's output came before
+		}
 		if r.hint == "above" && cmdKind != "" {
 			// a hint from above names a kind only if the text agrees
 			cmdKind = "+above"
@@ -416,12 +434,16 @@ func (r region) segments(name string, lines []pline) []Segment {
 // continuation tells a line re-wrapped by a mail client or a web form (the
 // tail of the log line before it) from a line of its own.
 func continuation(prev, p pline) bool {
-	if !prev.shaped || len(prev.text) < 60 || p.quote != prev.quote {
+	if !prev.shaped && !prev.wrap || p.quote != prev.quote || p.blank || p.shaped || p.prompt != "" || p.fence || p.elide {
 		return false
 	}
 	t := strings.TrimSpace(p.text)
 	f := strings.Fields(t)
-	if len(f) == 0 || len(f) > 8 || strings.HasSuffix(prev.text, ".") {
+	if prev.soft && len(f) > 0 && len(f) <= 16 {
+		// a soft break: the writer's mail client wrapped the line
+		return true
+	}
+	if len(prev.text) < 60 || len(f) == 0 || len(f) > 8 || strings.HasSuffix(prev.text, ".") {
 		return false
 	}
 	for _, w := range f {
@@ -613,7 +635,7 @@ func segmentData(s *Segment, lines []pline) []byte {
 			t = t[ind:]
 		}
 		if kernel {
-			if j > 0 && !p.shaped && !p.blank && continuation(ls[j-1], p) {
+			if j > 0 && p.wrap {
 				// joined back onto the line it was cut from
 				k := len(out) - 1
 				for k >= 0 && len(out[k]) == 0 {
@@ -719,8 +741,24 @@ func sentenceCommand(lines []pline, r region) string {
 				}
 			}
 		}
-		for _, w := range strings.Fields(t) {
+		ws := strings.Fields(t)
+		for i, w := range ws {
 			w = strings.Trim(w, "`'\"*:：,.()")
+			if _, ok := commandWords[w]; ok && w != "" {
+				// the shortest run of words from here that names a kind,
+				// with the options and paths that follow it
+				trim := func(s string) string { return strings.Trim(s, "`'\"*:：,.()") }
+				for j := i + 1; j <= len(ws) && j <= i+4; j++ {
+					c := trim(strings.Join(ws[i:j], " "))
+					if k, _ := commandKind(c); k == "" {
+						continue
+					}
+					for j < len(ws) && (strings.HasPrefix(ws[j], "-") || strings.HasPrefix(ws[j], "/")) {
+						j++
+					}
+					return trim(strings.Join(ws[i:j], " "))
+				}
+			}
 			if k, _ := commandKind(w); k != "" {
 				return w
 			}

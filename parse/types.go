@@ -65,7 +65,10 @@ type KernelLog struct {
 	// transcript): a part of a log, cut by whoever pasted it.
 	Excerpt bool
 	// Span is the line span of the pasted segment ("38-41"), "" for a file.
-	Span    string
+	Span string
+	// Elided lists the elision lines ("...", "[...]", "<snip>") inside a
+	// pasted excerpt: what they stand for is not seen.
+	Elided  []int
 	Format  string // dominant line prefix form
 	Lines   int
 	First   *Stamp
