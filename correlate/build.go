@@ -329,8 +329,8 @@ func (bd *builder) swapAtCapture() *Swap {
 			return s
 		}
 	}
-	for _, f := range bd.b.Free {
-		if f == nil || f.SwapTotal == nil {
+	for _, f := range bd.captureFrees() {
+		if f.SwapTotal == nil {
 			continue
 		}
 		s := &Swap{Source: f.Path, Devices: []SwapDevice{}, Exact: f.SwapTotal.Exact, TotalKB: ptr(f.SwapTotal.KB), Evidence: []Ref{toRef(f.Ref)}}
@@ -361,10 +361,7 @@ func (bd *builder) memory() *Memory {
 		m.SwapTotalKB, m.SwapFreeKB = get("SwapTotal"), get("SwapFree")
 		m.CommittedASKB, m.CommitLimitKB, m.ShmemKB = get("Committed_AS"), get("CommitLimit"), get("Shmem")
 	} else {
-		for _, f := range bd.b.Free {
-			if f == nil {
-				continue
-			}
+		for _, f := range bd.captureFrees() {
 			m = &Memory{Source: f.Path}
 			sz := func(s *parse.Size) *int64 {
 				if s == nil {
@@ -539,4 +536,31 @@ func (bd *builder) logKernel() string {
 		}
 	}
 	return ""
+}
+
+// captureFrees lists the free listings, the one that best shows the state
+// at capture first: of several snapshots (pasted one after the other),
+// the latest dated one, else the last one of its file.
+func (bd *builder) captureFrees() []*parse.Free {
+	var out []*parse.Free
+	for _, f := range bd.b.Free {
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 2 {
+		return out
+	}
+	best := 0
+	for i, f := range out {
+		b := out[best]
+		switch {
+		case f.At != nil && (b.At == nil || f.At.After(*b.At)):
+			best = i
+		case f.At == nil && b.At == nil && f.Path == b.Path && f.Line > b.Line:
+			best = i
+		}
+	}
+	out[0], out[best] = out[best], out[0]
+	return out
 }

@@ -67,6 +67,16 @@ func (bd *builder) timeline() []TimelineRow {
 		}
 		add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
 	}
+	// Memory snapshots (free listings): dated when a pasted `date` is
+	// printed just before them; two snapshots are two points.
+	if len(bd.b.Free) > 1 {
+		for _, f := range bd.b.Free {
+			if f == nil {
+				continue
+			}
+			add(f.At, nil, nil, toRef(f.Ref), "memory-snapshot", nil, freeText(f))
+		}
+	}
 	for _, rc := range bd.reportOnly {
 		o := rc.occs[0]
 		w, _, _ := bd.when(o.node, o.line(), o.stamp())
@@ -315,4 +325,24 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// freeText summarises a free listing for the timeline.
+func freeText(f *parse.Free) string {
+	var parts []string
+	if f.MemTotal != nil {
+		s := "RAM " + human(f.MemTotal.KB)
+		if f.Available != nil {
+			s += ", " + human(f.Available.KB) + " available"
+		}
+		parts = append(parts, s)
+	}
+	if f.SwapTotal != nil {
+		s := "swap " + human(f.SwapTotal.KB)
+		if f.SwapUsed != nil {
+			s += ", " + human(f.SwapUsed.KB) + " used"
+		}
+		parts = append(parts, s)
+	}
+	return "free: " + strings.Join(parts, "; ")
 }

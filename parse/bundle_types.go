@@ -130,6 +130,11 @@ type Free struct {
 	SwapUsed  *Size
 	SwapFree  *Size
 	Lines     []Quote
+	// At is when the listing was taken, from a `date` printed just
+	// before it in the same pasted text (nil when none, or when the
+	// date's zone is unknown); AtRef is that date's line.
+	At    *time.Time
+	AtRef *Ref
 }
 
 // ProcMemInfo is /proc/meminfo, every field in kB as printed (HugePages_*

@@ -71,22 +71,33 @@ func (l *loader) finishEventKills() {
 			nodes++
 		}
 	}
-	for _, n := range b.Nodes {
-		if n == nil || nodes > 1 && !sameHost(n.Name, b.Host.Hostname) {
-			continue
-		}
-		for _, e := range n.Events {
-			if k, ok := eventKill(e.Reason, e.Message, e.VictimName, e.VictimPid); ok {
-				k.Ref = e.Ref
-				add(k, quoteAt(n.Lines, e.Ref, e.Message), e.Count)
+	// OOMKilling first: it carries the kernel's whole kill line, so a
+	// SystemOOM event of the same pid adds nothing but its evidence
+	// (correlate matches it to the kill by pid).
+	for _, reason := range []string{"OOMKilling", "SystemOOM"} {
+		for _, n := range b.Nodes {
+			if n == nil || nodes > 1 && !sameHost(n.Name, b.Host.Hostname) {
+				continue
+			}
+			for _, e := range n.Events {
+				if e.Reason != reason {
+					continue
+				}
+				if k, ok := eventKill(e.Reason, e.Message, e.VictimName, e.VictimPid); ok {
+					k.Ref = e.Ref
+					add(k, quoteAt(n.Lines, e.Ref, e.Message), e.Count)
+				}
 			}
 		}
-	}
-	for _, e := range b.K8sEvents {
-		name, pid := systemOOMVictim(e.Message)
-		if k, ok := eventKill(e.Reason, e.Message, name, pid); ok {
-			k.Ref = e.Ref
-			add(k, e.Message, e.Count)
+		for _, e := range b.K8sEvents {
+			if e.Reason != reason {
+				continue
+			}
+			name, pid := systemOOMVictim(e.Message)
+			if k, ok := eventKill(e.Reason, e.Message, name, pid); ok {
+				k.Ref = e.Ref
+				add(k, e.Message, e.Count)
+			}
 		}
 	}
 	paths := make([]string, 0, len(logs))

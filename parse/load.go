@@ -112,10 +112,11 @@ type loader struct {
 }
 
 type pendingFree struct {
-	data   []byte
-	path   string
-	input  int
-	config bool // a KubeletConfiguration (else kubelet flags)
+	data  []byte
+	path  string
+	input int
+	date  *dateOut // a date printed just before it (pasted text)
+	out   *Free
 }
 
 type pendingData struct {
@@ -1102,6 +1103,7 @@ func (l *loader) finish() {
 	}
 	l.finishFree()
 	l.finishHost()
+	l.finishFreeDates()
 	l.finishKubelet()
 	l.finishCgroup()
 	l.finishKernelSpans()
@@ -1155,7 +1157,8 @@ func freeUnitFromName(p string) string {
 func (l *loader) finishFree() {
 	b := l.b
 	memTotal := b.MemInfo.Get("MemTotal")
-	for _, pf := range l.frees {
+	for i := range l.frees {
+		pf := &l.frees[i]
 		in := &b.Inputs[pf.input]
 		unit := freeUnitFromName(pf.path)
 		if unit == "human" {
@@ -1191,6 +1194,23 @@ func (l *loader) finishFree() {
 		}
 		in.Warnings = append(in.Warnings, warns...)
 		b.Free = append(b.Free, f)
+		pf.out = f
+	}
+}
+
+// finishFreeDates dates the free listings a pasted `date` preceded.
+func (l *loader) finishFreeDates() {
+	h := &l.b.Host
+	abbr := ""
+	if h.CapturedAt != nil {
+		abbr, _ = h.CapturedAt.Zone()
+	}
+	for _, pf := range l.frees {
+		if pf.out == nil || pf.date == nil {
+			continue
+		}
+		pf.out.AtRef = ptr(pf.date.Ref)
+		pf.out.At = resolveWall(pf.date.wallClock, h.Location, abbr, h.ZoneOffset)
 	}
 }
 

@@ -73,6 +73,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 	in.Kind, in.Format = "paste", "text"
 	in.Lines = countLines(data)
 	classified := false
+	var lastDate *dateOut
 	for i := range segs {
 		s := &segs[i]
 		info := SegmentInfo{Start: s.Start, End: s.End, Kind: s.Kind, Format: s.Format, Command: s.Command,
@@ -119,7 +120,14 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 		default:
 			classified = true
 			child := Input{Path: in.Path, Kind: s.Kind, Format: s.Format}
+			dates, frees := len(l.dates), len(l.frees)
 			l.parseSmall(s.Data(), &child)
+			if len(l.dates) > dates {
+				lastDate = l.dates[len(l.dates)-1]
+			}
+			if len(l.frees) > frees {
+				l.frees[len(l.frees)-1].date = lastDate
+			}
 			info.Kind, info.Format, info.Used, info.WhyNot = child.Kind, child.Format, child.Used, child.WhyNot
 			in.Warnings = append(in.Warnings, child.Warnings...)
 			if child.Used {
