@@ -387,7 +387,8 @@ func (bd *builder) excerptGaps() []Gap {
 		for _, o := range kc.occs {
 			excerptOnly = excerptOnly && o.node.log.Excerpt
 		}
-		if !excerptOnly || kc.mi != nil && kc.mi.TotalSwapKB != nil {
+		if !excerptOnly || kc.mi != nil && kc.mi.TotalSwapKB != nil || kc.kind == "memcg" {
+			// a memcg report prints the cgroup's usage and swap instead
 			continue
 		}
 		what := "no Mem-Info and no swap totals (Total swap / Free swap)"
