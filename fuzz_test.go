@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -66,6 +69,7 @@ func FuzzAnalyze(f *testing.F) {
 		if err := schemacheck.Validate(render.Schema, j1); err != nil {
 			t.Fatalf("JSON report fails its schema: %v", err)
 		}
+		checkNoNegativeKB(t, j1)
 		checkEvidence(t, rep, m)
 		var buf bytes.Buffer
 		for _, r := range []func() error{
@@ -87,6 +91,54 @@ func FuzzAnalyze(f *testing.F) {
 			t.Fatalf("redacted JSON: %v", err)
 		}
 	})
+}
+
+// checkNoNegativeKB fails when a size of the JSON report (a key ending in
+// "_kb") is negative: a size no int64 of kB holds is null with a warning
+// (units.ToKB), so a negative one is a wrapped value.
+func checkNoNegativeKB(t *testing.T, j []byte) {
+	t.Helper()
+	if p := negativeKBJSON(j); p != "" {
+		t.Fatalf("negative size in the report: %s", p)
+	}
+}
+
+// negativeKBJSON is the path of the first negative "_kb" value of the JSON
+// document j, "" when there is none.
+func negativeKBJSON(j []byte) string {
+	d := json.NewDecoder(bytes.NewReader(j))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return "not JSON: " + err.Error()
+	}
+	var walk func(v any, path string) string
+	walk = func(v any, path string) string {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if n, ok := x[k].(json.Number); ok && strings.HasSuffix(k, "_kb") && strings.HasPrefix(n.String(), "-") {
+					return path + "." + k + " = " + n.String()
+				}
+				if p := walk(x[k], path+"."+k); p != "" {
+					return p
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if p := walk(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+					return p
+				}
+			}
+		}
+		return ""
+	}
+	return walk(v, "")
 }
 
 // archiveFS turns a txtar archive into a MapFS, or nil when it names no
@@ -192,6 +244,11 @@ func FuzzNothingLost(f *testing.F) {
 			return
 		}
 		rep := correlate.Build(b, correlate.Options{ToolVersion: "fuzz"})
+		j, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkNoNegativeKB(t, j)
 		g := genLog{Data: data}
 		for i, l := range strings.Split(string(data), "\n") {
 			if mentionsOOM(l) {

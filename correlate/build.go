@@ -110,7 +110,34 @@ func Build(b *parse.Bundle, opts Options) *Report {
 	r.Timeline = bd.timeline()
 	r.Unexplained = bd.unexplained(r)
 	r.Excerpts = bd.excerpts(r)
+	bd.unfitWarnings(r)
 	return r
+}
+
+// unfitWarnings lists the kills' page-count warnings (pagesKB: kB that do
+// not fit in an int64) with the inputs they cite, once each, after the
+// warnings the parsers gave.
+func (bd *builder) unfitWarnings(r *Report) {
+	at := map[string]int{}
+	for i, in := range r.Inputs {
+		at[in.Path] = i
+	}
+	type key struct {
+		path string
+		w    Warning
+	}
+	seen := map[key]bool{}
+	for _, kc := range bd.kills {
+		for _, w := range kc.unfit {
+			i, ok := at[w.Path]
+			k := key{w.Path, Warning{Line: w.Line, Message: w.Message}}
+			if !ok || seen[k] {
+				continue
+			}
+			seen[k] = true
+			r.Inputs[i].Warnings = append(r.Inputs[i].Warnings, k.w)
+		}
+	}
 }
 
 func (bd *builder) host() Host {
@@ -306,16 +333,23 @@ func (bd *builder) swapAtCapture() *Swap {
 	}
 	if best != nil {
 		s := &Swap{Source: best.Ref.Path, Devices: []SwapDevice{}, Exact: true, Evidence: []Ref{toRef(best.Ref)}}
-		var tot, used int64
+		tot, used := ptr(int64(0)), ptr(int64(0))
+		printed := func(s *parse.Size) string {
+			if s == nil {
+				return ""
+			}
+			return s.Printed
+		}
 		for _, d := range best.Devices {
-			s.Devices = append(s.Devices, SwapDevice{Name: d.Name, Type: d.Type, SizeKB: ptr(d.Size.KB), UsedKB: ptr(d.Used.KB),
-				Size: d.Size.Printed, Used: d.Used.Printed, Priority: d.Priority, Line: d.Line})
-			tot += d.Size.KB
-			used += d.Used.KB
-			s.Exact = s.Exact && d.Size.Exact
+			s.Devices = append(s.Devices, SwapDevice{Name: d.Name, Type: d.Type, SizeKB: sizeKB(d.Size), UsedKB: sizeKB(d.Used),
+				Size: printed(d.Size), Used: printed(d.Used), Priority: d.Priority, Line: d.Line})
+			// a device of unknown size (not printed, or too large to
+			// hold) makes the total unknown
+			tot, used = sumKB(tot, sizeKB(d.Size)), sumKB(used, sizeKB(d.Used))
+			s.Exact = s.Exact && d.Size != nil && d.Size.Exact
 			s.Evidence = append(s.Evidence, toRef(d.Ref))
 		}
-		s.TotalKB, s.UsedKB = ptr(tot), ptr(used)
+		s.TotalKB, s.UsedKB = tot, used
 		s.Evidence = sortRefs(s.Evidence)
 		return s
 	}
@@ -323,7 +357,9 @@ func (bd *builder) swapAtCapture() *Swap {
 		if tot, r, ok := kvGet(mi.Fields, "SwapTotal"); ok {
 			s := &Swap{Source: mi.Path, Devices: []SwapDevice{}, Exact: true, TotalKB: ptr(tot), Evidence: []Ref{toRef(*r)}}
 			if free, r2, ok := kvGet(mi.Fields, "SwapFree"); ok {
-				s.UsedKB = ptr(tot - free)
+				if free <= tot { // more free than total: used unknown, not negative
+					s.UsedKB = ptr(tot - free)
+				}
 				s.Evidence = sortRefs(append(s.Evidence, toRef(*r2)))
 			}
 			return s

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Findings: a table of small rules, each turning the evidence about one kill
@@ -401,6 +402,26 @@ func ruleNoKillable(bd *builder, kc *killCtx) *Finding {
 
 // --- how much ------------------------------------------------------------
 
+// pagesOf and swapPages give the report's "N pages RAM" and its total swap
+// in pages (nil when not printed).
+func pagesOf(mi *parse.MemInfo) *int64 {
+	if mi == nil {
+		return nil
+	}
+	return mi.PagesRAM
+}
+
+func swapPages(mi *parse.MemInfo, pageKB int64) *int64 {
+	if mi == nil || mi.TotalSwapKB == nil {
+		return nil
+	}
+	n, ok := units.ToKB(*mi.TotalSwapKB, 1, pageKB, units.Down)
+	if !ok {
+		return nil
+	}
+	return &n
+}
+
 // ruleBadnessTotal infers RAM+swap (or the memcg limit) from the printed
 // score: score = points*1000/totalpages + adj, points = rss + swapents +
 // page-table pages.
@@ -423,7 +444,10 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	ptText := ""
 	switch {
 	case r.PgtablesBytes != nil:
-		pt = *r.PgtablesBytes / (ps * 1024)
+		var ok bool
+		if pt, ok = units.ToKB(*r.PgtablesBytes, 1, ps*1024, units.Down); !ok {
+			return nil
+		}
 		ptText = fmt.Sprintf("page tables %d pages [pgtables_bytes %d/%d]", pt, *r.PgtablesBytes, ps*1024)
 	case r.NrPtes != nil:
 		pt = *r.NrPtes
@@ -443,43 +467,69 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	if eff <= 0 || score <= 1 {
 		return nil // badness is clamped to 1: nothing can be inferred
 	}
-	points := r.RSS + *r.Swapents + pt
+	// Page counts that are negative or whose sums overflow say nothing.
+	points := sumKB(ptr(r.RSS), r.Swapents, ptr(pt))
+	if points == nil {
+		return nil
+	}
 	// score = floor(points*1000/total): total in (points*1000/(eff+1), points*1000/eff].
-	hi := points * 1000 / eff
-	lo := points*1000/(eff+1) + 1
-	mid := (hi + lo) / 2
+	hi, ok1 := units.ToKB(*points, 1000, eff, units.Down)
+	lo, ok2 := units.ToKB(*points, 1000, eff+1, units.Down)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	lo++
+	mid := lo + (hi-lo)/2
+	loKB, hiKB, midKB := kc.pagesToKB(lo), kc.pagesToKB(hi), kc.pagesToKB(mid)
+	if loKB == nil || hiKB == nil || midKB == nil {
+		return nil
+	}
 	refs := []Ref{toRef(kc.sel.Ref), toRef(r.Ref)}
 	what := "RAM + swap"
 	if kc.kind == "memcg" {
 		what = "the cgroup's limit (memory, plus swap where counted)"
 	}
-	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, human2(mid*ps), what, cite(refs...))
-	d := fmt.Sprintf("Badness = rss %d + swapents %d + %s = %d pages; score = badness × 1000 ÷ total pages", r.RSS, *r.Swapents, ptText, points)
+	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, human2(*midKB), what, cite(refs...))
+	d := fmt.Sprintf("Badness = rss %d + swapents %d + %s = %d pages; score = badness × 1000 ÷ total pages", r.RSS, *r.Swapents, ptText, *points)
 	if adj != 0 {
 		d += fmt.Sprintf(" + oom_score_adj %d", adj)
 	}
-	if lt, ht := human2(lo*ps), human2(hi*ps); lt == ht {
+	if lt, ht := human2(*loKB), human2(*hiKB); lt == ht {
 		d += fmt.Sprintf(", so total is %d–%d pages (%s).", lo, hi, lt)
 	} else {
 		d += fmt.Sprintf(", so total is %d–%d pages (%s–%s).", lo, hi, lt, ht)
 	}
 	conf := "medium"
-	if kc.kind != "memcg" && kc.mi != nil && kc.mi.PagesRAM != nil && kc.mi.TotalSwapKB != nil {
-		tot := *kc.mi.PagesRAM + *kc.mi.TotalSwapKB/ps
+	ramKB := (*int64)(nil)
+	if kc.mi != nil && kc.mi.PagesRAM != nil && kc.mi.PagesRAMRef != nil {
+		ramKB = kc.pagesKB(*kc.mi.PagesRAM, "pages RAM", *kc.mi.PagesRAMRef)
+	}
+	if tot := sumKB(pagesOf(kc.mi), swapPages(kc.mi, ps)); kc.kind != "memcg" && ramKB != nil && tot != nil {
+		tot := *tot
+		lo97, _ := units.ToKB(lo, 97, 100, units.Down)
+		hi103, ok := units.ToKB(hi, 103, 100, units.Down)
 		refs = append(refs, pref(kc.mi.PagesRAMRef)...)
 		refs = append(refs, pref(kc.mi.TotalSwapRef)...)
-		if tot >= lo*97/100 && tot <= hi*103/100 {
+		if tot >= lo97 && (tot <= hi103 || !ok) {
 			conf = "high"
 			d += fmt.Sprintf(" The report itself prints %d pages RAM + %d kB swap = %d pages, which agrees.", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
 		} else {
 			d += fmt.Sprintf(" The report prints %d pages RAM + %d kB swap = %d pages, which does not agree", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
 			if sw := mid - *kc.mi.PagesRAM; sw > 0 {
-				d += fmt.Sprintf(": with %s of RAM the score implies about %s of swap, not %s", human(*kc.mi.PagesRAM*ps), human(sw*ps), human(*kc.mi.TotalSwapKB))
+				if swKB := kc.pagesToKB(sw); swKB != nil {
+					d += fmt.Sprintf(": with %s of RAM the score implies about %s of swap, not %s", human(*ramKB), human(*swKB), human(*kc.mi.TotalSwapKB))
+				}
 			}
 			d += ". Older kernels gave root tasks a 3% discount, and a different page size changes the sums; check the printed lines."
 		}
 	} else if r.UID == 0 {
-		d += fmt.Sprintf(" Older kernels (before the root bonus was removed upstream in 2018, around 4.17) subtract 3%% of the badness of root (CAP_SYS_ADMIN) tasks; if that applied here, the total would be nearer %s.", human2((points*97/100)*1000/eff*ps))
+		if p97, ok := units.ToKB(*points, 97, 100, units.Down); ok {
+			if tot, ok := units.ToKB(p97, 1000, eff, units.Down); ok {
+				if kb := kc.pagesToKB(tot); kb != nil {
+					d += fmt.Sprintf(" Older kernels (before the root bonus was removed upstream in 2018, around 4.17) subtract 3%% of the badness of root (CAP_SYS_ADMIN) tasks; if that applied here, the total would be nearer %s.", human2(*kb))
+				}
+			}
+		}
 	}
 	d += " Confidence: " + conf + "."
 	if kc.kind != "memcg" && kc.mi == nil {
@@ -543,7 +593,9 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 		s := fmt.Sprintf("Swap was exhausted at the kill: %s free of %s %s.", human(*free), human(*tot), cite(refs...))
 		d := fmt.Sprintf("Free swap = %d kB, Total swap = %d kB: swap was in use and ran out, so swapping had already been tried and more anonymous memory could not be moved out.", *free, *tot)
 		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
-			d += fmt.Sprintf(" The victim alone had %s in swap.", human(*kc.row.Swapents*kc.pageKB))
+			if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
+				d += fmt.Sprintf(" The victim alone had %s in swap.", human(*kb))
+			}
 		}
 		return fnd("critical", s, d, refs...)
 	}
@@ -724,7 +776,14 @@ func ruleHighOrder(bd *builder, kc *killCtx) *Finding {
 	}
 	o := *kc.trig.Order
 	r := toRef(kc.trig.Ref)
-	size := int64(1<<uint(o)) * kc.pageKB
+	if o > 62 {
+		return nil // 2^o pages is more than an int64 counts
+	}
+	sizeKB := kc.pagesToKB(1 << uint(o))
+	if sizeKB == nil {
+		return nil
+	}
+	size := *sizeKB
 	d := "Swap frees pages one at a time; it cannot make free memory contiguous. Compare the buddy lines (Node N Zone: …) for free blocks of this size."
 	if o > 3 {
 		d = "Orders above 3 (PAGE_ALLOC_COSTLY_ORDER) normally fail without an OOM kill; this one must have been __GFP_NOFAIL. " + d
@@ -740,15 +799,15 @@ func ruleZramSwap(bd *builder, kc *killCtx) *Finding {
 	}
 	var refs []Ref
 	var names []string
-	var zramKB, allKB int64
+	zramKB, allKB := ptr(int64(0)), ptr(int64(0))
 	for _, t := range bd.b.Swaps {
 		if t == nil {
 			continue
 		}
 		for _, d := range t.Devices {
-			allKB += d.Size.KB
+			allKB = sumKB(allKB, sizeKB(d.Size))
 			if d.Zram || strings.HasPrefix(path.Base(d.Name), "zram") {
-				zramKB += d.Size.KB
+				zramKB = sumKB(zramKB, sizeKB(d.Size))
 				names = append(names, d.Name)
 				refs = append(refs, toRef(d.Ref))
 			}
@@ -760,8 +819,12 @@ func ruleZramSwap(bd *builder, kc *killCtx) *Finding {
 	if len(names) == 0 {
 		return nil
 	}
-	s := fmt.Sprintf("Swap is %s on zram (%s of %s at capture) %s: zram stores compressed pages in RAM, so when RAM itself is exhausted its free space is no headroom.",
-		strings.Join(names, ", "), human(zramKB), human(allKB), cite(refs...))
+	sizes := ""
+	if zramKB != nil && allKB != nil {
+		sizes = fmt.Sprintf(" (%s of %s at capture)", human(*zramKB), human(*allKB))
+	}
+	s := fmt.Sprintf("Swap is %s on zram%s %s: zram stores compressed pages in RAM, so when RAM itself is exhausted its free space is no headroom.",
+		strings.Join(names, ", "), sizes, cite(refs...))
 	d := "A zram device's size is a ceiling on uncompressed data, not memory set aside: every page swapped to it needs RAM for its compressed copy, and under a node-wide OOM the allocation for that copy fails too. Size zram below what RAM can hold compressed (zramctl shows the ratio), keep a disk-backed swap device with lower priority, or reduce the workload."
 	return fnd("warning", s, d, refs...)
 }
@@ -847,7 +910,7 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 	for _, t := range bd.b.Swaps {
 		if t != nil && t.Ref.Path == sc.Source {
 			for _, d := range t.Devices {
-				tol += d.Size.ErrKB + 4
+				tol += errKB(d.Size) + 4
 			}
 		}
 	}
@@ -874,7 +937,7 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 				if t != nil && t.Ref.Path == sc.Source {
 					for i, dv := range t.Devices {
 						if mask&(1<<uint(i)) != 0 {
-							err += dv.Size.ErrKB
+							err += errKB(dv.Size)
 						}
 					}
 				}
@@ -941,11 +1004,15 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	sw := *kc.row.Swapents
+	swKB := kc.pagesKB(sw, "swapents", kc.row.Ref)
+	if swKB == nil {
+		return nil
+	}
 	r := toRef(kc.row.Ref)
-	s := fmt.Sprintf("%s had %s swapped out at the kill (swapents %d pages) %s.", kc.kill.Comm, human(sw*kc.pageKB), sw, cite(r))
+	s := fmt.Sprintf("%s had %s swapped out at the kill (swapents %d pages) %s.", kc.kill.Comm, human(*swKB), sw, cite(r))
 	d := "Swap was in use by the victim itself: swapped pages count toward its badness, and swap already held part of it when memory ran out."
 	if kc.kill.AnonRSSKB != nil {
-		d = fmt.Sprintf("It held %s resident anonymous memory and %s in swap. ", human(*kc.kill.AnonRSSKB), human(sw*kc.pageKB)) + d
+		d = fmt.Sprintf("It held %s resident anonymous memory and %s in swap. ", human(*kc.kill.AnonRSSKB), human(*swKB)) + d
 	}
 	return fnd("info", s, d, r, kc.primRef())
 }
@@ -1153,14 +1220,16 @@ func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
 		if n == nil || n.MemAllocatableKB == nil || !bd.isThisNode(n) {
 			continue
 		}
-		var lim, req int64
-		for _, p := range n.Pods {
-			if p.MemLimitKB != nil {
-				lim += *p.MemLimitKB
-			}
-			if p.MemRequestKB != nil {
-				req += *p.MemRequestKB
-			}
+		reqP, limP, fits := podMemSums(n)
+		if !fits {
+			continue // sums no int64 of kB holds: nothing to compare
+		}
+		var lim, req int64 // no pod prints one: nothing requested
+		if limP != nil {
+			lim = *limP
+		}
+		if reqP != nil {
+			req = *reqP
 		}
 		alloc := *n.MemAllocatableKB
 		refs := []Ref{toRef(n.Ref)}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Assembling one Kill from its occurrences: each part of the report is taken
@@ -34,12 +35,15 @@ type killCtx struct {
 	row   *parse.TaskRow // the victim's task-table row
 
 	pageKB int64
-	group  int
-	ks     *float64
-	wall   *time.Time
-	basis  string
-	conf   string
-	raw    string
+	// unfit are warnings for page counts whose kB do not fit in an int64
+	// (pagesKB), listed with their input at the end of Build.
+	unfit []parse.Warning
+	group int
+	ks    *float64
+	wall  *time.Time
+	basis string
+	conf  string
+	raw   string
 
 	// dmesg -T drift against a better basis, when measured.
 	drift     *time.Duration
@@ -338,19 +342,21 @@ func (bd *builder) assemble(kc *killCtx) {
 			v.OOMScoreAdj = r.OOMScoreAdj
 		}
 		if v.TotalVMKB == nil {
-			v.TotalVMKB = ptr(r.TotalVM * kc.pageKB)
+			v.TotalVMKB = kc.pagesKB(r.TotalVM, "total_vm", r.Ref)
 		}
 		if v.AnonRSSKB == nil && r.RSSAnon != nil {
-			v.AnonRSSKB = ptr(*r.RSSAnon * kc.pageKB)
+			v.AnonRSSKB = kc.pagesKB(*r.RSSAnon, "rss_anon", r.Ref)
 		}
 		if v.FileRSSKB == nil && r.RSSFile != nil {
-			v.FileRSSKB = ptr(*r.RSSFile * kc.pageKB)
+			v.FileRSSKB = kc.pagesKB(*r.RSSFile, "rss_file", r.Ref)
 		}
 		if v.ShmemRSSKB == nil && r.RSSShmem != nil {
-			v.ShmemRSSKB = ptr(*r.RSSShmem * kc.pageKB)
+			v.ShmemRSSKB = kc.pagesKB(*r.RSSShmem, "rss_shmem", r.Ref)
 		}
 		if v.PgtablesKB == nil && r.PgtablesBytes != nil {
-			v.PgtablesKB = ptr(*r.PgtablesBytes / 1024)
+			if kb, ok := units.ToKB(*r.PgtablesBytes, 1, 1024, units.Down); ok {
+				v.PgtablesKB = &kb
+			}
 		}
 		v.Swapents = r.Swapents
 	}
@@ -465,22 +471,28 @@ func (bd *builder) killEvidence(kc *killCtx) []Ref {
 }
 
 func killMem(kc *killCtx) *KillMem {
-	ps := kc.pageKB
 	if mi := kc.mi; mi != nil && len(mi.Counters) > 0 {
 		km := &KillMem{Source: "mem-info"}
 		pages := func(keys ...string) *int64 {
-			var sum int64
-			found := false
+			var sum *int64
+			var at parse.Ref
 			for _, k := range keys {
-				if v, _, ok := kvGet(mi.Counters, k); ok {
-					sum += v
-					found = true
+				if v, r, ok := kvGet(mi.Counters, k); ok {
+					at = *r
+					if sum == nil {
+						sum = ptr(v)
+					} else if s, ok := units.AddKB(*sum, v); ok {
+						*sum = s
+					} else {
+						kc.unfit = append(kc.unfit, parse.Warning{Ref: at, Message: strings.Join(keys, "+") + ": the sum of the pages does not fit: left unknown"})
+						return nil
+					}
 				}
 			}
-			if !found {
+			if sum == nil {
 				return nil
 			}
-			return ptr(sum * ps)
+			return kc.pagesKB(*sum, strings.Join(keys, "+"), at)
 		}
 		km.AnonKB = pages("active_anon", "inactive_anon")
 		km.FileKB = pages("active_file", "inactive_file")
@@ -490,42 +502,40 @@ func killMem(kc *killCtx) *KillMem {
 		km.PagetablesKB = pages("pagetables")
 		km.UnevictableKB = pages("unevictable")
 		km.FreeKB = pages("free")
-		if mi.PagesRAM != nil {
-			km.RAMKB = ptr(*mi.PagesRAM * ps)
+		if mi.PagesRAM != nil && mi.PagesRAMRef != nil {
+			km.RAMKB = kc.pagesKB(*mi.PagesRAM, "pages RAM", *mi.PagesRAMRef)
 		}
 		if mi.HugepagesTotal != nil && mi.HugepageSizeKB != nil {
-			km.HugepagesKB = ptr(*mi.HugepagesTotal * *mi.HugepageSizeKB)
+			if kb, ok := units.ToKB(*mi.HugepagesTotal, *mi.HugepageSizeKB, 1, units.Nearest); ok {
+				km.HugepagesKB = &kb
+			}
 		}
-		var ks int64
-		found := false
+		// kernel_stack from the node lines, else the zone lines (kB)
+		var nodeKS, zoneKS []*int64
 		for _, n := range mi.Nodes {
 			if v, _, ok := kvGet(n.Fields, "kernel_stack"); ok {
-				ks += v
-				found = true
+				nodeKS = append(nodeKS, ptr(v))
 			}
 		}
-		if !found {
-			for _, z := range mi.Zones {
-				if v, _, ok := kvGet(z.Fields, "kernel_stack"); ok {
-					ks += v
-					found = true
-				}
+		for _, z := range mi.Zones {
+			if v, _, ok := kvGet(z.Fields, "kernel_stack"); ok {
+				zoneKS = append(zoneKS, ptr(v))
 			}
 		}
-		if found {
-			km.KernelStackKB = ptr(ks)
+		if len(nodeKS) > 0 {
+			km.KernelStackKB = sumKB(nodeKS...)
+		} else if len(zoneKS) > 0 {
+			km.KernelStackKB = sumKB(zoneKS...)
 		}
 		if km.PagetablesKB == nil {
-			var pt int64
-			f := false
+			var pt []*int64
 			for _, n := range mi.Nodes {
 				if v, _, ok := kvGet(n.Fields, "pagetables"); ok {
-					pt += v
-					f = true
+					pt = append(pt, ptr(v))
 				}
 			}
-			if f {
-				km.PagetablesKB = ptr(pt)
+			if len(pt) > 0 {
+				km.PagetablesKB = sumKB(pt...)
 			}
 		}
 		return km
@@ -538,7 +548,10 @@ func killMem(kc *killCtx) *KillMem {
 					if m.StatsInKB {
 						return ptr(v)
 					}
-					return ptr(v / 1024)
+					if kb, ok := units.ToKB(v, 1, 1024, units.Down); ok { // bytes
+						return &kb
+					}
+					return nil
 				}
 			}
 			return nil
@@ -566,26 +579,68 @@ func topConsumers(kc *killCtx) []Consumer {
 		return out
 	}
 	idx := map[string]int{}
+	// a group whose RSS (or swap) in kB is unknown: a row's pages or the
+	// sum do not fit in an int64
+	var unknown, swapUnknown []bool
 	for r := range kc.tasks.Briefs() {
 		i, ok := idx[r.Name]
 		if !ok {
 			i = len(out)
 			idx[r.Name] = i
 			out = append(out, Consumer{Name: r.Name})
+			unknown, swapUnknown = append(unknown, false), append(swapUnknown, false)
 		}
 		c := &out[i]
 		c.Tasks++
-		c.RSSKB += r.RSS * kc.pageKB
+		if !unknown[i] {
+			kb := kc.pagesKB(r.RSS, "rss", r.Ref)
+			var sum int64
+			ok := kb != nil
+			if ok {
+				sum, ok = units.AddKB(c.RSSKB, *kb)
+			}
+			if ok {
+				c.RSSKB = sum
+			} else {
+				// left out of the ranking: its resident size is unknown
+				unknown[i] = true
+				if kb != nil {
+					kc.unfit = append(kc.unfit, parse.Warning{Ref: r.Ref, Message: "rss of the " + r.Name + " tasks: the sum does not fit in kB: left out of the largest consumers"})
+				}
+			}
+		}
 		if r.HasSwapents {
 			if c.SwapKB == nil {
 				c.SwapKB = ptr(int64(0))
 			}
-			*c.SwapKB += r.Swapents * kc.pageKB
+			if !swapUnknown[i] {
+				var sum int64
+				kb := kc.pagesKB(r.Swapents, "swapents", r.Ref)
+				ok := kb != nil
+				if ok {
+					sum, ok = units.AddKB(*c.SwapKB, *kb)
+				}
+				if ok {
+					*c.SwapKB = sum
+				} else {
+					swapUnknown[i] = true
+				}
+			}
 		}
 		if kc.kill != nil && r.Pid == kc.kill.Pid {
 			c.IsVictim = true
 		}
 	}
+	known := out[:0]
+	for i, c := range out {
+		if swapUnknown[i] {
+			c.SwapKB = nil
+		}
+		if !unknown[i] {
+			known = append(known, c)
+		}
+	}
+	out = known
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].RSSKB != out[j].RSSKB {
 			return out[i].RSSKB > out[j].RSSKB

@@ -302,25 +302,10 @@ func (bd *builder) nodeSection() []Node {
 		for _, c := range n.Conditions {
 			nn.Conditions = append(nn.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
 		}
-		var req, lim int64
-		haveReq, haveLim := false, false
 		for _, p := range n.Pods {
 			nn.Pods = append(nn.Pods, NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
-			if p.MemRequestKB != nil {
-				req += *p.MemRequestKB
-				haveReq = true
-			}
-			if p.MemLimitKB != nil {
-				lim += *p.MemLimitKB
-				haveLim = true
-			}
 		}
-		if haveReq {
-			nn.PodMemRequestsKB = ptr(req)
-		}
-		if haveLim {
-			nn.PodMemLimitsKB = ptr(lim)
-		}
+		nn.PodMemRequestsKB, nn.PodMemLimitsKB, _ = podMemSums(n)
 		var ids []*string
 		for i := range n.Events {
 			e := &n.Events[i]
@@ -480,4 +465,29 @@ func (bd *builder) isThisNode(n *parse.Node) bool {
 	}
 	name := strings.ToLower(n.Name)
 	return name == h || strings.HasPrefix(h, name+".") || strings.HasPrefix(name, h+".")
+}
+
+// podMemSums adds up the memory requests and limits of a node's pods that
+// print one: nil when no pod prints one, and nil with fits false when the
+// sum does not fit in an int64 of kB.
+func podMemSums(n *parse.Node) (req, lim *int64, fits bool) {
+	var reqs, lims []*int64
+	for _, p := range n.Pods {
+		if p.MemRequestKB != nil {
+			reqs = append(reqs, p.MemRequestKB)
+		}
+		if p.MemLimitKB != nil {
+			lims = append(lims, p.MemLimitKB)
+		}
+	}
+	fits = true
+	if len(reqs) > 0 {
+		req = sumKB(reqs...)
+		fits = req != nil
+	}
+	if len(lims) > 0 {
+		lim = sumKB(lims...)
+		fits = fits && lim != nil
+	}
+	return req, lim, fits
 }

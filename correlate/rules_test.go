@@ -91,7 +91,7 @@ func TestRules(t *testing.T) {
 		}, false},
 		{"zram-swap", globalSwapExhaustedBundle, func(b *parse.Bundle) {
 			b.Swaps = []*parse.SwapTable{{Ref: parse.Ref{Path: "proc/swaps", Line: 1}, Format: "proc-swaps",
-				Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/dev/zram0", Type: "partition", Size: parse.Size{KB: 3984380, Exact: true}, Zram: true}}}}
+				Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/dev/zram0", Type: "partition", Size: &parse.Size{KB: 3984380, Exact: true}, Zram: true}}}}
 		}, true},
 		{"zram-swap", globalSwapExhaustedBundle, none, false},
 		{"zram-swap", noioBundle, func(b *parse.Bundle) { // a memcg kill: zram is not the reason

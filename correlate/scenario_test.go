@@ -47,8 +47,8 @@ func foundingBundle() *parse.Bundle {
 	cap := time.Date(2019, 10, 20, 15, 13, 3, 0, cst)
 	sw := &parse.SwapTable{Ref: parse.Ref{Path: "swapon", Line: 1}, Format: "swapon-show",
 		Devices: []parse.SwapDevice{
-			{Ref: parse.Ref{Path: "swapon", Line: 2}, Name: "/swapfile", Type: "file", Size: parse.Size{KB: 969933, Printed: "947.2M", ErrKB: 51}, Used: parse.Size{KB: 19046, Printed: "18.6M", ErrKB: 51}, Priority: iptr(-2)},
-			{Ref: parse.Ref{Path: "swapon", Line: 3}, Name: "/swapfile.new", Type: "file", Size: parse.Size{KB: 2097152, Printed: "2G", ErrKB: 52429}, Used: parse.Size{KB: 48, Printed: "48K", ErrKB: 0}, Priority: iptr(-3)},
+			{Ref: parse.Ref{Path: "swapon", Line: 2}, Name: "/swapfile", Type: "file", Size: &parse.Size{KB: 969933, Printed: "947.2M", ErrKB: 51}, Used: &parse.Size{KB: 19046, Printed: "18.6M", ErrKB: 51}, Priority: iptr(-2)},
+			{Ref: parse.Ref{Path: "swapon", Line: 3}, Name: "/swapfile.new", Type: "file", Size: &parse.Size{KB: 2097152, Printed: "2G", ErrKB: 52429}, Used: &parse.Size{KB: 48, Printed: "48K", ErrKB: 0}, Priority: iptr(-3)},
 		},
 		Lines: []parse.Quote{
 			{Ref: parse.Ref{Path: "swapon", Line: 1}, Text: "NAME          TYPE   SIZE  USED PRIO"},

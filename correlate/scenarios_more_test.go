@@ -40,7 +40,7 @@ func memcgPodBundle() *parse.Bundle {
 		KernelLogs: []*parse.KernelLog{j.KernelLog},
 		Swaps: []*parse.SwapTable{{Ref: parse.Ref{Path: "sos_commands/memory/swapon_--bytes_--show", Line: 1}, Format: "swapon-bytes",
 			Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "sos_commands/memory/swapon_--bytes_--show", Line: 2}, Name: "/dev/nvme0n1p3", Type: "partition",
-				Size: parse.Size{KB: 4194300, Exact: true, Printed: "4294963200"}, Used: parse.Size{KB: 0, Exact: true, Printed: "0"}, Priority: iptr(-2)}}}},
+				Size: &parse.Size{KB: 4194300, Exact: true, Printed: "4294963200"}, Used: &parse.Size{KB: 0, Exact: true, Printed: "0"}, Priority: iptr(-2)}}}},
 		Host:     parse.Host{Hostname: "node-a", CapturedAt: &cap, Location: time.UTC, TimeZone: "UTC"},
 		CgroupV2: &v2,
 		Kubelet:  &parse.KubeletConfig{Sources: []parse.Ref{{Path: "var/lib/kubelet/config.yaml", Line: 1}}, FailSwapOn: new(bool), FailSwapOnRef: &parse.Ref{Path: "var/lib/kubelet/config.yaml", Line: 12}},
@@ -112,7 +112,7 @@ func globalSwapExhaustedBundle() *parse.Bundle {
 	cap := time.Date(2024, 2, 3, 15, 0, 5, 0, time.FixedZone("CET", 3600))
 	return &parse.Bundle{Name: "web-3", KernelLogs: []*parse.KernelLog{j.KernelLog},
 		Swaps: []*parse.SwapTable{{Ref: parse.Ref{Path: "proc/swaps", Line: 1}, Format: "proc-swaps",
-			Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/swap.img", Type: "file", Size: parse.Size{KB: 2097148, Exact: true, Printed: "2097148"}, Used: parse.Size{KB: 301212, Exact: true, Printed: "301212"}}}}},
+			Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/swap.img", Type: "file", Size: &parse.Size{KB: 2097148, Exact: true, Printed: "2097148"}, Used: &parse.Size{KB: 301212, Exact: true, Printed: "301212"}}}}},
 		Host: parse.Host{CapturedAt: &cap}}
 }
 
@@ -159,7 +159,7 @@ func noioBundle() *parse.Bundle {
 	bt := cap.Add(-90010 * time.Second)
 	return &parse.Bundle{Name: "db-1", KernelLogs: []*parse.KernelLog{d.KernelLog},
 		Swaps: []*parse.SwapTable{{Ref: parse.Ref{Path: "proc/swaps", Line: 1}, Format: "proc-swaps",
-			Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/dev/sda2", Type: "partition", Size: parse.Size{KB: 8388604, Exact: true}, Used: parse.Size{KB: 122880, Exact: true}}}}},
+			Devices: []parse.SwapDevice{{Ref: parse.Ref{Path: "proc/swaps", Line: 2}, Name: "/dev/sda2", Type: "partition", Size: &parse.Size{KB: 8388604, Exact: true}, Used: &parse.Size{KB: 122880, Exact: true}}}}},
 		Host: parse.Host{CapturedAt: &cap, Location: time.UTC, Btime: &bt, BtimeRef: &parse.Ref{Path: "proc/stat", Line: 9}}}
 }
 

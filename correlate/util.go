@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/units"
 )
 
 // This file holds small helpers shared by the correlate files: pointers,
@@ -84,6 +85,75 @@ func shortPath(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// maxUnfit caps the page-count warnings of one kill (a task table of
+// 500,000 bad rows must not make 500,000 warnings).
+const maxUnfit = 100
+
+// pagesKB is n pages of the kill's page size in kB, through units.ToKB:
+// nil when n is negative or its kB do not fit in an int64, with a warning
+// on line r (listed with that input at the end of Build) — never a wrapped
+// or negative size.
+func (kc *killCtx) pagesKB(n int64, what string, r parse.Ref) *int64 {
+	if kb := kc.pagesToKB(n); kb != nil {
+		return kb
+	}
+	msg := fmt.Sprintf("%s: %d pages of %d kB do not fit in kB: left unknown", what, n, kc.pageKB)
+	if n < 0 {
+		msg = fmt.Sprintf("%s: %d is not a page count: left unknown", what, n)
+	}
+	switch {
+	case len(kc.unfit) < maxUnfit:
+		kc.unfit = append(kc.unfit, parse.Warning{Ref: r, Message: msg})
+	case len(kc.unfit) == maxUnfit:
+		kc.unfit = append(kc.unfit, parse.Warning{Ref: r, Message: fmt.Sprintf("more than %d page counts that do not fit in kB: the rest are not listed", maxUnfit)})
+	}
+	return nil
+}
+
+// pagesToKB is pagesKB for a derived page count (no line printed it): nil,
+// without a warning, when it does not fit.
+func (kc *killCtx) pagesToKB(n int64) *int64 {
+	kb, ok := units.ToKB(n, kc.pageKB, 1, units.Nearest)
+	if !ok {
+		return nil
+	}
+	return &kb
+}
+
+// sumKB adds sizes in kB; nil when one is unknown or the sum does not fit
+// in an int64.
+func sumKB(vs ...*int64) *int64 {
+	var sum int64
+	for _, v := range vs {
+		if v == nil {
+			return nil
+		}
+		s, ok := units.AddKB(sum, *v)
+		if !ok {
+			return nil
+		}
+		sum = s
+	}
+	return &sum
+}
+
+// sizeKB is a parsed size in kB, nil when unknown.
+func sizeKB(s *parse.Size) *int64 {
+	if s == nil {
+		return nil
+	}
+	return ptr(s.KB)
+}
+
+// errKB is the half-width of a parsed size's rounding interval, 0 when the
+// size is exact or unknown.
+func errKB(s *parse.Size) int64 {
+	if s == nil {
+		return 0
+	}
+	return s.ErrKB
 }
 
 // human renders a size in kB the way an engineer would say it: "1.7 GiB",

@@ -106,8 +106,10 @@ func (bd *builder) verdict(kc *killCtx) string {
 		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, human(*kc.kill.AnonRSSKB))
 		refs := []Ref{kc.primRef()}
 		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
-			s += fmt.Sprintf(" plus %s in swap", human(*kc.row.Swapents*kc.pageKB))
-			refs = append(refs, toRef(kc.row.Ref))
+			if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
+				s += fmt.Sprintf(" plus %s in swap", human(*kb))
+				refs = append(refs, toRef(kc.row.Ref))
+			}
 		}
 		if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
 			implied := strings.TrimSuffix(afterWord(x.Summary, "about "), ".")

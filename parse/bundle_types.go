@@ -105,8 +105,8 @@ type SwapDevice struct {
 	Ref
 	Name     string
 	Type     string // file, partition
-	Size     Size
-	Used     Size
+	Size     *Size  // nil when not printed or too large to hold
+	Used     *Size  // nil when not printed or too large to hold
 	Priority *int
 	Zram     bool
 	UUID     string // swapon --show=UUID, "" if not printed

@@ -274,9 +274,9 @@ func (p *nodeParser) item(n int, l string) {
 		var kb *int64
 		if kv.Key == "memory" {
 			p.quote(n, l)
-			kb = quantityKB(kv.Value)
-			if kb == nil {
-				p.warns = append(p.warns, Warning{kv.Ref, "memory quantity not understood: " + strconv.Quote(kv.Value)})
+			var res sizeResult
+			if kb, res = quantityKB(kv.Value); res != sizeOK {
+				p.warns = append(p.warns, Warning{kv.Ref, quantityWarning(kv.Value, res)})
 			}
 		}
 		if p.section == "Capacity" {
@@ -386,9 +386,9 @@ func (p *nodeParser) pod(n int, l string) {
 		if q.s == "" {
 			continue
 		}
-		*q.dst = quantityKB(q.s)
-		if *q.dst == nil {
-			p.warns = append(p.warns, Warning{np.Ref, "memory quantity not understood: " + strconv.Quote(q.s)})
+		var res sizeResult
+		if *q.dst, res = quantityKB(q.s); res != sizeOK {
+			p.warns = append(p.warns, Warning{np.Ref, quantityWarning(q.s, res)})
 		}
 	}
 	if sec, _, ok := ParseKubeDuration(np.Age); ok {
@@ -421,8 +421,19 @@ func (p *nodeParser) allocated(n int, l string) {
 		a.Requests, a.RequestsPct = splitPct(req)
 		a.Limits, a.LimitsPct = splitPct(lim)
 		if res == "memory" || res == "ephemeral-storage" || strings.HasPrefix(res, "hugepages-") {
-			a.RequestsKB = quantityKB(a.Requests)
-			a.LimitsKB = quantityKB(a.Limits)
+			var r1, r2 sizeResult
+			a.RequestsKB, r1 = quantityKB(a.Requests)
+			a.LimitsKB, r2 = quantityKB(a.Limits)
+			// a size too large is a warning; anything else that is not a
+			// quantity stays unknown quietly, as before
+			for _, q := range []struct {
+				s   string
+				res sizeResult
+			}{{a.Requests, r1}, {a.Limits, r2}} {
+				if q.res == sizeTooLarge {
+					p.warns = append(p.warns, Warning{a.Ref, quantityWarning(q.s, q.res)})
+				}
+			}
 		}
 		p.cur.Allocated = append(p.cur.Allocated, a)
 	}

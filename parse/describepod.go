@@ -255,9 +255,9 @@ func (p *podParser) container(n int, l string) {
 			return
 		}
 		p.quote(n, l)
-		kb := quantityKB(v)
-		if kb == nil {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "memory quantity not understood: " + strconv.Quote(v)})
+		kb, res := quantityKB(v)
+		if res != sizeOK {
+			p.warns = append(p.warns, Warning{Ref{p.path, n}, quantityWarning(v, res)})
 		}
 		if p.sub == "Limits" {
 			c.MemoryLimit, c.MemLimitKB = v, kb

@@ -24,8 +24,11 @@ package parse
 // (free -m, free -g, free -b), given by the caller.
 
 import (
+	"math"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // freeUnitKiB is the size of one printed unit in KiB, for the units free
@@ -77,10 +80,14 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 		vals := strings.Fields(rest)
 		sizes := make([]*Size, len(vals))
 		for i, v := range vals {
-			s, u, ok := freeSize(v, unit)
-			if !ok {
+			s, u, res := freeSize(v, unit)
+			switch res {
+			case sizeSyntax:
 				warns = append(warns, Warning{Ref: ref, Message: "free: bad size " + strconv.Quote(v)})
 				return
+			case sizeTooLarge:
+				warns = append(warns, Warning{Ref: ref, Message: tooLarge("free", v)})
+				continue // this value unknown, the others kept
 			}
 			if u == "human" {
 				f.Unit = "human"
@@ -108,8 +115,11 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 				f.Buffers, f.Cache = at("buffers"), at("cached")
 			}
 			if f.BuffCache == nil && f.Buffers != nil && f.Cache != nil {
-				s := addSizes(*f.Buffers, *f.Cache)
-				f.BuffCache = &s
+				if s, ok := addSizes(*f.Buffers, *f.Cache); ok {
+					f.BuffCache = &s
+				} else {
+					warns = append(warns, Warning{Ref: ref, Message: tooLarge("free: buffers+cache", f.Buffers.Printed+"+"+f.Cache.Printed)})
+				}
 			}
 		case "Swap":
 			if len(sizes) >= 3 {
@@ -133,32 +143,37 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 }
 
 // freeSize reads one free value.
-func freeSize(v, unit string) (Size, string, bool) {
+func freeSize(v, unit string) (Size, string, sizeResult) {
 	if isDigits(v) {
-		n, ok := parseInt64(v)
-		if !ok {
-			return Size{}, "", false
-		}
-		if unit == "bytes" {
-			return exactBytes(n, v), unit, true
-		}
 		k, ok := freeUnitKiB[unit]
-		if !ok {
-			return Size{}, "", false
+		switch {
+		case unit == "bytes":
+			k = 0
+		case !ok:
+			return Size{}, "", sizeSyntax
 		}
-		return scaledSize(n, k, v), unit, true
+		s, res := digitsSize(v, k)
+		return s, unit, res
 	}
-	s, ok := parseHumanSize(v, procps)
-	return s, "human", ok
+	s, res := parseHumanSize(v, procps)
+	return s, "human", res
 }
 
-// addSizes adds two sizes, widening the error interval.
-func addSizes(a, b Size) Size {
-	s := Size{KB: a.KB + b.KB, Exact: a.Exact && b.Exact, ErrKB: a.ErrKB + b.ErrKB, Printed: a.Printed + "+" + b.Printed}
-	if a.Bytes != nil && b.Bytes != nil {
-		s.Bytes = ptr(*a.Bytes + *b.Bytes)
+// addSizes adds two sizes, widening the error interval; ok is false when
+// the sum does not fit in an int64 of kB.
+func addSizes(a, b Size) (Size, bool) {
+	kb, ok1 := units.AddKB(a.KB, b.KB)
+	errKB, ok2 := units.AddKB(a.ErrKB, b.ErrKB)
+	if !ok1 || !ok2 {
+		return Size{}, false
 	}
-	return s
+	s := Size{KB: kb, Exact: a.Exact && b.Exact, ErrKB: errKB, Printed: a.Printed + "+" + b.Printed}
+	if a.Bytes != nil && b.Bytes != nil {
+		if *a.Bytes <= math.MaxInt64-*b.Bytes {
+			s.Bytes = ptr(*a.Bytes + *b.Bytes)
+		}
+	}
+	return s, true
 }
 
 func contains(list []string, s string) bool {

@@ -1,6 +1,9 @@
 package parse
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseFree(t *testing.T) {
 	type want struct {
@@ -120,6 +123,40 @@ Swap:         969932       x19046      950886
 	}
 	if f, _ := ParseFree([]byte("NAME TYPE SIZE USED PRIO\n"), "x", ""); f != nil {
 		t.Errorf("ParseFree(swapon) = %+v, want nil", f)
+	}
+}
+
+// TestFreeTooLarge: a value that does not fit in an int64 of kB is a
+// warning on its line naming the value, and unknown (nil) — never negative,
+// never wrapped; the other values of the row are kept.
+func TestFreeTooLarge(t *testing.T) {
+	for _, tc := range []struct {
+		name, unit, in string
+		mem            []*int64 // total, used, free
+	}{
+		{"issue 21: free -g, 10¹³ GiB", "GiB", "total used free\nMem:10000000000000\n", []*int64{nil, nil, nil}},
+		{"free -m, 2⁶³ kB", "MiB", "total used free\nMem: 9007199254740992 5 9007199254740991\n", []*int64{nil, ptr(int64(5<<10 + 512)), ptr(int64(9007199254740991<<10 + 512))}},
+		{"more digits than int64", "kB", "total used free\nMem: 99999999999999999999 1 2\n", []*int64{nil, ptr(int64(1)), ptr(int64(2))}},
+		{"bytes, more digits than int64", "bytes", "total used free\nMem: 99999999999999999999 1024 2048\n", []*int64{nil, ptr(int64(1)), ptr(int64(2))}},
+		{"free -h, 8192Ei", "", "total used free\nMem: 8192Ei 1.0Gi 8191Ei\n", []*int64{nil, ptr(int64(1 << 20)), ptr(int64(8191<<50 + 1<<49))}}, // procps: [8191, 8192) EiB,
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, warns := ParseFree([]byte(tc.in), "free", tc.unit)
+			if f == nil {
+				t.Fatal("ParseFree returned nil")
+			}
+			if len(warns) != 1 || warns[0].Line != 2 || warns[0].Path != "free" || !strings.Contains(warns[0].Message, "does not fit in kB") {
+				t.Errorf("warnings = %+v, want one \"does not fit\" on free:2", warns)
+			}
+			checkKB(t, "MemTotal", f.MemTotal, tc.mem[0])
+			checkKB(t, "MemUsed", f.MemUsed, tc.mem[1])
+			checkKB(t, "MemFree", f.MemFree, tc.mem[2])
+		})
+	}
+	// buffers + cache past int64: buff/cache unknown, the parts kept
+	f, warns := ParseFree([]byte("total used free shared buffers cached\nMem: 1 1 1 0 9223372036854775807 1\n"), "free", "kB")
+	if f == nil || f.BuffCache != nil || f.Buffers == nil || f.Cache == nil || len(warns) != 1 || warns[0].Line != 2 {
+		t.Errorf("buffers+cache past int64: %+v, %+v", f, warns)
 	}
 }
 

@@ -357,6 +357,13 @@ func newKParser(path string) *kParser {
 	}
 }
 
+// warnAll gives each message of msgs as a warning on line.
+func (p *kParser) warnAll(line int, msgs []string) {
+	for _, m := range msgs {
+		p.warn(line, "%s", m)
+	}
+}
+
 func (p *kParser) warn(line int, format string, args ...any) {
 	p.warnsN++
 	if p.warnsN > maxWarnings {

@@ -108,6 +108,9 @@ func checkInvariants(t testing.TB, kl *KernelLog, input []byte) {
 			t.Errorf("warning without a line: %+v", w)
 		}
 	}
+	// Mem-Info counters, kB fields and memcg stats are unsigned as the
+	// kernel prints them: a negative one is a wrapped value.
+	checkNoNegativeKB(t, "kernel log", kl, true)
 	lineText := func(n int) []byte {
 		ls := bytes.Split(input, []byte{'\n'})
 		if n < 1 || n > len(ls) {

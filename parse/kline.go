@@ -28,6 +28,7 @@ package parse
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -226,13 +227,36 @@ func decodeLineCached(raw []byte, hint string, cache *decodeCache) kline {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// atoiPrefix parses the leading unsigned decimal digits of b.
+// atoiPrefix parses the leading unsigned decimal digits of b. It stops
+// before a digit that would take v past an int64 (n is then short of the
+// digits b holds), so v is never wrapped.
 func atoiPrefix(b []byte) (v int64, n int) {
-	for n < len(b) && isDigit(b[n]) && n < 19 {
-		v = v*10 + int64(b[n]-'0')
+	for n < len(b) && isDigit(b[n]) {
+		d := int64(b[n] - '0')
+		if v > (math.MaxInt64-d)/10 {
+			break
+		}
+		v = v*10 + d
 		n++
 	}
 	return v, n
+}
+
+// kernelSize reads a size or page count the kernel prints ("1743412kB",
+// "1743412", "0KB"): an unsigned decimal, with a kB suffix or none.
+// The kernel prints these with %lu, so a value past an int64 is
+// sizeTooLarge (a warning, the value unknown) and a sign or anything else
+// sizeSyntax.
+func kernelSize(b []byte) (int64, sizeResult) {
+	b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("kB")), []byte("KB"))
+	v, n := atoiPrefix(b)
+	switch {
+	case n == 0 || (n < len(b) && !isDigit(b[n])):
+		return 0, sizeSyntax
+	case n < len(b):
+		return 0, sizeTooLarge // digits left: more than an int64 holds
+	}
+	return v, sizeOK
 }
 
 // parseKernelStamp parses "[ 1375956.718910]" (also "[1375956.718910]",

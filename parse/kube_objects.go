@@ -161,7 +161,7 @@ type KubeObjects struct {
 type lineFinder func(value string) int
 
 // add converts one decoded object; line is the object's first line.
-func (o *KubeObjects) add(obj *kObject, path, format string, line int, find lineFinder) *Warning {
+func (o *KubeObjects) add(obj *kObject, path, format string, line int, find lineFinder) []Warning {
 	ref := Ref{path, line}
 	at := func(v string) Ref {
 		if v == "" {
@@ -172,21 +172,31 @@ func (o *KubeObjects) add(obj *kObject, path, format string, line int, find line
 		}
 		return ref
 	}
+	var warns []Warning
+	// mem reads a memory quantity: one too large to hold is a warning on
+	// its line; anything else that is not a quantity stays unknown quietly.
+	mem := func(q string) *int64 {
+		kb, res := quantityKB(q)
+		if res == sizeTooLarge {
+			warns = append(warns, Warning{at(q), quantityWarning(q, res)})
+		}
+		return kb
+	}
 	switch obj.Kind {
 	case "Pod":
-		o.Pods = append(o.Pods, podObject(obj, ref, "get-pods-"+format, at))
+		o.Pods = append(o.Pods, podObject(obj, ref, "get-pods-"+format, at, mem))
 	case "Node":
-		o.Nodes = append(o.Nodes, nodeObject(obj, ref, "get-nodes-"+format, at))
+		o.Nodes = append(o.Nodes, nodeObject(obj, ref, "get-nodes-"+format, at, mem))
 	case "Event":
 		o.Events = append(o.Events, eventObject(obj, ref))
 	case "":
-		return &Warning{ref, "object without a kind"}
+		return []Warning{{ref, "object without a kind"}}
 	}
 	// other kinds (Deployment, Service …) are not needed
-	return nil
+	return warns
 }
 
-func podObject(obj *kObject, ref Ref, source string, at func(string) Ref) *Pod {
+func podObject(obj *kObject, ref Ref, source string, at func(string) Ref, mem func(string) *int64) *Pod {
 	p := &Pod{
 		Ref: ref, Source: source,
 		UID: obj.Metadata.UID, Namespace: obj.Metadata.Namespace, Name: obj.Metadata.Name,
@@ -214,10 +224,10 @@ func podObject(obj *kObject, ref Ref, source string, at func(string) Ref) *Pod {
 		pc.MemoryLimit = spec.Resources.Limits["memory"]
 		pc.MemoryRequest = spec.Resources.Requests["memory"]
 		if pc.MemoryLimit != "" {
-			pc.MemLimitKB = quantityKB(pc.MemoryLimit)
+			pc.MemLimitKB = mem(pc.MemoryLimit)
 		}
 		if pc.MemoryRequest != "" {
-			pc.MemRequestKB = quantityKB(pc.MemoryRequest)
+			pc.MemRequestKB = mem(pc.MemoryRequest)
 		}
 		switch s := st.State; {
 		case s.Running != nil:
@@ -255,7 +265,7 @@ func podObject(obj *kObject, ref Ref, source string, at func(string) Ref) *Pod {
 	return p
 }
 
-func nodeObject(obj *kObject, ref Ref, source string, at func(string) Ref) *Node {
+func nodeObject(obj *kObject, ref Ref, source string, at func(string) Ref, mem func(string) *int64) *Node {
 	n := &Node{
 		Ref: ref, Source: source, Name: obj.Metadata.Name,
 		CreationTimestamp: obj.Metadata.CreationTimestamp,
@@ -299,10 +309,10 @@ func nodeObject(obj *kObject, ref Ref, source string, at func(string) Ref) *Node
 	n.Capacity = sortedKV(obj.Status.Capacity, ref)
 	n.Allocatable = sortedKV(obj.Status.Allocatable, ref)
 	if m, ok := obj.Status.Capacity["memory"]; ok {
-		n.MemCapacityKB = quantityKB(m)
+		n.MemCapacityKB = mem(m)
 	}
 	if m, ok := obj.Status.Allocatable["memory"]; ok {
-		n.MemAllocatableKB = quantityKB(m)
+		n.MemAllocatableKB = mem(m)
 	}
 	ni := obj.Status.NodeInfo
 	for _, kv := range [][2]string{
@@ -466,9 +476,7 @@ func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings [
 						// the items' kind out
 						obj.Kind, _ = strings.CutSuffix(topKind, "List")
 					}
-					if w := objs.add(&obj, path, "json", li.line(istart), finder(istart, iend)); w != nil {
-						warnings = append(warnings, *w)
-					}
+					warnings = append(warnings, objs.add(&obj, path, "json", li.line(istart), finder(istart, iend))...)
 				}
 				if ok {
 					if _, err := dec.Token(); err != nil { // ']'
@@ -504,9 +512,7 @@ func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings [
 				warn(int64(start), "JSON object not understood: "+err.Error())
 				continue
 			}
-			if w := objs.add(&top, path, "json", li.line(start), finder(start, end)); w != nil {
-				warnings = append(warnings, *w)
-			}
+			warnings = append(warnings, objs.add(&top, path, "json", li.line(start), finder(start, end))...)
 		}
 	}
 	return objs, lines, warnings
@@ -589,9 +595,7 @@ func yamlObject(objs *KubeObjects, n *yaml.Node, path, itemKind string) []Warnin
 		obj.Kind = itemKind
 	}
 	find := func(v string) int { return scalarLine(n, v) }
-	if w := objs.add(&obj, path, "yaml", line, find); w != nil {
-		warns = append(warns, *w)
-	}
+	warns = append(warns, objs.add(&obj, path, "yaml", line, find)...)
 	return warns
 }
 

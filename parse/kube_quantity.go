@@ -14,6 +14,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // quantitySuffix maps a suffix to its multiplier as a fraction num/den.
@@ -41,33 +43,44 @@ var quantitySuffix = map[string][2]int64{
 // byte. ok is false for anything that is not a non-negative quantity or
 // that overflows int64.
 func ParseQuantityBytes(s string) (bytes int64, ok bool) {
+	b, res := quantityBytes(s)
+	return b, res == sizeOK
+}
+
+// quantityBytes is ParseQuantityBytes saying why it failed: sizeSyntax for
+// no quantity, sizeTooLarge for more bytes than an int64 holds (the limit
+// of apimachinery's Quantity.Value as well).
+func quantityBytes(s string) (int64, sizeResult) {
 	r, ok := quantityRat(s)
 	if !ok {
-		return 0, false
+		return 0, sizeSyntax
 	}
 	q := new(big.Int).Quo(r.Num(), r.Denom())
 	if !q.IsInt64() {
-		return 0, false
+		return 0, sizeTooLarge
 	}
-	return q.Int64(), true
+	return q.Int64(), sizeOK
 }
 
 // ParseQuantityKB parses a Kubernetes memory quantity into kB (KiB, 1024
 // bytes, the unit the kernel prints), rounded down: "2025188Ki" →
 // 2025188, "128Mi" → 131072, "1G" → 976562, "134217728" → 131072. The
 // arithmetic is exact (no floating point). ok is false for anything that is
-// not a non-negative quantity.
+// not a non-negative quantity, or that is more bytes than an int64 holds.
 func ParseQuantityKB(s string) (kb int64, ok bool) {
-	r, ok := quantityRat(s)
-	if !ok {
-		return 0, false
+	kb, res := quantityKBOf(s)
+	return kb, res == sizeOK
+}
+
+// quantityKBOf is ParseQuantityKB saying why it failed. The bytes are
+// rounded down first; ⌊⌊x⌋ / 1024⌋ = ⌊x / 1024⌋, so nothing is lost.
+func quantityKBOf(s string) (int64, sizeResult) {
+	b, res := quantityBytes(s)
+	if res != sizeOK {
+		return 0, res
 	}
-	r.Quo(r, big.NewRat(1024, 1))
-	q := new(big.Int).Quo(r.Num(), r.Denom())
-	if !q.IsInt64() {
-		return 0, false
-	}
-	return q.Int64(), true
+	kb, ok := units.ToKB(b, 1, 1024, units.Down)
+	return kb, fitResult(ok)
 }
 
 // quantityRat parses s into an exact non-negative rational number of units.
@@ -234,10 +247,24 @@ func splitPct(cell string) (qty string, pct *int) {
 	return strings.TrimSpace(q), pct
 }
 
-// quantityKB is ParseQuantityKB returning a pointer, nil when not parsable.
-func quantityKB(s string) *int64 {
-	if kb, ok := ParseQuantityKB(s); ok {
-		return &kb
+// quantityKB is ParseQuantityKB returning a pointer, nil when not
+// parsable, and why.
+func quantityKB(s string) (*int64, sizeResult) {
+	kb, res := quantityKBOf(s)
+	if res != sizeOK {
+		return nil, res
 	}
-	return nil
+	return &kb, sizeOK
+}
+
+// quantityWarning is the warning for a memory quantity quantityKB did not
+// read ("" when it did).
+func quantityWarning(s string, res sizeResult) string {
+	switch res {
+	case sizeSyntax:
+		return "memory quantity not understood: " + strconv.Quote(s)
+	case sizeTooLarge:
+		return tooLarge("memory quantity", s)
+	}
+	return ""
 }

@@ -28,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // LoadOptions tunes the bundle loader.
@@ -1174,9 +1176,16 @@ func (l *loader) finishFree() {
 			if memTotal != nil && memTotal.Value > 0 {
 				mt := float64(memTotal.Value)
 				for _, u := range []string{"kB", "MiB", "GiB", "bytes"} {
-					unitKB := map[string]float64{"kB": 1, "MiB": 1 << 10, "GiB": 1 << 20, "bytes": 1.0 / 1024}[u]
-					kb := float64(n) * unitKB
-					if kb >= mt*0.95-unitKB && kb <= mt*1.05+unitKB {
+					num, den := freeUnitKiB[u], int64(1)
+					if u == "bytes" {
+						num, den = 1, 1024
+					}
+					kb, ok := units.ToKB(n, num, den, units.Nearest)
+					if !ok {
+						continue // too large in this unit: not it
+					}
+					unitKB := float64(num) / float64(den)
+					if f := float64(kb); f >= mt*0.95-unitKB && f <= mt*1.05+unitKB {
 						guess = u
 						break
 					}

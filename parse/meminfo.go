@@ -41,9 +41,11 @@ func ParseMemInfo(data []byte, path string) (*ProcMemInfo, []Warning) {
 			warns = append(warns, Warning{Ref: Ref{Path: path, Line: n}, Message: "meminfo: unreadable line"})
 			return
 		}
+		// kB as printed (HugePages_* are counts): digits only, so the one
+		// way to fail is a number more than an int64 holds.
 		v, ok := parseInt64(g[2])
 		if !ok {
-			warns = append(warns, Warning{Ref: Ref{Path: path, Line: n}, Message: "meminfo: bad number " + strconv.Quote(g[2])})
+			warns = append(warns, Warning{Ref: Ref{Path: path, Line: n}, Message: tooLarge("meminfo: "+g[1], g[2])})
 			return
 		}
 		m.Fields = append(m.Fields, KV{Key: g[1], Value: v, Ref: Ref{Path: path, Line: n}})

@@ -46,9 +46,9 @@ func unreclaimable(f [][]byte) *bool {
 	return nil
 }
 
-// kbFields parses "key:123kB" tokens (also "shmem_thp: 0kB", "KB", bare numbers).
-func kbFields(f [][]byte, ref Ref) []KV {
-	var out []KV
+// kbFields parses "key:123kB" tokens (also "shmem_thp: 0kB", "KB", bare
+// numbers); unfit holds a warning for each value too large to hold.
+func kbFields(f [][]byte, ref Ref) (out []KV, unfit []string) {
 	for i := 0; i < len(f); i++ {
 		x := f[i]
 		c := bytes.IndexByte(x, ':')
@@ -60,90 +60,97 @@ func kbFields(f [][]byte, ref Ref) []KV {
 			val = f[i+1]
 			i++
 		}
-		val = bytes.TrimSuffix(bytes.TrimSuffix(val, []byte("kB")), []byte("KB"))
-		n, err := strconv.ParseInt(string(val), 10, 64)
-		if err != nil {
-			continue
+		switch n, res := kernelSize(val); res {
+		case sizeOK:
+			out = append(out, KV{Key: string(key), Value: n, Ref: ref})
+		case sizeTooLarge:
+			unfit = append(unfit, tooLarge("Mem-Info: "+string(key), string(val)))
 		}
-		out = append(out, KV{Key: string(key), Value: n, Ref: ref})
 	}
-	return out
+	return out, unfit
 }
 
-// summaryKV parses a Mem-Info summary line: only "key:number" tokens.
-func summaryKV(t []byte, ref Ref) ([]KV, bool) {
+// summaryKV parses a Mem-Info summary line: only "key:number" tokens (page
+// counts); unfit holds a warning for each count too large to hold.
+func summaryKV(t []byte, ref Ref) (out []KV, ok bool, unfit []string) {
 	f := bytes.Fields(t)
 	if len(f) == 0 {
-		return nil, false
+		return nil, false, nil
 	}
-	out := make([]KV, 0, len(f))
+	out = make([]KV, 0, len(f))
 	for _, x := range f {
 		c := bytes.IndexByte(x, ':')
 		if c <= 0 {
-			return nil, false
+			return nil, false, nil
 		}
 		for _, ch := range x[:c] {
 			if !(ch >= 'a' && ch <= 'z' || ch == '_' || isDigit(ch)) {
-				return nil, false
+				return nil, false, nil
 			}
 		}
-		n, err := strconv.ParseInt(string(x[c+1:]), 10, 64)
-		if err != nil {
-			return nil, false
+		n, res := kernelSize(x[c+1:])
+		switch {
+		case res == sizeTooLarge:
+			unfit = append(unfit, tooLarge("Mem-Info: "+string(x[:c]), string(x[c+1:])))
+			continue
+		case res != sizeOK || bytes.HasSuffix(x, []byte("B")):
+			return nil, false, nil // page counts print no unit
 		}
 		out = append(out, KV{Key: string(x[:c]), Value: n, Ref: ref})
 	}
-	return out, true
+	return out, true, unfit
 }
 
-// kbAfter parses "Free swap  = 123kB" / "Free swap:  123kB".
-func kbAfter(t []byte, sep byte) (int64, bool) {
+// kbAfter parses "Free swap  = 123kB" / "Free swap:  123kB"; printed is
+// the value as printed.
+func kbAfter(t []byte, sep byte) (kb int64, printed string, res sizeResult) {
 	i := bytes.IndexByte(t, sep)
 	if i < 0 {
-		return 0, false
+		return 0, "", sizeSyntax
 	}
 	v := bytes.TrimSpace(t[i+1:])
-	v = bytes.TrimSuffix(v, []byte("kB"))
-	n, err := strconv.ParseInt(string(v), 10, 64)
-	return n, err == nil
+	kb, res = kernelSize(v)
+	return kb, string(v), res
 }
 
-// statLine: "rss 50130944" (memcg stat dump line).
-func statLine(t []byte) (string, int64, bool) {
+// statLine: "rss 50130944" (memcg stat dump line, bytes or pages).
+func statLine(t []byte) (string, int64, sizeResult) {
 	sp := bytes.IndexByte(t, ' ')
 	if sp <= 0 {
-		return "", 0, false
+		return "", 0, sizeSyntax
 	}
 	for _, c := range t[:sp] {
 		if !(c >= 'a' && c <= 'z' || c == '_' || isDigit(c)) {
-			return "", 0, false
+			return "", 0, sizeSyntax
 		}
 	}
-	n, err := strconv.ParseInt(string(bytes.TrimSpace(t[sp+1:])), 10, 64)
-	if err != nil {
-		return "", 0, false
+	v := bytes.TrimSpace(t[sp+1:])
+	if bytes.HasSuffix(v, []byte("B")) {
+		return "", 0, sizeSyntax // counts print no unit
 	}
-	return string(t[:sp]), n, true
+	n, res := kernelSize(v)
+	return string(t[:sp]), n, res
 }
 
 // parseSlabRow: "kmalloc-2048          123456KB     123520KB".
-func parseSlabRow(t []byte) (SlabRow, bool) {
+func parseSlabRow(t []byte) (SlabRow, sizeResult) {
 	f := bytes.Fields(t)
 	if len(f) < 3 {
-		return SlabRow{}, false
+		return SlabRow{}, sizeSyntax
 	}
-	u, err1 := strconv.ParseInt(string(bytes.TrimSuffix(f[len(f)-2], []byte("KB"))), 10, 64)
-	tot, err2 := strconv.ParseInt(string(bytes.TrimSuffix(f[len(f)-1], []byte("KB"))), 10, 64)
-	if err1 != nil || err2 != nil {
-		return SlabRow{}, false
+	u, r1 := kernelSize(f[len(f)-2])
+	tot, r2 := kernelSize(f[len(f)-1])
+	if r1 != sizeOK || r2 != sizeOK {
+		return SlabRow{}, max(r1, r2)
 	}
 	name := bytes.TrimSpace(t[:bytes.Index(t, f[len(f)-2])])
-	return SlabRow{Name: string(name), UsedKB: u, TotalKB: tot}, true
+	return SlabRow{Name: string(name), UsedKB: u, TotalKB: tot}, sizeOK
 }
 
 // parseCounter: "memory: usage 980kB, limit 980kB, failcnt 4152239".
-func parseCounter(t []byte) (Counter, bool) {
-	var c Counter
+// unfit holds a warning for each size too large to hold; the counter is
+// then not ok.
+func parseCounter(t []byte) (c Counter, ok bool, unfit []string) {
 	_, rest, _ := bytes.Cut(t, []byte(": "))
 	got := 0
 	for _, part := range bytes.Split(rest, []byte(", ")) {
@@ -151,8 +158,11 @@ func parseCounter(t []byte) (Counter, bool) {
 		if !ok {
 			continue
 		}
-		n, err := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte("kB"))), 10, 64)
-		if err != nil {
+		n, res := kernelSize(v)
+		if res == sizeTooLarge && (string(k) == "usage" || string(k) == "limit") {
+			unfit = append(unfit, tooLarge("memcg "+string(k), string(v)))
+		}
+		if res != sizeOK {
 			continue
 		}
 		switch string(k) {
@@ -167,7 +177,7 @@ func parseCounter(t []byte) (Counter, bool) {
 			c.Failcnt = n
 		}
 	}
-	return c, got == 2
+	return c, got == 2, unfit
 }
 
 // parseTrigger: "<comm> invoked oom-killer: gfp_mask=…, nodemask=…, order=…, oom_score_adj=…".
@@ -321,24 +331,24 @@ func plainMessage(m []byte) bool {
 }
 
 // parseKill parses every "Killed process" form (K1…K6 and the RHEL ones).
-func parseKill(t []byte) (KillLine, bool) {
-	var k KillLine
+// unfit holds a warning for each size too large to hold (left nil).
+func parseKill(t []byte) (k KillLine, ok bool, unfit []string) {
 	i := bytes.Index(t, []byte("Killed process "))
 	if i > 0 {
 		pre := t[:i]
 		if !bytes.HasSuffix(pre, []byte(": ")) {
-			return k, false
+			return k, false, nil
 		}
 		msg := pre[:len(pre)-2]
 		if !plainMessage(msg) {
-			return k, false
+			return k, false, nil
 		}
 		k.Message = string(msg)
 	}
 	rest := t[i+len("Killed process "):]
 	pid, n := atoiPrefix(rest)
 	if n == 0 {
-		return k, false
+		return k, false, nil
 	}
 	k.Pid = int(pid)
 	rest = rest[n:]
@@ -347,19 +357,19 @@ func parseKill(t []byte) (KillLine, bool) {
 	case bytes.HasPrefix(rest, []byte(", UID ")): // RHEL 6: "Killed process 28656, UID 602, (java) total-vm:…"
 		u, n := atoiPrefix(rest[6:])
 		if n == 0 {
-			return k, false
+			return k, false, nil
 		}
 		k.UID = iptr(int(u))
 		rest = rest[6+n:]
 		if !bytes.HasPrefix(rest, []byte(", (")) {
-			return k, false
+			return k, false, nil
 		}
 		rest = rest[3:]
 		e := bytes.LastIndex(rest, []byte(") total-vm:"))
 		if e < 0 {
 			e = bytes.LastIndexByte(rest, ')')
 			if e < 0 {
-				return k, false
+				return k, false, nil
 			}
 		}
 		k.Comm = string(rest[:e])
@@ -374,15 +384,16 @@ func parseKill(t []byte) (KillLine, bool) {
 		if e < 0 {
 			e = bytes.LastIndexByte(rest, ')')
 			if e < 0 {
-				return k, false
+				return k, false, nil
 			}
 		}
 		k.Comm = string(rest[:e])
 		fields = rest[e+1:]
 	default:
-		return k, false
+		return k, false, nil
 	}
 	f := bytes.Fields(bytes.ReplaceAll(fields, []byte(","), []byte(" ")))
+	seen := map[string]bool{} // the size keys printed, for the form
 	for j := 0; j < len(f); j++ {
 		x := f[j]
 		key, val, ok := bytes.Cut(x, []byte(":"))
@@ -398,46 +409,61 @@ func parseKill(t []byte) (KillLine, bool) {
 			}
 			continue
 		}
-		v := bytes.TrimSuffix(val, []byte("kB"))
-		neg := false
-		if len(v) > 0 && v[0] == '-' {
-			neg, v = true, v[1:]
-		}
-		num, n := atoiPrefix(v)
-		if n == 0 || n != len(v) {
-			continue
-		}
-		if neg {
-			num = -num
-		}
+		var dst **int64
 		switch string(key) {
 		case "total-vm":
-			k.TotalVMKB = i64(num)
+			dst = &k.TotalVMKB
 		case "anon-rss":
-			k.AnonRSSKB = i64(num)
+			dst = &k.AnonRSSKB
 		case "file-rss":
-			k.FileRSSKB = i64(num)
+			dst = &k.FileRSSKB
 		case "shmem-rss":
-			k.ShmemRSSKB = i64(num)
-		case "UID":
-			k.UID = iptr(int(num))
+			dst = &k.ShmemRSSKB
 		case "pgtables":
-			k.PgtablesKB = i64(num)
-		case "oom_score_adj":
-			k.OOMScoreAdj = iptr(int(num))
+			dst = &k.PgtablesKB
+		case "UID", "oom_score_adj":
+			v := val
+			neg := len(v) > 0 && v[0] == '-'
+			if neg {
+				v = v[1:]
+			}
+			num, n := atoiPrefix(v)
+			if n == 0 || n != len(v) {
+				continue
+			}
+			if neg {
+				num = -num
+			}
+			if string(key) == "UID" {
+				k.UID = iptr(int(num))
+			} else {
+				k.OOMScoreAdj = iptr(int(num))
+			}
+			continue
+		default:
+			continue
+		}
+		seen[string(key)] = true
+		switch num, res := kernelSize(val); res {
+		case sizeOK:
+			*dst = i64(num)
+		case sizeTooLarge:
+			unfit = append(unfit, tooLarge("kill line: "+string(key), string(val)))
+		default: // the kernel prints %lu: a sign or other text is no size
+			unfit = append(unfit, "kill line: "+string(key)+" "+strconv.Quote(string(val))+" is not a size: left unknown")
 		}
 	}
 	if k.Form == "" {
 		switch {
-		case k.PgtablesKB != nil || k.OOMScoreAdj != nil:
+		case seen["pgtables"] || k.OOMScoreAdj != nil:
 			k.Form = "K6"
 		case k.UID != nil && k.Message != "":
 			k.Form = "K5-RHEL8"
-		case k.ShmemRSSKB != nil && k.Message != "":
+		case seen["shmem-rss"] && k.Message != "":
 			k.Form = "K5"
-		case k.ShmemRSSKB != nil:
+		case seen["shmem-rss"]:
 			k.Form = "K4"
-		case k.TotalVMKB != nil:
+		case seen["total-vm"]:
 			k.Form = "K3"
 		case k.Message != "":
 			k.Form = "K1"
@@ -445,13 +471,12 @@ func parseKill(t []byte) (KillLine, bool) {
 			k.Form = "K2"
 		}
 	}
-	return k, true
+	return k, true, unfit
 }
 
 // parseReap: "oom_reaper: reaped process 6439 (tracker-miner-f), now anon-rss:0kB, file-rss:0kB, shmem-rss:4kB",
 // "oom_reaper: unable to reap pid:1234 (java)".
-func parseReap(t []byte) (ReapLine, bool) {
-	var rl ReapLine
+func parseReap(t []byte) (rl ReapLine, ok bool, unfit []string) {
 	rest := t[len("oom_reaper: "):]
 	switch {
 	case bytes.HasPrefix(rest, []byte("reaped process ")):
@@ -460,11 +485,11 @@ func parseReap(t []byte) (ReapLine, bool) {
 	case bytes.HasPrefix(rest, []byte("unable to reap pid:")):
 		rest = rest[len("unable to reap pid:"):]
 	default:
-		return rl, false
+		return rl, false, nil
 	}
 	pid, n := atoiPrefix(rest)
 	if n == 0 || n+2 > len(rest) || rest[n] != ' ' || rest[n+1] != '(' {
-		return rl, false
+		return rl, false, nil
 	}
 	rl.Pid = int(pid)
 	rest = rest[n+2:]
@@ -472,10 +497,10 @@ func parseReap(t []byte) (ReapLine, bool) {
 	if e < 0 {
 		e = bytes.LastIndexByte(rest, ')')
 		if e < 0 {
-			return rl, false
+			return rl, false, nil
 		}
 		rl.Comm = string(rest[:e])
-		return rl, true
+		return rl, true, nil
 	}
 	rl.Comm = string(rest[:e])
 	for _, x := range bytes.Fields(bytes.ReplaceAll(rest[e+len("), now "):], []byte(","), []byte(" "))) {
@@ -483,20 +508,25 @@ func parseReap(t []byte) (ReapLine, bool) {
 		if !ok {
 			continue
 		}
-		num, err := strconv.ParseInt(string(bytes.TrimSuffix(val, []byte("kB"))), 10, 64)
-		if err != nil {
-			continue
-		}
+		var dst **int64
 		switch string(key) {
 		case "anon-rss":
-			rl.AnonRSSKB = i64(num)
+			dst = &rl.AnonRSSKB
 		case "file-rss":
-			rl.FileRSSKB = i64(num)
+			dst = &rl.FileRSSKB
 		case "shmem-rss":
-			rl.ShmemRSSKB = i64(num)
+			dst = &rl.ShmemRSSKB
+		default:
+			continue
+		}
+		switch num, res := kernelSize(val); res {
+		case sizeOK:
+			*dst = i64(num)
+		case sizeTooLarge:
+			unfit = append(unfit, tooLarge("oom_reaper: "+string(key), string(val)))
 		}
 	}
-	return rl, true
+	return rl, true, unfit
 }
 
 // parseConstraint splits "oom-kill:constraint=…,nodemask=…,cpuset=…,mems_allowed=…,

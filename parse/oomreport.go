@@ -276,10 +276,11 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		p.clockPoint(ll)
 		return true
 	case bytes.Contains(t, []byte("Killed process ")):
-		k, ok := parseKill(t)
+		k, ok, unfit := parseKill(t)
 		if !ok {
 			return false
 		}
+		p.warnAll(ll.ref.Line, unfit)
 		k.Ref, k.Stamp = ll.ref, ll.k.stamp.stamp()
 		p.onKill(ll, k, data, at)
 		return true
@@ -327,10 +328,11 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		p.addLine(rb, ll)
 		return true
 	case bytes.HasPrefix(t, []byte("oom_reaper: ")):
-		rl, ok := parseReap(t)
+		rl, ok, unfit := parseReap(t)
 		if !ok {
 			return false
 		}
+		p.warnAll(ll.ref.Line, unfit)
 		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp.stamp()
 		for i := len(p.recent) - 1; i >= 0; i-- {
 			rb := p.recent[i]
@@ -645,7 +647,11 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		return true
 	case bytes.HasPrefix(t, []byte("memory: usage ")), bytes.HasPrefix(t, []byte("memory+swap: usage ")),
 		bytes.HasPrefix(t, []byte("kmem: usage ")), bytes.HasPrefix(t, []byte("swap: usage ")):
-		c, ok := parseCounter(t)
+		c, ok, unfit := parseCounter(t)
+		if len(unfit) > 0 {
+			p.warnAll(ll.ref.Line, unfit)
+			return true // a counter line, its sizes unknown
+		}
 		if !ok {
 			return false
 		}
@@ -687,9 +693,11 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 					if c <= 0 {
 						continue
 					}
-					v := bytes.TrimSuffix(f[c+1:], []byte("KB"))
-					if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+					switch n, res := kernelSize(f[c+1:]); res {
+					case sizeOK:
 						m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
+					case sizeTooLarge:
+						p.warn(ll.ref.Line, "%s", tooLarge("memcg stat "+string(f[:c]), string(f[c+1:])))
 					}
 				}
 				m.StatsSource = append(m.StatsSource, ll.ref)
@@ -742,8 +750,14 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		return true
 	}
 	if rb.sec == secStats {
-		if k, v, ok := statLine(t); ok {
+		if k, v, res := statLine(t); res != sizeSyntax {
 			m := memcg(r)
+			if res == sizeTooLarge {
+				if rb.statsN == 1 {
+					p.warn(ll.ref.Line, "%s", tooLarge("memcg stat "+k, string(bytes.TrimSpace(t[len(k):]))))
+				}
+				return true
+			}
 			if rb.statsN == 1 {
 				m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
 				if n := len(m.StatsSource); n == 0 || m.StatsSource[n-1] != ll.ref {
@@ -754,7 +768,12 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		}
 	}
 	if rb.sec == secSlab {
-		if row, ok := parseSlabRow(t); ok {
+		row, res := parseSlabRow(t)
+		if res == sizeTooLarge {
+			p.warn(ll.ref.Line, "%s", tooLarge("slab row", string(t)))
+			return true
+		}
+		if res == sizeOK {
 			row.Ref = ll.ref
 			r.SlabTop = append(r.SlabTop, row)
 			return true
@@ -803,8 +822,11 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 				if !ok {
 					continue
 				}
-				n, err := strconv.ParseInt(string(bytes.TrimSuffix(v, []byte("kB"))), 10, 64)
-				if err != nil {
+				n, res := kernelSize(v)
+				if res == sizeTooLarge {
+					p.warn(ref.Line, "%s", tooLarge("Mem-Info: "+string(k), string(v)))
+				}
+				if res != sizeOK {
 					continue
 				}
 				switch string(k) {
@@ -828,7 +850,8 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 			mi := meminfo(r, ll)
 			if mi.PageSizeKB == nil {
 				star := bytes.IndexByte(f[3], '*')
-				if n, err := strconv.ParseInt(string(bytes.TrimSuffix(f[3][star+1:], []byte("kB"))), 10, 64); err == nil {
+				// a page size: the kernel's are 4 kB to 256 kB
+				if n, res := kernelSize(f[3][star+1:]); res == sizeOK && n > 0 && n <= 1<<20 {
 					mi.PageSizeKB = i64(n)
 				}
 			}
@@ -837,7 +860,9 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 			return true
 		case len(f) > 3 && bytes.IndexByte(f[2], ':') < 0 && bytes.HasPrefix(f[3], []byte("free:")):
 			mi := meminfo(r, ll)
-			zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: kbFields(f[3:], ref)}
+			fields, unfit := kbFields(f[3:], ref)
+			p.warnAll(ref.Line, unfit)
+			zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: fields}
 			mi.Zones = append(mi.Zones, zl)
 			if u := unreclaimable(f); u != nil {
 				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
@@ -845,7 +870,9 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 			return true
 		case bytes.IndexByte(f[2], ':') > 0:
 			mi := meminfo(r, ll)
-			nl := NodeLine{Ref: ref, Node: node, Fields: kbFields(f[2:], ref)}
+			fields, unfit := kbFields(f[2:], ref)
+			p.warnAll(ref.Line, unfit)
+			nl := NodeLine{Ref: ref, Node: node, Fields: fields}
 			mi.Nodes = append(mi.Nodes, nl)
 			if u := unreclaimable(f); u != nil {
 				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
@@ -857,24 +884,32 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		bytes.HasPrefix(t, []byte("CPU ")) && bytes.Contains(t, []byte(" hi:")) && bytes.Contains(t, []byte("btch:")):
 		return rb.sec == secMemInfo || r.MemInfo != nil
 	case bytes.HasPrefix(t, []byte("Free swap")):
-		v, ok := kbAfter(t, '=')
-		if !ok {
-			v, ok = kbAfter(t, ':')
+		v, pr, res := kbAfter(t, '=')
+		if res == sizeSyntax {
+			v, pr, res = kbAfter(t, ':')
 		}
-		if !ok {
+		if res == sizeSyntax {
 			return false
 		}
 		mi := meminfo(r, ll)
+		if res == sizeTooLarge {
+			p.warn(ref.Line, "%s", tooLarge("Free swap", pr))
+			return true
+		}
 		mi.FreeSwapKB = i64(v)
 		rr := ref
 		mi.FreeSwapRef = &rr
 		return true
 	case bytes.HasPrefix(t, []byte("Total swap = ")):
-		v, ok := kbAfter(t, '=')
-		if !ok {
+		v, pr, res := kbAfter(t, '=')
+		if res == sizeSyntax {
 			return false
 		}
 		mi := meminfo(r, ll)
+		if res == sizeTooLarge {
+			p.warn(ref.Line, "%s", tooLarge("Total swap", pr))
+			return true
+		}
 		mi.TotalSwapKB = i64(v)
 		rr := ref
 		mi.TotalSwapRef = &rr
@@ -884,8 +919,12 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 	if len(t) > 0 && isDigit(t[0]) {
 		sp := bytes.IndexByte(t, ' ')
 		if sp > 0 {
-			n, err := strconv.ParseInt(string(t[:sp]), 10, 64)
-			if err == nil {
+			n, res := kernelSize(t[:sp])
+			if res == sizeTooLarge && bytes.Contains(t[sp+1:], []byte("pages")) {
+				p.warn(ref.Line, "%s", tooLarge("Mem-Info", string(t[:sp])+" pages"))
+				return r.MemInfo != nil || rb.sec == secMemInfo
+			}
+			if res == sizeOK {
 				rest := string(t[sp+1:])
 				var dst **int64
 				switch rest {
@@ -916,7 +955,8 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		}
 	}
 	if rb.sec == secMemInfo {
-		if kvs, ok := summaryKV(t, ref); ok {
+		if kvs, ok, unfit := summaryKV(t, ref); ok {
+			p.warnAll(ref.Line, unfit)
 			r.MemInfo.Counters = append(r.MemInfo.Counters, kvs...)
 			return true
 		}

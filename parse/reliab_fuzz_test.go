@@ -80,6 +80,7 @@ func FuzzSwapon(f *testing.F) {
 			t.Fatal("parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "swapon", data)
+		checkNoNegativeKB(t, "swapon", s1, false)
 		if s1 != nil && len(s1.Lines) > 0 {
 			// an empty output is an empty `swapon --show`, cited as line 1
 			checkRef(t, "table", s1.Ref, "swapon", data, false)
@@ -105,11 +106,7 @@ func FuzzFree(f *testing.F) {
 			checkWarnLines(t, w1, "free", data)
 			if f1 != nil {
 				checkRef(t, "free", f1.Ref, "free", data, false)
-				for _, s := range []*Size{f1.MemTotal, f1.MemUsed, f1.MemFree, f1.SwapTotal, f1.SwapUsed, f1.SwapFree} {
-					if s != nil && s.KB < 0 {
-						t.Fatalf("negative size %+v", s)
-					}
-				}
+				checkNoNegativeKB(t, "free "+u, f1, false)
 			}
 		}
 	})
@@ -127,6 +124,7 @@ func FuzzMemInfo(f *testing.F) {
 			t.Fatal("meminfo: parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "meminfo", data)
+		checkNoNegativeKB(t, "meminfo", m1, true)
 		if m1 != nil {
 			for _, kv := range m1.Fields {
 				checkRef(t, kv.Key, kv.Ref, "meminfo", data, false)
@@ -282,6 +280,7 @@ func FuzzLoadBundle(f *testing.F) {
 			t.Fatal("loading twice gave different bundles")
 		}
 		checkBundleRefs(t, b1, m)
+		checkNoNegativeKB(t, "bundle", b1, false)
 	})
 }
 

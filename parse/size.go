@@ -8,14 +8,18 @@ package parse
 //	4.2Gi  15Gi   procps human size (free -h): "%.1f" rounded, or truncated to an integer
 //
 // A human size is kept with its precision: KB is the middle of the
-// interval the printed text stands for, ErrKB its half-width.
+// interval the printed text stands for, ErrKB its half-width. Every
+// conversion to kB goes through units.ToKB: a size that does not fit in an
+// int64 of kB is reported (sizeTooLarge, a warning on its line) and left
+// unknown, never wrapped or negative.
 
 import (
 	"bytes"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // humanStyle says which tool printed a human size, because the tools round
@@ -34,77 +38,140 @@ const (
 // "947.2M", "2G", "48K", "0B", "15Gi", "4.2Gi", "321Mi"
 var humanSizeRE = regexp.MustCompile(`^(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P<unit>[BKMGTPE])(?:i|iB)?$`)
 
-var unitKB = map[string]float64{"K": 1, "M": 1 << 10, "G": 1 << 20, "T": 1 << 30, "P": 1 << 40, "E": 1 << 50}
+// unitKB is the size of one human unit in kB.
+var unitKB = map[string]int64{"K": 1, "M": 1 << 10, "G": 1 << 20, "T": 1 << 30, "P": 1 << 40, "E": 1 << 50}
 
-// exactKB is a size printed exactly in kB.
-func exactKB(n int64, printed string) Size {
-	return Size{KB: n, Exact: true, Printed: printed}
+// sizeResult says what reading a printed size gave.
+type sizeResult int
+
+const (
+	sizeOK       sizeResult = iota
+	sizeSyntax              // not a size
+	sizeTooLarge            // a size, but more kB than an int64 holds
+)
+
+// tooLarge is the warning for a printed size that does not fit in an int64
+// of kB (units.ToKB refused it): the value is left unknown, never wrapped.
+func tooLarge(what, printed string) string {
+	return what + ": " + strconv.Quote(printed) + " does not fit in kB: left unknown"
 }
 
-// exactBytes is a size printed exactly in bytes.
-func exactBytes(n int64, printed string) Size {
+// fitResult is sizeOK when ok, else sizeTooLarge.
+func fitResult(ok bool) sizeResult {
+	if ok {
+		return sizeOK
+	}
+	return sizeTooLarge
+}
+
+// exactKB is a size printed exactly in kB. A negative n is no size.
+func exactKB(n int64, printed string) (Size, sizeResult) {
+	if n < 0 {
+		return Size{}, sizeSyntax
+	}
+	return Size{KB: n, Exact: true, Printed: printed}, sizeOK
+}
+
+// exactBytes is a size printed exactly in bytes. A negative n is no size.
+func exactBytes(n int64, printed string) (Size, sizeResult) {
+	kb, ok := units.ToKB(n, 1, 1024, units.Nearest)
+	if !ok {
+		return Size{}, sizeSyntax // every int64 of bytes fits in kB
+	}
 	b := n
-	return Size{KB: (n + 512) / 1024, Exact: true, Printed: printed, Bytes: &b}
+	return Size{KB: kb, Exact: true, Printed: printed, Bytes: &b}, sizeOK
 }
 
 // scaledSize is an integer printed in a unit of unitKiB kB that was
 // truncated (free -m, free -g): the true value lies in [n, n+1) units.
-func scaledSize(n int64, unitKiB int64, printed string) Size {
+func scaledSize(n int64, unitKiB int64, printed string) (Size, sizeResult) {
+	if n < 0 {
+		return Size{}, sizeSyntax
+	}
 	if unitKiB <= 1 {
 		return exactKB(n, printed)
 	}
-	return Size{KB: n*unitKiB + unitKiB/2, ErrKB: unitKiB / 2, Printed: printed}
+	lo, ok := units.ToKB(n, unitKiB, 1, units.Nearest)
+	mid, ok2 := units.AddKB(lo, unitKiB/2)
+	if !ok || !ok2 {
+		return Size{}, sizeTooLarge
+	}
+	return Size{KB: mid, ErrKB: unitKiB / 2, Printed: printed}, sizeOK
 }
 
-// parseHumanSize reads a human-readable size. ok is false when s is not one.
-func parseHumanSize(s string, style humanStyle) (Size, bool) {
+// digitsSize reads a plain decimal count of unitKiB kB units (unitKiB 0:
+// bytes): a string of digits too long for an int64 is a size too large,
+// anything else not made of digits is no size.
+func digitsSize(s string, unitKiB int64) (Size, sizeResult) {
+	if !isDigits(s) {
+		return Size{}, sizeSyntax
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return Size{}, sizeTooLarge
+	}
+	if unitKiB == 0 {
+		return exactBytes(n, s)
+	}
+	return scaledSize(n, unitKiB, s)
+}
+
+// parseHumanSize reads a human-readable size, exactly (no floating point):
+// "947.2M" is 9472 tenths of a MiB.
+func parseHumanSize(s string, style humanStyle) (Size, sizeResult) {
 	m := humanSizeRE.FindStringSubmatch(s)
 	if m == nil {
-		return Size{}, false
+		return Size{}, sizeSyntax
 	}
 	ip, frac, unit := m[1], m[2], m[3]
-	n, err := strconv.ParseInt(ip, 10, 64)
-	if err != nil {
-		return Size{}, false
-	}
 	if unit == "B" {
 		if frac != "" {
-			return Size{}, false
+			return Size{}, sizeSyntax
 		}
-		return exactBytes(n, s), true
+		n, err := strconv.ParseInt(ip, 10, 64)
+		if err != nil {
+			return Size{}, sizeTooLarge
+		}
+		return exactBytes(n, s)
+	}
+	if len(frac) > 18 {
+		return Size{}, sizeSyntax // 10^19 does not fit: no tool prints so many decimals
 	}
 	u := unitKB[unit]
-	v := float64(n)
-	if frac != "" {
-		f, err := strconv.ParseFloat("0."+frac, 64)
-		if err != nil {
-			return Size{}, false
-		}
-		v += f
+	// the printed number is mant / den units
+	mant, err := strconv.ParseInt(ip+frac, 10, 64)
+	if err != nil {
+		return Size{}, sizeTooLarge
 	}
-	var mid, half float64
+	den := int64(1)
+	for range len(frac) {
+		den *= 10
+	}
+	var mid, half int64
+	var ok, ok2 bool
 	switch {
 	case frac != "":
-		// Rounded to len(frac) decimals by printf.
-		half = 0.5 * math.Pow(10, -float64(len(frac))) * u
-		mid = v * u
+		// Rounded to len(frac) decimals by printf: ± half a last digit.
+		mid, ok = units.ToKB(mant, u, den, units.Nearest)
+		half, ok2 = units.ToKB(1, u, 2*den, units.Nearest)
 	case style == procps:
-		// Truncated integer: [n, n+1) units.
-		half = 0.5 * u
-		mid = (v + 0.5) * u
+		// Truncated integer: [n, n+1) units, the middle n + ½.
+		half, ok2 = units.ToKB(1, u, 2, units.Nearest)
+		if mid, ok = units.ToKB(mant, u, 1, units.Nearest); ok {
+			mid, ok = units.AddKB(mid, half)
+		}
 	default:
 		// util-linux leaves the decimal out only when it rounds to 0.
-		half = 0.05 * u
-		mid = v * u
+		mid, ok = units.ToKB(mant, u, 1, units.Nearest)
+		half, ok2 = units.ToKB(1, u, 20, units.Nearest)
 	}
-	h := int64(math.Round(half))
-	if h < 1 {
-		h = 1
+	if !ok || !ok2 {
+		return Size{}, sizeTooLarge
 	}
-	if mid > math.MaxInt64/2 {
-		return Size{}, false
+	if half < 1 {
+		half = 1
 	}
-	return Size{KB: int64(math.Round(mid)), ErrKB: h, Printed: s}, true
+	return Size{KB: mid, ErrKB: half, Printed: s}, sizeOK
 }
 
 // parseInt64 reads a decimal integer, allowing a leading sign.

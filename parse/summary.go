@@ -32,27 +32,30 @@ func rankOf(format string) int {
 }
 
 // Totals sums the devices of a swap listing; the sums are exact only when
-// every part is.
-func (t *SwapTable) Totals() (size, used Size) {
-	size.Exact, used.Exact = true, true
-	for _, d := range t.Devices {
-		size = addSize(size, d.Size)
-		used = addSize(used, d.Used)
+// every part is, and nil when a part is unknown (not printed, or too large
+// to hold) or the sum does not fit in an int64 of kB.
+func (t *SwapTable) Totals() (size, used *Size) {
+	sum := func(get func(SwapDevice) *Size) *Size {
+		tot := &Size{Exact: true}
+		for i, d := range t.Devices {
+			p := get(d)
+			if p == nil {
+				return nil
+			}
+			if i == 0 {
+				c := *p
+				tot = &c
+				continue
+			}
+			s, ok := addSizes(*tot, *p)
+			if !ok {
+				return nil
+			}
+			tot = &s
+		}
+		return tot
 	}
-	return size, used
-}
-
-func addSize(a, b Size) Size {
-	s := Size{KB: a.KB + b.KB, ErrKB: a.ErrKB + b.ErrKB, Exact: a.Exact && b.Exact}
-	switch {
-	case a.Printed == "":
-		s.Printed = b.Printed
-	case b.Printed == "":
-		s.Printed = a.Printed
-	default:
-		s.Printed = a.Printed + "+" + b.Printed
-	}
-	return s
+	return sum(func(d SwapDevice) *Size { return d.Size }), sum(func(d SwapDevice) *Size { return d.Used })
 }
 
 // VMStatValue returns a /proc/vmstat counter (oom_kill, pswpout, …), nil

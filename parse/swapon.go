@@ -65,19 +65,20 @@ func Swapon(data []byte, path string) (*SwapTable, []Warning) {
 			return
 		}
 		ref := Ref{Path: path, Line: n}
+		var d SwapDevice
+		var bad string
+		var ws []string
 		if summary {
-			d, w := swapSummaryRow(line, ref)
-			if w != "" {
-				warns = append(warns, Warning{Ref: ref, Message: w})
-				return
-			}
-			t.Devices = append(t.Devices, d)
+			d, bad, ws = swapSummaryRow(line, ref)
+		} else {
+			d, bad, ws = swapShowRow(line, cols, ref)
+		}
+		if bad != "" {
+			warns = append(warns, Warning{Ref: ref, Message: bad})
 			return
 		}
-		d, w := swapShowRow(line, cols, ref)
-		if w != "" {
+		for _, w := range ws {
 			warns = append(warns, Warning{Ref: ref, Message: w})
-			return
 		}
 		t.Devices = append(t.Devices, d)
 	})
@@ -91,8 +92,8 @@ func Swapon(data []byte, path string) (*SwapTable, []Warning) {
 	if t.Format == "swapon-show" {
 		bytesOnly, any := true, false
 		for _, d := range t.Devices {
-			for _, s := range []Size{d.Size, d.Used} {
-				if s.Printed != "" {
+			for _, s := range []*Size{d.Size, d.Used} {
+				if s != nil {
 					any = true
 					if s.Bytes == nil || !isDigits(s.Printed) {
 						bytesOnly = false
@@ -194,58 +195,73 @@ func abs(n int) int {
 	return n
 }
 
-func swapShowRow(line string, hdr []column, ref Ref) (SwapDevice, string) {
+// swapShowRow reads one `swapon --show` row. A size that does not fit in
+// kB is a warning (in warns) and stays unknown; any other bad value makes
+// the row a warning (bad).
+func swapShowRow(line string, hdr []column, ref Ref) (d SwapDevice, bad string, warns []string) {
 	v := assignColumns(splitColumns(line), hdr, swapRightAligned)
-	d := SwapDevice{Ref: ref, Name: v["NAME"], Type: v["TYPE"], UUID: v["UUID"], Label: v["LABEL"]}
+	d = SwapDevice{Ref: ref, Name: v["NAME"], Type: v["TYPE"], UUID: v["UUID"], Label: v["LABEL"]}
 	for _, c := range []struct {
 		col string
-		dst *Size
+		dst **Size
 	}{{"SIZE", &d.Size}, {"USED", &d.Used}} {
 		s, ok := v[c.col]
 		if !ok {
 			continue
 		}
+		var sz Size
+		var res sizeResult
 		if isDigits(s) {
-			n, ok := parseInt64(s)
-			if !ok {
-				return d, "swapon: bad " + c.col + " " + strconv.Quote(s)
-			}
-			*c.dst = exactBytes(n, s)
+			sz, res = digitsSize(s, 0) // --bytes
+		} else {
+			sz, res = parseHumanSize(s, utilLinux)
+		}
+		switch res {
+		case sizeSyntax:
+			return d, "swapon: bad " + c.col + " " + strconv.Quote(s), nil
+		case sizeTooLarge:
+			warns = append(warns, tooLarge("swapon: "+c.col, s))
 			continue
 		}
-		sz, ok := parseHumanSize(s, utilLinux)
-		if !ok {
-			return d, "swapon: bad " + c.col + " " + strconv.Quote(s)
-		}
-		*c.dst = sz
+		*c.dst = &sz
 	}
 	if p, ok := v["PRIO"]; ok {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return d, "swapon: bad PRIO " + strconv.Quote(p)
+			return d, "swapon: bad PRIO " + strconv.Quote(p), nil
 		}
 		d.Priority = &n
 	}
 	d.Zram = strings.HasPrefix(d.Name, "/dev/zram")
-	return d, ""
+	return d, "", warns
 }
 
-func swapSummaryRow(line string, ref Ref) (SwapDevice, string) {
+// swapSummaryRow reads one `swapon -s` or /proc/swaps row (sizes in kB).
+func swapSummaryRow(line string, ref Ref) (d SwapDevice, bad string, warns []string) {
 	f := strings.Fields(line)
 	if len(f) != 5 {
-		return SwapDevice{}, "swap summary: want 5 fields, got " + strconv.Itoa(len(f))
+		return SwapDevice{}, "swap summary: want 5 fields, got " + strconv.Itoa(len(f)), nil
 	}
-	size, ok1 := parseInt64(f[2])
-	used, ok2 := parseInt64(f[3])
 	prio, err := strconv.Atoi(f[4])
-	if !ok1 || !ok2 || err != nil {
-		return SwapDevice{}, "swap summary: bad number in " + strconv.Quote(line)
+	if err != nil {
+		return SwapDevice{}, "swap summary: bad number in " + strconv.Quote(line), nil
 	}
-	return SwapDevice{
-		Ref: ref, Name: f[0], Type: f[1],
-		Size: exactKB(size, f[2]), Used: exactKB(used, f[3]),
-		Priority: &prio, Zram: strings.HasPrefix(f[0], "/dev/zram"),
-	}, ""
+	d = SwapDevice{Ref: ref, Name: f[0], Type: f[1], Priority: &prio, Zram: strings.HasPrefix(f[0], "/dev/zram")}
+	for _, c := range []struct {
+		col, v string
+		dst    **Size
+	}{{"Size", f[2], &d.Size}, {"Used", f[3], &d.Used}} {
+		sz, res := digitsSize(c.v, 1)
+		switch res {
+		case sizeSyntax:
+			return SwapDevice{}, "swap summary: bad number in " + strconv.Quote(line), nil
+		case sizeTooLarge:
+			warns = append(warns, tooLarge("swap summary: "+c.col, c.v))
+			continue
+		}
+		*c.dst = &sz
+	}
+	return d, "", warns
 }
 
 func isDigits(s string) bool {

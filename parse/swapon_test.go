@@ -27,9 +27,13 @@ func TestParseHumanSize(t *testing.T) {
 		{"M", utilLinux, 0, 0, false, false},
 		{"1.2B", utilLinux, 0, 0, false, false},
 		{"12X", utilLinux, 0, 0, false, false},
+		{"8191E", utilLinux, 8191 << 50, 1 << 50 / 20, false, true}, // 2⁶³ − 2⁵⁰ kB: the largest E that fits
+		{"1.1K", utilLinux, 1, 1, false, true},
+		{"1.5K", procps, 2, 1, false, true}, // half up
 	}
 	for _, tc := range tests {
-		got, ok := parseHumanSize(tc.in, tc.style)
+		got, res := parseHumanSize(tc.in, tc.style)
+		ok := res == sizeOK
 		if ok != tc.wantOK {
 			t.Errorf("parseHumanSize(%q) ok = %v, want %v", tc.in, ok, tc.wantOK)
 			continue
@@ -39,6 +43,24 @@ func TestParseHumanSize(t *testing.T) {
 		}
 		if got.KB != tc.kb || got.ErrKB != tc.err || got.Exact != tc.exact || got.Printed != tc.in {
 			t.Errorf("parseHumanSize(%q) = %+v, want KB %d ±%d exact %v", tc.in, got, tc.kb, tc.err, tc.exact)
+		}
+	}
+}
+
+// TestHumanSizeTooLarge: a human size more than an int64 of kB holds is a
+// size (not a syntax error) that does not fit, whatever part overflows.
+func TestHumanSizeTooLarge(t *testing.T) {
+	for _, in := range []string{
+		"8192E",                  // 2⁶³ kB: the product overflows
+		"99999999999999999999G",  // the number alone overflows
+		"9223372036854775807.5K", // the mantissa overflows with its decimal
+		"9007199254740992.0Gi",   // 2⁵³ GiB
+		"99999999999999999999B",  // bytes
+	} {
+		for _, style := range []humanStyle{utilLinux, procps} {
+			if got, res := parseHumanSize(in, style); res != sizeTooLarge {
+				t.Errorf("parseHumanSize(%q, %d) = %+v, %d; want sizeTooLarge", in, style, got, res)
+			}
 		}
 	}
 }
@@ -141,6 +163,38 @@ func TestSwapon(t *testing.T) {
 			warns:  1,
 			skip:   1,
 		},
+		{
+			name: "a size too large is a warning and unknown, the device kept",
+			path: "swapon.txt",
+			in: `NAME      TYPE       SIZE  USED PRIO
+/swapfile file      8192E    0B   -2
+/swap2    file         1G 9999999999999999999999M   -3
+`,
+			format: "swapon-show",
+			devs: []dev{
+				{"/swapfile", "file", -1, -1, 0, false, ptr(-2), false, ""},
+				{"/swap2", "file", 1048576, 52429, -1, false, ptr(-3), false, ""},
+			},
+			warns: 2,
+		},
+		{
+			name: "bytes too large for int64",
+			path: "swapon.txt",
+			in: `NAME      TYPE                  SIZE USED PRIO
+/dev/dm-1 partition 99999999999999999999    0   -2
+`,
+			format: "swapon-bytes",
+			devs:   []dev{{"/dev/dm-1", "partition", -1, -1, 0, false, ptr(-2), false, ""}},
+			warns:  1,
+		},
+		{
+			name:   "summary: a size too large, a negative size",
+			path:   "proc/swaps",
+			in:     "Filename\tType\tSize\tUsed\tPriority\n/dev/dm-1 partition 99999999999999999999 0 -2\n/dev/dm-2 partition -4 0 -3\n",
+			format: "proc-swaps",
+			devs:   []dev{{"/dev/dm-1", "partition", -1, -1, 0, false, ptr(-2), false, ""}},
+			warns:  2,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,8 +213,17 @@ func TestSwapon(t *testing.T) {
 			}
 			for i, w := range tc.devs {
 				d := st.Devices[i]
-				if d.Name != w.name || d.Type != w.typ || d.Size.KB != w.sizeKB || d.Size.ErrKB != w.errKB ||
-					d.Used.KB != w.usedKB || d.Size.Exact != w.exact || d.Zram != w.zram || d.UUID != w.uuid {
+				// -1: unknown (nil)
+				kb := func(s *Size) (kb, errKB int64, exact bool) {
+					if s == nil {
+						return -1, -1, false
+					}
+					return s.KB, s.ErrKB, s.Exact
+				}
+				sizeKB, errKB, exact := kb(d.Size)
+				usedKB, _, _ := kb(d.Used)
+				if d.Name != w.name || d.Type != w.typ || sizeKB != w.sizeKB || errKB != w.errKB ||
+					usedKB != w.usedKB || exact != w.exact || d.Zram != w.zram || d.UUID != w.uuid {
 					t.Errorf("device %d = %+v, want %+v", i, d, w)
 				}
 				if (d.Priority == nil) != (w.prio == nil) || d.Priority != nil && *d.Priority != *w.prio {
@@ -191,12 +254,16 @@ func TestBestSwapAndTotals(t *testing.T) {
 		t.Fatalf("BestSwap = %+v, want proc/swaps", best)
 	}
 	size, used := best.Totals()
-	if size.KB != 969932+2097148 || !size.Exact || used.KB != 19046+48 {
+	if size == nil || used == nil || size.KB != 969932+2097148 || !size.Exact || used.KB != 19046+48 {
 		t.Errorf("totals = %+v / %+v", size, used)
 	}
 	size, _ = human.Totals()
-	if size.Exact || size.ErrKB != 51+52429 || size.Printed != "947.2M+2G" {
+	if size == nil || size.Exact || size.ErrKB != 51+52429 || size.Printed != "947.2M+2G" {
 		t.Errorf("human totals = %+v", size)
+	}
+	big, _ := Swapon([]byte("Filename\tType\tSize\tUsed\tPriority\n/a file 9223372036854775807 0 -2\n/b file 1 0 -3\n"), "proc/swaps")
+	if size, used := big.Totals(); size != nil || used == nil || used.KB != 0 {
+		t.Errorf("totals past int64 = %+v / %+v, want unknown / 0", size, used)
 	}
 	if (&Bundle{}).BestSwap() != nil {
 		t.Error("BestSwap of no listing should be nil")

@@ -19,6 +19,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // kernelEvent recognises kernel lines kept as events; true when consumed.
@@ -146,8 +148,13 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 				}
 			}
 			if _, v, ok := strings.Cut(rest, "VmRSS "); ok {
+				// MiB as printed: "VmRSS 1735 MiB"
 				if n, k := atoiPrefix([]byte(v)); k > 0 {
-					ev.RSSKB = i64(n * 1024)
+					if kb, ok := units.ToKB(n, 1<<10, 1, units.Nearest); ok && (k == len(v) || !isDigit(v[k])) {
+						ev.RSSKB = i64(kb)
+					} else {
+						p.warn(ll.ref.Line, "%s", tooLarge("earlyoom VmRSS MiB", strings.Fields(v)[0]))
+					}
 				}
 			}
 			ev.Pressure = p.earlyoomLast(ll)

@@ -12,6 +12,7 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
 )
 
 // humanKB prints a size given in kB the way people read it: "1.7 GiB",
@@ -72,13 +73,17 @@ func strOr(v *string, dash string) string {
 	return *v
 }
 
-// pagesKB converts a count of 4 KiB pages (task-table swapents) to kB.
+// pagesKB converts a count of 4 KiB pages (task-table swapents) to kB,
+// nil when unknown or more kB than an int64 holds.
 func pagesKB(p *int64) *int64 {
 	if p == nil {
 		return nil
 	}
-	v := *p * 4
-	return &v
+	kb, ok := units.ToKB(*p, 4, 1, units.Nearest)
+	if !ok {
+		return nil
+	}
+	return &kb
 }
 
 // visible makes text safe for a terminal or a Markdown code block: control

@@ -59,7 +59,7 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"kindText":   killKindText,
 	"reportOnly": func(r correlate.ReportOnly) string { return visible(reportOnlyText(r)) },
 	"join":       strings.Join,
-	"pages":      func(p *int64) int64 { return *pagesKB(p) },
+	"pages":      func(p *int64) string { return sizeOr(pagesKB(p), "size unknown") },
 }).Parse(htmlTemplate))
 
 // htmlView is what the template draws.
