@@ -139,7 +139,7 @@ func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.kind != "global" {
+	if !isKernel(kc) || kc.kind != "global" || isManual(kc) {
 		return nil
 	}
 	refs := []Ref{kc.primRef()}
@@ -311,7 +311,7 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleCpusetMempolicy(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || (kc.kind != "cpuset" && kc.kind != "mempolicy") {
+	if !isKernel(kc) || (kc.kind != "cpuset" && kc.kind != "mempolicy") || isManual(kc) {
 		return nil
 	}
 	refs := []Ref{kc.primRef()}
@@ -338,15 +338,16 @@ func ruleManualOOM(bd *builder, kc *killCtx) *Finding {
 	if !isKernel(kc) || !kc.out.Manual {
 		return nil
 	}
-	var refs []Ref
-	if kc.rep.Manual != nil {
-		refs = append(refs, toRef(kc.rep.Manual.Ref))
+	refs := manualRefs(kc)
+	s := fmt.Sprintf("This OOM kill was asked for (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not caused by a failed allocation: the kernel killed %s because it was told to %s.", who(kc), cite(refs...))
+	mm := manualMemory(kc)
+	refs = append(refs, mm.refs...)
+	d := "A manual OOM kill runs the OOM killer from the SysRq handler (moom_callback) and kills the task with the highest badness even when memory is not short, so this kill says nothing by itself about the node's memory. " + mm.text
+	d += " Next: " + manualAdvice + "."
+	if mm.short {
+		d += " Memory was short as well, so whoever asked may have been reacting to real pressure: also look for what used the memory."
 	}
-	if kc.trig != nil {
-		refs = append(refs, toRef(kc.trig.Ref))
-	}
-	return fnd("warning", "This OOM kill was triggered by hand (SysRq f / echo f > /proc/sysrq-trigger, order=-1), not by a failed allocation "+cite(refs...)+".",
-		"A manual OOM kill picks the task with the highest badness even when memory is not short; earlyoom -K and some watchdogs trigger it too. Ask who or what wrote to /proc/sysrq-trigger.", refs...)
+	return fnd("warning", s, d, refs...)
 }
 
 func rulePanicOnOOM(bd *builder, kc *killCtx) *Finding {
@@ -483,7 +484,11 @@ func ruleNoSwap(bd *builder, kc *killCtx) *Finding {
 		if *tot != 0 {
 			return nil
 		}
-		return fnd("warning", "No swap was configured at the kill (Total swap = 0kB) "+cite(refs...)+".",
+		sev := "warning"
+		if isManual(kc) {
+			sev = "info" // the kill was asked for: swap did not cause it
+		}
+		return fnd(sev, "No swap was configured at the kill (Total swap = 0kB) "+cite(refs...)+".",
 			"Without swap, anonymous memory can only be freed by killing its owner. Swap would have given the kernel somewhere to put cold pages; it does not add capacity for a workload that keeps growing.", refs...)
 	}
 	if sc := bd.swapCap; sc != nil && sc.TotalKB != nil && *sc.TotalKB == 0 && !bd.swapEvents() {
@@ -537,7 +542,7 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) {
+	if !isKernel(kc) || isManual(kc) {
 		return nil
 	}
 	tot, free, refs := swapAtKill(kc)
@@ -925,7 +930,7 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil {
+	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil || isManual(kc) {
 		return nil
 	}
 	inv := kc.out.Invoker
@@ -1212,7 +1217,7 @@ func ruleEvictionBefore(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.kind != "global" || (bd.b.Kubelet == nil && len(bd.b.Nodes) == 0) || kc.wall == nil {
+	if !isKernel(kc) || kc.kind != "global" || isManual(kc) || (bd.b.Kubelet == nil && len(bd.b.Nodes) == 0) || kc.wall == nil {
 		return nil
 	}
 	if len(bd.evictionsBefore(kc)) > 0 {

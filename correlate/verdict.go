@@ -44,7 +44,7 @@ func headline(kc *killCtx) string {
 		why = "out of memory (the report header is missing, so which limit is unknown)"
 	}
 	if kc.out.Manual {
-		why = "OOM killer triggered by hand (SysRq f)"
+		why = "OOM kill asked for through SysRq f, not a memory shortage"
 	}
 	return fmt.Sprintf("%s killed: %s", who(kc), why)
 }
@@ -81,6 +81,9 @@ func (bd *builder) verdict(kc *killCtx) string {
 		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
 			say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
 		}
+	} else if isManual(kc) {
+		say(fmt.Sprintf("%sthe kernel killed %s because someone or something asked it to (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not because an allocation failed %s.", when, who(kc), cite(append(kc.killRefs(), manualRefs(kc)...)...)))
+		say(manualMemory(kc).text)
 	} else {
 		switch kc.kind {
 		case "global":
@@ -98,9 +101,6 @@ func (bd *builder) verdict(kc *killCtx) string {
 		default:
 			say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
 		}
-	}
-	if x := f["manual-oom"]; x != nil {
-		say(x.Summary)
 	}
 	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
 		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, human(*kc.kill.AnonRSSKB))
@@ -121,7 +121,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say(s + " " + cite(refs...) + ".")
 		}
 	}
-	if len(kc.out.Top) > 0 && kc.kind == "global" {
+	if len(kc.out.Top) > 0 && kc.kind == "global" && !isManual(kc) {
 		c := kc.out.Top[0]
 		sw := ""
 		if c.SwapKB != nil && *c.SwapKB > 0 {
@@ -136,6 +136,8 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	// Swap.
 	switch {
+	case isManual(kc):
+		// the kill was asked for: swap did not cause it (Mem-Info above says whether memory was short)
 	case f["swap-exhausted"] != nil:
 		say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
 	case f["no-swap-configured"] != nil:
@@ -259,8 +261,13 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		}
 		return "Next: " + strings.Join(do, "; ") + "."
 	}
-	switch kc.kind {
-	case "memcg":
+	switch {
+	case isManual(kc):
+		do = append(do, manualAdvice)
+		if mm := manualMemory(kc); mm.short {
+			do = append(do, "memory was short as well: find what used it (the task table's largest consumers) before the next real OOM")
+		}
+	case kc.kind == "memcg":
 		if kc.out.Pod != nil {
 			do = append(do, "raise the container's memory limit (and request) above its real peak, or reduce the workload's memory")
 		} else {
@@ -269,7 +276,7 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		if f["memcg-swap-limit"] != nil || f["kubelet-swap-policy"] != nil {
 			do = append(do, swapAdvice(bd))
 		}
-	case "global", "cpuset", "mempolicy", "unknown":
+	default:
 		do = append(do, "add RAM or reduce the workload")
 		if top := kc.out.Top; len(top) > 0 {
 			do = append(do, fmt.Sprintf("cap the largest consumer (%s) with a memory limit so that it, not the whole node, hits the limit", top[0].Name))
