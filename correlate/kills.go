@@ -362,8 +362,14 @@ func (bd *builder) assemble(kc *killCtx) {
 				mc.MemswUsageKB, mc.MemswLimitKB = ptr(c.UsageKB), ptr(c.LimitKB)
 			}
 		}
-		if kc.kind == "memcg" || m != nil {
+		// A global kill's oom-kill: line (5.0+, RHEL 8's 4.18) prints the
+		// victim's task_memcg too: kept, so a global kill inside kubepods
+		// is attributed to its pod like a cgroup kill.
+		if kc.kind == "memcg" || m != nil || mc.TaskMemcg != nil {
 			k.Memcg = mc
+		}
+		if mc.TaskMemcg != nil {
+			k.Victim.Cgroup = mc.TaskMemcg
 		}
 	}
 	k.SwapAtOOM = swapAtOOM(kc)

@@ -73,3 +73,28 @@ func TestManualKillVerdict(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobalKillKeepsCgroup: a global kill whose oom-kill: line prints
+// task_memcg= inside kubepods keeps the cgroup and is attributed to its pod.
+func TestGlobalKillKeepsCgroup(t *testing.T) {
+	withPodParser(t)
+	b := globalSwapExhaustedBundle()
+	cg := "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + strings.ReplaceAll(podUID, "-", "_") + ".slice/cri-containerd-" + ctrID + ".scope"
+	firstReport(b).Constraint.TaskMemcg = &cg
+	r := Build(b, Options{})
+	k := r.Kills[0]
+	if k.Kind != "global" {
+		t.Fatalf("kind %s", k.Kind)
+	}
+	if k.Memcg == nil || deref(k.Memcg.TaskMemcg) != cg || k.Memcg.OOMMemcg != nil {
+		t.Fatalf("memcg %+v", k.Memcg)
+	}
+	if deref(k.Victim.Cgroup) != cg {
+		t.Errorf("victim cgroup %v", k.Victim.Cgroup)
+	}
+	if k.Pod == nil || deref(k.Pod.UID) != podUID || deref(k.Pod.QoS) != "besteffort" {
+		t.Fatalf("pod %+v", k.Pod)
+	}
+	mustFinding(t, k, "global-oom")
+	mustContain(t, "pod-attribution", mustFinding(t, k, "pod-attribution").Summary, "besteffort QoS")
+}
