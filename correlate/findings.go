@@ -32,6 +32,7 @@ func init() {
 		{"memcg-limit", ruleMemcgLimit},
 		{"cpuset-or-mempolicy", ruleCpusetMempolicy},
 		{"manual-oom", ruleManualOOM},
+		{"kill-from-reaper", ruleKillFromReaper},
 		{"panic-on-oom", rulePanicOnOOM},
 		{"no-killable-process", ruleNoKillable},
 		{"badness-implies-total", ruleBadnessTotal},
@@ -348,6 +349,17 @@ func ruleManualOOM(bd *builder, kc *killCtx) *Finding {
 		d += " Memory was short as well, so whoever asked may have been reacting to real pressure: also look for what used the memory."
 	}
 	return fnd("warning", s, d, refs...)
+}
+
+// ruleKillFromReaper explains a kill known only from its oom_reaper line.
+func ruleKillFromReaper(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) || kc.out.InferredFrom == nil {
+		return nil
+	}
+	r := kc.primRef()
+	s := fmt.Sprintf("No \"Killed process\" line for %s is in the bundle: the kill is inferred from the oom_reaper line that reaped its memory %s.", who(kc), cite(r))
+	d := "The OOM reaper only reaps tasks the OOM killer has just killed, so the kill happened, shortly before this line. The kill line itself was lost: records dropped by a /dev/kmsg reader that fell behind, a ring buffer or log cut, or a grep that missed it. Its figures (total-vm, anon-rss, the victim's uid on the kill line) are taken from the task table when it lists the victim; its time is the reaper's."
+	return fnd("info", s, d, r)
 }
 
 func rulePanicOnOOM(bd *builder, kc *killCtx) *Finding {

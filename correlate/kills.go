@@ -312,6 +312,9 @@ func (bd *builder) assemble(kc *killCtx) {
 		k.Constraint = strPtr(kc.cons.Constraint)
 	}
 	rp := kc.rep
+	if kc.occs[0].inferred {
+		k.InferredFrom = ptr("oom_reaper")
+	}
 	k.Manual = rp.Manual != nil || (kc.trig != nil && kc.trig.Order != nil && *kc.trig.Order == -1)
 	k.Reaped = kc.reap != nil && kc.reap.Reaped
 	kl := kc.kill

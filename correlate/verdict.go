@@ -46,6 +46,9 @@ func headline(kc *killCtx) string {
 	if kc.out.Manual {
 		why = "OOM kill asked for through SysRq f, not a memory shortage"
 	}
+	if kc.out.InferredFrom != nil {
+		why += " (kill inferred from the oom_reaper line)"
+	}
 	return fmt.Sprintf("%s killed: %s", who(kc), why)
 }
 
@@ -101,6 +104,9 @@ func (bd *builder) verdict(kc *killCtx) string {
 		default:
 			say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
 		}
+	}
+	if x := f["kill-from-reaper"]; x != nil {
+		say(x.Summary)
 	}
 	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
 		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, human(*kc.kill.AnonRSSKB))
@@ -233,10 +239,21 @@ func (bd *builder) sureness(kc *killCtx) string {
 		level = "high for what happened, medium for why"
 	}
 	s := fmt.Sprintf("How sure: %s — the report in %s", level, shortPath(kc.occs[0].path()))
-	if len(missing) == 0 {
+	switch {
+	case len(missing) == 0 && kc.out.InferredFrom == nil:
 		s += " is complete"
-	} else {
+	case len(missing) > 0:
 		s += " lacks " + strings.Join(missing, " and ") + " (rate-limited or cut)"
+	}
+	if kc.out.InferredFrom != nil {
+		if level == "high" {
+			level = "medium"
+			s = fmt.Sprintf("How sure: %s — the report in %s", level, shortPath(kc.occs[0].path()))
+		}
+		if len(missing) > 0 {
+			s += ", and"
+		}
+		s += " has no kill line: the kill is inferred from the oom_reaper line, which only reaps OOM victims"
 	}
 	if len(kc.occs) > 1 {
 		s += fmt.Sprintf(", and %d sources agree on the kill", len(kc.occs))

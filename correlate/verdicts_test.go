@@ -98,3 +98,50 @@ func TestGlobalKillKeepsCgroup(t *testing.T) {
 	mustFinding(t, k, "global-oom")
 	mustContain(t, "pod-attribution", mustFinding(t, k, "pod-attribution").Summary, "besteffort QoS")
 }
+
+// reaperOnly drops the founding bundle's first kill line: its report keeps
+// the task table and the oom_reaper line.
+func reaperOnly(b *parse.Bundle) {
+	r := firstReport(b)
+	r.Kills = nil
+	r.Cut, r.CutWhy = true, "no kill line (the oom_reaper line names the victim)"
+}
+
+// TestKillFromReaper: a report whose kill line is lost but whose reaper
+// line remains is a kill, marked as inferred; the same kill with its kill
+// line in another log is one kill, not inferred.
+func TestKillFromReaper(t *testing.T) {
+	b := foundingBundle()
+	reaperOnly(b)
+	r := Build(b, Options{})
+	if len(r.Kills) != 3 || len(r.Reports) != 0 {
+		t.Fatalf("%d kills, %d reports without kill", len(r.Kills), len(r.Reports))
+	}
+	k := r.Kills[0]
+	if deref(k.InferredFrom) != "oom_reaper" || deref(k.Time.Raw) != "[1375957.190126]" || *k.Victim.Pid != 23143 || !k.Reaped {
+		t.Fatalf("inferred kill: from %v time %v victim %v", k.InferredFrom, k.Time.Raw, k.Victim.Pid)
+	}
+	if k.Victim.UID == nil || *k.Victim.UID != 0 {
+		t.Errorf("victim uid not taken from the task row")
+	}
+	mustContain(t, "headline", k.Headline, "inferred from the oom_reaper line")
+	mustContain(t, "kill-from-reaper", mustFinding(t, k, "kill-from-reaper").Summary, "No \"Killed process\" line", "dmesg:1842")
+	mustContain(t, "verdict", k.Verdict, "How sure: medium", "has no kill line")
+
+	// The journal printed the kill line the dmesg copy lost.
+	b = foundingBundle()
+	reaperOnly(b)
+	j := newLog(journalPath, "journal-short-monotonic")
+	j.boot(1, ksStamp(1370012.513210), "first", "")
+	j.report(0).kill(40, ksStamp(1375956.719841), "", 23143, "pip3", 2112380, 1743412)
+	j.end(60, ksStamp(1376890.031542))
+	b.KernelLogs = append(b.KernelLogs, j.KernelLog)
+	r = Build(b, Options{})
+	if len(r.Kills) != 3 {
+		t.Fatalf("%d kills", len(r.Kills))
+	}
+	k = r.Kills[0]
+	if k.InferredFrom != nil || !hasRef(k.Evidence, journalPath, 40) || !hasRef(k.Evidence, dmesgPath, 1842) {
+		t.Errorf("merged kill: inferred %v evidence %v", k.InferredFrom, k.Evidence)
+	}
+}
