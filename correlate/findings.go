@@ -130,13 +130,19 @@ func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
 		s = fmt.Sprintf("The kubelet evicted pod %s", firstNonEmpty(e.Pod, e.Name))
 	}
 	d := "A userspace killer acted before the kernel OOM killer: there is no kernel OOM report for it, only its own log line."
+	refs := kc.killRefs()
 	if e.Pressure != "" {
-		d += " It reported: " + e.Pressure + "."
+		d += " It reported: " + e.Pressure
+		if e.PressureRef != nil {
+			refs = append(refs, toRef(*e.PressureRef))
+			d += " " + cite(toRef(*e.PressureRef))
+		}
+		d += "."
 	}
 	if kc.killer == "kubelet-eviction" {
 		d = "An eviction is not a kernel OOM kill: the kubelet stops the pod (SIGTERM, grace period) when node memory.available falls below its eviction threshold."
 	}
-	return fnd("warning", s+" "+cite(kc.killRefs()...)+".", d, kc.killRefs()...)
+	return fnd("warning", s+" "+cite(kc.killRefs()...)+".", d, refs...)
 }
 
 func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {

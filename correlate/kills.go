@@ -675,6 +675,9 @@ func (bd *builder) assembleUserspace(kc *killCtx) {
 	}
 	sort.Strings(k.Sources)
 	k.Evidence = kc.killRefs()
+	if e.PressureRef != nil {
+		k.Evidence = sortRefs(append(k.Evidence, toRef(*e.PressureRef)))
+	}
 	if e.Cgroup != "" {
 		k.Pod = bd.podFromPath(e.Cgroup, kc)
 	}

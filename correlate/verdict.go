@@ -80,9 +80,13 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	ref := cite(kc.killRefs()...)
 	if kc.ev != nil {
-		say(when + lower(headline(kc)) + " " + ref + ".")
+		say(when + headline(kc) + " " + ref + ".") // the headline starts with the victim, whose name keeps its case
 		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
-			say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+			if r := kc.ev.PressureRef; r != nil {
+				say(fmt.Sprintf("Just before, it logged %q %s.", p, cite(toRef(*r))))
+			} else {
+				say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+			}
 		}
 	} else if isManual(kc) {
 		say(fmt.Sprintf("%sthe kernel killed %s because someone or something asked it to (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not because an allocation failed %s.", when, who(kc), cite(append(kc.killRefs(), manualRefs(kc)...)...)))
@@ -176,7 +180,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	say(bd.sureness(kc))
 	say(bd.nextSteps(kc, f))
-	if len(ss) > 0 && ss[0] != "" && ss[0][0] >= 'a' && ss[0][0] <= 'z' {
+	if len(ss) > 0 && strings.HasPrefix(ss[0], "the ") { // a process name keeps its case
 		ss[0] = strings.ToUpper(ss[0][:1]) + ss[0][1:] // no time to open with
 	}
 	return strings.Join(ss, " ")
@@ -187,13 +191,6 @@ func afterWord(s, w string) string {
 		return s[i+len(w):]
 	}
 	return s
-}
-
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func basisWords(b string) string {
