@@ -49,6 +49,7 @@ type killCtx struct {
 	podQoS string
 
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
+	burst      bool               // repeated-kills is about a burst of kills within seconds
 	out        *Kill
 }
 

@@ -290,6 +290,13 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		if f["memcg-swap-limit"] != nil || f["kubelet-swap-policy"] != nil {
 			do = append(do, swapAdvice(bd))
 		}
+	case kc.kind == "cpuset" || kc.kind == "mempolicy":
+		if kc.kind == "cpuset" {
+			do = append(do, "check the cpuset's memory nodes (cpuset.mems / cpuset.mems.effective of the task's cgroup, a container runtime's --cpuset-mems, the kubelet's static CPU or memory manager) against the memory the bound tasks need, and widen the node list or move work off those nodes")
+		} else {
+			do = append(do, "check the task's NUMA memory policy (numactl --membind, a VM's <numatune> or a database's NUMA setting; numastat -p PID shows where its memory is) and use a preferred or interleaved policy, or bind to more nodes, instead of a strict MPOL_BIND")
+		}
+		do = append(do, "compare free memory per node (numactl --hardware, the Mem-Info zone lines): RAM on other nodes does not help a bound task")
 	default:
 		do = append(do, "add RAM or reduce the workload")
 		if top := kc.out.Top; len(top) > 0 {
@@ -308,7 +315,10 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 	if f["swappiness-zero"] != nil {
 		do = append(do, "set vm.swappiness to 1 or more if cgroups should swap")
 	}
-	if f["repeated-kills"] != nil {
+	switch {
+	case f["repeated-kills"] != nil && kc.burst:
+		do = append(do, "find what kept allocating while the kernel killed one task after another (the invoker of each report)")
+	case f["repeated-kills"] != nil:
 		do = append(do, "stop retrying as is: every restart or re-run will be killed again until the limit or the memory growth changes")
 	}
 	if f["gfp-no-io"] != nil || f["high-order-alloc"] != nil {

@@ -145,3 +145,50 @@ func TestKillFromReaper(t *testing.T) {
 		t.Errorf("merged kill: inferred %v evidence %v", k.InferredFrom, k.Evidence)
 	}
 }
+
+// TestNUMAKillAdvice: cpuset and mempolicy kills are explained and advised
+// as NUMA binding problems, not as the node running out of RAM.
+func TestNUMAKillAdvice(t *testing.T) {
+	for _, cons := range []string{"CONSTRAINT_CPUSET", "CONSTRAINT_MEMORY_POLICY"} {
+		b := globalSwapExhaustedBundle()
+		c := firstReport(b).Constraint
+		c.Constraint, c.GlobalOOM = cons, false
+		mems := "1"
+		c.MemsAllowed = &mems
+		r := Build(b, Options{})
+		k := r.Kills[0]
+		if k.Findings[0].Rule != "cpuset-or-mempolicy" {
+			t.Errorf("%s: first finding %v", cons, findingIDs(k.Findings))
+		}
+		if finding(k, "global-oom") != nil {
+			t.Errorf("%s: global-oom finding", cons)
+		}
+		mustContain(t, cons, k.Verdict, "numa", "RAM on other nodes does not help")
+		if strings.Contains(k.Verdict, "add RAM") || strings.Contains(k.Verdict, "whole node ran out") {
+			t.Errorf("%s: capacity advice: %s", cons, k.Verdict)
+		}
+		mustContain(t, cons, mustFinding(t, k, "cpuset-or-mempolicy").Detail, "NUMA binding problem, not a RAM one")
+	}
+}
+
+// TestBurstOfKills: two kills within seconds (two reports) are one burst:
+// repeated-kills says so, on both.
+func TestBurstOfKills(t *testing.T) {
+	b := foundingBundle()
+	d := b.KernelLogs[0]
+	r2 := d.Reports[1]
+	st := ksStamp(1375959.100210)
+	r2.Trigger.Stamp = st
+	r2.Select.Stamp = st
+	r2.Kills[0].Stamp = st
+	r := Build(b, Options{})
+	for _, id := range []string{"k1", "k2"} {
+		k := findKill(t, r, id)
+		f := mustFinding(t, k, "repeated-kills")
+		mustContain(t, id, f.Summary, "within 2.4 s: pip3 (pid 23143), pip3 (pid 24161)")
+		mustContain(t, id, k.Verdict, "kept allocating")
+	}
+	if f := finding(findKill(t, r, "k3"), "repeated-kills"); f != nil && strings.Contains(f.Summary, "within") {
+		t.Errorf("k3 (hours later) in the burst: %s", f.Summary)
+	}
+}
