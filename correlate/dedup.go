@@ -21,6 +21,9 @@ type occ struct {
 	node *bootNode
 	rep  *parse.OOMReport
 	kill *parse.KillLine // nil for a report without a kill
+	// inferred: the report has no kill line and kill is made from its
+	// oom_reaper line (the reaper only reaps OOM victims).
+	inferred bool
 }
 
 func (o *occ) path() string { return o.node.log.Path }
@@ -68,6 +71,9 @@ func (o *occ) richness() int {
 	if o.node.log.Truncated {
 		s--
 	}
+	if o.inferred {
+		s -= 32 // a real kill line of the same kill is the primary
+	}
 	return s
 }
 
@@ -90,6 +96,10 @@ func (bd *builder) occurrences() (kills, reports []*occ) {
 				continue
 			}
 			if len(r.Kills) == 0 {
+				if k := reaperKill(r); k != nil {
+					kills = append(kills, &occ{node: nd, rep: r, kill: k, inferred: true})
+					continue
+				}
 				reports = append(reports, &occ{node: nd, rep: r})
 				continue
 			}
@@ -101,12 +111,38 @@ func (bd *builder) occurrences() (kills, reports []*occ) {
 	return kills, reports
 }
 
+// reaperKill is the kill a report without a kill line shows through its
+// oom_reaper line ("reaped process N (comm)" or "unable to reap pid:N"),
+// nil when it has none or ended in no killable process or a panic.
+func reaperKill(r *parse.OOMReport) *parse.KillLine {
+	if len(r.Reaped) == 0 || r.NoKillable != nil || r.Panic != nil {
+		return nil
+	}
+	rl := r.Reaped[0]
+	return &parse.KillLine{Ref: rl.Ref, Stamp: rl.Stamp, Pid: rl.Pid, Comm: rl.Comm, Form: "reaper"}
+}
+
 // sameKill says whether two kill lines from different files are one kill:
 // (match, corroborated).
 func (bd *builder) sameKill(a, b *occ) (bool, bool) {
 	ka, kb := a.kill, b.kill
 	if ka.Pid != kb.Pid || ka.Comm != kb.Comm {
 		return false, false
+	}
+	if a.inferred || b.inferred {
+		// A reaper line follows its kill by up to a few seconds.
+		sa, sb := &ka.Stamp, &kb.Stamp
+		if sa.KernelSeconds != nil && sb.KernelSeconds != nil {
+			d := *sb.KernelSeconds - *sa.KernelSeconds
+			if a.inferred {
+				d = -d
+			}
+			if d < -1 || d > 30 {
+				return false, false
+			}
+			return true, true
+		}
+		return bd.sameTime(a, b, false)
 	}
 	corr := false
 	if ka.TotalVMKB != nil && kb.TotalVMKB != nil && ka.AnonRSSKB != nil && kb.AnonRSSKB != nil {

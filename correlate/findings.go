@@ -34,6 +34,7 @@ func init() {
 		{"memcg-limit", ruleMemcgLimit},
 		{"cpuset-or-mempolicy", ruleCpusetMempolicy},
 		{"manual-oom", ruleManualOOM},
+		{"kill-from-reaper", ruleKillFromReaper},
 		{"panic-on-oom", rulePanicOnOOM},
 		{"no-killable-process", ruleNoKillable},
 		{"badness-implies-total", ruleBadnessTotal},
@@ -48,6 +49,7 @@ func init() {
 		{"unevictable-memory", ruleUnevictable},
 		{"shmem-pinned", ruleShmem},
 		{"hugepages-reserved", ruleHugepages},
+		{"page-tables-large", rulePageTables},
 		{"min-free-kbytes-high", ruleMinFreeHigh},
 		{"zram-swap", ruleZramSwap},
 		{"allocating-task-killed", ruleAllocatingTask},
@@ -131,13 +133,19 @@ func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
 		s = fmt.Sprintf("The kubelet evicted pod %s", firstNonEmpty(e.Pod, e.Name))
 	}
 	d := "A userspace killer acted before the kernel OOM killer: there is no kernel OOM report for it, only its own log line."
+	refs := kc.killRefs()
 	if e.Pressure != "" {
-		d += " It reported: " + e.Pressure + "."
+		d += " It reported: " + e.Pressure
+		if e.PressureRef != nil {
+			refs = append(refs, toRef(*e.PressureRef))
+			d += " " + cite(toRef(*e.PressureRef))
+		}
+		d += "."
 	}
 	if kc.killer == "kubelet-eviction" {
 		d = "An eviction is not a kernel OOM kill: the kubelet stops the pod (SIGTERM, grace period) when node memory.available falls below its eviction threshold."
 	}
-	return fnd("warning", s+" "+cite(kc.killRefs()...)+".", d, kc.killRefs()...)
+	return fnd("warning", s+" "+cite(kc.killRefs()...)+".", d, refs...)
 }
 
 // ruleEventOnly: a kill known only from a Kubernetes event.
@@ -166,7 +174,7 @@ func ruleEventOnly(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.kind != "global" || kc.fromEvent() {
+	if !isKernel(kc) || kc.kind != "global" || kc.fromEvent() || isManual(kc) {
 		return nil
 	}
 	refs := []Ref{kc.primRef()}
@@ -338,42 +346,108 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleCpusetMempolicy(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || (kc.kind != "cpuset" && kc.kind != "mempolicy") {
+	if !isKernel(kc) || (kc.kind != "cpuset" && kc.kind != "mempolicy") || isManual(kc) {
 		return nil
 	}
 	refs := []Ref{kc.primRef()}
-	mems := ""
+	nodes := allowedNodes(kc)
 	if kc.cons != nil {
 		refs = append(refs, toRef(kc.cons.Ref))
-		if kc.cons.MemsAllowed != nil {
-			mems = *kc.cons.MemsAllowed
-		}
 	}
-	what := "cpuset"
+	if kc.rep.Cpuset != nil {
+		refs = append(refs, toRef(kc.rep.Cpuset.Ref))
+	}
+	what := "cpuset (cpuset.mems)"
 	if kc.kind == "mempolicy" {
-		what = "memory policy (MPOL_BIND)"
+		what = "memory policy (MPOL_BIND: numactl --membind, a VM's or container's NUMA binding)"
 	}
 	s := fmt.Sprintf("%s was killed because the NUMA nodes its %s allows ran out of memory, not the whole machine %s.", who(kc), what, cite(refs...))
-	d := "Only tasks that may allocate on those nodes were candidates. Memory on other nodes may have been free."
-	if mems != "" {
-		d += " mems_allowed=" + mems + "."
+	d := "Only tasks that may allocate on those nodes were candidates, and memory on other nodes did not count."
+	if nodes != "" {
+		d += " Allowed nodes: " + nodes + "."
 	}
+	if t, r := nodeFree(kc); t != "" {
+		d += " " + t
+		refs = append(refs, r...)
+	}
+	d += " This is a NUMA binding problem, not a RAM one: adding RAM to other nodes or swap elsewhere does not help the bound task."
 	return fnd("critical", s, d, refs...)
+}
+
+// allowedNodes is the node list a cpuset or mempolicy kill was limited to,
+// as printed: the nodemask of a mempolicy kill, else mems_allowed.
+func allowedNodes(kc *killCtx) string {
+	if kc.kind == "mempolicy" {
+		if kc.cons != nil && kc.cons.Nodemask != "" && kc.cons.Nodemask != "(null)" {
+			return "nodemask=" + kc.cons.Nodemask
+		}
+		if kc.trig != nil && kc.trig.Nodemask != nil && *kc.trig.Nodemask != "(null)" {
+			return "nodemask=" + *kc.trig.Nodemask
+		}
+	}
+	if kc.cons != nil && kc.cons.MemsAllowed != nil {
+		return "mems_allowed=" + *kc.cons.MemsAllowed
+	}
+	if kc.rep.Cpuset != nil && kc.rep.Cpuset.MemsAllowed != "" {
+		return "mems_allowed=" + kc.rep.Cpuset.MemsAllowed
+	}
+	return ""
+}
+
+// nodeFree sums the zones' free memory per NUMA node from Mem-Info.
+func nodeFree(kc *killCtx) (string, []Ref) {
+	if kc.mi == nil || len(kc.mi.Zones) == 0 {
+		return "", nil
+	}
+	free := map[int]int64{}
+	var order []int
+	var refs []Ref
+	for _, z := range kc.mi.Zones {
+		f, _, ok := kvGet(z.Fields, "free")
+		if !ok {
+			continue
+		}
+		if _, seen := free[z.Node]; !seen {
+			order = append(order, z.Node)
+		}
+		free[z.Node] += f
+		refs = append(refs, toRef(z.Ref))
+	}
+	if len(order) < 2 {
+		return "", nil
+	}
+	var ws []string
+	for _, n := range order {
+		ws = append(ws, fmt.Sprintf("node %d %s", n, human(free[n])))
+	}
+	return "Free memory by node at the kill: " + strings.Join(ws, ", ") + " " + cite(refs...) + ".", refs
 }
 
 func ruleManualOOM(bd *builder, kc *killCtx) *Finding {
 	if !isKernel(kc) || !kc.out.Manual {
 		return nil
 	}
-	var refs []Ref
-	if kc.rep.Manual != nil {
-		refs = append(refs, toRef(kc.rep.Manual.Ref))
+	refs := manualRefs(kc)
+	s := fmt.Sprintf("This OOM kill was asked for (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not caused by a failed allocation: the kernel killed %s because it was told to %s.", who(kc), cite(refs...))
+	mm := manualMemory(kc)
+	refs = append(refs, mm.refs...)
+	d := "A manual OOM kill runs the OOM killer from the SysRq handler (moom_callback) and kills the task with the highest badness even when memory is not short, so this kill says nothing by itself about the node's memory. " + mm.text
+	d += " Next: " + manualAdvice + "."
+	if mm.short {
+		d += " Memory was short as well, so whoever asked may have been reacting to real pressure: also look for what used the memory."
 	}
-	if kc.trig != nil {
-		refs = append(refs, toRef(kc.trig.Ref))
+	return fnd("warning", s, d, refs...)
+}
+
+// ruleKillFromReaper explains a kill known only from its oom_reaper line.
+func ruleKillFromReaper(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) || kc.out.InferredFrom == nil {
+		return nil
 	}
-	return fnd("warning", "This OOM kill was triggered by hand (SysRq f / echo f > /proc/sysrq-trigger, order=-1), not by a failed allocation "+cite(refs...)+".",
-		"A manual OOM kill picks the task with the highest badness even when memory is not short; earlyoom -K and some watchdogs trigger it too. Ask who or what wrote to /proc/sysrq-trigger.", refs...)
+	r := kc.primRef()
+	s := fmt.Sprintf("No \"Killed process\" line for %s is in the bundle: the kill is inferred from the oom_reaper line that reaped its memory %s.", who(kc), cite(r))
+	d := "The OOM reaper only reaps tasks the OOM killer has just killed, so the kill happened, shortly before this line. The kill line itself was lost: records dropped by a /dev/kmsg reader that fell behind, a ring buffer or log cut, or a grep that missed it. Its figures (total-vm, anon-rss, the victim's uid on the kill line) are taken from the task table when it lists the victim; its time is the reaper's."
+	return fnd("info", s, d, r)
 }
 
 func rulePanicOnOOM(bd *builder, kc *killCtx) *Finding {
@@ -559,7 +633,11 @@ func ruleNoSwap(bd *builder, kc *killCtx) *Finding {
 		if *tot != 0 {
 			return nil
 		}
-		return fnd("warning", "No swap was configured at the kill (Total swap = 0kB) "+cite(refs...)+".",
+		sev := "warning"
+		if isManual(kc) {
+			sev = "info" // the kill was asked for: swap did not cause it
+		}
+		return fnd(sev, "No swap was configured at the kill (Total swap = 0kB) "+cite(refs...)+".",
 			"Without swap, anonymous memory can only be freed by killing its owner. Swap would have given the kernel somewhere to put cold pages; it does not add capacity for a workload that keeps growing.", refs...)
 	}
 	if sc := bd.swapCap; sc != nil && sc.TotalKB != nil && *sc.TotalKB == 0 && !bd.swapEvents() {
@@ -615,7 +693,7 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) {
+	if !isKernel(kc) || isManual(kc) {
 		return nil
 	}
 	tot, free, refs := swapAtKill(kc)
@@ -895,6 +973,43 @@ func ruleHugepages(bd *builder, kc *killCtx) *Finding {
 		"Lower vm.nr_hugepages to what the application really maps.", r...)
 }
 
+// rulePageTables says when page tables are a large part of the victim (or
+// of the node): memory that is neither the program's data nor swappable.
+func rulePageTables(bd *builder, kc *killCtx) *Finding {
+	if !isKernel(kc) {
+		return nil
+	}
+	v := kc.out.Victim
+	if v.PgtablesKB == nil {
+		return nil
+	}
+	pt := *v.PgtablesKB
+	var rss int64
+	for _, x := range []*int64{v.AnonRSSKB, v.FileRSSKB, v.ShmemRSSKB} {
+		if x != nil {
+			rss += *x
+		}
+	}
+	if rss == 0 && kc.row != nil {
+		rss = kc.row.RSS * kc.pageKB
+	}
+	// a large share (a tenth of what it held) and a large size (1 GiB)
+	if pt < 1024*1024 || pt*10 < rss+pt {
+		return nil
+	}
+	refs := []Ref{kc.primRef()}
+	if kc.row != nil {
+		refs = append(refs, toRef(kc.row.Ref))
+	}
+	s := fmt.Sprintf("%s's page tables alone took %s, %s of the %s it held (resident memory plus page tables) %s.", kc.kill.Comm, human(pt), pct(pt, rss+pt), human(rss+pt), cite(refs...))
+	d := "Page tables are kernel memory that maps the process's address space (8 bytes per 4 kB page mapped): neither its data nor swappable. Tens of GiB of them come from a huge, sparsely touched address space or from many processes mapping one large shared region (each keeps its own tables — database shared buffers, a JVM heap shared by forks) without huge pages. Use huge pages (HugePages for the shared region, or transparent huge pages) to cut them by 512×, or map less."
+	if km := kc.out.MemInfo; km != nil && km.PagetablesKB != nil && km.RAMKB != nil && *km.RAMKB > 0 {
+		d += fmt.Sprintf(" All page tables on the node: %s (%s of RAM) %s.", human(*km.PagetablesKB), pct(*km.PagetablesKB, *km.RAMKB), cite(memRefs(kc, "pagetables")...))
+		refs = append(refs, memRefs(kc, "pagetables")...)
+	}
+	return fnd("warning", s, d, refs...)
+}
+
 // --- swap over time -------------------------------------------------------
 
 func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
@@ -1018,7 +1133,7 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil {
+	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil || isManual(kc) {
 		return nil
 	}
 	inv := kc.out.Invoker
@@ -1059,6 +1174,9 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 			bd.byVictim[k] = append(bd.byVictim[k], o)
 		}
 	}
+	if f := bd.burst(kc); f != nil {
+		return f
+	}
 	same := bd.byVictim[kc.killer+"\x00"+name]
 	if len(same) < 3 {
 		return nil
@@ -1079,6 +1197,81 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	}
 	s := fmt.Sprintf("%s was killed %d times%s: it is restarted or re-run and grows back into the same limit %s.", name, len(same), spanText, cite(refs...))
 	d := "Something restarts or re-runs it (a supervisor, systemd Restart=, a Kubernetes restart policy — a crash loop — or a person or job retrying) and it needs the same memory again. Retrying will not help: raise the limit or fix the memory growth."
+	return fnd("warning", s, d, refs...)
+}
+
+// burstWindow is how close kills must follow each other to be one burst.
+const burstWindow = 10 * time.Second
+
+// burst reports kills by the same killer within seconds of each other (two
+// or more OOM reports, not the members of one memory.oom.group kill):
+// killing one task did not end the shortage.
+func (bd *builder) burst(kc *killCtx) *Finding {
+	at := func(o *killCtx) (time.Duration, bool) {
+		switch {
+		case o.ks != nil:
+			return secs(*o.ks), true
+		case o.wall != nil:
+			return time.Duration(o.wall.UnixNano()), true
+		}
+		return 0, false
+	}
+	if _, ok := at(kc); !ok {
+		return nil
+	}
+	// the run of kills around kc, each within burstWindow of the previous one
+	var run []*killCtx
+	i := -1
+	for j, o := range bd.kills {
+		if o == kc {
+			i = j
+		}
+	}
+	lo, hi := i, i
+	near := func(a, b *killCtx) bool {
+		ta, ok1 := at(a)
+		tb, ok2 := at(b)
+		d := tb - ta
+		return ok1 && ok2 && a.killer == b.killer && a.group == b.group && (a.ks != nil) == (b.ks != nil) && d >= 0 && d <= burstWindow
+	}
+	for lo > 0 && near(bd.kills[lo-1], bd.kills[lo]) {
+		lo--
+	}
+	for hi+1 < len(bd.kills) && near(bd.kills[hi], bd.kills[hi+1]) {
+		hi++
+	}
+	reports := map[Ref]bool{} // a memory.oom.group kill is one report of several kills
+	for _, o := range bd.kills[lo : hi+1] {
+		run = append(run, o)
+		if o.rep != nil {
+			reports[toRef(o.rep.Start)] = true
+		} else {
+			reports[o.primRef()] = true
+		}
+	}
+	if len(run) < 2 || len(reports) < 2 {
+		return nil
+	}
+	first, last := run[0], run[len(run)-1]
+	tf, _ := at(first)
+	tl, _ := at(last)
+	var refs []Ref
+	var names []string
+	for _, o := range run {
+		refs = append(refs, o.primRef())
+		names = append(names, who(o))
+	}
+	span := tl - tf
+	spanText := words(span)
+	if span < burstWindow {
+		spanText = fmt.Sprintf("%.1f s", span.Seconds())
+	}
+	s := fmt.Sprintf("%d kills within %s: %s %s.", len(run), spanText, strings.Join(names, ", "), cite(refs...))
+	d := "One kill did not end the shortage: either the first victim's memory was not enough (or not freed in time), or whatever allocates refilled memory at once. Look at the invoker of each report and at what kept growing; killing more processes will not help if one workload keeps allocating."
+	kc.burst = true
+	if kc != first {
+		s = fmt.Sprintf("This kill is one of %d within %s: %s %s.", len(run), spanText, strings.Join(names, ", "), cite(refs...))
+	}
 	return fnd("warning", s, d, refs...)
 }
 
@@ -1307,7 +1500,7 @@ func ruleEvictionBefore(bd *builder, kc *killCtx) *Finding {
 }
 
 func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
-	if !isKernel(kc) || kc.kind != "global" || (bd.b.Kubelet == nil && len(bd.b.Nodes) == 0) || kc.wall == nil {
+	if !isKernel(kc) || kc.kind != "global" || isManual(kc) || (bd.b.Kubelet == nil && len(bd.b.Nodes) == 0) || kc.wall == nil {
 		return nil
 	}
 	if len(bd.evictionsBefore(kc)) > 0 {

@@ -53,6 +53,7 @@ type killCtx struct {
 	podQoS string
 
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
+	burst      bool               // repeated-kills is about a burst of kills within seconds
 	out        *Kill
 }
 
@@ -326,6 +327,9 @@ func (bd *builder) assemble(kc *killCtx) {
 		k.Constraint = strPtr(kc.cons.Constraint)
 	}
 	rp := kc.rep
+	if kc.occs[0].inferred {
+		k.InferredFrom = ptr("oom_reaper")
+	}
 	k.Manual = rp.Manual != nil || (kc.trig != nil && kc.trig.Order != nil && *kc.trig.Order == -1)
 	k.Reaped = kc.reap != nil && kc.reap.Reaped
 	kl := kc.kill
@@ -378,8 +382,14 @@ func (bd *builder) assemble(kc *killCtx) {
 				mc.MemswUsageKB, mc.MemswLimitKB = ptr(c.UsageKB), ptr(c.LimitKB)
 			}
 		}
-		if kc.kind == "memcg" || m != nil {
+		// A global kill's oom-kill: line (5.0+, RHEL 8's 4.18) prints the
+		// victim's task_memcg too: kept, so a global kill inside kubepods
+		// is attributed to its pod like a cgroup kill.
+		if kc.kind == "memcg" || m != nil || mc.TaskMemcg != nil {
 			k.Memcg = mc
+		}
+		if mc.TaskMemcg != nil {
+			k.Victim.Cgroup = mc.TaskMemcg
 		}
 	}
 	k.SwapAtOOM = swapAtOOM(kc)
@@ -731,6 +741,9 @@ func (bd *builder) assembleUserspace(kc *killCtx) {
 	}
 	sort.Strings(k.Sources)
 	k.Evidence = kc.killRefs()
+	if e.PressureRef != nil {
+		k.Evidence = sortRefs(append(k.Evidence, toRef(*e.PressureRef)))
+	}
 	if e.Cgroup != "" {
 		k.Pod = bd.podFromPath(e.Cgroup, kc)
 	}

@@ -37,6 +37,8 @@ func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
 		pod.Evidence = append(pod.Evidence, toRef(kc.cons.Ref))
 	} else if kc.memcg != nil && kc.memcg.TaskIn != nil {
 		pod.Evidence = append(pod.Evidence, toRef(kc.memcg.TaskIn.Ref))
+	} else if kc.memcg != nil && len(kc.memcg.StatsFor) > 0 {
+		pod.Evidence = append(pod.Evidence, toRef(kc.memcg.StatsFor[0].Ref))
 	} else if kc.ev != nil {
 		pod.Evidence = append(pod.Evidence, toRef(kc.ev.Ref))
 	}

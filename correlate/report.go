@@ -98,28 +98,31 @@ type Gap struct {
 
 // Kill is one kill event, deduplicated across sources.
 type Kill struct {
-	ID         string     `json:"id"`
-	Killer     string     `json:"killer"`
-	Kind       string     `json:"kind"`
-	Constraint *string    `json:"constraint"`
-	Manual     bool       `json:"manual"`
-	Victim     Victim     `json:"victim"`
-	Reaped     bool       `json:"reaped"`
-	Invoker    *Invoker   `json:"invoker"`
-	Memcg      *Memcg     `json:"memcg"`
-	SwapAtOOM  *SwapAtOOM `json:"swap_at_oom"`
-	MemInfo    *KillMem   `json:"mem_info"`
-	Top        []Consumer `json:"top_consumers"`
-	Time       KillTime   `json:"time"`
-	Boot       int        `json:"boot"`
-	Kernel     *string    `json:"kernel_version"`
-	Pod        *Pod       `json:"pod"`
-	Sources    []string   `json:"sources"`
-	Missing    []string   `json:"missing_from"`
-	Evidence   []Ref      `json:"evidence"`
-	Findings   []Finding  `json:"findings"`
-	Verdict    string     `json:"verdict"`
-	Headline   string     `json:"headline"`
+	ID         string  `json:"id"`
+	Killer     string  `json:"killer"`
+	Kind       string  `json:"kind"`
+	Constraint *string `json:"constraint"`
+	Manual     bool    `json:"manual"`
+	// InferredFrom is "oom_reaper" when no kill line is in the bundle and
+	// the kill is known from the oom_reaper line that reaped the victim.
+	InferredFrom *string    `json:"inferred_from"`
+	Victim       Victim     `json:"victim"`
+	Reaped       bool       `json:"reaped"`
+	Invoker      *Invoker   `json:"invoker"`
+	Memcg        *Memcg     `json:"memcg"`
+	SwapAtOOM    *SwapAtOOM `json:"swap_at_oom"`
+	MemInfo      *KillMem   `json:"mem_info"`
+	Top          []Consumer `json:"top_consumers"`
+	Time         KillTime   `json:"time"`
+	Boot         int        `json:"boot"`
+	Kernel       *string    `json:"kernel_version"`
+	Pod          *Pod       `json:"pod"`
+	Sources      []string   `json:"sources"`
+	Missing      []string   `json:"missing_from"`
+	Evidence     []Ref      `json:"evidence"`
+	Findings     []Finding  `json:"findings"`
+	Verdict      string     `json:"verdict"`
+	Headline     string     `json:"headline"`
 }
 
 // Victim is the killed process.

@@ -40,6 +40,10 @@ func TestRules(t *testing.T) {
 		{"cpuset-or-mempolicy", globalSwapExhaustedBundle, none, false},
 		{"manual-oom", foundingBundle, func(b *parse.Bundle) { firstReport(b).Trigger.Order = iptr(-1) }, true},
 		{"manual-oom", foundingBundle, none, false},
+		{"kill-from-reaper", foundingBundle, reaperOnly, true},
+		{"kill-from-reaper", foundingBundle, none, false},
+		{"page-tables-large", foundingBundle, func(b *parse.Bundle) { firstReport(b).Kills[0].PgtablesKB = i64(24 << 20) }, true},
+		{"page-tables-large", foundingBundle, none, false},
 		{"panic-on-oom", foundingBundle, func(b *parse.Bundle) {
 			b.Sysctls = append(b.Sysctls, parse.Sysctl{Ref: parse.Ref{Path: "sos_commands/kernel/sysctl_-a", Line: 900}, Key: "vm.panic_on_oom", Value: "1"})
 		}, true},

@@ -44,7 +44,10 @@ func headline(kc *killCtx) string {
 		why = "out of memory (the report header is missing, so which limit is unknown)"
 	}
 	if kc.out.Manual {
-		why = "OOM killer triggered by hand (SysRq f)"
+		why = "OOM kill asked for through SysRq f, not a memory shortage"
+	}
+	if kc.out.InferredFrom != nil {
+		why += " (kill inferred from the oom_reaper line)"
 	}
 	return fmt.Sprintf("%s killed: %s", who(kc), why)
 }
@@ -77,10 +80,17 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	ref := cite(kc.killRefs()...)
 	if kc.ev != nil {
-		say(when + lower(headline(kc)) + " " + ref + ".")
+		say(when + headline(kc) + " " + ref + ".") // the headline starts with the victim, whose name keeps its case
 		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
-			say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+			if r := kc.ev.PressureRef; r != nil {
+				say(fmt.Sprintf("Just before, it logged %q %s.", p, cite(toRef(*r))))
+			} else {
+				say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+			}
 		}
+	} else if isManual(kc) {
+		say(fmt.Sprintf("%sthe kernel killed %s because someone or something asked it to (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not because an allocation failed %s.", when, who(kc), cite(append(kc.killRefs(), manualRefs(kc)...)...)))
+		say(manualMemory(kc).text)
 	} else {
 		switch kc.kind {
 		case "global":
@@ -99,7 +109,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
 		}
 	}
-	if x := f["manual-oom"]; x != nil {
+	if x := f["kill-from-reaper"]; x != nil {
 		say(x.Summary)
 	}
 	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
@@ -123,7 +133,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 			say(s + " " + cite(refs...) + ".")
 		}
 	}
-	if len(kc.out.Top) > 0 && kc.kind == "global" {
+	if len(kc.out.Top) > 0 && kc.kind == "global" && !isManual(kc) {
 		c := kc.out.Top[0]
 		sw := ""
 		if c.SwapKB != nil && *c.SwapKB > 0 {
@@ -138,6 +148,8 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	// Swap.
 	switch {
+	case isManual(kc):
+		// the kill was asked for: swap did not cause it (Mem-Info above says whether memory was short)
 	case f["swap-exhausted"] != nil:
 		say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
 	case f["no-swap-configured"] != nil:
@@ -170,7 +182,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 	}
 	say(bd.sureness(kc))
 	say(bd.nextSteps(kc, f))
-	if len(ss) > 0 && ss[0] != "" && ss[0][0] >= 'a' && ss[0][0] <= 'z' {
+	if len(ss) > 0 && strings.HasPrefix(ss[0], "the ") { // a process name keeps its case
 		ss[0] = strings.ToUpper(ss[0][:1]) + ss[0][1:] // no time to open with
 	}
 	return strings.Join(ss, " ")
@@ -181,13 +193,6 @@ func afterWord(s, w string) string {
 		return s[i+len(w):]
 	}
 	return s
-}
-
-func lower(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func basisWords(b string) string {
@@ -244,12 +249,23 @@ func (bd *builder) sureness(kc *killCtx) string {
 			}
 		}
 	}
-	if len(missing) == 0 && len(elided) > 0 {
+	switch {
+	case len(missing) == 0 && kc.out.InferredFrom == nil && len(elided) > 0:
 		s += fmt.Sprintf(" has what is needed, though lines were elided where it was pasted (%s)", lineList(elided))
-	} else if len(missing) == 0 {
+	case len(missing) == 0 && kc.out.InferredFrom == nil:
 		s += " is complete"
-	} else {
+	case len(missing) > 0:
 		s += " lacks " + strings.Join(missing, " and ") + " (rate-limited or cut)"
+	}
+	if kc.out.InferredFrom != nil {
+		if level == "high" {
+			level = "medium"
+			s = fmt.Sprintf("How sure: %s — the report in %s", level, shortPath(kc.occs[0].path()))
+		}
+		if len(missing) > 0 {
+			s += ", and"
+		}
+		s += " has no kill line: the kill is inferred from the oom_reaper line, which only reaps OOM victims"
 	}
 	if len(kc.occs) > 1 {
 		s += fmt.Sprintf(", and %d sources agree on the kill", len(kc.occs))
@@ -274,8 +290,13 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		}
 		return "Next: " + strings.Join(do, "; ") + "."
 	}
-	switch kc.kind {
-	case "memcg":
+	switch {
+	case isManual(kc):
+		do = append(do, manualAdvice)
+		if mm := manualMemory(kc); mm.short {
+			do = append(do, "memory was short as well: find what used it (the task table's largest consumers) before the next real OOM")
+		}
+	case kc.kind == "memcg":
 		if kc.out.Pod != nil {
 			do = append(do, "raise the container's memory limit (and request) above its real peak, or reduce the workload's memory")
 		} else {
@@ -284,7 +305,14 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 		if f["memcg-swap-limit"] != nil || f["kubelet-swap-policy"] != nil {
 			do = append(do, swapAdvice(bd))
 		}
-	case "global", "cpuset", "mempolicy", "unknown":
+	case kc.kind == "cpuset" || kc.kind == "mempolicy":
+		if kc.kind == "cpuset" {
+			do = append(do, "check the cpuset's memory nodes (cpuset.mems / cpuset.mems.effective of the task's cgroup, a container runtime's --cpuset-mems, the kubelet's static CPU or memory manager) against the memory the bound tasks need, and widen the node list or move work off those nodes")
+		} else {
+			do = append(do, "check the task's NUMA memory policy (numactl --membind, a VM's <numatune> or a database's NUMA setting; numastat -p PID shows where its memory is) and use a preferred or interleaved policy, or bind to more nodes, instead of a strict MPOL_BIND")
+		}
+		do = append(do, "compare free memory per node (numactl --hardware, the Mem-Info zone lines): RAM on other nodes does not help a bound task")
+	default:
 		do = append(do, "add RAM or reduce the workload")
 		if top := kc.out.Top; len(top) > 0 {
 			do = append(do, fmt.Sprintf("cap the largest consumer (%s) with a memory limit so that it, not the whole node, hits the limit", top[0].Name))
@@ -302,7 +330,10 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 	if f["swappiness-zero"] != nil {
 		do = append(do, "set vm.swappiness to 1 or more if cgroups should swap")
 	}
-	if f["repeated-kills"] != nil {
+	switch {
+	case f["repeated-kills"] != nil && kc.burst:
+		do = append(do, "find what kept allocating while the kernel killed one task after another (the invoker of each report)")
+	case f["repeated-kills"] != nil:
 		do = append(do, "stop retrying as is: every restart or re-run will be killed again until the limit or the memory growth changes")
 	}
 	if f["gfp-no-io"] != nil || f["high-order-alloc"] != nil {

@@ -133,7 +133,7 @@ func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
 				start = 0
 			}
 		}
-		k, ok := parseKill([]byte(strings.TrimSpace(msg[start:])))
+		k, ok, _ := parseKill([]byte(strings.TrimSpace(msg[start:])))
 		if !ok {
 			return KillLine{}, false
 		}

@@ -90,6 +90,7 @@ var vocabulary = []needle{
 	nd("-- Boot ", 'B'), nd("-- Reboot --", 'R'),
 	nd("viction manager", 'v'), nd("Started kubelet", 'S'), nd("Starting kubelet", 'S'),
 	nd("(PLEG): event for pod", 'G'),
+	nd("SIGTERM to proc", 'G'), nd("SIGKILL to proc", 'G'), nd("ow memory!", '!'), nd("ow Memory!", '!'),
 }
 
 // needle is one vocabulary word and the offset of its anchor byte.
@@ -261,6 +262,8 @@ var formatOrder = []string{fmtDmesgRaw, fmtDmesgLevel, fmtDmesgX, fmtDmesgCtime,
 var kernelOOMPhrases = [][]byte{
 	[]byte(" invoked oom-killer: "), []byte("Killed process "), []byte("oom-kill:constraint="),
 	[]byte("oom_reaper: reaped process "), []byte("Out of memory: Kill"), []byte("Memory cgroup out of memory: Kill"),
+	// earlyoom's own output, saved without a syslog prefix
+	[]byte("Out of memory! avail: "), []byte("low memory! at or below SIG"), []byte("Low Memory! At or below SIG"),
 }
 
 func hasKernelOOMPhrase(b []byte) bool {
@@ -322,7 +325,8 @@ type kParser struct {
 	recent     []*reportBuilder // last reports of this boot (attachments)
 	manual     *Quote
 	manualSecs *float64
-	earlyoom   map[string]string
+	earlyoom   map[string]earlyoomNote
+	earlyoomAt int // line of the last earlyoom low-memory line
 
 	all      []*reportBuilder
 	consumed int // highest line number a report has taken

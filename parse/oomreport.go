@@ -344,6 +344,19 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 				}
 			}
 		}
+		// No kill line named the pid: the kill line was lost (records cut
+		// from /dev/kmsg, a grep that missed it). The reaper only reaps OOM
+		// victims, so the line belongs to the open report, or to a recent
+		// report that lists the pid and has no kill line.
+		if rb := p.reaperTarget(ll, rl.Pid); rb != nil {
+			rb.r.Reaped = append(rb.r.Reaped, rl)
+			p.addLine(rb, ll)
+			if p.cur == rb {
+				rb.sec = secNone // the table ended: the reaper line comes after the kill
+				p.closeReport("no kill line (the oom_reaper line names the victim)")
+			}
+			return true
+		}
 		rb := p.newReport(ll, "oom_reaper line without its kill line")
 		rb.r.Reaped = append(rb.r.Reaped, rl)
 		p.addLine(rb, ll)
@@ -406,6 +419,30 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		return false // the body parser reads the header
 	}
 	return false
+}
+
+// reaperTarget is the report an oom_reaper line belongs to when no kill
+// line named its pid: the open report without a kill (unless it lists other
+// tasks but not this one), else the newest report of the last 60 s without
+// a kill that lists the pid.
+func (p *kParser) reaperTarget(ll *logical, pid int) *reportBuilder {
+	if rb := p.cur; rb != nil && len(rb.r.Kills) == 0 && !reaped(rb.r, pid) && rb.r.NoKillable == nil {
+		if victimListed(rb.r, pid) || rb.r.Tasks.Len() == 0 && (rb.r.Constraint == nil || rb.r.Constraint.Pid == nil) {
+			return rb
+		}
+	}
+	s, hasSecs := stampSecs(&ll.k.stamp)
+	for i := len(p.recent) - 1; i >= 0; i-- {
+		rb := p.recent[i]
+		if len(rb.r.Kills) > 0 || reaped(rb.r, pid) || rb.r.NoKillable != nil || !victimListed(rb.r, pid) {
+			continue
+		}
+		if hasSecs && rb.haveEnd && (s-rb.endSecs > reportGap || s < rb.endSecs-1) {
+			continue
+		}
+		return rb
+	}
+	return nil
 }
 
 func reaped(r *OOMReport, pid int) bool {

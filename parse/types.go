@@ -142,7 +142,10 @@ type Event struct {
 	TotalKB  *int64
 	RSSKB    *int64 // earlyoom VmRSS (MiB as printed, ×1024)
 	Pressure string // systemd-oomd pressure / earlyoom avail text, as printed
-	Pod      string // kubelet eviction / PLEG: namespace/name
+	// PressureRef is the line earlyoom printed its low-memory text on, when
+	// that is not the kill line itself.
+	PressureRef *Ref
+	Pod         string // kubelet eviction / PLEG: namespace/name
 	// PodUID and ContainerID tie a kubelet PLEG line or a container
 	// runtime's OOM event to a pod and container.
 	PodUID      string

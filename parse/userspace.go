@@ -127,9 +127,29 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 			return true // candidate dumps, start-up lines: known, not kills
 		}
 		ev.Kind = "oomd-kill"
-	case id == "earlyoom":
+	case id == "earlyoom" || id == "" && p.earlyoomForm(ll, t):
 		s := string(t)
 		switch {
+		case strings.HasPrefix(s, "Killing process "):
+			// earlyoom before 1.0: "Killing process 20118 (VirtualBox)",
+			// the name as /proc/PID/stat prints it (or the command line)
+			ev.Kind = "earlyoom-kill"
+			rest := s[len("Killing process "):]
+			v, n := atoiPrefix([]byte(rest))
+			if n == 0 {
+				return false
+			}
+			ev.Pid = iptr(int(v))
+			name := strings.TrimSpace(rest[n:])
+			if len(name) >= 2 && name[0] == '(' && name[len(name)-1] == ')' {
+				name = name[1 : len(name)-1]
+			}
+			ev.Name = name
+			ev.Pressure, ev.PressureRef = p.earlyoomLast(ll)
+		case strings.HasPrefix(s, "Out of memory! avail: "):
+			// earlyoom before 1.0: "Out of memory! avail: 3157 MiB < min: 3160 MiB"
+			p.noteEarlyoom(ll, s)
+			return true
 		case strings.HasPrefix(s, "sending SIG") && strings.Contains(s, " to process "):
 			ev.Kind = "earlyoom-kill"
 			rest := s[strings.Index(s, " to process ")+len(" to process "):]
@@ -157,12 +177,11 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 					}
 				}
 			}
-			ev.Pressure = p.earlyoomLast(ll)
-		case strings.HasPrefix(s, "low memory!") || strings.HasPrefix(s, "mem avail:"):
-			if p.earlyoom == nil {
-				p.earlyoom = map[string]string{}
-			}
-			p.earlyoom[ll.k.host] = s
+			ev.Pressure, ev.PressureRef = p.earlyoomLast(ll)
+		case strings.HasPrefix(strings.ToLower(s), "low memory!") || strings.HasPrefix(s, "mem avail:"):
+			// "low memory! at or below SIGTERM limits: mem 10.00%, …" (1.3+),
+			// "Low Memory! At or below SIGTERM limits (mem: 10 %, …)" (1.1, 1.2)
+			p.noteEarlyoom(ll, s)
 			return true
 		default:
 			return true
@@ -227,11 +246,54 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	return true
 }
 
-func (p *kParser) earlyoomLast(ll *logical) string {
-	if p.earlyoom == nil {
-		return ""
+// earlyoomForm: a line without an identifier (earlyoom's own stderr,
+// pasted or saved) in a form only earlyoom prints. "Killing process N
+// (name)" is earlyoom's only within a few lines of its "Out of memory!
+// avail:" / "low memory!" line (systemd prints "Killing process N (name)
+// with signal SIGKILL." for its units).
+func (p *kParser) earlyoomForm(ll *logical, t []byte) bool {
+	switch {
+	case bytes.HasPrefix(t, []byte("Out of memory! avail: ")) && bytes.Contains(t, []byte(" MiB < min: ")),
+		bytes.HasPrefix(lowerASCII(t), []byte("low memory! at or below sig")):
+		return true
+	case bytes.HasPrefix(t, []byte("sending SIGTERM to process ")) || bytes.HasPrefix(t, []byte("sending SIGKILL to process ")):
+		return bytes.Contains(t, []byte(`": badness `)) || bytes.Contains(t, []byte(`": oom_score `))
+	case bytes.HasPrefix(t, []byte("Killing process ")):
+		return p.earlyoomAt > 0 && ll.ref.Line-p.earlyoomAt <= 5 && !bytes.Contains(t, []byte(" with signal "))
 	}
-	return p.earlyoom[ll.k.host]
+	return false
+}
+
+// earlyoomNote is earlyoom's last low-memory line of one host.
+type earlyoomNote struct {
+	text    string
+	ref     Ref
+	secs    float64
+	hasSecs bool
+}
+
+func (p *kParser) noteEarlyoom(ll *logical, s string) {
+	if p.earlyoom == nil {
+		p.earlyoom = map[string]earlyoomNote{}
+	}
+	secs, ok := stampSecs(&ll.k.stamp)
+	p.earlyoom[ll.k.host] = earlyoomNote{s, ll.ref, secs, ok}
+	p.earlyoomAt = ll.ref.Line
+}
+
+// earlyoomLast is the low-memory line earlyoom printed just before the
+// kill on ll (it prints one before every kill): at most 20 lines and 5 s
+// earlier, else none.
+func (p *kParser) earlyoomLast(ll *logical) (string, *Ref) {
+	n, ok := p.earlyoom[ll.k.host]
+	if !ok || ll.ref.Line-n.ref.Line > 20 {
+		return "", nil
+	}
+	if s, ok := stampSecs(&ll.k.stamp); ok && n.hasSecs && (s-n.secs > 5 || s < n.secs) {
+		return "", nil
+	}
+	r := n.ref
+	return n.text, &r
 }
 
 // mentionsOOM: the line speaks of an OOM kill (case-insensitive "oom" as a

@@ -241,6 +241,8 @@ func buildKillView(rep *correlate.Report, i int) killView {
 // limitText says which limit the kill hit.
 func limitText(k *correlate.Kill) string {
 	switch {
+	case k.Manual:
+		return "none: the kill was asked for through SysRq f"
 	case k.Memcg != nil && k.Memcg.LimitKB != nil:
 		s := "cgroup limit " + humanKB(*k.Memcg.LimitKB)
 		if k.Memcg.UsageKB != nil {
