@@ -48,6 +48,148 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// runTTY drives the CLI with standard output taken for a terminal.
+func runTTY(t *testing.T, vars map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return vars[k] }, isTTY: func(io.Writer) bool { return true }}
+	code = e.run(args)
+	return code, out.String(), errb.String()
+}
+
+// TestVersionConventions: --version and version print the same line.
+func TestVersionConventions(t *testing.T) {
+	code, flag, stderr := runCLI(t, "", nil, "--version")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--version: exit %d, stderr %q", code, stderr)
+	}
+	code, cmd, _ := runCLI(t, "", nil, "version")
+	if code != exitOK {
+		t.Fatalf("version: exit %d", code)
+	}
+	if want := "oomlens " + version() + "\n"; flag != want || cmd != want {
+		t.Errorf("--version printed %q, version printed %q; want %q for both", flag, cmd, want)
+	}
+}
+
+// TestBareUsage: bare oomlens names the commands people want first, on
+// stderr with the usage exit code, instead of kong's "expected one of".
+func TestBareUsage(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	for _, want := range []string{"oomlens analyze BUNDLE", "oomlens sources", "oomlens version", "--help"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("bare usage lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "expected one of") {
+		t.Errorf("bare usage is kong's parse error:\n%s", stderr)
+	}
+	if n := strings.Count(stderr, "\n"); n > 15 {
+		t.Errorf("bare usage is %d lines, want a short one (≤ 15)", n)
+	}
+}
+
+// TestAnalyzeHelp: analyze --help shows examples and every exit code.
+func TestAnalyzeHelp(t *testing.T) {
+	code, out, _ := runCLI(t, "", nil, "analyze", "--help")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Examples:", "oomlens analyze -o report.html", "dmesg | oomlens analyze -",
+		"Exit codes:", "0  analysed", "1  an input could not be read", "2  usage error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("analyze --help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSourcesSeveralPaths: sources takes paths as analyze does: several
+// bundles are listed each under its heading, loose files are one bundle.
+func TestSourcesSeveralPaths(t *testing.T) {
+	a, b := "fixtures/seed-microk8s", "fixtures/laptop-drift"
+	code, out, stderr := runCLI(t, "", nil, "sources", a, b)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ia, ib := strings.Index(out, "== "+a+"\n"), strings.Index(out, "== "+b+"\n")
+	if ia != 0 || ib <= ia {
+		t.Errorf("want a heading per bundle, %s then %s:\n%s", a, b, out)
+	}
+	if !strings.Contains(out[ia:ib], "describe-node") || !strings.Contains(out[ib:], "journalctl-k.txt") {
+		t.Errorf("each bundle's table should list its own files:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "", nil, "sources", a+"/dmesg", a+"/swapon")
+	if code != exitOK || strings.Contains(out, "== ") || !strings.Contains(out, "dmesg ") || !strings.Contains(out, "swapon ") {
+		t.Errorf("loose files: exit %d, want one table of both:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", nil, "sources", "--format", "json", a, b)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 2 {
+		t.Fatalf("json: exit %d, %d lines, want 2:\n%s", code, len(lines), out)
+	}
+	for i, want := range []string{a, b} {
+		var doc struct {
+			Bundle string
+			Inputs []struct{ Path string }
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &doc); err != nil || doc.Bundle != want || len(doc.Inputs) == 0 {
+			t.Errorf("json line %d: bundle %q, %d inputs, err %v; want bundle %q", i+1, doc.Bundle, len(doc.Inputs), err, want)
+		}
+	}
+}
+
+// TestColorOnTerminal drives the CLI with a terminal for standard output
+// and --color auto: colour by default, none for TERM=dumb, NO_COLOR or
+// CLICOLOR=0, and the no-colour output is the plain layout.
+func TestColorOnTerminal(t *testing.T) {
+	const bundle = "fixtures/seed-microk8s"
+	_, plain, _ := runCLI(t, "", nil, "analyze", "--color", "never", bundle)
+	_, tty, _ := runTTY(t, map[string]string{"TERM": "xterm-256color"}, "analyze", "--color", "auto", bundle)
+	if !strings.Contains(tty, "\x1b[") {
+		t.Fatal("a terminal with TERM=xterm-256color got no colour")
+	}
+	for _, env := range []map[string]string{
+		{"TERM": "dumb"},
+		{"TERM": "xterm-256color", "NO_COLOR": "1"},
+		{"TERM": "xterm-256color", "NO_COLOR": "0"},
+		{"TERM": "xterm-256color", "CLICOLOR": "0"},
+	} {
+		_, out, _ := runTTY(t, env, "analyze", "--color", "auto", bundle)
+		if out != plain {
+			t.Errorf("%v on a terminal: output is not the plain report (escape codes: %v)", env, strings.Contains(out, "\x1b["))
+		}
+	}
+}
+
+// TestColorBytes: styles are emitted per segment, not per character, so
+// colour costs little: on the seed, --color=always output is within 1.5×
+// of the plain bytes, and no line carries more than a few escapes.
+func TestColorBytes(t *testing.T) {
+	const bundle = "fixtures/seed-microk8s"
+	_, plain, _ := runCLI(t, "", nil, "analyze", "--color", "never", bundle)
+	_, color, _ := runCLI(t, "", nil, "analyze", "--color", "always", bundle)
+	if !strings.Contains(color, "\x1b[") {
+		t.Fatal("--color=always gave no colour")
+	}
+	ratio := float64(len(color)) / float64(len(plain))
+	t.Logf("seed text: %d bytes plain, %d with colour (%.2f×)", len(plain), len(color), ratio)
+	if ratio > 1.5 {
+		t.Errorf("colour output is %.2f× the plain bytes, want ≤ 1.5×", ratio)
+	}
+	for i, l := range strings.Split(color, "\n") {
+		if n := strings.Count(l, "\x1b["); n > 12 {
+			t.Errorf("line %d has %d escape sequences (styled per character?): %q", i+1, n, l)
+		}
+	}
+}
+
 func TestExitCodesAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -56,7 +198,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 		code     int
 		stderrRe string
 	}{
-		{"no command", nil, exitUsage, "oomlens: "},
+		{"no command", nil, exitUsage, "oomlens analyze"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "oomlens: "},
 		{"analyze without path", []string{"analyze"}, exitUsage, "oomlens: "},
 		{"bad format", []string{"analyze", "--format", "pdf", dir}, exitUsage, "--format"},
@@ -112,6 +254,10 @@ func TestColorDecision(t *testing.T) {
 		{"CLICOLOR_FORCE on pipe", "auto", map[string]string{"CLICOLOR_FORCE": "1"}, pipe, true},
 		{"always beats NO_COLOR", "always", map[string]string{"NO_COLOR": "1"}, pipe, true},
 		{"never on tty", "never", nil, tty, false},
+		{"TERM=dumb on tty", "auto", map[string]string{"TERM": "dumb"}, tty, false},
+		{"CLICOLOR=0 on tty", "auto", map[string]string{"CLICOLOR": "0"}, tty, false},
+		{"CLICOLOR_FORCE beats TERM=dumb", "auto", map[string]string{"TERM": "dumb", "CLICOLOR_FORCE": "1"}, pipe, true},
+		{"always on TERM=dumb", "always", map[string]string{"TERM": "dumb"}, pipe, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

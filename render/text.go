@@ -47,7 +47,10 @@ func newTextStyles(w io.Writer, color bool) textStyles {
 		warn:  s.Foreground(lipgloss.Color("214")),
 		info:  s.Foreground(lipgloss.Color("75")),
 		ok:    s.Foreground(lipgloss.Color("78")),
-		head:  s.Bold(true).Underline(true),
+		// Bold, not underlined: lipgloss underlines rune by rune (an
+		// escape sequence per character), which made a 72-character
+		// header cost 780 bytes.
+		head: s.Bold(true),
 	}
 }
 
