@@ -79,7 +79,7 @@ understood at all, 2 usage error.`
 const shortUsage = `oomlens explains the OOM kills in a node bundle, with evidence.
 
 Usage:
-  oomlens analyze BUNDLE...         explain every OOM kill (--format text|json|html|md)
+  oomlens analyze BUNDLE...         explain every OOM kill (--format text|brief|json|html|md)
   oomlens analyze -o report.html B  one self-contained HTML report
   oomlens sources BUNDLE...         what was read, and what each file covers
   oomlens rules list                known-issue rules in force
@@ -193,7 +193,7 @@ func (versionCmd) Run(e *env) error {
 
 type analyzeCmd struct {
 	Paths        []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
-	Format       string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
+	Format       string   `short:"f" enum:",text,brief,json,html,md,markdown" default:"" help:"Output format: text, brief (one line per kill), json, html or md (default: from -o's extension, else text)."`
 	Output       string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
 	Color        string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
 	Verbose      bool     `short:"v" help:"Add evidence excerpts to the text report."`
@@ -215,6 +215,7 @@ func (analyzeCmd) Help() string {
     oomlens analyze dmesg.txt swapon.txt describe-node.txt # loose files, one bundle
     dmesg | oomlens analyze -                              # standard input
     oomlens analyze -v BUNDLE                              # every finding, timeline, evidence
+    oomlens analyze --format brief A.tar.xz B.tar.xz       # one line per kill, for tickets, chat, fleets
     oomlens analyze --format md BUNDLE                     # for a ticket comment
     oomlens analyze -o report.html BUNDLE                  # format from the extension
 
@@ -289,6 +290,8 @@ func (a *analyzeCmd) run(e *env) error {
 			return render.Markdown(w, rep)
 		case "html":
 			return render.HTML(w, rep)
+		case "brief":
+			return render.Brief(w, rep)
 		}
 		color := toStdout && e.colorOn(a.Color, e.stdout)
 		if !toStdout {

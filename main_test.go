@@ -190,6 +190,41 @@ func TestColorBytes(t *testing.T) {
 	}
 }
 
+// TestBrief: --format brief is one line per kill with every field in its
+// place (time, host, victim and pid, limit, swap at kill, cause); with
+// several bundles, the lines of each bundle in turn.
+func TestBrief(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "brief", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want one per kill (3):\n%s", len(lines), out)
+	}
+	for i, want := range [][]string{
+		{"2019-10-20 10:20:39 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 23143", "limit: node RAM+swap", "swap at kill: 947 MiB, 0.2 MiB free", "cause: the whole node ran out of memory, swap exhausted"},
+		{"2019-10-20 11:05:17 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 24161", "limit: node RAM+swap", "swap at kill: 947 MiB, 88 kB free", "cause: the whole node ran out of memory, swap exhausted"},
+		{"2019-10-20 11:49:41 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 25349", "limit: node RAM+swap", "swap at kill: 947 MiB, 0.3 MiB free", "cause: the whole node ran out of memory, swap exhausted"},
+	} {
+		if got := strings.Split(lines[i], " · "); !cmp.Equal(got, want) {
+			t.Errorf("line %d fields:\n%s", i+1, cmp.Diff(want, got))
+		}
+	}
+	// A memcg kill names its cgroup limit; swap the report does not print
+	// is unknown, not 0.
+	_, out, _ = runCLI(t, "", nil, "analyze", "--format", "brief", "fixtures/sos-4.x-k8s-memcg-v2")
+	if f := strings.Split(strings.TrimSpace(out), " · "); len(f) != 6 || f[3] != "limit: cgroup 512 MiB" || f[4] != "swap at kill: unknown" {
+		t.Errorf("memcg brief line: %q", out)
+	}
+	// Several bundles: each bundle's lines in turn.
+	code, out, _ = runCLI(t, "", nil, "analyze", "--format", "brief", "-q", "fixtures/seed-microk8s", "fixtures/laptop-drift")
+	lines = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 4 || !strings.Contains(lines[0], "pip3 pid 23143") || !strings.Contains(lines[3], "Isolated Web Co pid 38211") {
+		t.Errorf("two bundles: exit %d, want 3 seed lines then 1 laptop line:\n%s", code, out)
+	}
+}
+
 func TestExitCodesAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -316,6 +351,7 @@ func TestFixtureGoldens(t *testing.T) {
 	}{
 		{"report.json", []string{"analyze", "--format", "json"}},
 		{"report.txt", []string{"analyze", "--format", "text", "--color", "never"}},
+		{"report.brief.txt", []string{"analyze", "--format", "brief"}},
 		{"report.md", []string{"analyze", "--format", "md"}},
 		{"report.html", []string{"analyze", "--format", "html"}},
 		{"sources.txt", []string{"sources"}},
