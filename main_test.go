@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
@@ -488,3 +490,118 @@ func readLines(t *testing.T, path string) []string {
 	}
 	return strings.Split(string(data), "\n")
 }
+
+// citation is a right-column or inline evidence reference: "dmesg:599",
+// "describe-node:65,67", "swapon:1-3".
+var citation = regexp.MustCompile(`\S+:[0-9][0-9,\-]*(,…)?$`)
+
+// textSentences is the prose of a text report: right-column evidence
+// removed, wrapped lines joined, cut at sentence ends.
+func textSentences(report string) []string {
+	var b strings.Builder
+	for _, l := range strings.Split(report, "\n") {
+		l = strings.TrimSpace(l)
+		// the right column is evidence after two or more spaces
+		for {
+			i := strings.LastIndex(l, "  ")
+			if i < 0 || !citation.MatchString(strings.Fields(l[i:])[len(strings.Fields(l[i:]))-1]) {
+				break
+			}
+			l = strings.TrimSpace(l[:i])
+		}
+		if citation.MatchString(l) && !strings.Contains(l, " ") {
+			continue // evidence on a line of its own
+		}
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(l + " ")
+	}
+	var out []string
+	for _, para := range strings.Split(b.String(), "\n") {
+		for _, s := range strings.Split(para, ". ") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// TestSeedTextFitsOneScreen measures the default text report of the
+// founding case at 80 columns: one 80×45 screen, the answer in the first
+// ten lines, no line wider than 80 cells, no sentence said twice, evidence
+// only in the right column.
+func TestSeedTextFitsOneScreen(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--width", "80", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	t.Logf("seed text at 80 columns: %d lines", len(lines))
+	if len(lines) > 45 {
+		t.Errorf("%d lines, want ≤ 45 (one 80×45 screen):\n%s", len(lines), out)
+	}
+	for i, l := range lines {
+		if w := runewidth.StringWidth(l); w > 80 {
+			t.Errorf("line %d is %d cells wide: %q", i+1, w, l)
+		}
+	}
+	first := strings.Join(lines[:min(10, len(lines))], "\n")
+	for _, want := range []string{"3 OOM kills of pip3", "the whole node ran out of memory", "swap exhausted", "#1 pip3 (pid 23143) killed"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first ten lines lack %q:\n%s", want, first)
+		}
+	}
+	// One card for the three kills, with a row each.
+	if n := strings.Count(out, "killed: the whole node"); n != 1 {
+		t.Errorf("%d kill headlines, want one card for the three pip3 kills", n)
+	}
+	for _, pid := range []string{"23143", "24161", "25349"} {
+		if !strings.Contains(out, pid) {
+			t.Errorf("no table row for pid %s", pid)
+		}
+	}
+	for _, want := range []string{"947 MiB, 0.2 MiB free (exhausted)", "swap at capture: 2.9 GiB", "/swapfile.new (2 GiB) added later", "SystemOOM 5m46s", "Next: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the card lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "(dmesg:") || strings.Contains(out, "(swapon:") || strings.Contains(out, "(describe-node:") {
+		t.Errorf("evidence cited inline, not only in the right column:\n%s", out)
+	}
+	seen := map[string]bool{}
+	for _, s := range textSentences(out) {
+		if len(s) < 16 {
+			continue
+		}
+		if seen[s] {
+			t.Errorf("sentence printed twice: %q", s)
+		}
+		seen[s] = true
+	}
+	if n := strings.Count(out, "ran out of memory"); n > 2 {
+		t.Errorf(`"ran out of memory" printed %d times, want the headline and the card's title only`, n)
+	}
+}
+
+// TestTextWidthEveryFixture: at 80 columns no default text report of any
+// fixture has a line wider than 80 cells or cites evidence inline.
+func TestTextWidthEveryFixture(t *testing.T) {
+	for _, dir := range fixtureDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			_, out, _ := runCLI(t, "", nil, "analyze", "--width", "80", dir)
+			for i, l := range strings.Split(out, "\n") {
+				if w := runewidth.StringWidth(l); w > 80 {
+					t.Errorf("line %d is %d cells wide: %q", i+1, w, l)
+				}
+				if m := inlineCite.FindString(l); m != "" {
+					t.Errorf("line %d cites %s inline: %q", i+1, m, l)
+				}
+			}
+		})
+	}
+}
+
+var inlineCite = regexp.MustCompile(`\([^()\s]+:[0-9][0-9,\-]*(; [^()\s]+:[0-9][0-9,\-]*)*\)`)
