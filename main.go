@@ -196,7 +196,7 @@ type analyzeCmd struct {
 	Format       string   `short:"f" enum:",text,brief,json,html,md,markdown" default:"" help:"Output format: text, brief (one line per kill), json, html or md (default: from -o's extension, else text)."`
 	Output       string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
 	Color        string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
-	Verbose      bool     `short:"v" help:"Add evidence excerpts to the text report."`
+	Verbose      bool     `short:"v" help:"Text report with every finding of every kill and its log lines, the timeline, what to collect for each coverage gap and the unexplained lines."`
 	Redact       bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
 	Width        int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
 	archiveFlags `embed:""`

@@ -605,3 +605,36 @@ func TestTextWidthEveryFixture(t *testing.T) {
 }
 
 var inlineCite = regexp.MustCompile(`\([^()\s]+:[0-9][0-9,\-]*(; [^()\s]+:[0-9][0-9,\-]*)*\)`)
+
+// TestSeedMarkdownAnswerFirst: a ticket comment starts with the answer —
+// the headline, then the card with its evidence column and the first step
+// — and folds the details (every finding, log lines) into <details>.
+func TestSeedMarkdownAnswerFirst(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "md", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	head, _, ok := strings.Cut(out, "<details>")
+	if !ok {
+		t.Fatalf("no <details> in:\n%s", out)
+	}
+	order := []string{"**3 OOM kills of pip3", "#### \\#1 pip3 (pid 23143) killed", "| swap at the kill: 947 MiB, 0.2 MiB free (exhausted) | `dmesg:539-540` |",
+		"| 3 | 11:49:41 | 25349 |", "**Next:**", "*kernel 4.15.0-65-generic"}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(head[at:], want)
+		if i < 0 {
+			t.Fatalf("before the first <details>, %q is missing or out of order:\n%s", want, head)
+		}
+		at += i + len(want)
+	}
+	if n := len(strings.Split(head, "\n")); n > 40 {
+		t.Errorf("the answer part is %d lines, want a short comment (≤ 40)", n)
+	}
+	if m := inlineCite.FindString(head); m != "" {
+		t.Errorf("the answer cites %s inline; evidence belongs in its column", m)
+	}
+	if n := strings.Count(out, "<details><summary>#"); n != 3 {
+		t.Errorf("%d folded kill details, want 3", n)
+	}
+}

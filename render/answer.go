@@ -230,7 +230,7 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 		}
 		add(limitText(k), refs, "critical")
 	}
-	if held, refs := heldLine(k); held != "" {
+	if held, refs := heldLine(k, g.Ref); held != "" {
 		add(held, refs, "")
 		said["victim-had-swap"] = true
 	}
@@ -340,13 +340,13 @@ func killLineRefs(rep *correlate.Report, k *correlate.Kill) []correlate.Ref {
 }
 
 // heldLine is "pip3 held 1.7 GiB anon + 153 MiB in swap", from the
-// victim's kill line and task row.
-func heldLine(k *correlate.Kill) (string, []correlate.Ref) {
+// victim's kill line and task row (victim-had-swap's evidence).
+func heldLine(k *correlate.Kill, killLine []correlate.Ref) (string, []correlate.Ref) {
 	if k.Victim.AnonRSSKB == nil {
 		return "", nil
 	}
 	s := visibleName(k.Victim.Name) + " held " + humanKB(*k.Victim.AnonRSSKB) + " anon"
-	var refs []correlate.Ref
+	refs := append([]correlate.Ref(nil), killLine...) // the kill line prints anon-rss
 	if f := findRule(k, "victim-had-swap"); f != nil {
 		refs = append(refs, f.Evidence...)
 	}
