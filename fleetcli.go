@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"path/filepath"
 	"strings"
@@ -102,9 +103,12 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 			return err
 		}
 	}
-	if format == "jsonl" {
+	switch format {
+	case "jsonl":
 		err = writeJSONL(e.stdout, results)
-	} else {
+	case "brief":
+		err = e.writeFleetBrief(results)
+	default:
 		err = writeFleetSummary(e.stdout, results)
 	}
 	if err != nil {
@@ -115,6 +119,22 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 		return inputError{fe}
 	}
 	return ferr
+}
+
+// writeFleetBrief writes the brief lines of every bundle, in input order;
+// a bundle that failed is said on stderr.
+func (e *env) writeFleetBrief(results []fleetResult) error {
+	w := bufio.NewWriter(e.stdout)
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(e.stderr, "oomlens: %s: %v\n", r.Path, r.Err)
+			continue
+		}
+		if err := render.Brief(w, r.Report); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
 }
 
 func stderrWidth(e *env) int {

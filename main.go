@@ -50,6 +50,8 @@ func (e inputError) Error() string { return e.err.Error() }
 func (e inputError) Unwrap() error { return e.err }
 
 type cli struct {
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
+
 	Analyze analyzeCmd `cmd:"" help:"Explain every OOM kill in a bundle."`
 	Rules   rulesCmd   `cmd:"" help:"List, check and try known-issue rules."`
 	Sources sourcesCmd `cmd:"" help:"List the files of a bundle oomlens reads, and what each covers."`
@@ -73,12 +75,33 @@ Examples:
 Exit codes: 0 analysed (kills or not), 1 an input could not be read or
 understood at all, 2 usage error.`
 
+// shortUsage is what bare `oomlens` prints.
+const shortUsage = `oomlens explains the OOM kills in a node bundle, with evidence.
+
+Usage:
+  oomlens analyze BUNDLE...         explain every OOM kill (--format text|brief|json|html|md)
+  oomlens analyze -o report.html B  one self-contained HTML report
+  oomlens sources BUNDLE...         what was read, and what each file covers
+  oomlens rules list                known-issue rules in force
+  oomlens version                   print the version
+
+BUNDLE is a sosreport (directory or archive), a folder of saved command
+output, saved files (dmesg, swapon, kubectl describe node, …) or - for
+standard input. Run "oomlens --help" or "oomlens analyze --help" for more.
+`
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, isTTY: isTerminal}
 	return e.run(args)
 }
 
 func (e *env) run(args []string) (code int) {
+	if len(args) == 0 {
+		// Bare oomlens: the commands people want first, not kong's
+		// "expected one of …" (like go, a usage error on stderr).
+		fmt.Fprint(e.stderr, shortUsage)
+		return exitUsage
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(e.stderr, "oomlens: internal error: %v\n", r)
@@ -95,7 +118,7 @@ func (e *env) run(args []string) (code int) {
 		kong.Exit(func(status int) { exited = status; panic(kongExit{}) }),
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": version()},
+		kong.Vars{"version": "oomlens " + version()},
 	)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "oomlens: %v\n", err)
@@ -170,16 +193,37 @@ func (versionCmd) Run(e *env) error {
 
 type analyzeCmd struct {
 	Paths        []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
-	Format       string   `short:"f" enum:",text,json,html,md,markdown" default:"" help:"Output format: text, json, html or md (default: from -o's extension, else text)."`
+	Format       string   `short:"f" enum:",text,brief,json,html,md,markdown" default:"" help:"Output format: text, brief (one line per kill), json, html or md (default: from -o's extension, else text)."`
 	Output       string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
 	Color        string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
-	Verbose      bool     `short:"v" help:"Add evidence excerpts to the text report."`
+	Verbose      bool     `short:"v" help:"Text report with every finding of every kill and its log lines, the timeline, what to collect for each coverage gap and the unexplained lines."`
 	Redact       bool     `help:"Replace host names, addresses, user, pod and namespace names with stable pseudonyms."`
 	Width        int      `help:"Text width (default: the terminal's, at least 80)." default:"0"`
 	archiveFlags `embed:""`
 	RuleFiles    []string `name:"rules" placeholder:"FILE" help:"Also load this rule file, or a directory's *.yaml files (repeatable)."`
 	CPUProfile   string   `name:"cpuprofile" hidden:"" placeholder:"FILE" help:"Write a CPU profile (go tool pprof) of the run."`
 	MemProfile   string   `name:"memprofile" hidden:"" placeholder:"FILE" help:"Write an allocation profile (go tool pprof) at the end of the run."`
+}
+
+// Help is analyze's detailed help: examples and the exit codes (kong
+// prints it under the one-line help).
+func (analyzeCmd) Help() string {
+	return `Examples:
+
+    oomlens analyze sosreport-node1-2019-10-20/            # a sosreport directory
+    oomlens analyze sosreport-node1.tar.xz                 # an archive, read in place
+    oomlens analyze dmesg.txt swapon.txt describe-node.txt # loose files, one bundle
+    dmesg | oomlens analyze -                              # standard input
+    oomlens analyze -v BUNDLE                              # every finding, timeline, evidence
+    oomlens analyze --format brief A.tar.xz B.tar.xz       # one line per kill, for tickets, chat, fleets
+    oomlens analyze --format md BUNDLE                     # for a ticket comment
+    oomlens analyze -o report.html BUNDLE                  # format from the extension
+
+Exit codes:
+
+    0  analysed (kills or not)
+    1  an input could not be read or not understood at all
+    2  usage error`
 }
 
 func (a *analyzeCmd) Run(e *env) error {
@@ -246,6 +290,8 @@ func (a *analyzeCmd) run(e *env) error {
 			return render.Markdown(w, rep)
 		case "html":
 			return render.HTML(w, rep)
+		case "brief":
+			return render.Brief(w, rep)
 		}
 		color := toStdout && e.colorOn(a.Color, e.stdout)
 		if !toStdout {
@@ -289,7 +335,10 @@ func pickFormat(format, output string) (string, error) {
 	return "", usageError{fmt.Sprintf("cannot tell the format of %q from its extension; pass --format", output)}
 }
 
-// colorOn decides colour for the text report written to w.
+// colorOn decides colour for the text report written to w: --color
+// always/never as asked; else NO_COLOR (any value) turns it off,
+// CLICOLOR_FORCE (not 0) on, TERM=dumb and CLICOLOR=0 off, and otherwise
+// colour only on a terminal.
 func (e *env) colorOn(flag string, w io.Writer) bool {
 	switch flag {
 	case "always":
@@ -302,6 +351,9 @@ func (e *env) colorOn(flag string, w io.Writer) bool {
 	}
 	if v := e.getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
 		return true
+	}
+	if e.getenv("TERM") == "dumb" || e.getenv("CLICOLOR") == "0" {
+		return false
 	}
 	return e.isTTY(w)
 }
@@ -415,18 +467,46 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 type sourcesCmd struct {
-	Path   string `arg:"" help:"Bundle directory or saved file."`
-	Format string `short:"f" enum:"text,json" default:"text" help:"text or json."`
+	Paths  []string `arg:"" name:"path" help:"Bundle directory, archive, saved files (one bundle), or - for standard input." type:"string"`
+	Format string   `short:"f" enum:"text,json" default:"text" help:"text or json."`
 }
 
+// Run lists the inputs of one bundle, or, given several bundles the way
+// analyze takes them (directories, archives), of each in turn: under a
+// "== PATH" heading in text, one JSON document per line with --format json.
 func (s *sourcesCmd) Run(e *env) error {
-	b, err := e.load([]string{s.Path})
+	bundles, many, err := fleetPaths(s.Paths)
+	if err != nil {
+		return err
+	}
+	if !many {
+		return s.one(e, s.Paths, "")
+	}
+	for i, b := range bundles {
+		if i > 0 && s.Format != "json" {
+			fmt.Fprintln(e.stdout)
+		}
+		if err := s.one(e, []string{b}, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *sourcesCmd) one(e *env, paths []string, heading string) error {
+	b, err := e.load(paths)
 	if err != nil {
 		return err
 	}
 	rep := correlate.Build(b, correlate.Options{ToolVersion: version()})
 	if s.Format == "json" {
-		return render.SourcesJSON(e.stdout, rep)
+		if heading == "" {
+			return render.SourcesJSON(e.stdout, rep)
+		}
+		return render.SourcesJSONLine(e.stdout, heading, rep)
+	}
+	if heading != "" {
+		fmt.Fprintf(e.stdout, "== %s\n", heading)
 	}
 	return render.Sources(e.stdout, rep)
 }

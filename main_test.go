@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
@@ -48,6 +50,183 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// runTTY drives the CLI with standard output taken for a terminal.
+func runTTY(t *testing.T, vars map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return vars[k] }, isTTY: func(io.Writer) bool { return true }}
+	code = e.run(args)
+	return code, out.String(), errb.String()
+}
+
+// TestVersionConventions: --version and version print the same line.
+func TestVersionConventions(t *testing.T) {
+	code, flag, stderr := runCLI(t, "", nil, "--version")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("--version: exit %d, stderr %q", code, stderr)
+	}
+	code, cmd, _ := runCLI(t, "", nil, "version")
+	if code != exitOK {
+		t.Fatalf("version: exit %d", code)
+	}
+	if want := "oomlens " + version() + "\n"; flag != want || cmd != want {
+		t.Errorf("--version printed %q, version printed %q; want %q for both", flag, cmd, want)
+	}
+}
+
+// TestBareUsage: bare oomlens names the commands people want first, on
+// stderr with the usage exit code, instead of kong's "expected one of".
+func TestBareUsage(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	for _, want := range []string{"oomlens analyze BUNDLE", "oomlens sources", "oomlens version", "--help"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("bare usage lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "expected one of") {
+		t.Errorf("bare usage is kong's parse error:\n%s", stderr)
+	}
+	if n := strings.Count(stderr, "\n"); n > 15 {
+		t.Errorf("bare usage is %d lines, want a short one (≤ 15)", n)
+	}
+}
+
+// TestAnalyzeHelp: analyze --help shows examples and every exit code.
+func TestAnalyzeHelp(t *testing.T) {
+	code, out, _ := runCLI(t, "", nil, "analyze", "--help")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Examples:", "oomlens analyze -o report.html", "dmesg | oomlens analyze -",
+		"Exit codes:", "0  analysed", "1  an input could not be read", "2  usage error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("analyze --help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestSourcesSeveralPaths: sources takes paths as analyze does: several
+// bundles are listed each under its heading, loose files are one bundle.
+func TestSourcesSeveralPaths(t *testing.T) {
+	a, b := "fixtures/seed-microk8s", "fixtures/laptop-drift"
+	code, out, stderr := runCLI(t, "", nil, "sources", a, b)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ia, ib := strings.Index(out, "== "+a+"\n"), strings.Index(out, "== "+b+"\n")
+	if ia != 0 || ib <= ia {
+		t.Errorf("want a heading per bundle, %s then %s:\n%s", a, b, out)
+	}
+	if !strings.Contains(out[ia:ib], "describe-node") || !strings.Contains(out[ib:], "journalctl-k.txt") {
+		t.Errorf("each bundle's table should list its own files:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "", nil, "sources", a+"/dmesg", a+"/swapon")
+	if code != exitOK || strings.Contains(out, "== ") || !strings.Contains(out, "dmesg ") || !strings.Contains(out, "swapon ") {
+		t.Errorf("loose files: exit %d, want one table of both:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", nil, "sources", "--format", "json", a, b)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 2 {
+		t.Fatalf("json: exit %d, %d lines, want 2:\n%s", code, len(lines), out)
+	}
+	for i, want := range []string{a, b} {
+		var doc struct {
+			Bundle string
+			Inputs []struct{ Path string }
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &doc); err != nil || doc.Bundle != want || len(doc.Inputs) == 0 {
+			t.Errorf("json line %d: bundle %q, %d inputs, err %v; want bundle %q", i+1, doc.Bundle, len(doc.Inputs), err, want)
+		}
+	}
+}
+
+// TestColorOnTerminal drives the CLI with a terminal for standard output
+// and --color auto: colour by default, none for TERM=dumb, NO_COLOR or
+// CLICOLOR=0, and the no-colour output is the plain layout.
+func TestColorOnTerminal(t *testing.T) {
+	const bundle = "fixtures/seed-microk8s"
+	_, plain, _ := runCLI(t, "", nil, "analyze", "--color", "never", bundle)
+	_, tty, _ := runTTY(t, map[string]string{"TERM": "xterm-256color"}, "analyze", "--color", "auto", bundle)
+	if !strings.Contains(tty, "\x1b[") {
+		t.Fatal("a terminal with TERM=xterm-256color got no colour")
+	}
+	for _, env := range []map[string]string{
+		{"TERM": "dumb"},
+		{"TERM": "xterm-256color", "NO_COLOR": "1"},
+		{"TERM": "xterm-256color", "NO_COLOR": "0"},
+		{"TERM": "xterm-256color", "CLICOLOR": "0"},
+	} {
+		_, out, _ := runTTY(t, env, "analyze", "--color", "auto", bundle)
+		if out != plain {
+			t.Errorf("%v on a terminal: output is not the plain report (escape codes: %v)", env, strings.Contains(out, "\x1b["))
+		}
+	}
+}
+
+// TestColorBytes: styles are emitted per segment, not per character, so
+// colour costs little: on the seed, --color=always output is within 1.5×
+// of the plain bytes, and no line carries more than a few escapes.
+func TestColorBytes(t *testing.T) {
+	const bundle = "fixtures/seed-microk8s"
+	_, plain, _ := runCLI(t, "", nil, "analyze", "--color", "never", bundle)
+	_, color, _ := runCLI(t, "", nil, "analyze", "--color", "always", bundle)
+	if !strings.Contains(color, "\x1b[") {
+		t.Fatal("--color=always gave no colour")
+	}
+	ratio := float64(len(color)) / float64(len(plain))
+	t.Logf("seed text: %d bytes plain, %d with colour (%.2f×)", len(plain), len(color), ratio)
+	if ratio > 1.5 {
+		t.Errorf("colour output is %.2f× the plain bytes, want ≤ 1.5×", ratio)
+	}
+	for i, l := range strings.Split(color, "\n") {
+		if n := strings.Count(l, "\x1b["); n > 12 {
+			t.Errorf("line %d has %d escape sequences (styled per character?): %q", i+1, n, l)
+		}
+	}
+}
+
+// TestBrief: --format brief is one line per kill with every field in its
+// place (time, host, victim and pid, limit, swap at kill, cause); with
+// several bundles, the lines of each bundle in turn.
+func TestBrief(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "brief", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want one per kill (3):\n%s", len(lines), out)
+	}
+	for i, want := range [][]string{
+		{"2019-10-20 10:20:39 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 23143", "limit: node RAM+swap", "swap at kill: 947 MiB, 0.2 MiB free", "cause: the whole node ran out of memory, swap exhausted"},
+		{"2019-10-20 11:05:17 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 24161", "limit: node RAM+swap", "swap at kill: 947 MiB, 88 kB free", "cause: the whole node ran out of memory, swap exhausted"},
+		{"2019-10-20 11:49:41 +08:00", "izwz9h8m2chowowqckbcy0z", "pip3 pid 25349", "limit: node RAM+swap", "swap at kill: 947 MiB, 0.3 MiB free", "cause: the whole node ran out of memory, swap exhausted"},
+	} {
+		if got := strings.Split(lines[i], " · "); !cmp.Equal(got, want) {
+			t.Errorf("line %d fields:\n%s", i+1, cmp.Diff(want, got))
+		}
+	}
+	// A memcg kill names its cgroup limit; swap the report does not print
+	// is unknown, not 0.
+	_, out, _ = runCLI(t, "", nil, "analyze", "--format", "brief", "fixtures/sos-4.x-k8s-memcg-v2")
+	if f := strings.Split(strings.TrimSpace(out), " · "); len(f) != 6 || f[3] != "limit: cgroup 512 MiB" || f[4] != "swap at kill: unknown" {
+		t.Errorf("memcg brief line: %q", out)
+	}
+	// Several bundles: each bundle's lines in turn.
+	code, out, _ = runCLI(t, "", nil, "analyze", "--format", "brief", "-q", "fixtures/seed-microk8s", "fixtures/laptop-drift")
+	lines = strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 4 || !strings.Contains(lines[0], "pip3 pid 23143") || !strings.Contains(lines[3], "Isolated Web Co pid 38211") {
+		t.Errorf("two bundles: exit %d, want 3 seed lines then 1 laptop line:\n%s", code, out)
+	}
+}
+
 func TestExitCodesAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
@@ -56,7 +235,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 		code     int
 		stderrRe string
 	}{
-		{"no command", nil, exitUsage, "oomlens: "},
+		{"no command", nil, exitUsage, "oomlens analyze"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, "oomlens: "},
 		{"analyze without path", []string{"analyze"}, exitUsage, "oomlens: "},
 		{"bad format", []string{"analyze", "--format", "pdf", dir}, exitUsage, "--format"},
@@ -112,6 +291,10 @@ func TestColorDecision(t *testing.T) {
 		{"CLICOLOR_FORCE on pipe", "auto", map[string]string{"CLICOLOR_FORCE": "1"}, pipe, true},
 		{"always beats NO_COLOR", "always", map[string]string{"NO_COLOR": "1"}, pipe, true},
 		{"never on tty", "never", nil, tty, false},
+		{"TERM=dumb on tty", "auto", map[string]string{"TERM": "dumb"}, tty, false},
+		{"CLICOLOR=0 on tty", "auto", map[string]string{"CLICOLOR": "0"}, tty, false},
+		{"CLICOLOR_FORCE beats TERM=dumb", "auto", map[string]string{"TERM": "dumb", "CLICOLOR_FORCE": "1"}, pipe, true},
+		{"always on TERM=dumb", "always", map[string]string{"TERM": "dumb"}, pipe, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,6 +353,7 @@ func TestFixtureGoldens(t *testing.T) {
 	}{
 		{"report.json", []string{"analyze", "--format", "json"}},
 		{"report.txt", []string{"analyze", "--format", "text", "--color", "never"}},
+		{"report.brief.txt", []string{"analyze", "--format", "brief"}},
 		{"report.md", []string{"analyze", "--format", "md"}},
 		{"report.html", []string{"analyze", "--format", "html"}},
 		{"sources.txt", []string{"sources"}},
@@ -305,4 +489,152 @@ func readLines(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	return strings.Split(string(data), "\n")
+}
+
+// citation is a right-column or inline evidence reference: "dmesg:599",
+// "describe-node:65,67", "swapon:1-3".
+var citation = regexp.MustCompile(`\S+:[0-9][0-9,\-]*(,…)?$`)
+
+// textSentences is the prose of a text report: right-column evidence
+// removed, wrapped lines joined, cut at sentence ends.
+func textSentences(report string) []string {
+	var b strings.Builder
+	for _, l := range strings.Split(report, "\n") {
+		l = strings.TrimSpace(l)
+		// the right column is evidence after two or more spaces
+		for {
+			i := strings.LastIndex(l, "  ")
+			if i < 0 || !citation.MatchString(strings.Fields(l[i:])[len(strings.Fields(l[i:]))-1]) {
+				break
+			}
+			l = strings.TrimSpace(l[:i])
+		}
+		if citation.MatchString(l) && !strings.Contains(l, " ") {
+			continue // evidence on a line of its own
+		}
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(l + " ")
+	}
+	var out []string
+	for _, para := range strings.Split(b.String(), "\n") {
+		for _, s := range strings.Split(para, ". ") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// TestSeedTextFitsOneScreen measures the default text report of the
+// founding case at 80 columns: one 80×45 screen, the answer in the first
+// ten lines, no line wider than 80 cells, no sentence said twice, evidence
+// only in the right column.
+func TestSeedTextFitsOneScreen(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--width", "80", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	t.Logf("seed text at 80 columns: %d lines", len(lines))
+	if len(lines) > 45 {
+		t.Errorf("%d lines, want ≤ 45 (one 80×45 screen):\n%s", len(lines), out)
+	}
+	for i, l := range lines {
+		if w := runewidth.StringWidth(l); w > 80 {
+			t.Errorf("line %d is %d cells wide: %q", i+1, w, l)
+		}
+	}
+	first := strings.Join(lines[:min(10, len(lines))], "\n")
+	for _, want := range []string{"3 OOM kills of pip3", "the whole node ran out of memory", "swap exhausted", "#1 pip3 (pid 23143) killed"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first ten lines lack %q:\n%s", want, first)
+		}
+	}
+	// One card for the three kills, with a row each.
+	if n := strings.Count(out, "killed: the whole node"); n != 1 {
+		t.Errorf("%d kill headlines, want one card for the three pip3 kills", n)
+	}
+	for _, pid := range []string{"23143", "24161", "25349"} {
+		if !strings.Contains(out, pid) {
+			t.Errorf("no table row for pid %s", pid)
+		}
+	}
+	for _, want := range []string{"947 MiB, 0.2 MiB free (exhausted)", "swap at capture: 2.9 GiB", "/swapfile.new (2 GiB) added later", "SystemOOM 5m46s", "Next: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the card lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "(dmesg:") || strings.Contains(out, "(swapon:") || strings.Contains(out, "(describe-node:") {
+		t.Errorf("evidence cited inline, not only in the right column:\n%s", out)
+	}
+	seen := map[string]bool{}
+	for _, s := range textSentences(out) {
+		if len(s) < 16 {
+			continue
+		}
+		if seen[s] {
+			t.Errorf("sentence printed twice: %q", s)
+		}
+		seen[s] = true
+	}
+	if n := strings.Count(out, "ran out of memory"); n > 2 {
+		t.Errorf(`"ran out of memory" printed %d times, want the headline and the card's title only`, n)
+	}
+}
+
+// TestTextWidthEveryFixture: at 80 columns no default text report of any
+// fixture has a line wider than 80 cells or cites evidence inline.
+func TestTextWidthEveryFixture(t *testing.T) {
+	for _, dir := range fixtureDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			_, out, _ := runCLI(t, "", nil, "analyze", "--width", "80", dir)
+			for i, l := range strings.Split(out, "\n") {
+				if w := runewidth.StringWidth(l); w > 80 {
+					t.Errorf("line %d is %d cells wide: %q", i+1, w, l)
+				}
+				if m := inlineCite.FindString(l); m != "" {
+					t.Errorf("line %d cites %s inline: %q", i+1, m, l)
+				}
+			}
+		})
+	}
+}
+
+var inlineCite = regexp.MustCompile(`\([^()\s]+:[0-9][0-9,\-]*(; [^()\s]+:[0-9][0-9,\-]*)*\)`)
+
+// TestSeedMarkdownAnswerFirst: a ticket comment starts with the answer —
+// the headline, then the card with its evidence column and the first step
+// — and folds the details (every finding, log lines) into <details>.
+func TestSeedMarkdownAnswerFirst(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "md", "fixtures/seed-microk8s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	head, _, ok := strings.Cut(out, "<details>")
+	if !ok {
+		t.Fatalf("no <details> in:\n%s", out)
+	}
+	order := []string{"**3 OOM kills of pip3", "#### \\#1 pip3 (pid 23143) killed", "| swap at the kill: 947 MiB, 0.2 MiB free (exhausted) | `dmesg:539-540` |",
+		"| 3 | 11:49:41 | 25349 |", "**Next:**", "*kernel 4.15.0-65-generic"}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(head[at:], want)
+		if i < 0 {
+			t.Fatalf("before the first <details>, %q is missing or out of order:\n%s", want, head)
+		}
+		at += i + len(want)
+	}
+	if n := len(strings.Split(head, "\n")); n > 40 {
+		t.Errorf("the answer part is %d lines, want a short comment (≤ 40)", n)
+	}
+	if m := inlineCite.FindString(head); m != "" {
+		t.Errorf("the answer cites %s inline; evidence belongs in its column", m)
+	}
+	if n := strings.Count(out, "<details><summary>#"); n != 3 {
+		t.Errorf("%d folded kill details, want 3", n)
+	}
 }

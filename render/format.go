@@ -168,7 +168,8 @@ func padLeft(s string, w int) string {
 }
 
 // wrap breaks text into lines of at most w cells at spaces; a word longer
-// than w is cut hard.
+// than w (a cgroup path, a long file name) is shortened with …, never
+// broken in the middle.
 func wrap(text string, w int) []string {
 	if w < 10 {
 		w = 10
@@ -178,14 +179,8 @@ func wrap(text string, w int) []string {
 		words := glueUnits(strings.Fields(para))
 		cur := ""
 		for _, word := range words {
-			for width(word) > w {
-				if cur != "" {
-					lines = append(lines, cur)
-					cur = ""
-				}
-				head := runewidth.Truncate(word, w, "")
-				lines = append(lines, head)
-				word = word[len(head):]
+			if width(word) > w {
+				word = shortenPath(word, w)
 			}
 			switch {
 			case cur == "":
@@ -202,6 +197,49 @@ func wrap(text string, w int) []string {
 		}
 	}
 	return lines
+}
+
+// shortenPath fits a path (or any long word) in w cells without breaking a
+// name: leading directories give way to "…/" first, then the middle of the
+// last name gives way to "…".
+func shortenPath(p string, w int) string {
+	if width(p) <= w {
+		return p
+	}
+	if w < 8 {
+		return truncateLeft(p, max(w, 1))
+	}
+	parts := strings.Split(p, "/")
+	// Keep the first component (a leading "/" or the top directory) and as
+	// many trailing ones as fit.
+	for keep := len(parts) - 1; keep >= 1; keep-- {
+		tail := strings.Join(parts[len(parts)-keep:], "/")
+		if s := "…/" + tail; width(s) <= w {
+			if head := parts[0] + "/…/" + tail; parts[0] != "" && width(head) <= w {
+				return head
+			}
+			return s
+		}
+	}
+	base := parts[len(parts)-1]
+	if len(parts) > 1 {
+		w -= 2 // "…/"
+	}
+	left := (w - 1) / 2
+	var b strings.Builder
+	for _, r := range base {
+		if width(b.String()+string(r)) > left {
+			break
+		}
+		b.WriteRune(r)
+	}
+	head := b.String()
+	tail := truncateLeft(base, w-width(head))
+	out := head + tail
+	if len(parts) > 1 {
+		out = "…/" + out
+	}
+	return out
 }
 
 // hardWrap cuts a log line into pieces of at most w cells, keeping its
@@ -306,6 +344,39 @@ func shortRefs(refs []correlate.Ref) string {
 		parts = append(parts, shortName(g.Path)+":"+lineRanges(g.Lines))
 	}
 	return strings.Join(parts, " ")
+}
+
+// fitRefs is shortRefs in at most w cells: whole files' line lists, as
+// many as fit, then "+N files" for the rest; a single file's list too long
+// for w keeps its first ranges and ends in "…".
+func fitRefs(refs []correlate.Ref, w int) string {
+	var parts []string
+	for _, g := range groupRefs(refs) {
+		parts = append(parts, shortName(g.Path)+":"+lineRanges(g.Lines))
+	}
+	all := strings.Join(parts, " ")
+	if width(all) <= w || len(parts) == 0 {
+		return all
+	}
+	for n := len(parts) - 1; n >= 1; n-- {
+		s := strings.Join(parts[:n], " ") + " " + plural(len(parts)-n, "more file", "more files")
+		if width(s) <= w {
+			return s
+		}
+	}
+	// One file: cut its line list at a comma.
+	first := parts[0]
+	for width(first+",…") > w {
+		i := strings.LastIndexByte(first, ',')
+		if i < 0 {
+			return truncate(parts[0], w)
+		}
+		first = first[:i]
+	}
+	if first == parts[0] {
+		return first + " …"
+	}
+	return first + ",…"
 }
 
 // shortName is a path's base name cut to 22 cells: sos names files after

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/oomlens/oomlens/correlate"
@@ -82,6 +83,53 @@ func TestSpan(t *testing.T) {
 	} {
 		if got := span(c.first, c.last); got != c.want {
 			t.Errorf("span(%v, %v) = %q, want %q", strOr(c.first, "nil"), strOr(c.last, "nil"), got, c.want)
+		}
+	}
+}
+
+// TestWrapNeverBreaksAWord: a word longer than the line (a cgroup path, a
+// sos file name) is shortened with …, not cut across two lines.
+func TestWrapNeverBreaksAWord(t *testing.T) {
+	long := "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod8f1c2e7a_4b3d.slice/cri-containerd-c3a1f09d2b7e4c56a8d1e0f3b6a9c2d4.scope"
+	text := "its memory cgroup " + long + " reached its limit"
+	lines := wrap(text, 60)
+	words := map[string]bool{}
+	for _, w := range strings.Fields(text) {
+		words[w] = true
+	}
+	for _, l := range lines {
+		if width(l) > 60 {
+			t.Errorf("line wider than 60: %q", l)
+		}
+		for _, w := range strings.Fields(l) {
+			if !words[w] && !strings.Contains(w, "…") {
+				t.Errorf("%q is a piece of a word: %q", w, lines)
+			}
+		}
+	}
+	got := shortenPath(long, 60)
+	if !strings.HasSuffix(got, "/cri-containerd-c3a1f09d2b7e4c56a8d1e0f3b6a9c2d4.scope") || !strings.HasPrefix(got, "/…/") && !strings.HasPrefix(got, "…/") {
+		t.Errorf("shortenPath kept %q; want the leading directories to give way to …/ and the last name whole", got)
+	}
+	if got := shortenPath("kubectl_--kubeconfig_.etc.kubernetes.admin.conf_--namespace_payments_describe_pods", 30); width(got) > 30 || !strings.Contains(got, "…") || !strings.HasPrefix(got, "kubectl_") || !strings.HasSuffix(got, "pods") {
+		t.Errorf("shortenPath of a long name = %q; want its start and end around … in 30 cells", got)
+	}
+}
+
+func TestFitRefs(t *testing.T) {
+	refs := []correlate.Ref{{Path: "dmesg", Line: 3922}, {Path: "dmesg", Line: 3923}, {Path: "dmesg_-T", Line: 3924},
+		{Path: "var/log/kern.log", Line: 1637}, {Path: "var/log/syslog", Line: 249}}
+	for _, tt := range []struct {
+		w    int
+		want string
+	}{
+		{80, "dmesg:3922-3923 dmesg_-T:3924 kern.log:1637 syslog:249"},
+		{42, "dmesg:3922-3923 dmesg_-T:3924 2 more files"},
+		{40, "dmesg:3922-3923 3 more files"},
+		{24, "dmesg:3922-3923 …"},
+	} {
+		if got := fitRefs(refs, tt.w); got != tt.want || width(got) > tt.w {
+			t.Errorf("fitRefs(w=%d) = %q, want %q", tt.w, got, tt.want)
 		}
 	}
 }

@@ -35,6 +35,7 @@ var formats = []struct {
 	{"txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{}) }},
 	{"wide.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{Width: 120}) }},
 	{"verbose.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{Verbose: true}) }},
+	{"brief.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Brief(b, r) }},
 	{"md", func(b *bytes.Buffer, r *correlate.Report) error { return Markdown(b, r) }},
 	{"html", func(b *bytes.Buffer, r *correlate.Report) error { return HTML(b, r) }},
 	{"sources.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Sources(b, r) }},

@@ -126,6 +126,21 @@ func SourcesJSON(w io.Writer, rep *correlate.Report) error {
 	return err
 }
 
+// SourcesJSONLine writes one bundle's input inventory as one compact JSON
+// line, {"bundle", "inputs", "coverage"}: `oomlens sources --format json`
+// given several bundles prints one such line per bundle.
+func SourcesJSONLine(w io.Writer, bundle string, rep *correlate.Report) error {
+	n := normalized(rep)
+	v := struct {
+		Bundle   string            `json:"bundle"`
+		Inputs   []correlate.Input `json:"inputs"`
+		Coverage []correlate.Gap   `json:"coverage"`
+	}{bundle, n.Inputs, n.Coverage}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // marshalReport encodes the normalized report, indented as JSON writes
 // it. escapeHTML makes <, > and & \u003c, \u003e, \u0026 so the JSON can
 // sit inside an HTML <script> element.

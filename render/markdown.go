@@ -11,8 +11,11 @@ import (
 )
 
 // Markdown writes a report sized for a ticket comment (GitHub, GitLab, Jira
-// with Markdown): a summary table, a kills table, and per kill the verdict,
-// a findings table with evidence and the cited log lines in <details>.
+// with Markdown), in the text report's order so that the comment starts
+// with the answer: a headline per cause, one card per group of kills (its
+// lines with their evidence, the group's table, what to do next), then,
+// folded in <details>, every finding of every kill with the cited log
+// lines, the coverage gaps and the unexplained lines.
 func Markdown(w io.Writer, rep *correlate.Report) error {
 	rep = normalized(rep)
 	b := bufio.NewWriter(w)
@@ -27,65 +30,30 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	if rep.Redacted {
 		p("> **Redacted:** host names, IP and MAC addresses, user, pod and namespace names are pseudonyms (host-1, ip-1, …).\n\n")
 	}
-	p("| | |\n|---|---|\n")
-	row := func(k, v string) { p("| %s | %s |\n", k, v) }
-	row("Host", host)
-	row("Kernel", mdText(strOr(rep.Host.KernelVersion, "—")))
-	row("Captured", mdText(strOr(rep.Host.CapturedAt, "—")))
-	row("Bundle", mdText(rep.Host.Bundle))
-	if len(rep.Kills) > 0 {
-		row("Kills", mdText(killsByKind(rep.Kills)))
-		row("Victims", mdText(victims(rep.Kills)))
-		if span := timeSpan(rep.Kills); span != "" {
-			row("Time span", mdText(span))
-		}
+	a := buildAnswer(rep)
+	for _, c := range a.Causes {
+		p("**%s**\n\n", mdText(c.Text()))
 	}
-	row("Tool", mdText(rep.Tool.Name+" "+rep.Tool.Version)+" · inputs "+mdText(shortDigest(rep.Host.InputDigest)))
-	p("\n")
-
-	if len(rep.Kills) > 0 {
-		p("| # | Time | Victim | PID | Kind | Anon RSS | Swap at kill | What happened |\n|--:|---|---|--:|---|--:|---|---|\n")
-		for i, k := range rep.Kills {
-			p("| %d | %s | %s | %s | %s | %s | %s | %s |\n", i+1, mdText(killTime(k.Time)), mdText(k.Victim.Name),
-				intOr(k.Victim.Pid, "—"), mdText(k.Kind), sizeOr(k.Victim.AnonRSSKB, "—"), mdText(swapAtKill(k.SwapAtOOM)),
-				mdText(headline(&rep.Kills[i])))
-		}
-		p("\n")
+	if len(rep.Kills) == 0 {
+		p("No OOM kill was found in %s.\n\n", plural(usedInputs(rep), "input", "inputs"))
 	}
-	shown := map[int]int{} // excerpt index → the kill number it was quoted under
-	for i := range rep.Kills {
-		k := &rep.Kills[i]
+	for i := range a.Groups {
 		if i == mdMaxKills {
-			p("*%s more: the HTML or JSON report has every kill.*\n\n", plural(len(rep.Kills)-mdMaxKills, "kill", "kills"))
+			p("*%s more: the HTML or JSON report has every kill.*\n\n", plural(len(a.Groups)-mdMaxKills, "card", "cards"))
 			break
 		}
-		p("#### #%d %s\n\n", i+1, mdText(headline(k)))
-		p("*%s*\n\n", mdText(killMeta(k)))
-		if k.Verdict != "" {
-			p("%s\n\n", mdText(k.Verdict))
-		}
-		if len(k.Findings) > 0 {
-			p("| | Finding | Evidence |\n|---|---|---|\n")
-			for _, f := range k.Findings {
-				p("| %s | %s | %s |\n", severityMark(f.Severity), mdText(f.Summary), mdRefs(f.Evidence))
-			}
-			p("\n")
-		}
-		if exs := killExcerpts(rep, k); len(exs) > 0 {
-			p("<details><summary>Evidence: %s</summary>\n\n", plural(len(exs), "excerpt", "excerpts"))
-			for _, x := range exs {
-				ex := rep.Excerpts[x]
-				if n, ok := shown[x]; ok {
-					p("%s, %s: quoted under #%d.\n\n", mdCode(ex.Path), excerptRange(ex), n)
-					continue
-				}
-				shown[x] = i + 1
-				p("%s, %s (`>` marks cited lines):\n\n", mdCode(ex.Path), excerptRange(ex))
-				mdExcerpt(b, ex)
-			}
-			p("</details>\n\n")
-		}
+		mdCard(b, rep, &a.Groups[i])
 	}
+	var facts []string
+	if rep.Host.KernelVersion != nil {
+		facts = append(facts, "kernel "+*rep.Host.KernelVersion)
+	}
+	if rep.Host.CapturedAt != nil {
+		facts = append(facts, "captured "+*rep.Host.CapturedAt)
+	}
+	facts = append(facts, "bundle "+rep.Host.Bundle, rep.Tool.Name+" "+rep.Tool.Version, "inputs "+shortDigest(rep.Host.InputDigest))
+	p("*%s*\n\n", mdText(strings.Join(facts, " · ")))
+
 	if len(rep.Reports) > 0 {
 		p("**OOM reports without a kill line:**\n\n")
 		for _, r := range rep.Reports {
@@ -93,8 +61,19 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 		}
 		p("\n")
 	}
+	if a.Missing != "" {
+		p("**Missing:** %s\n\n", mdText(a.Missing))
+	}
+	shown := map[int]int{} // excerpt index → the kill number it was quoted under
+	for i := range rep.Kills {
+		if i == mdMaxKills {
+			p("*%s more: the HTML or JSON report has every kill.*\n\n", plural(len(rep.Kills)-mdMaxKills, "kill", "kills"))
+			break
+		}
+		mdKillDetails(b, rep, i, shown)
+	}
 	if len(rep.Coverage) > 0 {
-		p("**Coverage gaps:**\n\n")
+		p("<details><summary>%s: what is missing and how to collect it</summary>\n\n", plural(len(rep.Coverage), "coverage gap", "coverage gaps"))
 		for _, g := range rep.Coverage {
 			line := "- " + mdText(g.Source+": "+g.Message)
 			if g.Collect != "" {
@@ -102,7 +81,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 			}
 			p("%s\n", line)
 		}
-		p("\n")
+		p("\n</details>\n\n")
 	}
 	if n := len(rep.Unexplained); n > 0 {
 		p("<details><summary>%s not understood</summary>\n\n", plural(n, "unexplained line", "unexplained lines"))
@@ -124,8 +103,79 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	return b.Flush()
 }
 
-// mdMaxKills is how many kills get a section of their own; the kills table
-// still lists every kill.
+// mdCard writes one card: the title, its lines with their evidence, the
+// group's table, the verdict's additions and the first step.
+func mdCard(b *bufio.Writer, rep *correlate.Report, g *groupView) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	if len(g.Ref) > 0 {
+		p("#### %s · %s\n\n", mdText(g.Title), mdRefs(g.Ref))
+	} else {
+		p("#### %s\n\n", mdText(g.Title))
+	}
+	if len(g.Lines) > 0 {
+		p("| What the bundle shows | Evidence |\n|---|---|\n")
+	}
+	for _, l := range g.Lines {
+		p("| %s | %s |\n", mdText(l.Text), mdRefs(l.Refs))
+	}
+	if len(g.Lines) > 0 {
+		p("\n")
+	}
+	if len(g.Rows) > 0 {
+		p("%s:\n\n", mdText(g.Caption))
+		p("| # | Time | PID | Anon RSS | In swap | Swap at kill | Kill line |\n|--:|---|--:|--:|--:|---|---|\n")
+		for _, r := range g.Rows {
+			p("| %d | %s | %s | %s | %s | %s | %s |\n", r.N, mdText(r.Time), r.Pid, r.AnonRSS, r.InSwap, mdText(r.Swap), mdRefs(r.Ref))
+		}
+		p("\n")
+	}
+	var say []string
+	for _, l := range g.Verdict {
+		say = append(say, mdText(l.Text))
+	}
+	if g.Next != "" {
+		say = append(say, "**Next:** "+mdText(g.Next)+".")
+	}
+	if len(say) > 0 {
+		p("%s\n\n", strings.Join(say, " "))
+	}
+}
+
+// mdKillDetails folds a kill's every finding, every next step and the
+// cited log lines into one <details>.
+func mdKillDetails(b *bufio.Writer, rep *correlate.Report, i int, shown map[int]int) {
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	k := &rep.Kills[i]
+	p("<details><summary>#%d %s: %s</summary>\n\n", i+1, mdText(victimLabel(k)), plural(len(k.Findings), "finding", "findings")+" and the log lines")
+	p("*%s*\n\n", mdText(killMeta(k)))
+	if len(k.Findings) > 0 {
+		p("| | Finding | Evidence |\n|---|---|---|\n")
+		for _, f := range k.Findings {
+			text, _ := uncite(f.Summary)
+			p("| %s | %s | %s |\n", severityMark(f.Severity), mdText(text), mdRefs(f.Evidence))
+		}
+		p("\n")
+	}
+	for _, s := range sentences(k.Verdict) {
+		if strings.HasPrefix(s, "Next: ") {
+			text, _ := uncite(s)
+			p("%s\n\n", mdText(text))
+		}
+	}
+	for _, x := range killExcerpts(rep, k) {
+		ex := rep.Excerpts[x]
+		if n, ok := shown[x]; ok {
+			p("%s, %s: quoted under #%d.\n\n", mdCode(ex.Path), excerptRange(ex), n)
+			continue
+		}
+		shown[x] = i + 1
+		p("%s, %s (`>` marks cited lines):\n\n", mdCode(ex.Path), excerptRange(ex))
+		mdExcerpt(b, ex)
+	}
+	p("</details>\n\n")
+}
+
+// mdMaxKills is how many cards, and kills in <details>, a comment holds.
 const mdMaxKills = 10
 
 func severityMark(s string) string {

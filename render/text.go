@@ -47,7 +47,10 @@ func newTextStyles(w io.Writer, color bool) textStyles {
 		warn:  s.Foreground(lipgloss.Color("214")),
 		info:  s.Foreground(lipgloss.Color("75")),
 		ok:    s.Foreground(lipgloss.Color("78")),
-		head:  s.Bold(true).Underline(true),
+		// Bold, not underlined: lipgloss underlines rune by rune (an
+		// escape sequence per character), which made a 72-character
+		// header cost 780 bytes.
+		head: s.Bold(true),
 	}
 }
 
@@ -61,74 +64,126 @@ type textWriter struct {
 
 func (t *textWriter) line(segs ...string) { t.w.WriteString(strings.Join(segs, "") + "\n") }
 
-// split writes left, then right aligned at the right margin; when both do not
-// fit, left is wrapped (its continuation indented by indent) or right goes
-// to a line of its own.
+// split writes left, then right aligned at the right margin. When both do
+// not fit on one line, left is wrapped (its continuation indented by
+// contIndent): beside right when that costs no more lines than wrapping
+// at the full width with right on the last line or a line of its own.
 func (t *textWriter) split(indent string, left string, ls lipgloss.Style, right string, rs lipgloss.Style, contIndent ...string) {
 	cont := strings.Repeat(" ", width(indent))
 	if len(contIndent) > 0 {
 		cont = contIndent[0]
 	}
-	if right == "" {
-		for i, l := range wrap(left, t.width-width(indent)) {
-			if i == 0 {
-				t.line(indent, ls.Render(l))
-			} else {
-				t.line(cont, ls.Render(l))
-			}
-		}
-		return
-	}
-	right = truncateLeft(right, t.width-width(indent))
-	avail := t.width - width(indent) - width(right) - 2
-	if avail < 40 {
-		t.split(indent, left, ls, "", rs, contIndent...)
-		t.line(strings.Repeat(" ", t.width-width(right)), rs.Render(right))
-		return
-	}
-	lines := wrap(left, avail)
-	for i, l := range lines {
-		pre := indent
-		if i > 0 {
-			pre = cont
-		}
+	t.splitIndent(indent, width(indent), cont, left, ls, right, rs)
+}
+
+// splitIndent is split with an indent that may be styled: iw is its plain
+// width.
+func (t *textWriter) splitIndent(indent string, indentW int, cont string, left string, ls lipgloss.Style, right string, rs lipgloss.Style) {
+	iw := max(indentW, width(cont))
+	pre := func(i int) string {
 		if i == 0 {
-			gap := t.width - width(pre) - width(l) - width(right)
-			t.line(pre, ls.Render(l), strings.Repeat(" ", gap), rs.Render(right))
-		} else {
-			t.line(pre, ls.Render(l))
+			return indent
 		}
+		return cont
+	}
+	preW := func(i int) int {
+		if i == 0 {
+			return indentW
+		}
+		return width(cont)
+	}
+	if right == "" {
+		for i, l := range wrap(left, t.width-iw) {
+			t.line(pre(i), ls.Render(l))
+		}
+		return
+	}
+	right = truncateLeft(right, t.width-indentW)
+	full := wrap(left, t.width-iw)
+	last := len(full) - 1
+	lastFits := preW(last)+width(full[last])+2+width(right) <= t.width
+	fullCount := len(full)
+	if !lastFits {
+		fullCount++
+	}
+	if avail := t.width - iw - width(right) - 2; avail >= 30 {
+		if beside := wrap(left, avail); len(beside) < fullCount || len(beside) == 1 {
+			for i, l := range beside {
+				if i == 0 {
+					gap := t.width - preW(0) - width(l) - width(right)
+					t.line(pre(0), ls.Render(l), strings.Repeat(" ", gap), rs.Render(right))
+				} else {
+					t.line(pre(i), ls.Render(l))
+				}
+			}
+			return
+		}
+	}
+	for i, l := range full {
+		if i == last && lastFits {
+			gap := t.width - preW(i) - width(l) - width(right)
+			t.line(pre(i), ls.Render(l), strings.Repeat(" ", gap), rs.Render(right))
+		} else {
+			t.line(pre(i), ls.Render(l))
+		}
+	}
+	if !lastFits {
+		t.line(strings.Repeat(" ", t.width-width(right)), rs.Render(right))
 	}
 }
 
-// Text writes the terminal report: a header, a kills table, each kill's
-// headline, findings (with their evidence right-aligned) and verdict, and a
-// footer with inputs, coverage gaps and unexplained lines.
+// refs is evidence for the right column: whole files' line lists, as many
+// as fit in half the width, then "+N files".
+func (t *textWriter) refs(rs []correlate.Ref) string {
+	return visible(fitRefs(rs, (t.width-3)/2))
+}
+
+// Text writes the terminal report, the answer first: a short header, a
+// headline per cause, one card per group of kills with the same victim and
+// cause (what was killed and why, the numbers that prove it, swap at the
+// kill and at capture, what to do next, each line with its evidence in the
+// right column), the machine at capture and one line each for inputs,
+// coverage gaps and unexplained lines. Verbose adds every finding of every
+// kill with the cited log lines, the timeline, what to collect for each
+// gap and the unexplained lines.
 func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
 	rep = normalized(rep)
 	t := &textWriter{w: bufio.NewWriter(w), st: newTextStyles(w, opts.Color), width: max(opts.Width, 80)}
 	textHeader(t, rep)
+	a := buildAnswer(rep)
 	if len(rep.Kills) > 0 {
-		t.line()
-		textKillsTable(t, rep)
-		for i := range rep.Kills {
+		for _, c := range a.Causes {
+			t.split("", visible(c.Text()), t.st.bold, "", t.st.dim, "  ")
+		}
+		for i := range a.Groups {
 			t.line()
-			textKill(t, rep, &rep.Kills[i], opts.Verbose)
+			textCard(t, rep, &a.Groups[i], opts.Verbose)
 		}
 	}
-	if opts.Verbose && len(rep.Timeline) > 0 {
-		t.line()
-		textTimeline(t, rep)
-	}
 	t.line()
-	textFooter(t, rep, opts.Verbose)
+	textFooter(t, rep, a, opts.Verbose)
+	if opts.Verbose {
+		if len(rep.Kills) > 0 {
+			t.line()
+			t.line(t.st.head.Render("Every finding, kill by kill"))
+		}
+		for i := range rep.Kills {
+			t.line()
+			textKill(t, rep, &rep.Kills[i])
+		}
+		if len(rep.Timeline) > 0 {
+			t.line()
+			textTimeline(t, rep)
+		}
+		textVerboseFooter(t, rep)
+	}
 	return t.w.Flush()
 }
 
 func textHeader(t *textWriter, rep *correlate.Report) {
 	st := t.st
 	host := strOr(rep.Host.Hostname, rep.Host.Bundle)
-	t.split("", visible("oomlens "+rep.Tool.Version+" · OOM report for "+host), st.title, "", st.dim)
+	t.split("", visible("oomlens "+rep.Tool.Version+" · OOM report for "+shortenPath(host, t.width-30)), st.title, "", st.dim)
 	var facts []string
 	if rep.Host.KernelVersion != nil {
 		facts = append(facts, "kernel "+*rep.Host.KernelVersion)
@@ -142,7 +197,8 @@ func textHeader(t *textWriter, rep *correlate.Report) {
 	if len(facts) > 0 {
 		t.split("", visible(strings.Join(facts, " · ")), st.dim, "", st.dim)
 	}
-	t.split("", visible("bundle "+rep.Host.Bundle+" · inputs "+shortDigest(rep.Host.InputDigest)), st.dim, "", st.dim)
+	digest := " · inputs " + shortDigest(rep.Host.InputDigest)
+	t.split("", visible("bundle "+shortenPath(rep.Host.Bundle, t.width-7-width(digest))+digest), st.dim, "", st.dim)
 	if rep.Redacted {
 		t.split("", "Redacted: host names, IP and MAC addresses, user, pod and namespace names are pseudonyms (host-1, ip-1, …).", st.warn, "", st.dim)
 	}
@@ -152,41 +208,54 @@ func textHeader(t *textWriter, rep *correlate.Report) {
 		if len(rep.Reports) > 0 {
 			t.split("", plural(len(rep.Reports), "OOM report has", "OOM reports have")+" no kill line (see below).", st.warn, "", st.dim)
 		}
-		return
 	}
-	sum := fmt.Sprintf("%s (%s) of %s", plural(len(rep.Kills), "OOM kill", "OOM kills"), killsByKind(rep.Kills), victims(rep.Kills))
-	if span := timeSpan(rep.Kills); span != "" {
-		sum += ", " + span
-	}
-	t.split("", visible(sum), st.bold, "", st.dim)
 }
 
-func shortDigest(d string) string {
-	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
-		return d[:i+13] + "…"
-	}
-	return d
-}
+// textCardRows is how many kills a card's table lists without -v.
+const textCardRows = 8
 
-func usedInputs(rep *correlate.Report) int {
-	n := 0
-	for _, in := range rep.Inputs {
-		if in.Used {
-			n++
+// textCard prints one group of kills: the first kill's headline, the lines
+// that prove it, the table of the group, the verdict's additions and the
+// first thing to do.
+func textCard(t *textWriter, rep *correlate.Report, g *groupView, verbose bool) {
+	st := t.st
+	t.split("", visible(g.Title), st.bold, t.refs(g.Ref), st.dim, "   ")
+	lineStyle := func(sev string) lipgloss.Style {
+		switch sev {
+		case "critical":
+			return st.crit
+		case "warning":
+			return st.warn
 		}
+		return lipgloss.Style{}
 	}
-	return n
+	for _, l := range g.Lines {
+		t.split("   ", visible(l.Text), lineStyle(l.Severity), t.refs(l.Refs), st.dim, "     ")
+	}
+	if len(g.Rows) > 0 {
+		t.split("   ", visible(g.Caption), lipgloss.Style{}, "", st.dim, "     ")
+		textGroupTable(t, g, verbose)
+	}
+	for _, l := range g.Verdict {
+		t.split("   ", visible(l.Text), lipgloss.Style{}, t.refs(l.Refs), st.dim, "     ")
+	}
+	if g.Next != "" {
+		t.split("   ", visible("Next: "+g.Next+"."), st.bold, "", st.dim, "     ")
+	}
 }
 
-// textKillsTable prints one row per kill; the victim and swap columns give
-// way (truncated with …) when the table is wider than the terminal.
-func textKillsTable(t *textWriter, rep *correlate.Report) {
-	hdr := []string{"#", "time", "victim", "pid", "kind", "anon RSS", "swap at kill"}
-	right := []bool{true, false, false, true, false, true, false}
+// textGroupTable lists the kills of a group, each with its kill line; the
+// swap column gives way (cut with …) when the table is wider than the
+// terminal.
+func textGroupTable(t *textWriter, g *groupView, verbose bool) {
+	hdr := []string{"#", "time", "pid", "anon RSS", "in swap", "swap at kill", ""}
+	right := []bool{true, false, true, true, true, false, false}
 	rows := [][]string{}
-	for i, k := range rep.Kills {
-		rows = append(rows, []string{strconv.Itoa(i + 1), killTime(k.Time), visible(k.Victim.Name), intOr(k.Victim.Pid, "—"),
-			k.Kind, sizeOr(k.Victim.AnonRSSKB, "—"), swapAtKill(k.SwapAtOOM)})
+	for i, r := range g.Rows {
+		if !verbose && i == textCardRows && len(g.Rows) > textCardRows+1 {
+			break
+		}
+		rows = append(rows, []string{strconv.Itoa(r.N), visible(r.Time), r.Pid, r.AnonRSS, r.InSwap, visible(r.Swap), visible(shortRefs(r.Ref))})
 	}
 	ws := make([]int, len(hdr))
 	for c := range hdr {
@@ -195,56 +264,64 @@ func textKillsTable(t *textWriter, rep *correlate.Report) {
 			ws[c] = max(ws[c], width(r[c]))
 		}
 	}
-	const gap = 2
-	total := func() int {
-		n := 0
-		for _, w := range ws {
-			n += w + gap
+	const indent, gap = 5, 2
+	total := indent
+	for _, w := range ws {
+		total += w + gap
+	}
+	// Give way: the swap column down to 12 cells, then the kill line's
+	// file name (its line number is kept).
+	for _, c := range []struct{ col, floor int }{{5, 12}, {6, 12}} {
+		if over := total - gap - t.width; over > 0 && ws[c.col] > c.floor {
+			cut := min(over, ws[c.col]-c.floor)
+			ws[c.col] -= cut
+			total -= cut
 		}
-		return n
 	}
-	// Give way: first the victim name (down to 8 cells), then the swap
-	// column (down to 12); past that the table is wider than the terminal.
-	for _, c := range []struct{ col, floor int }{{2, 8}, {6, 12}} {
-		if over := total() - t.width; over > 0 && ws[c.col] > c.floor {
-			ws[c.col] = max(c.floor, ws[c.col]-over)
+	put := func(r []string, header bool) {
+		var b strings.Builder
+		for c, s := range r {
+			if c > 0 {
+				b.WriteString(strings.Repeat(" ", gap))
+			}
+			if c == len(r)-1 {
+				s = truncateLeft(s, ws[c])
+			} else {
+				s = truncate(s, ws[c])
+			}
+			if right[c] {
+				b.WriteString(padLeft(s, ws[c]))
+			} else {
+				b.WriteString(padRight(s, ws[c]))
+			}
 		}
-	}
-	cell := func(s string, c int) string {
-		s = truncate(s, ws[c])
-		if right[c] {
-			return padLeft(s, ws[c])
+		line := strings.TrimRight(b.String(), " ")
+		if header {
+			t.line(strings.Repeat(" ", indent), t.st.head.Render(line))
+			return
 		}
-		return padRight(s, ws[c])
+		// the kill line, dim, at the end of the row
+		ref := truncateLeft(r[len(r)-1], ws[len(r)-1])
+		t.line(strings.Repeat(" ", indent), strings.TrimSuffix(line, ref), t.st.dim.Render(ref))
 	}
-	var b strings.Builder
-	for c := range hdr {
-		b.WriteString(strings.Repeat(" ", gap))
-		b.WriteString(cell(hdr[c], c))
-	}
-	t.line(t.st.head.Render(strings.TrimRight(b.String(), " ")))
+	put(hdr, true)
 	for _, r := range rows {
-		b.Reset()
-		for c := range r {
-			b.WriteString(strings.Repeat(" ", gap))
-			b.WriteString(cell(r[c], c))
-		}
-		t.line(strings.TrimRight(b.String(), " "))
+		put(r, false)
+	}
+	if n := len(g.Rows) - len(rows); n > 0 {
+		t.split(strings.Repeat(" ", indent), plural(n, "more kill", "more kills")+" (-v lists them all)", t.st.dim, "", t.st.dim)
 	}
 }
 
 // killLineRef is the source line of the kill itself (the timeline's
 // oom-kill row), or "".
 func killLineRef(rep *correlate.Report, k *correlate.Kill) string {
-	for _, row := range rep.Timeline {
-		if row.Kind == "oom-kill" && row.KillID != nil && *row.KillID == k.ID {
-			return shortRefs([]correlate.Ref{row.Source})
-		}
-	}
-	return ""
+	return shortRefs(killLineRefs(rep, k))
 }
 
-func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill, verbose bool) {
+// textKill is a kill's details under -v: its facts, every finding with its
+// evidence, every next step and the cited log lines.
+func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill) {
 	st := t.st
 	n := killNumber(rep, k)
 	t.split("", visible("#"+strconv.Itoa(n)+" "+headline(k)), st.bold, visible(killLineRef(rep, k)), st.dim, "   ")
@@ -258,49 +335,21 @@ func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill, verbose b
 			mark, ms = "!", st.warn
 		}
 		indent := " " + ms.Render(mark) + " "
+		text, _ := uncite(f.Summary)
 		// The indent is styled; lay it out by its plain width.
-		t.splitStyledIndent(indent, 3, visible(f.Summary), visible(shortRefs(f.Evidence)))
+		t.splitIndent(indent, 3, "   ", visible(text), lipgloss.Style{}, t.refs(f.Evidence), st.dim)
 	}
-	if k.Verdict != "" {
+	for _, s := range sentences(k.Verdict) {
+		if strings.HasPrefix(s, "Next: ") {
+			text, refs := uncite(s)
+			t.split("   ", visible(text), lipgloss.Style{}, t.refs(refs), st.dim)
+		}
+	}
+	for _, i := range killExcerpts(rep, k) {
+		ex := rep.Excerpts[i]
 		t.line()
-		for _, l := range wrap(visible(k.Verdict), t.width-3) {
-			t.line("   ", l)
-		}
-	}
-	if verbose {
-		for _, i := range killExcerpts(rep, k) {
-			ex := rep.Excerpts[i]
-			t.line()
-			t.line("   ", st.dim.Render(visible(truncateLeft(shortName(ex.Path)+" "+excerptRange(ex), t.width-3))))
-			textExcerpt(t, ex)
-		}
-	}
-}
-
-// splitStyledIndent is split with an indent whose plain width is iw.
-func (t *textWriter) splitStyledIndent(indent string, iw int, left, right string) {
-	pad := strings.Repeat(" ", iw)
-	right = truncateLeft(right, t.width-iw)
-	avail := t.width - iw - width(right) - 2
-	if right == "" || avail < 40 {
-		for i, l := range wrap(left, t.width-iw) {
-			if i == 0 {
-				t.line(indent, l)
-			} else {
-				t.line(pad, l)
-			}
-		}
-		if right != "" {
-			t.line(strings.Repeat(" ", t.width-width(right)), t.st.dim.Render(right))
-		}
-		return
-	}
-	for i, l := range wrap(left, avail) {
-		if i == 0 {
-			t.line(indent, l, strings.Repeat(" ", t.width-iw-width(l)-width(right)), t.st.dim.Render(right))
-		} else {
-			t.line(pad, l)
-		}
+		t.line("   ", st.dim.Render(visible(shortenPath(ex.Path, t.width-4-width(excerptRange(ex)))+" "+excerptRange(ex))))
+		textExcerpt(t, ex)
 	}
 }
 
@@ -435,7 +484,9 @@ func textTimeline(t *textWriter, rep *correlate.Report) {
 	}
 }
 
-func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
+// textFooter is the machine at capture and one line each for inputs,
+// coverage gaps, reports without a kill line and unexplained lines.
+func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
 	st := t.st
 	if rep.Swap != nil || rep.Memory != nil || rep.Kubelet != nil {
 		t.line(st.head.Render("At capture"))
@@ -450,6 +501,13 @@ func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
 		}
 		t.line()
 	}
+	if len(rep.Reports) > 0 {
+		t.split("", "OOM reports without a kill line:", st.bold, "", st.dim)
+		for _, r := range rep.Reports {
+			t.split("  - ", visible(reportOnlyText(r)), lipgloss.Style{}, visible(shortRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}})), st.dim, "    ")
+		}
+		t.line()
+	}
 	used := usedInputs(rep)
 	warns := 0
 	for _, in := range rep.Inputs {
@@ -459,51 +517,99 @@ func textFooter(t *textWriter, rep *correlate.Report, verbose bool) {
 	if warns > 0 {
 		sum += ", " + plural(warns, "warning", "warnings")
 	}
+	truncated := 0
+	for _, in := range rep.Inputs {
+		if in.Truncated {
+			truncated++
+		}
+	}
+	if truncated > 0 {
+		sum += ", " + strconv.Itoa(truncated) + " truncated"
+	}
 	sum += " (oomlens sources lists them)"
-	t.split("", sum, st.bold, "", st.dim)
+	t.split("", sum, st.bold, "", st.dim, "  ")
+	if a.Missing != "" {
+		msg := "Missing: " + a.Missing
+		if !verbose {
+			msg += " (-v says what to collect)"
+		}
+		t.split("", visible(msg), st.warn, "", st.dim, "  ")
+	}
+	if n := len(rep.Unexplained); n > 0 {
+		msg := plural(n, "line looks", "lines look") + " like a memory event but " + map[bool]string{true: "was", false: "were"}[n == 1] + " not understood"
+		if !verbose {
+			msg += " (-v lists them)"
+		}
+		t.split("", "Unexplained: "+msg+".", st.warn, "", st.dim, "  ")
+	}
+	if !verbose && len(rep.Kills) > 0 {
+		t.split("", "-v: every finding with its log lines, and the timeline.", st.dim, "", st.dim)
+	}
+}
+
+// textVerboseFooter is the details of the footer's one-liners: inputs not
+// used or truncated, what each coverage gap is and how to collect it, the
+// unexplained lines.
+func textVerboseFooter(t *textWriter, rep *correlate.Report) {
+	st := t.st
+	var notes []string
 	for _, in := range rep.Inputs {
 		if !in.Used {
-			t.split("  - ", visible(in.Path+": not used, "+strOr(in.WhyNot, "no reason given")), st.dim, "", st.dim)
+			notes = append(notes, in.Path+": not used, "+strOr(in.WhyNot, "no reason given"))
 		}
 		if in.Truncated {
-			t.split("  - ", visible(in.Path+": truncated, only its tail was kept"), st.warn, "", st.dim)
+			notes = append(notes, in.Path+": truncated, only its tail was kept")
+		}
+	}
+	if len(notes) > 0 {
+		t.line()
+		t.line(st.head.Render("Inputs"))
+		for _, n := range notes {
+			t.split("  - ", visible(n), st.dim, "", st.dim, "    ")
 		}
 	}
 	if len(rep.Coverage) > 0 {
-		t.split("", "Coverage gaps:", st.bold, "", st.dim)
+		t.line()
+		t.line(st.head.Render("Coverage gaps"))
 		for _, g := range rep.Coverage {
 			msg := g.Source + ": " + g.Message
 			if g.Collect != "" {
 				msg += " — collect: " + g.Collect
 			}
-			t.split("  - ", visible(msg), lipgloss.Style{}, "", st.dim)
+			t.split("  - ", visible(msg), lipgloss.Style{}, "", st.dim, "    ")
 		}
 	}
-	if len(rep.Reports) > 0 {
-		t.split("", "OOM reports without a kill line:", st.bold, "", st.dim)
-		for _, r := range rep.Reports {
-			t.split("  - ", visible(reportOnlyText(r)), lipgloss.Style{}, visible(shortRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}})), st.dim, "    ")
-		}
-	}
-	if n := len(rep.Unexplained); n > 0 {
-		msg := plural(n, "line looks", "lines look") + " like a memory event but " + map[bool]string{true: "was", false: "were"}[n == 1] + " not understood"
-		if !verbose {
-			msg += " (--verbose lists them)"
-		}
-		t.split("", "Unexplained: "+msg+".", st.warn, "", st.dim)
-		if verbose {
-			for _, u := range rep.Unexplained {
-				ref := shortRefs([]correlate.Ref{{Path: u.Path, Line: u.Line}})
-				for i, chunk := range hardWrap(visible(u.Text), t.width-3-width(ref)) {
-					if i == 0 {
-						t.line("  ", st.dim.Render(ref), " ", chunk)
-					} else {
-						t.line(strings.Repeat(" ", 3+width(ref)), chunk)
-					}
+	if len(rep.Unexplained) > 0 {
+		t.line()
+		t.line(st.head.Render("Unexplained lines"))
+		for _, u := range rep.Unexplained {
+			ref := shortRefs([]correlate.Ref{{Path: u.Path, Line: u.Line}})
+			for i, chunk := range hardWrap(visible(u.Text), t.width-3-width(ref)) {
+				if i == 0 {
+					t.line("  ", st.dim.Render(ref), " ", chunk)
+				} else {
+					t.line(strings.Repeat(" ", 3+width(ref)), chunk)
 				}
 			}
 		}
 	}
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13] + "…"
+	}
+	return d
+}
+
+func usedInputs(rep *correlate.Report) int {
+	n := 0
+	for _, in := range rep.Inputs {
+		if in.Used {
+			n++
+		}
+	}
+	return n
 }
 
 func memoryLine(m *correlate.Memory) string {

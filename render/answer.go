@@ -1,0 +1,619 @@
+package render
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oomlens/oomlens/correlate"
+)
+
+// The answer: what the text, Markdown and HTML reports open with and what
+// --format brief prints. It is built from the Report alone (no fact is
+// worked out again): a headline per cause, then one card per group of kills
+// with the same victim name and cause. A card says what was killed and why,
+// the numbers that prove it, swap at the kill and at capture, and what to
+// do next; every line carries its evidence once, beside it, never inline.
+
+// answer is the answer-first view of a report.
+type answer struct {
+	Causes  []causeView
+	Groups  []groupView
+	Missing string // one line naming what the bundle lacks, or ""
+}
+
+// causeView is the headline of one cause: "3 OOM kills of pip3, …: the
+// whole node ran out of memory, swap exhausted".
+type causeView struct {
+	Kills   int
+	Victims string
+	Span    string
+	Reason  string
+}
+
+// Text is the headline as one sentence.
+func (c causeView) Text() string {
+	s := plural(c.Kills, "OOM kill", "OOM kills") + " of " + c.Victims
+	if c.Span != "" {
+		s += ", " + c.Span
+	}
+	return s + ": " + c.Reason
+}
+
+// groupView is one card: kills with the same victim name and cause. The
+// card's lines are about its first kill; the table lists every kill of the
+// group.
+type groupView struct {
+	Kills   []int // indexes into Report.Kills, oldest first
+	Title   string
+	Ref     []correlate.Ref // the first kill's kill line
+	Lines   []answerLine
+	Caption string // above the table of a group of several kills
+	Rows    []groupRow
+	Verdict []answerLine // the verdict's sentences that add to the lines
+	Next    string       // the first thing to do
+}
+
+// answerLine is one statement of a card with its evidence.
+type answerLine struct {
+	Text     string
+	Refs     []correlate.Ref
+	Severity string // critical | warning | info | ""
+}
+
+// groupRow is one kill in a group's table.
+type groupRow struct {
+	N       int
+	Time    string
+	Pid     string
+	AnonRSS string
+	InSwap  string
+	Swap    string
+	Ref     []correlate.Ref
+}
+
+// buildAnswer groups the kills and writes each card's lines.
+func buildAnswer(rep *correlate.Report) answer {
+	var a answer
+	type key struct{ victim, reason string }
+	groupOf := map[key]int{}
+	causeOf := map[string]int{}
+	var causeKills [][]correlate.Kill
+	for i := range rep.Kills {
+		k := &rep.Kills[i]
+		reason := killReason(k)
+		gk := key{k.Victim.Name, reason}
+		g, ok := groupOf[gk]
+		if !ok {
+			g = len(a.Groups)
+			groupOf[gk] = g
+			a.Groups = append(a.Groups, groupView{})
+		}
+		a.Groups[g].Kills = append(a.Groups[g].Kills, i)
+		c, ok := causeOf[reason]
+		if !ok {
+			c = len(a.Causes)
+			causeOf[reason] = c
+			a.Causes = append(a.Causes, causeView{Reason: reason})
+			causeKills = append(causeKills, nil)
+		}
+		causeKills[c] = append(causeKills[c], *k)
+	}
+	for c := range a.Causes {
+		ks := causeKills[c]
+		a.Causes[c].Kills = len(ks)
+		a.Causes[c].Victims = victims(ks)
+		if strings.Count(a.Causes[c].Victims, ", ") == 0 {
+			a.Causes[c].Victims = ks[0].Victim.Name // "pip3", not "pip3 ×3"
+		}
+		a.Causes[c].Span = timeSpan(ks)
+	}
+	seen := map[string]bool{} // a statement is said once in the whole report
+	nextOf := map[string]int{}
+	for g := range a.Groups {
+		gv := &a.Groups[g]
+		buildGroup(rep, gv, seen)
+		if n, ok := nextOf[gv.Next]; ok && gv.Next != "" {
+			gv.Next = "as for #" + strconv.Itoa(n)
+		} else {
+			nextOf[gv.Next] = gv.Kills[0] + 1
+		}
+	}
+	a.Missing = missingLine(rep.Coverage)
+	return a
+}
+
+// citeRe matches a citation in correlate's text: " (dmesg:539-540,813;
+// swapon:1-3)".
+var citeRe = regexp.MustCompile(` ?\(((?:[^\s();:]+:[0-9][0-9,\-]*)(?:; [^\s();:]+:[0-9][0-9,\-]*)*)\)`)
+
+// uncite removes the citations from text and returns the lines they cite
+// (by the file's base name, as correlate writes them).
+func uncite(text string) (string, []correlate.Ref) {
+	var refs []correlate.Ref
+	for _, m := range citeRe.FindAllStringSubmatch(text, -1) {
+		for _, part := range strings.Split(m[1], "; ") {
+			i := strings.LastIndexByte(part, ':')
+			name := part[:i]
+			for _, r := range strings.Split(part[i+1:], ",") {
+				a, b, _ := strings.Cut(r, "-")
+				lo, err1 := strconv.Atoi(a)
+				hi, err2 := strconv.Atoi(b)
+				if err2 != nil {
+					hi, err2 = lo, nil
+				}
+				if err1 != nil || hi < lo || hi-lo > 10000 {
+					continue
+				}
+				for l := lo; l <= hi; l++ {
+					refs = append(refs, correlate.Ref{Path: name, Line: l})
+				}
+			}
+		}
+	}
+	text = citeRe.ReplaceAllString(text, "")
+	text = strings.Replace(text, " .", ".", -1)
+	return strings.TrimSpace(text), refs
+}
+
+// sentences splits prose at ". ". Parentheses are not tracked: a
+// process name may hold an unbalanced one ("<script>alert(1").
+func sentences(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' {
+			out = append(out, strings.TrimSpace(s[start:i+1]))
+			start = i + 2
+		}
+	}
+	if rest := strings.TrimSpace(s[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// impliedRe reads the RAM + swap a score implies from badness-implies-total's
+// summary: "… implies the kernel counted about 2.96 GiB of RAM + swap …".
+var impliedRe = regexp.MustCompile(`about ([0-9.]+ [kMGT]i?B) of RAM \+ swap`)
+
+// buildGroup writes a card: its title, lines, table and verdict.
+func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
+	k := &rep.Kills[g.Kills[0]]
+	n := g.Kills[0] + 1
+	g.Title = "#" + strconv.Itoa(n) + " " + headline(k)
+	g.Ref = killLineRefs(rep, k)
+	add := func(text string, refs []correlate.Ref, sev string) {
+		text = strings.TrimSpace(text)
+		if text == "" || seen[text] {
+			return
+		}
+		seen[text] = true
+		// A statement that extends one already on the card replaces it
+		// ("swap at the kill: 947 MiB, 0.2 MiB free" → "… (exhausted)").
+		for i := range g.Lines {
+			l := &g.Lines[i]
+			if strings.HasPrefix(text, l.Text) || strings.HasPrefix(l.Text, text) {
+				if len(text) > len(l.Text) {
+					l.Text = text
+				}
+				l.Refs = append(l.Refs, refs...)
+				if severityRank(sev) > severityRank(l.Severity) {
+					l.Severity = sev
+				}
+				return
+			}
+		}
+		g.Lines = append(g.Lines, answerLine{Text: text, Refs: refs, Severity: sev})
+	}
+	said := map[string]bool{} // rules whose statement a line carries
+	summary := func(rule string) (string, []correlate.Ref, string) {
+		f := findRule(k, rule)
+		if f == nil {
+			return "", nil, ""
+		}
+		said[rule] = true
+		t, _ := uncite(f.Summary)
+		return t, f.Evidence, f.Severity
+	}
+
+	if len(g.Kills) == 1 {
+		add("at "+killWhen(k), nil, "")
+	}
+	// The numbers that prove it: what the victim held, the limit.
+	if k.Kind == "memcg" && k.Memcg != nil && k.Memcg.LimitKB != nil {
+		var refs []correlate.Ref
+		if f := findRule(k, "memcg-limit"); f != nil {
+			refs = f.Evidence
+			said["memcg-limit"] = true
+		}
+		add(limitText(k), refs, "critical")
+	}
+	if held, refs := heldLine(k, g.Ref); held != "" {
+		add(held, refs, "")
+		said["victim-had-swap"] = true
+	}
+	if line, refs := scoreLine(k); line != "" {
+		add(line, refs, "")
+		said["badness-implies-total"] = true
+	}
+	if t, refs, sev := summary("pod-attribution"); t != "" {
+		add(t, refs, sev)
+	}
+	// Swap at the kill, and why it did not help.
+	if line, refs, sev := swapAtKillLine(k, said); line != "" {
+		add(line, refs, sev)
+	}
+	for _, f := range k.Findings {
+		if _, ok := swapReasonWords[f.Rule]; ok && !said[f.Rule] {
+			t, refs, sev := summary(f.Rule)
+			add(t, refs, sev)
+		}
+	}
+	// Swap at capture, when it changed since the kill.
+	if f := findRule(k, "swap-changed-since-kill"); f != nil {
+		said[f.Rule] = true
+		// The lines of swap at the kill are the line above's evidence.
+		var refs []correlate.Ref
+		atKill := map[correlate.Ref]bool{}
+		if n := len(g.Lines); n > 0 && strings.HasPrefix(g.Lines[n-1].Text, "swap at the kill") {
+			for _, r := range g.Lines[n-1].Refs {
+				atKill[r] = true
+			}
+		}
+		for _, r := range f.Evidence {
+			if !atKill[r] {
+				refs = append(refs, r)
+			}
+		}
+		if len(refs) == 0 {
+			refs = f.Evidence
+		}
+		add(swapAtCaptureLine(rep, f), refs, f.Severity)
+	}
+	if line, refs := replayLine(rep, k); line != "" {
+		said["kubelet-replayed-events"] = true
+		add(line, refs, "info")
+	}
+	// The other findings worth the first screen: warnings and criticals
+	// not said yet (rule files' included); the rest is under -v.
+	if len(g.Kills) > 1 {
+		said["repeated-kills"] = true
+	}
+	for _, f := range k.Findings {
+		if said[f.Rule] || f.Rule == "global-oom" || f.Rule == "memcg-limit" {
+			continue
+		}
+		if f.Severity == "critical" || f.Severity == "warning" || f.Rule == "coverage-gap" {
+			t, refs, sev := summary(f.Rule)
+			add(t, refs, sev)
+		}
+	}
+	// A table of the group's kills.
+	if len(g.Kills) > 1 {
+		g.Caption, _ = groupCaption(rep, g, k)
+		sameDay := true
+		for _, i := range g.Kills {
+			w := wallOf(rep.Kills[i].Time)
+			w0 := wallOf(k.Time)
+			if w == nil || w0 == nil || len(*w) < 10 || len(*w0) < 10 || (*w)[:10] != (*w0)[:10] {
+				sameDay = false
+			}
+		}
+		for _, i := range g.Kills {
+			x := &rep.Kills[i]
+			tm := killTime(x.Time)
+			if sameDay && len(tm) == 19 {
+				tm = tm[11:]
+			}
+			row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
+				InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
+			if row.Swap == "—" {
+				row.Swap = "?"
+			}
+			g.Rows = append(g.Rows, row)
+		}
+	}
+	g.Verdict, g.Next = verdictLines(k, said, seen)
+}
+
+// killWhen is "2019-10-20 10:20:39 (uptime+date, medium confidence) · boot 0".
+func killWhen(k *correlate.Kill) string {
+	tm := killTime(k.Time)
+	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && k.Time.WallBasis != "printed" {
+		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
+	} else if k.Time.Wall == nil && k.Time.WallLocal != nil {
+		tm += " node-local"
+	}
+	return tm + " · boot " + strconv.Itoa(k.Boot)
+}
+
+// killLineRefs is the kill's own line (the timeline's oom-kill row).
+func killLineRefs(rep *correlate.Report, k *correlate.Kill) []correlate.Ref {
+	for _, row := range rep.Timeline {
+		if row.Kind == "oom-kill" && row.KillID != nil && *row.KillID == k.ID {
+			return []correlate.Ref{row.Source}
+		}
+	}
+	return nil
+}
+
+// heldLine is "pip3 held 1.7 GiB anon + 153 MiB in swap", from the
+// victim's kill line and task row (victim-had-swap's evidence).
+func heldLine(k *correlate.Kill, killLine []correlate.Ref) (string, []correlate.Ref) {
+	if k.Victim.AnonRSSKB == nil {
+		return "", nil
+	}
+	s := visibleName(k.Victim.Name) + " held " + humanKB(*k.Victim.AnonRSSKB) + " anon"
+	refs := append([]correlate.Ref(nil), killLine...) // the kill line prints anon-rss
+	if f := findRule(k, "victim-had-swap"); f != nil {
+		refs = append(refs, f.Evidence...)
+	}
+	if sw := pagesKB(k.Victim.Swapents); sw != nil && *sw > 0 {
+		s += " + " + humanKB(*sw) + " in swap"
+	}
+	return s, refs
+}
+
+// scoreLine is "score 613 implies ~2.96 GiB of RAM + swap at the kill",
+// from badness-implies-total.
+func scoreLine(k *correlate.Kill) (string, []correlate.Ref) {
+	f := findRule(k, "badness-implies-total")
+	if f == nil || k.Victim.Score == nil {
+		return "", nil
+	}
+	m := impliedRe.FindStringSubmatch(f.Summary)
+	if m == nil {
+		return "", nil
+	}
+	return "score " + strconv.FormatInt(*k.Victim.Score, 10) + " implies ~" + m[1] + " of RAM + swap at the kill", f.Evidence
+}
+
+func severityRank(s string) int {
+	switch s {
+	case "critical":
+		return 3
+	case "warning":
+		return 2
+	case "info":
+		return 1
+	}
+	return 0
+}
+
+func visibleName(s string) string {
+	if s == "" {
+		return "the victim"
+	}
+	return s
+}
+
+// swapAtKillLine is "swap at the kill: 947 MiB, 0.2 MiB free (exhausted)".
+func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlate.Ref, string) {
+	var refs []correlate.Ref
+	sev := ""
+	note := ""
+	for _, r := range []struct{ rule, note string }{
+		{"swap-exhausted", "exhausted"}, {"oom-with-free-swap", "free, yet the kernel killed"}, {"no-swap-configured", ""}, {"memcg-swap-limit", ""},
+	} {
+		if f := findRule(k, r.rule); f != nil {
+			refs, sev, note = f.Evidence, f.Severity, r.note
+			if r.rule == "no-swap-configured" || r.rule == "memcg-swap-limit" {
+				if k.SwapAtOOM == nil || k.SwapAtOOM.TotalKB == nil {
+					said[r.rule] = true
+					t, _ := uncite(f.Summary)
+					return t, refs, sev
+				}
+			}
+			said[r.rule] = true
+			break
+		}
+	}
+	s := k.SwapAtOOM
+	if s == nil || s.TotalKB == nil {
+		return "swap at the kill: not printed in the report", refs, sev
+	}
+	line := "swap at the kill: " + swapAtKill(s)
+	if note != "" && *s.TotalKB > 0 {
+		line += " (" + note + ")"
+	}
+	return line, refs, sev
+}
+
+// swapAtCaptureLine is "swap at capture: 2.9 GiB — /swapfile.new (2 GiB)
+// added later": the capture total, and what the finding says changed.
+func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
+	t, _ := uncite(f.Summary)
+	change := ""
+	if i := strings.Index(t, " — "); i >= 0 {
+		change = strings.TrimSuffix(t[i+len(" — "):], ".")
+	}
+	total := ""
+	switch {
+	case rep.Swap != nil && rep.Swap.TotalKB != nil:
+		total = humanKB(*rep.Swap.TotalKB)
+	case rep.Memory != nil && rep.Memory.SwapTotalKB != nil:
+		total = humanKB(*rep.Memory.SwapTotalKB)
+	}
+	if total == "" || change == "" {
+		return t
+	}
+	return "swap at capture: " + total + " — " + change
+}
+
+// replayLine says the SystemOOM node events of the kill carry the
+// kubelet's start age, from the kubelet-replayed-events finding and the
+// events linked to the kill.
+func replayLine(rep *correlate.Report, k *correlate.Kill) (string, []correlate.Ref) {
+	f := findRule(k, "kubelet-replayed-events")
+	if f == nil {
+		return "", nil
+	}
+	age := ""
+	for _, n := range rep.Nodes {
+		for _, ev := range n.Events {
+			if ev.KillID != nil && *ev.KillID == k.ID && ev.Age != "" {
+				age = ev.Age
+				break
+			}
+		}
+	}
+	if age == "" {
+		t, _ := uncite(f.Summary)
+		return t, f.Evidence
+	}
+	return "SystemOOM " + age + " = kubelet start replaying the kernel log", f.Evidence
+}
+
+// groupCaption introduces the table of a group: "killed 3 times over
+// 1h29m: it is restarted or re-run and grows back into the same limit".
+func groupCaption(rep *correlate.Report, g *groupView, k *correlate.Kill) (string, []correlate.Ref) {
+	s := visibleName(k.Victim.Name) + " killed " + strconv.Itoa(len(g.Kills)) + " times"
+	var first, last time.Time
+	for _, i := range g.Kills {
+		w := wallOf(rep.Kills[i].Time)
+		if w == nil {
+			continue
+		}
+		t, err := parseWall(*w)
+		if err != nil {
+			continue
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	if !first.IsZero() && last.After(first) {
+		s += " over " + shortDuration(last.Sub(first))
+	}
+	if f := findRule(k, "repeated-kills"); f != nil {
+		t, _ := uncite(f.Summary)
+		if i := strings.Index(t, "): "); i >= 0 {
+			s += " — " + strings.TrimSuffix(t[i+3:], ".")
+		}
+		return s, f.Evidence
+	}
+	return s, nil
+}
+
+// shortDuration is "1h29m", "6m33s", "45s", "3d4h".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d" + strconv.Itoa(int(d%(24*time.Hour)/time.Hour)) + "h"
+	case d >= time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h" + strconv.Itoa(int(d%time.Hour/time.Minute)) + "m"
+	case d >= time.Minute:
+		return strconv.Itoa(int(d/time.Minute)) + "m" + strconv.Itoa(int(d%time.Minute/time.Second)) + "s"
+	}
+	return strconv.Itoa(int(d/time.Second)) + "s"
+}
+
+// verdictLines keeps the verdict's sentences that add to the card: not the
+// opening statement (the title says it), not what victim held (a line says
+// it), not a finding's summary; a sentence that only extends a summary
+// ("…, so swap was in use and ran out: …") keeps its extension. "How sure"
+// is kept, and of "Next" the first step (every step is under -v).
+func verdictLines(k *correlate.Kill, said map[string]bool, seen map[string]bool) ([]answerLine, string) {
+	var stems []string
+	for _, f := range k.Findings {
+		t, _ := uncite(f.Summary)
+		stems = append(stems, strings.TrimSuffix(t, "."))
+	}
+	var out []answerLine
+	next := ""
+	for i, s := range sentences(k.Verdict) {
+		t, refs := uncite(s)
+		switch {
+		case i == 0:
+			continue
+		case strings.HasPrefix(t, "Next: "):
+			steps := strings.TrimSuffix(strings.TrimPrefix(t, "Next: "), ".")
+			first, _, _ := strings.Cut(steps, "; ")
+			next = first
+			continue
+		case said["victim-had-swap"] && (strings.HasPrefix(t, k.Victim.Name+" held ") || strings.HasPrefix(t, victimLabel(k)+" held ")):
+			continue
+		}
+		keep := t
+		for _, stem := range stems {
+			if stem == "" {
+				continue
+			}
+			if strings.TrimSuffix(t, ".") == stem {
+				keep = ""
+				break
+			}
+			if rest, ok := strings.CutPrefix(t, stem); ok {
+				rest = strings.TrimPrefix(rest, ",")
+				rest = strings.TrimSpace(rest)
+				if rest == "" || rest == "." {
+					keep = ""
+				} else {
+					keep = strings.ToUpper(rest[:1]) + rest[1:]
+				}
+				break
+			}
+		}
+		if keep == "" || seen[keep] {
+			continue
+		}
+		seen[keep] = true
+		out = append(out, answerLine{Text: keep, Refs: refs})
+	}
+	return out, next
+}
+
+// missingLine names what the bundle lacks in one line: "time zone, capture
+// date, older kernel lines (2 logs wrapped or rotated)".
+func missingLine(gaps []correlate.Gap) string {
+	var names []string
+	have := map[string]bool{}
+	older := 0
+	for _, g := range gaps {
+		name := gapName(g)
+		if name == "" {
+			older++
+			continue
+		}
+		if !have[name] {
+			have[name] = true
+			names = append(names, name)
+		}
+	}
+	if older > 0 {
+		names = append(names, "older kernel log lines ("+plural(older, "log starts", "logs start")+" late)")
+	}
+	return strings.Join(names, ", ")
+}
+
+// gapName names a coverage gap in a few words; "" for a log that starts
+// late (wrapped, rotated, only its tail kept), which missingLine counts.
+func gapName(g correlate.Gap) string {
+	m := g.Message
+	switch {
+	case strings.Contains(m, "wrapped"), strings.Contains(m, "rotated"), strings.Contains(m, "keeps only its tail"), strings.HasPrefix(m, "no kernel log older than"):
+		return ""
+	case strings.Contains(m, "time zone"):
+		return "time zone"
+	case strings.Contains(m, "no capture date"):
+		return "capture date"
+	case strings.Contains(m, "seconds since boot"):
+		return "boot time for " + path0(g.Source)
+	case strings.HasPrefix(m, "memory state at capture"):
+		return "memory at capture"
+	case strings.Contains(m, "swap at capture"):
+		return "swap at capture"
+	case strings.Contains(m, "kubectl describe node"):
+		return "kubectl describe node"
+	case g.Source == "hosts":
+		return "one host (files of several hosts)"
+	}
+	return path0(g.Source)
+}
+
+func path0(p string) string { return shortName(p) }
