@@ -9,6 +9,7 @@ package parse
 // entirely one kind is read exactly as before.
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,6 +77,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 	var lastDate *dateOut
 	for i := range segs {
 		s := &segs[i]
+		data := s.Data() // also settles Indent
 		info := SegmentInfo{Start: s.Start, End: s.End, Kind: s.Kind, Format: s.Format, Command: s.Command,
 			Hint: s.Hint, Quote: s.Quote, Indent: s.Indent, Elided: s.Elided, Joined: s.Joined}
 		switch {
@@ -94,7 +96,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			if s.Kind == "prose" {
 				info.WhyNot = "prose (lines " + lineList(s.Oomish) + " read for OOM lines)"
 			}
-			kl, err := KernelLogFrom(strings.NewReader(string(s.Data())), in.Path)
+			kl, err := KernelLogFrom(bytes.NewReader(data), in.Path)
 			if err != nil || kl == nil {
 				info.Used, info.WhyNot = false, "not understood as a kernel log"
 				break
@@ -104,7 +106,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
 			kl.Path = in.Path + ":" + kl.Span
 			kl.Elided = s.Elided
-			if f, ok := SniffKernelLog(s.Data()); ok && f != fmtNone {
+			if f, ok := SniffKernelLog(data); ok && f != fmtNone {
 				info.Format = f
 				if kl.Format == fmtNone || kl.Format == "" {
 					kl.Format = f
@@ -121,7 +123,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			classified = true
 			child := Input{Path: in.Path, Kind: s.Kind, Format: s.Format}
 			dates, frees := len(l.dates), len(l.frees)
-			l.parseSmall(s.Data(), &child)
+			l.parseSmall(data, &child)
 			if len(l.dates) > dates {
 				lastDate = l.dates[len(l.dates)-1]
 			}
@@ -181,7 +183,7 @@ func isPaste(segs []Segment, name string, data []byte) bool {
 	}
 	// one segment of one kind: a file of that kind when sniffing the
 	// whole file agrees
-	k, _ := Sniff(name, data)
+	k, _ := Sniff(name, data[:min(len(data), sniffHead)])
 	return k != one.Kind && !(k == "kernel-log" && one.Kind == "kernel-log")
 }
 

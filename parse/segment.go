@@ -27,11 +27,12 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxPaste is the largest loose file read through the segmenter; larger
 // files are logs or tables of their own and are read as one kind.
-const maxPaste = 4 << 20
+const maxPaste = 1 << 20
 
 // Segment is one run of lines of a text.
 type Segment struct {
@@ -46,12 +47,21 @@ type Segment struct {
 	Joined     []int  // lines joined back onto the line before (re-wrapped)
 	Oomish     []int  // prose lines that mention an OOM kill (kernel phrases)
 
-	data []byte // the parse text (see the package comment above)
+	lines []pline // the whole text's lines
+	data  []byte  // the parse text, built by Data
+	built bool
 }
 
 // Data is the segment's parse text: as many lines as the text up to End,
-// empty outside the segment and where a line is not output.
-func (s *Segment) Data() []byte { return s.data }
+// empty outside the segment and where a line is not output. It is built
+// when first asked for (a file of one kind never needs it); Elided,
+// Joined and Oomish are complete once it is.
+func (s *Segment) Data() []byte {
+	if !s.built {
+		s.data, s.built = segmentData(s, s.lines), true
+	}
+	return s.data
+}
 
 // pline is one line of the text as the segmenter sees it.
 type pline struct {
@@ -71,7 +81,6 @@ type pline struct {
 }
 
 var (
-	quoteRE = regexp.MustCompile(`^ {0,3}((?:> ?)+)`)
 	fenceRE = regexp.MustCompile("^\\s*(```+|~~~+)\\s*([\\w+.-]*)")
 	// shell prompts: "$ cmd", "# cmd", "$: cmd", "% cmd",
 	// "user@host:~$ cmd", "root@node2:/var/lib/kubelet# cmd",
@@ -235,7 +244,20 @@ func Segments(name string, text []byte) []Segment {
 	}
 	out = mergeSegments(out)
 	for i := range out {
-		out[i].data = segmentData(&out[i], lines)
+		s := &out[i]
+		s.lines = lines
+		for _, p := range lines[s.Start-1 : s.End] {
+			switch {
+			case p.elide:
+				s.Elided = append(s.Elided, p.n)
+			case s.Kind == "prose" || s.Kind == "blank":
+				if !p.blank && !p.fence && hasKernelOOMPhrase(unsafeBytes(p.text)) {
+					s.Oomish = append(s.Oomish, p.n)
+				}
+			case s.Kind == "kernel-log" && p.wrap:
+				s.Joined = append(s.Joined, p.n)
+			}
+		}
 	}
 	return out
 }
@@ -243,52 +265,56 @@ func Segments(name string, text []byte) []Segment {
 func splitPaste(text []byte) []pline {
 	var out []pline
 	n := 0
-	for len(text) > 0 {
-		i := bytes.IndexByte(text, '\n')
-		var raw []byte
+	// one copy of the text: every line's string is a part of it
+	all := string(text)
+	for len(all) > 0 {
+		i := strings.IndexByte(all, '\n')
+		var s string
 		if i < 0 {
-			raw, text = text, nil
+			s, all = all, ""
 		} else {
-			raw, text = text[:i], text[i+1:]
+			s, all = all[:i], all[i+1:]
 		}
 		n++
-		raw = bytes.TrimSuffix(raw, []byte("\r"))
-		if !utf8.Valid(raw) {
-			raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+		s = strings.TrimSuffix(s, "\r")
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
 		}
-		s := string(raw)
 		if n == 1 {
 			s = strings.TrimPrefix(s, "\uFEFF")
 		}
 		p := pline{n: n}
-		if m := quoteRE.FindStringSubmatch(s); m != nil {
-			p.quote = strings.Count(m[1], ">")
-			s = s[len(m[0]):]
+		if q, rest := quoteDepth(s); q > 0 {
+			p.quote, s = q, rest
 		}
 		p.text = strings.TrimRight(s, " \t")
 		p.soft = strings.HasSuffix(s, " ")
-		p.blank = strings.TrimSpace(s) == ""
-		if m := fenceRE.FindStringSubmatch(s); m != nil {
-			p.fence, p.info = true, m[2]
+		p.blank = p.text == "" || strings.TrimSpace(p.text) == ""
+		if m := maybeFence(s); m && fenceRE.MatchString(s) {
+			p.fence, p.info = true, fenceRE.FindStringSubmatch(s)[2]
 		} else if !p.blank {
-			p.elide = elideRE.MatchString(s)
+			p.elide = maybeElision(p.text) && elideRE.MatchString(s)
 			if !p.elide {
-				d := decodeLine([]byte(s), "")
+				d := decodeLine(unsafeBytes(s), "")
 				// a pr_cont continuation (indented, no prefix) is part
 				// of the log line before it
 				prevShaped := len(out) > 0 && out[len(out)-1].shaped
 				p.shaped = d.format != fmtNone && !d.cont || d.cont && prevShaped && d.format == fmtNone
 				if !p.shaped && (s[0] == ' ' || s[0] == '\t') {
 					// an indented block (Markdown code, a mail)
-					d = decodeLine([]byte(strings.TrimLeft(s, " \t")), "")
+					d = decodeLine(unsafeBytes(strings.TrimLeft(s, " \t")), "")
 					p.shaped = d.format != fmtNone && !d.cont
 				}
 				if !p.shaped {
-					if m := promptRE.FindStringSubmatch(s); m != nil && isCommand(m[1]) && !strings.HasPrefix(strings.TrimSpace(s), ">") {
-						p.prompt = strings.TrimSpace(m[1])
+					if maybePrompt(s) {
+						if m := promptRE.FindStringSubmatch(s); m != nil && isCommand(m[1]) && !strings.HasPrefix(strings.TrimSpace(s), ">") {
+							p.prompt = strings.TrimSpace(m[1])
+						}
 					}
 					p.header = tableHeaderOf(s)
-					p.evrow = eventRowRE.MatchString(s)
+					if t := strings.TrimLeft(s, " \t"); strings.HasPrefix(t, "Normal") || strings.HasPrefix(t, "Warning") {
+						p.evrow = eventRowRE.MatchString(s)
+					}
 					if n := len(out); n > 0 && continuation(out[n-1], p) {
 						p.wrap = true
 					}
@@ -615,7 +641,6 @@ func segmentData(s *Segment, lines []pline) []byte {
 	for j, p := range ls {
 		switch {
 		case p.elide:
-			s.Elided = append(s.Elided, p.n)
 			out = append(out, nil)
 			continue
 		case p.fence || p.prompt != "":
@@ -623,7 +648,6 @@ func segmentData(s *Segment, lines []pline) []byte {
 			continue
 		case s.Kind == "prose" || s.Kind == "blank":
 			if hasKernelOOMPhrase([]byte(p.text)) {
-				s.Oomish = append(s.Oomish, p.n)
 				out = append(out, []byte(strings.TrimSpace(p.text)))
 			} else {
 				out = append(out, nil)
@@ -647,7 +671,6 @@ func segmentData(s *Segment, lines []pline) []byte {
 						sep = ""
 					}
 					out[k] = append(append(out[k], sep...), t...)
-					s.Joined = append(s.Joined, p.n)
 					out = append(out, nil)
 					continue
 				}
@@ -779,3 +802,52 @@ func evrowsFrom(lines []pline, start, i int) bool {
 	p := lines[start]
 	return p.evrow || p.header == "events" || p.header == "describe"
 }
+
+// quoteDepth counts the quote marks of a mail or forum quote ("> ",
+// ">> ", "> > ", after up to three spaces) and returns the rest.
+func quoteDepth(s string) (int, string) {
+	i := 0
+	for i < len(s) && i < 3 && s[i] == ' ' {
+		i++
+	}
+	q := 0
+	for i < len(s) && s[i] == '>' {
+		q++
+		i++
+		if i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	if q == 0 {
+		return 0, s
+	}
+	return q, s[i:]
+}
+
+// maybeFence, maybeElision and maybePrompt are cheap tests before the
+// regular expressions: most lines of a log are none of these.
+func maybeFence(s string) bool {
+	t := strings.TrimLeft(s, " \t")
+	return strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")
+}
+
+func maybeElision(t string) bool {
+	t = strings.TrimSpace(t)
+	if len(t) > 80 {
+		return false
+	}
+	return strings.Contains(t, "...") || strings.Contains(t, "…") || strings.Contains(t, "snip") ||
+		strings.Contains(t, "trunc") || strings.Contains(t, "omit") || strings.Contains(t, "cut") ||
+		strings.Contains(t, "8<") || strings.Contains(t, "line")
+}
+
+func maybePrompt(s string) bool {
+	head := s
+	if len(head) > 100 {
+		head = head[:100]
+	}
+	return strings.ContainsAny(head, "$#%>")
+}
+
+// unsafeBytes views s as bytes without copying; the decoder only reads.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

@@ -261,3 +261,25 @@ func FuzzSegments(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSegmentsPlainLog is the segmenter's cost on a kernel log of
+// one kind (what every loose file up to maxPaste pays before it is read
+// as before).
+func BenchmarkSegmentsPlainLog(b *testing.B) {
+	var buf bytes.Buffer
+	for i := 0; buf.Len() < maxPaste-200; i++ {
+		fmt.Fprintf(&buf, "[%6d.%06d] eth0: link is up, %d Mbps full duplex, flow control rx/tx\n", i/100, i%100*1000, 1000+i%3)
+		if i%50 == 0 {
+			buf.WriteString("                  active_file:96 inactive_file:153 isolated_file:0\n")
+		}
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		segs := Segments("dmesg", data)
+		if isPaste(segs, "dmesg", data) {
+			b.Fatal("a plain log read as a paste")
+		}
+	}
+}
