@@ -587,7 +587,8 @@ func TestSeedTextFitsOneScreen(t *testing.T) {
 }
 
 // TestTextWidthEveryFixture: at 80 columns no default text report of any
-// fixture has a line wider than 80 cells or cites evidence inline.
+// fixture has a line wider than 80 cells, cites evidence inline or says a
+// sentence twice.
 func TestTextWidthEveryFixture(t *testing.T) {
 	for _, dir := range fixtureDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -599,6 +600,13 @@ func TestTextWidthEveryFixture(t *testing.T) {
 				if m := inlineCite.FindString(l); m != "" {
 					t.Errorf("line %d cites %s inline: %q", i+1, m, l)
 				}
+			}
+			seen := map[string]bool{}
+			for _, s := range textSentences(out) {
+				if len(s) >= 16 && seen[s] {
+					t.Errorf("sentence printed twice: %q", s)
+				}
+				seen[s] = true
 			}
 		})
 	}

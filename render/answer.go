@@ -395,7 +395,7 @@ func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlat
 	sev := ""
 	note := ""
 	for _, r := range []struct{ rule, note string }{
-		{"swap-exhausted", "exhausted"}, {"oom-with-free-swap", "free, yet the kernel killed"}, {"no-swap-configured", ""}, {"memcg-swap-limit", ""},
+		{"swap-exhausted", "exhausted"}, {"oom-with-free-swap", "yet the kernel killed"}, {"no-swap-configured", ""}, {"memcg-swap-limit", ""},
 	} {
 		if f := findRule(k, r.rule); f != nil {
 			refs, sev, note = f.Evidence, f.Severity, r.note

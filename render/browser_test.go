@@ -36,12 +36,10 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// TestHTMLInBrowser loads every HTML report in headless Chromium from a
-// file:// URL and fails on any console error, uncaught exception, CSP
-// violation or network request; it checks that every kill card and finding
-// is there (with scripts on and off), that the data island parses, and
-// saves a full-page screenshot (to $OOMLENS_SCREENSHOT_DIR if set).
-func TestHTMLInBrowser(t *testing.T) {
+// startBrowser starts headless Chromium for the test and returns its
+// context and the screenshot directory ($OOMLENS_SCREENSHOT_DIR if set).
+func startBrowser(t *testing.T) (context.Context, string) {
+	t.Helper()
 	exe := chromiumPath(t)
 	shots := os.Getenv("OOMLENS_SCREENSHOT_DIR")
 	if shots == "" {
@@ -78,12 +76,22 @@ func TestHTMLInBrowser(t *testing.T) {
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
+	t.Cleanup(cancel)
 	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	if err := chromedp.Run(bctx); err != nil {
 		t.Fatalf("starting %s: %v", exe, err)
 	}
+	return bctx, shots
+}
+
+// TestHTMLInBrowser loads every HTML report in headless Chromium from a
+// file:// URL and fails on any console error, uncaught exception, CSP
+// violation or network request; it checks that every kill card and finding
+// is there (with scripts on and off), that the data island parses, and
+// saves a full-page screenshot (to $OOMLENS_SCREENSHOT_DIR if set).
+func TestHTMLInBrowser(t *testing.T) {
+	bctx, shots := startBrowser(t)
 	dir := t.TempDir()
 	for _, c := range cases {
 		rep := c.rep()

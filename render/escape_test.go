@@ -58,7 +58,7 @@ var (
 func init() {
 	for _, t := range strings.Fields(`html head meta title style body header div h1 h2 h3 span dl dt dd p strong
 		main section b small ol li a figure svg g line text title circle figcaption i details summary table thead
-		tbody tr th td article rect ul code footer script`) {
+		tbody tr th td article rect ul code footer script button`) {
 		allowedTags[t] = true
 	}
 }

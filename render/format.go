@@ -512,23 +512,6 @@ func reportOnlyText(r correlate.ReportOnly) string {
 	return s + ": " + r.Why
 }
 
-// killsByKind counts kills per kind in first-seen order: "3 global".
-func killsByKind(kills []correlate.Kill) string {
-	var order []string
-	n := map[string]int{}
-	for _, k := range kills {
-		if n[k.Kind] == 0 {
-			order = append(order, k.Kind)
-		}
-		n[k.Kind]++
-	}
-	var parts []string
-	for _, kind := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", n[kind], kind))
-	}
-	return strings.Join(parts, ", ")
-}
-
 // victims lists victim names with counts in first-seen order: "pip3 ×3".
 func victims(kills []correlate.Kill) string {
 	var order []string

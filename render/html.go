@@ -21,12 +21,14 @@ var htmlTemplate string
 //go:embed report.css
 var reportCSS string
 
-// reportJS opens the <details> holding the target of an evidence link, and
-// every <details> before printing. The report reads fine without it.
+// reportJS opens the <details> holding the target of an evidence link
+// (and a kill's folded details when the link is to the kill), and shows the one-click "Expand all evidence" button (hidden without
+// scripts). The report reads fine without it; printing prints what is open.
 const reportJS = `(function(){
-function reveal(){var e=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));for(;e;e=e.parentElement){if(e.tagName==="DETAILS"){e.open=true}}}
+function reveal(){var e=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));var d=e&&e.querySelector(":scope > details");if(d){d.open=true}for(;e;e=e.parentElement){if(e.tagName==="DETAILS"){e.open=true}}}
 addEventListener("hashchange",reveal);reveal();
-addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});
+var b=document.getElementById("expand-all");
+if(b){b.hidden=false;b.addEventListener("click",function(){var open=b.getAttribute("aria-pressed")!=="true";document.querySelectorAll("#kills details").forEach(function(d){d.open=open});b.setAttribute("aria-pressed",open?"true":"false");b.textContent=open?"Collapse all evidence":"Expand all evidence"})}
 })();`
 
 // csp allows nothing but the report's own inline style and script (by hash):
@@ -70,9 +72,9 @@ type htmlView struct {
 	JS        template.JS
 	CSPMeta   template.HTML
 	Data      template.JS
-	ByKind    string
-	Victims   string
-	Span      string
+	Causes    []string
+	Cards     []cardView
+	Missing   string
 	Timeline  *timelineChart
 	Kills     []killView
 	Sysctl    []kv
@@ -89,8 +91,10 @@ type killView struct {
 	N          int
 	K          *correlate.Kill
 	Anchor     string
-	Headline   string
+	Victim     string
 	Meta       string
+	Next       string
+	Like       int // the first kill of its card, when not this one: folded
 	Limit      string
 	Comp       *stackBar
 	SwapKill   gauge
@@ -101,12 +105,42 @@ type killView struct {
 	Sources    []refLink
 	MissingIn  []refLink
 	KillRefStr string
+	lineID     map[correlate.Ref]string // evidence line → its anchor
+}
+
+// cardView is an answer card: a group of kills with the same victim and
+// cause (see answer.go), its evidence linked to the cited log lines.
+type cardView struct {
+	N         int
+	Anchor    string
+	Href      string
+	Title     string
+	TitleRefs []refLink
+	Lines     []cardLine
+	Caption   string
+	Rows      []cardRow
+	Verdict   []string
+	Next      string
+}
+
+type cardLine struct {
+	Text     string
+	Severity string
+	Refs     []refLink
+}
+
+type cardRow struct {
+	N                                int
+	Href                             string
+	Time, Pid, AnonRSS, InSwap, Swap string
+	Refs                             []refLink
 }
 
 type findingView struct {
-	F     correlate.Finding
-	ID    string
-	Links []refLink
+	F       correlate.Finding
+	Summary string // without its inline citation: the links below it cite
+	ID      string
+	Links   []refLink
 }
 
 type refLink struct {
@@ -147,9 +181,6 @@ func HTML(w io.Writer, rep *correlate.Report) error {
 		// Safe as JS: encoding/json escaped <, >, &, U+2028 and U+2029, so
 		// the text cannot close the <script> element.
 		Data:     template.JS(bytes.TrimRight(data, "\n")),
-		ByKind:   killsByKind(rep.Kills),
-		Victims:  visible(victims(rep.Kills)),
-		Span:     timeSpan(rep.Kills),
 		Timeline: timeline(rep),
 		Used:     usedInputs(rep),
 	}
@@ -171,6 +202,18 @@ func HTML(w io.Writer, rep *correlate.Report) error {
 	for i := range rep.Kills {
 		v.Kills = append(v.Kills, buildKillView(rep, i))
 	}
+	a := buildAnswer(rep)
+	for _, c := range a.Causes {
+		v.Causes = append(v.Causes, visible(c.Text()))
+	}
+	for i := range a.Groups {
+		g := &a.Groups[i]
+		v.Cards = append(v.Cards, buildCardView(g, v.Kills))
+		for _, k := range g.Kills[1:] {
+			v.Kills[k].Like = g.Kills[0] + 1
+		}
+	}
+	v.Missing = visible(a.Missing)
 	var buf bytes.Buffer
 	if err := reportTmpl.Execute(&buf, v); err != nil {
 		return err
@@ -182,7 +225,7 @@ func HTML(w io.Writer, rep *correlate.Report) error {
 func buildKillView(rep *correlate.Report, i int) killView {
 	k := &rep.Kills[i]
 	n := i + 1
-	kv := killView{N: n, K: k, Anchor: "kill-" + strconv.Itoa(n), Headline: visible(headline(k)), Meta: visible(killMeta(k)),
+	kv := killView{N: n, K: k, Anchor: "kill-" + strconv.Itoa(n), Victim: visible(victimLabel(k)), Meta: visible(killMeta(k)),
 		Limit: visible(limitText(k)), Comp: compositionBar(k), Top: consumersChart(k), KillRefStr: visible(killLineRef(rep, k))}
 	for _, s := range k.Sources {
 		kv.Sources = append(kv.Sources, refLink{Text: visible(shortName(s)), Title: visible(s)})
@@ -205,8 +248,15 @@ func buildKillView(rep *correlate.Report, i int) killView {
 	default:
 		kv.SwapNow = swapGauge("at capture", nil, nil, nil, "")
 	}
+	for _, st := range sentences(k.Verdict) {
+		if next, ok := strings.CutPrefix(st, "Next: "); ok {
+			text, _ := uncite(next)
+			kv.Next = visible(text)
+		}
+	}
 	// Excerpts quoting this kill's lines, with one anchor per line.
 	lineID := map[correlate.Ref]string{}
+	kv.lineID = lineID
 	for _, x := range killExcerpts(rep, k) {
 		ex := rep.Excerpts[x]
 		ev := excerptView{ID: kv.Anchor + "-x" + strconv.Itoa(x+1), Path: visible(ex.Path), Range: excerptRange(ex)}
@@ -222,7 +272,8 @@ func buildKillView(rep *correlate.Report, i int) killView {
 		kv.Excerpts = append(kv.Excerpts, ev)
 	}
 	for j, f := range k.Findings {
-		fv := findingView{F: f, ID: kv.Anchor + "-f" + strconv.Itoa(j+1)}
+		sum, _ := uncite(f.Summary)
+		fv := findingView{F: f, Summary: visible(sum), ID: kv.Anchor + "-f" + strconv.Itoa(j+1)}
 		for _, g := range groupRefs(f.Evidence) {
 			for _, l := range g.Lines {
 				r := correlate.Ref{Path: g.Path, Line: l}
@@ -236,6 +287,43 @@ func buildKillView(rep *correlate.Report, i int) killView {
 		kv.Findings = append(kv.Findings, fv)
 	}
 	return kv
+}
+
+// buildCardView links an answer card's evidence to the log lines quoted
+// under its kills.
+func buildCardView(g *groupView, kills []killView) cardView {
+	first := &kills[g.Kills[0]]
+	cv := cardView{N: first.N, Anchor: "card-" + strconv.Itoa(first.N), Href: "#" + first.Anchor, Title: visible(strings.TrimPrefix(g.Title, "#"+strconv.Itoa(first.N)+" ")),
+		TitleRefs: refLinks(g.Ref, first.lineID), Caption: visible(g.Caption), Next: visible(g.Next)}
+	for _, l := range g.Lines {
+		cv.Lines = append(cv.Lines, cardLine{Text: visible(l.Text), Severity: l.Severity, Refs: refLinks(l.Refs, first.lineID)})
+	}
+	for _, l := range g.Verdict {
+		cv.Verdict = append(cv.Verdict, visible(l.Text))
+	}
+	for _, r := range g.Rows {
+		kv := &kills[r.N-1]
+		cv.Rows = append(cv.Rows, cardRow{N: r.N, Href: "#" + kv.Anchor, Time: visible(r.Time), Pid: r.Pid, AnonRSS: r.AnonRSS, InSwap: r.InSwap,
+			Swap: visible(r.Swap), Refs: refLinks(r.Ref, kv.lineID)})
+	}
+	return cv
+}
+
+// refLinks is one link per file: "dmesg:539-540" to the first of its lines
+// quoted in an excerpt.
+func refLinks(refs []correlate.Ref, lineID map[correlate.Ref]string) []refLink {
+	var out []refLink
+	for _, g := range groupRefs(refs) {
+		l := refLink{Text: visible(shortName(g.Path) + ":" + lineRanges(g.Lines)), Title: visible(g.Path + ":" + lineRanges(g.Lines))}
+		for _, n := range g.Lines {
+			if id, ok := lineID[correlate.Ref{Path: g.Path, Line: n}]; ok {
+				l.Href = "#" + id
+				break
+			}
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // limitText says which limit the kill hit.

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oomlens/oomlens/correlate"
@@ -205,8 +206,11 @@ func consumersChart(k *correlate.Kill) *hbarChart {
 	return ch
 }
 
-// timelineChart is the SVG timeline: one lane per source, dots for dated
-// facts, red marks for kills, dashed lines for boots.
+// timelineChart is the SVG timeline, zoomed on the kills: one lane per
+// source with dots for its dated facts, red marks for kills, dashed lines
+// for boots, over an axis spanning the kill window; above it a thin
+// overview strip spans every dated fact (boot to capture) with the kills
+// and the window marked.
 type timelineChart struct {
 	Width, Height float64
 	Lanes         []tlLane
@@ -215,8 +219,19 @@ type timelineChart struct {
 	Boots         []tlBoot
 	Before        []string // boots before the axis starts
 	Undated       int
+	Outside       int // dated facts outside the kill window (in the overview only)
 	PlotX, PlotW  float64
 	AxisY         float64
+	LaneTop       float64
+	Overview      *tlOverview
+}
+
+// tlOverview is the thin strip of the whole span.
+type tlOverview struct {
+	Y            float64
+	X1, X2       float64 // the zoomed window
+	Kills, Boots []float64
+	From, To     string
 }
 
 type tlLane struct {
@@ -232,8 +247,9 @@ type tlDot struct {
 }
 
 type tlTick struct {
-	X     float64
-	Label string
+	X      float64
+	Label  string
+	Anchor string // text-anchor: middle, or end/start at the plot's edges
 }
 
 type tlKill struct {
@@ -249,13 +265,27 @@ type tlBoot struct {
 	Label string
 }
 
-func timeline(rep *correlate.Report) *timelineChart {
-	type dated struct {
-		t   time.Time
-		row correlate.TimelineRow
+// tlDated is a timeline row with its parsed time.
+type tlDated struct {
+	t   time.Time
+	row correlate.TimelineRow
+}
+
+// tlSpan is a time interval.
+type tlSpan struct{ lo, hi time.Time }
+
+func (s *tlSpan) widen(t time.Time) {
+	if s.lo.IsZero() || t.Before(s.lo) {
+		s.lo = t
 	}
-	var rows []dated
-	ch := &timelineChart{Width: 1000, PlotX: 190, PlotW: 790}
+	if s.hi.IsZero() || t.After(s.hi) {
+		s.hi = t
+	}
+}
+
+func timeline(rep *correlate.Report) *timelineChart {
+	var rows []tlDated
+	ch := &timelineChart{Width: 1000, PlotX: 190, PlotW: 780}
 	for _, r := range rep.Timeline {
 		rt := rowTime(r)
 		if rt == nil {
@@ -267,54 +297,104 @@ func timeline(rep *correlate.Report) *timelineChart {
 			ch.Undated++
 			continue
 		}
-		rows = append(rows, dated{t, r})
+		rows = append(rows, tlDated{t, r})
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	// The axis spans the non-boot facts and the kills: a boot weeks before
-	// the first event would squash everything else to one pixel.
-	var lo, hi time.Time
-	widen := func(t time.Time) {
-		if lo.IsZero() || t.Before(lo) {
-			lo = t
-		}
-		if hi.IsZero() || t.After(hi) {
-			hi = t
-		}
+	// The window: the kills, padded; without dated kills, the non-boot
+	// facts (a boot weeks before would squash everything to one pixel).
+	var win, all tlSpan
+	type killAt struct {
+		i int
+		t time.Time
 	}
-	for _, d := range rows {
-		if d.row.Kind != "boot" {
-			widen(d.t)
-		}
-	}
-	for _, k := range rep.Kills {
+	var kills []killAt
+	for i, k := range rep.Kills {
 		if w := wallOf(k.Time); w != nil {
 			if t, err := parseWall(*w); err == nil {
-				widen(t)
+				win.widen(t)
+				kills = append(kills, killAt{i, t})
 			}
 		}
 	}
-	if lo.IsZero() {
-		for _, d := range rows {
-			widen(d.t)
+	for _, d := range rows {
+		all.widen(d.t)
+		if len(kills) == 0 && d.row.Kind != "boot" {
+			win.widen(d.t)
 		}
 	}
-	loc := rows[0].t.Location()
-	span := hi.Sub(lo)
-	pad := span / 40
-	if span == 0 {
-		pad = time.Minute
+	for _, k := range kills {
+		all.widen(k.t)
 	}
-	lo, hi = lo.Add(-pad), hi.Add(pad)
+	if win.lo.IsZero() {
+		win = all
+	}
+	loc := rows[0].t.Location()
+	span := win.hi.Sub(win.lo)
+	pad := max(span/12, time.Minute)
+	lo, hi := win.lo.Add(-pad), win.hi.Add(pad)
 	span = hi.Sub(lo)
 	xOf := func(t time.Time) float64 {
 		return ch.PlotX + float64(t.Sub(lo))/float64(span)*ch.PlotW
 	}
 	inAxis := func(t time.Time) bool { return !t.Before(lo) && !t.After(hi) }
 
+	// The overview strip, when the whole span is wider than the window.
+	top := 0.0
+	if all.lo.Before(lo) || all.hi.After(hi) {
+		allSpan := all.hi.Sub(all.lo)
+		ox := func(t time.Time) float64 {
+			return ch.PlotX + float64(t.Sub(all.lo))/float64(allSpan)*ch.PlotW
+		}
+		ov := &tlOverview{Y: 22, X1: ox(maxTime(lo, all.lo)), X2: ox(minTime(hi, all.hi)),
+			From: all.lo.In(loc).Format("2006-01-02 15:04"), To: all.hi.In(loc).Format("2006-01-02 15:04")}
+		if ov.X2-ov.X1 < 3 {
+			ov.X2 = ov.X1 + 3
+		}
+		for _, k := range kills {
+			ov.Kills = append(ov.Kills, ox(k.t))
+		}
+		for _, d := range rows {
+			if d.row.Kind == "boot" {
+				ov.Boots = append(ov.Boots, ox(d.t))
+			}
+		}
+		ch.Overview = ov
+		top = 42
+	}
+
+	// Kill labels: rows of labels, each placed in the first row where it
+	// does not touch the one before it.
+	const labelW, labelGap, labelRowH = 26.0, 4.0, 13.0
+	var rowEnd []float64
+	for _, k := range kills {
+		x := xOf(k.t)
+		row := -1
+		for r, end := range rowEnd {
+			if x-labelW/2 >= end+labelGap {
+				row = r
+				break
+			}
+		}
+		label := "#" + strconv.Itoa(k.i+1)
+		if row < 0 && len(rowEnd) < 3 {
+			row = len(rowEnd)
+			rowEnd = append(rowEnd, 0)
+		}
+		if row >= 0 {
+			rowEnd[row] = x + labelW/2
+		} else {
+			label = "" // no room: the mark keeps its tooltip and link
+		}
+		ch.Kills = append(ch.Kills, tlKill{X: x, Label: label, Href: "#kill-" + strconv.Itoa(k.i+1),
+			Title:  visible("#" + strconv.Itoa(k.i+1) + " " + headline(&rep.Kills[k.i]) + " · " + k.t.In(loc).Format("2006-01-02 15:04:05")),
+			LabelY: top + 12 + float64(max(row, 0))*labelRowH})
+	}
+	top += 8 + float64(max(len(rowEnd), 1))*labelRowH
+
 	const laneH = 26.0
-	top := 30.0
+	ch.LaneTop = top
 	laneOf := map[string]int{}
 	for _, d := range rows {
 		p := d.row.Source.Path
@@ -322,9 +402,10 @@ func timeline(rep *correlate.Report) *timelineChart {
 		if !ok {
 			i = len(ch.Lanes)
 			laneOf[p] = i
-			ch.Lanes = append(ch.Lanes, tlLane{Label: visible(shortName(p)), Title: visible(p), Y: top + float64(i)*laneH + laneH/2})
+			ch.Lanes = append(ch.Lanes, tlLane{Title: visible(p), Y: top + float64(i)*laneH + laneH/2})
 		}
 		if !inAxis(d.t) {
+			ch.Outside++
 			continue
 		}
 		class := "ev"
@@ -339,6 +420,10 @@ func timeline(rep *correlate.Report) *timelineChart {
 		ch.Lanes[i].Dots = append(ch.Lanes[i].Dots, tlDot{X: xOf(d.t), Class: class,
 			Title: visible(d.t.In(loc).Format("2006-01-02 15:04:05") + " · " + d.row.Kind + " · " + shortName(p) + ":" + strconv.Itoa(d.row.Source.Line) + "\n" + d.row.Text)})
 	}
+	labels := laneLabels(ch.Lanes)
+	for i := range ch.Lanes {
+		ch.Lanes[i].Label = labels[i]
+	}
 	ch.AxisY = top + float64(len(ch.Lanes))*laneH + 6
 	ch.Height = ch.AxisY + 26
 	step := tickStep(span)
@@ -350,33 +435,86 @@ func timeline(rep *correlate.Report) *timelineChart {
 	}
 	multiDay := lo.In(loc).YearDay() != hi.In(loc).YearDay() || lo.In(loc).Year() != hi.In(loc).Year()
 	for t := first; !t.After(hi); t = t.Add(step) {
-		ch.Ticks = append(ch.Ticks, tlTick{X: xOf(t), Label: tickLabel(t.In(loc), step, multiDay)})
+		x := xOf(t)
+		anchor := "middle"
+		switch {
+		case x > ch.PlotX+ch.PlotW-30:
+			anchor = "end"
+		case x < ch.PlotX+30:
+			anchor = "start"
+		}
+		ch.Ticks = append(ch.Ticks, tlTick{X: x, Label: tickLabel(t.In(loc), step, multiDay), Anchor: anchor})
 	}
-	for i, b := range bootTimes(rep.Host) {
-		t, err := parseWall(b)
-		if err != nil {
+	// Boots by their number (the cards' "boot N"), from the timeline's boot
+	// rows.
+	for _, d := range rows {
+		if d.row.Kind != "boot" || d.row.Boot == nil {
 			continue
 		}
-		label := "boot " + strconv.Itoa(i+1)
-		if inAxis(t) {
-			ch.Boots = append(ch.Boots, tlBoot{X: xOf(t), Label: label})
-		} else if t.Before(lo) {
-			ch.Before = append(ch.Before, label+" at "+t.In(loc).Format("2006-01-02 15:04:05 -07:00"))
+		label := "boot " + strconv.Itoa(*d.row.Boot)
+		if inAxis(d.t) {
+			ch.Boots = append(ch.Boots, tlBoot{X: xOf(d.t), Label: label})
+		} else if d.t.Before(lo) {
+			ch.Before = append(ch.Before, label+" at "+d.t.In(loc).Format("2006-01-02 15:04:05 -07:00"))
 		}
-	}
-	for i, k := range rep.Kills {
-		w := wallOf(k.Time)
-		if w == nil {
-			continue
-		}
-		t, err := parseWall(*w)
-		if err != nil {
-			continue
-		}
-		ch.Kills = append(ch.Kills, tlKill{X: xOf(t), Label: "#" + strconv.Itoa(i+1), Href: "#kill-" + strconv.Itoa(i+1),
-			Title: visible(headline(&rep.Kills[i])), LabelY: 12 + float64(i%2)*12})
 	}
 	return ch
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// laneLabels names each lane's source in at most 24 cells, every label
+// different: the base name, shortened in the middle (its distinguishing end
+// kept), with directories added when two lanes would read the same.
+func laneLabels(lanes []tlLane) []string {
+	out := make([]string, len(lanes))
+	for i, l := range lanes {
+		out[i] = l.Title
+	}
+	label := func(p string, dirs int) string {
+		parts := strings.Split(p, "/")
+		n := min(len(parts), dirs+1)
+		return shortenPath(strings.Join(parts[len(parts)-n:], "/"), 24)
+	}
+	for i := range lanes {
+		out[i] = label(lanes[i].Title, 0)
+	}
+	for dirs := 1; dirs < 4; dirs++ {
+		dup := map[string]int{}
+		for _, s := range out {
+			dup[s]++
+		}
+		again := false
+		for i := range lanes {
+			if dup[out[i]] > 1 {
+				out[i] = label(lanes[i].Title, dirs)
+				again = true
+			}
+		}
+		if !again {
+			break
+		}
+	}
+	seen := map[string]int{}
+	for i := range out {
+		seen[out[i]]++
+		if n := seen[out[i]]; n > 1 {
+			out[i] += " (" + strconv.Itoa(n) + ")"
+		}
+	}
+	return out
 }
 
 // tickSteps are the round intervals an axis may use.
