@@ -276,6 +276,20 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 		said["kubelet-replayed-events"] = true
 		add(line, refs, "info")
 	}
+	// Kills of the group known only from a Kubernetes event: one line.
+	if len(g.Kills) > 1 {
+		var nums []string
+		var refs []correlate.Ref
+		for _, i := range g.Kills[1:] {
+			if f := findRule(&rep.Kills[i], "event-only-kill"); f != nil {
+				nums = append(nums, "#"+strconv.Itoa(i+1))
+				refs = append(refs, f.Evidence...)
+			}
+		}
+		if len(nums) > 0 {
+			add(strings.Join(nums, ", ")+" known only from Kubernetes events: no kernel lines of them", refs, "warning")
+		}
+	}
 	// The other findings worth the first screen: warnings and criticals
 	// not said yet (rule files' included); the rest is under -v.
 	if len(g.Kills) > 1 {
