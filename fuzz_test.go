@@ -237,10 +237,18 @@ func FuzzNothingLost(f *testing.F) {
 	for seed := int64(1); seed <= 6; seed++ {
 		f.Add(genKernelLogCut(seed, 1+int(seed%3), []string{"raw", "ctime", "syslog"}[seed%3], seed%2 == 0).Data)
 	}
+	// pasted texts: their kernel lines are segments, each a log of its own
+	pastes, _ := filepath.Glob("fixtures/paste-*/*")
+	pastes = append(pastes, "fixtures/seed-ticket/000_20712740cc4595c7.txt")
+	for _, p := range pastes {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := fstest.MapFS{"kern.log": {Data: data, Mode: 0o444}}
 		b, err := parse.Load(m, parse.LoadOptions{Only: []string{"kern.log"}})
-		if err != nil || len(b.KernelLogs) != 1 {
+		if err != nil || len(b.KernelLogs) == 0 {
 			return
 		}
 		rep := correlate.Build(b, correlate.Options{ToolVersion: "fuzz"})

@@ -477,6 +477,30 @@ func (bd *builder) killEvidence(kc *killCtx) []Ref {
 			}
 		}
 	}
+	// The same lines of the kill's other copies (journal and messages, a
+	// kill pasted twice): each copy is cited where it says the same.
+	for _, o := range kc.occs[min(1, len(kc.occs)):] {
+		r := o.rep
+		if r.Trigger != nil {
+			add(r.Trigger.Ref)
+		}
+		if r.Constraint != nil {
+			add(r.Constraint.Ref)
+			for _, c := range r.Constraint.Continued {
+				add(c)
+			}
+		}
+		if r.Select != nil {
+			add(r.Select.Ref)
+		}
+		if o.kill != nil {
+			for i := range r.Reaped {
+				if r.Reaped[i].Pid == o.kill.Pid {
+					add(r.Reaped[i].Ref)
+				}
+			}
+		}
+	}
 	return sortRefs(rs)
 }
 
