@@ -11,6 +11,7 @@ package parse
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 )
@@ -67,11 +68,19 @@ func (l *loader) pasteCandidate(in *Input, n int) bool {
 // readPaste reads data as pasted text; false when it is one kind of
 // output only, to be read as a file of that kind (nothing was recorded).
 func (l *loader) readPaste(data []byte, in *Input) bool {
+	html := looksHTML(data)
+	if html {
+		// a saved web page: its text, each line where it was
+		data = htmlText(data)
+	}
 	segs := Segments(in.Path, data)
-	if !isPaste(segs, in.Path, data) {
+	if !html && !isPaste(segs, in.Path, data) {
 		return false
 	}
 	in.Kind, in.Format = "paste", "text"
+	if html {
+		in.Format = "html"
+	}
 	in.Lines = countLines(data)
 	classified := false
 	var lastDate *dateOut
@@ -176,6 +185,17 @@ func isPaste(segs []Segment, name string, data []byte) bool {
 		}
 	}
 	if kinds == 0 {
+		// prose only: a paste when it quotes kernel lines inside its
+		// sentences ("dmesg says `[…] Out of memory: Killed process …`");
+		// unprefixed kernel lines on their own (dmesg -t) are a log
+		for i := range segs {
+			for _, n := range segs[i].Oomish {
+				t := strings.TrimSpace(segs[i].lines[n-1].text)
+				if kernelPart(t) != t {
+					return true
+				}
+			}
+		}
 		return false
 	}
 	if kinds > 1 || mixed {
@@ -205,4 +225,65 @@ func lineList(ns []int) string {
 		i = j + 1
 	}
 	return b.String()
+}
+
+// looksHTML tells a saved web page (a blog post, an issue, a wiki page)
+// from text.
+func looksHTML(data []byte) bool {
+	head := bytes.ToLower(data[:min(len(data), 1024)])
+	head = bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<html"))
+}
+
+// htmlText is the text of an HTML page with every line break kept where
+// it was, so that line numbers stay those of the file: tags are removed
+// (the contents of script and style too), <br>, </p>, </div>, </li> and
+// </tr> end a line of text only where the source has one already, and
+// entities are decoded ("&lt;" → "<", "&gt;" → ">", "&amp;" → "&").
+func htmlText(data []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(data))
+	skip := "" // inside <script> or <style>: the closing tag to wait for
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c == '<' {
+			j := bytes.IndexByte(data[i:], '>')
+			if j < 0 {
+				j = len(data) - i - 1
+			}
+			tag := bytes.ToLower(data[i : i+j+1])
+			// keep the line breaks inside the tag
+			out.Write(bytes.Repeat([]byte("\n"), bytes.Count(tag, []byte("\n"))))
+			switch {
+			case skip != "" && bytes.HasPrefix(tag, []byte(skip)):
+				skip = ""
+			case skip == "" && (bytes.HasPrefix(tag, []byte("<script")) || bytes.HasPrefix(tag, []byte("<style"))):
+				if bytes.HasPrefix(tag, []byte("<script")) {
+					skip = "</script"
+				} else {
+					skip = "</style"
+				}
+			}
+			i += j + 1
+			continue
+		}
+		if skip != "" {
+			if c == '\n' {
+				out.WriteByte('\n')
+			}
+			i++
+			continue
+		}
+		if c == '&' {
+			if j := bytes.IndexByte(data[i:min(len(data), i+12)], ';'); j > 0 {
+				out.WriteString(html.UnescapeString(string(data[i : i+j+1])))
+				i += j + 1
+				continue
+			}
+		}
+		out.WriteByte(c)
+		i++
+	}
+	return out.Bytes()
 }

@@ -647,8 +647,8 @@ func segmentData(s *Segment, lines []pline) []byte {
 			out = append(out, nil)
 			continue
 		case s.Kind == "prose" || s.Kind == "blank":
-			if hasKernelOOMPhrase([]byte(p.text)) {
-				out = append(out, []byte(strings.TrimSpace(p.text)))
+			if hasKernelOOMPhrase(unsafeBytes(p.text)) {
+				out = append(out, []byte(kernelPart(p.text)))
 			} else {
 				out = append(out, nil)
 			}
@@ -851,3 +851,50 @@ func maybePrompt(s string) bool {
 
 // unsafeBytes views s as bytes without copying; the decoder only reads.
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// kernelPart is the kernel line a sentence quotes: "we see `[ 8123.4]
+// Out of memory: Killed process 4242 (java) …` in dmesg" → "[ 8123.4] Out
+// of memory: Killed process 4242 (java) …". It starts at a "[seconds]"
+// stamp just before the kernel's words, or at the message they begin
+// ("Out of memory: ", "Memory cgroup out of memory: ", the comm of
+// "invoked oom-killer"), and ends before a closing quote or backtick.
+func kernelPart(t string) string {
+	t = strings.TrimSpace(t)
+	at := -1
+	for _, ph := range kernelOOMPhrases {
+		if i := strings.Index(t, string(ph)); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return t
+	}
+	start := at
+	// the message that leads to the phrase
+	for _, lead := range []string{"Memory cgroup out of memory: ", "Out of memory: "} {
+		if i := strings.LastIndex(t[:at], lead); i >= 0 && i+len(lead) == at {
+			start = i
+			break
+		}
+	}
+	if strings.HasPrefix(t[at:], " invoked oom-killer: ") {
+		// the comm before it: one word
+		i := strings.LastIndexAny(t[:at], " `'\"(")
+		start = i + 1
+	}
+	// a "[  123.456789]" stamp right before
+	if j := strings.LastIndexByte(t[:start], '['); j >= 0 {
+		if k := strings.IndexByte(t[j:start], ']'); k > 0 && strings.TrimSpace(t[j+k+1:start]) == "" {
+			if _, _, ok := parseKernelStamp(unsafeBytes(t[j:j+k+1]), false); ok {
+				start = j
+			}
+		}
+	}
+	end := len(t)
+	for _, q := range []string{"`", "\"", "”"} {
+		if i := strings.Index(t[start:], q); i > 0 && start+i < end {
+			end = start + i
+		}
+	}
+	return strings.TrimSpace(t[start:end])
+}

@@ -283,3 +283,58 @@ func BenchmarkSegmentsPlainLog(b *testing.B) {
 		}
 	}
 }
+
+func TestKernelPart(t *testing.T) {
+	for in, want := range map[string]string{
+		"dmesg says `[ 8123.456789] Out of memory: Killed process 4242 (java) total-vm:9000000kB` and then": "[ 8123.456789] Out of memory: Killed process 4242 (java) total-vm:9000000kB",
+		`Also saw "java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0" before.`:      "java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0",
+		"Memory cgroup out of memory: Killed process 1 (a)":                                                 "Memory cgroup out of memory: Killed process 1 (a)",
+	} {
+		if got := kernelPart(in); got != want {
+			t.Errorf("kernelPart(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A kill line quoted in a sentence is a kill; a log of unprefixed kernel
+// lines (dmesg -t) is still read as one log.
+func TestLoadProseQuotingKernelLine(t *testing.T) {
+	text := "Hi, the pod died. dmesg says `[ 8123.456789] Out of memory: Killed process 4242 (java) total-vm:9000000kB, anon-rss:7000000kB, file-rss:0kB, shmem-rss:0kB` and nothing else.\n"
+	b, err := Load(fstest.MapFS{"ticket.txt": {Data: []byte(text)}}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Inputs[0].Kind != "paste" || len(b.KernelLogs) != 1 || len(b.KernelLogs[0].Reports) != 1 || b.KernelLogs[0].Reports[0].Kills[0].Pid != 4242 {
+		t.Fatalf("inputs %+v, logs %+v", b.Inputs, b.KernelLogs)
+	}
+	plain := "Out of memory: Killed process 4242 (java) total-vm:9000000kB, anon-rss:7000000kB, file-rss:0kB, shmem-rss:0kB\noom_reaper: reaped process 4242 (java), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n"
+	b, err = Load(fstest.MapFS{"dmesg-t": {Data: []byte(plain)}}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Inputs[0].Kind != "kernel-log" {
+		t.Errorf("dmesg -t read as %s", b.Inputs[0].Kind)
+	}
+}
+
+// A saved web page is read as its text, each line where it was.
+func TestLoadHTMLPage(t *testing.T) {
+	page := "<!DOCTYPE html>\n<html><head><style>\np { color: red }\n</style></head><body>\n<p>Our node:</p>\n<pre><code>$ dmesg\n" +
+		"[ 8123.456789] Out of memory: Killed process 4242 (java) total-vm:9000000kB, anon-rss:7000000kB, file-rss:0kB, shmem-rss:0kB\n" +
+		"$ swapon --show\n</code></pre>\n<script>var s = \"Killed process 1 (x)\";\n</script>\n</body></html>\n"
+	b, err := Load(fstest.MapFS{"post.html": {Data: []byte(page)}}, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := b.Inputs[0]
+	if in.Kind != "paste" || in.Format != "html" || len(b.KernelLogs) != 1 {
+		t.Fatalf("input %+v, %d kernel logs", in, len(b.KernelLogs))
+	}
+	k := b.KernelLogs[0].Reports[0].Kills[0]
+	if k.Pid != 4242 || k.Line != 7 {
+		t.Errorf("kill pid %d at line %d, want 4242 at line 7", k.Pid, k.Line)
+	}
+	if len(b.Swaps) != 1 || len(b.Swaps[0].Devices) != 0 {
+		t.Errorf("empty swapon --show: %+v", b.Swaps)
+	}
+}
