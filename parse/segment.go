@@ -251,7 +251,7 @@ func Segments(name string, text []byte) []Segment {
 			case p.elide:
 				s.Elided = append(s.Elided, p.n)
 			case s.Kind == "prose" || s.Kind == "blank":
-				if !p.blank && !p.fence && hasKernelOOMPhrase(unsafeBytes(p.text)) {
+				if !p.blank && !p.fence && oomWords(p.text) {
 					s.Oomish = append(s.Oomish, p.n)
 				}
 			case s.Kind == "kernel-log" && p.wrap:
@@ -647,7 +647,7 @@ func segmentData(s *Segment, lines []pline) []byte {
 			out = append(out, nil)
 			continue
 		case s.Kind == "prose" || s.Kind == "blank":
-			if hasKernelOOMPhrase(unsafeBytes(p.text)) {
+			if oomWords(p.text) {
 				out = append(out, []byte(kernelPart(p.text)))
 			} else {
 				out = append(out, nil)
@@ -897,4 +897,12 @@ func kernelPart(t string) string {
 		}
 	}
 	return strings.TrimSpace(t[start:end])
+}
+
+// oomWords tells a prose line that mentions an OOM kill in the kernel's
+// words: it goes to the kernel-log engine, which reads it as a kill or
+// lists it unexplained — it is never dropped.
+func oomWords(t string) bool {
+	return hasKernelOOMPhrase(unsafeBytes(t)) || strings.Contains(t, "Killed process") ||
+		strings.Contains(t, "invoked oom-killer") || strings.Contains(t, "Out of memory")
 }
