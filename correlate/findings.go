@@ -554,8 +554,14 @@ func (bd *builder) swapEvents() bool {
 	return false
 }
 
-func swapExhausted(tot, free int64) bool {
-	return tot > 0 && free <= tot/50 && free <= 64*1024
+// SwapExhausted is oomlens's one definition of "swap was exhausted": some
+// swap, and what is left of it is both a small share (at most 2%) and
+// little in itself (at most 64 MiB). Both, so that 1% of a 1 TiB swap
+// (10 GiB free) is not exhausted, nor 0.9 MiB of a 1.5 MiB one (60% free).
+// The built-in swap-exhausted finding and the rules' `swap: exhausted`
+// condition both use it, so a user rule and the finding cannot disagree.
+func SwapExhausted(totalKB, freeKB int64) bool {
+	return totalKB > 0 && freeKB <= totalKB/50 && freeKB <= 64*1024
 }
 
 func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
@@ -563,7 +569,7 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	tot, free, refs := swapAtKill(kc)
-	if tot != nil && free != nil && swapExhausted(*tot, *free) {
+	if tot != nil && free != nil && SwapExhausted(*tot, *free) {
 		s := fmt.Sprintf("Swap was exhausted at the kill: %s free of %s %s.", units.KB(*free), units.KB(*tot), cite(refs...))
 		d := fmt.Sprintf("Free swap = %d kB, Total swap = %d kB: swap was in use and ran out, so swapping had already been tried and more anonymous memory could not be moved out.", *free, *tot)
 		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
@@ -596,7 +602,7 @@ func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
 	var s string
 	switch {
 	case tot != nil && free != nil:
-		if *tot == 0 || swapExhausted(*tot, *free) || *free*10 < *tot {
+		if *tot == 0 || SwapExhausted(*tot, *free) || *free*10 < *tot {
 			return nil
 		}
 		s = fmt.Sprintf("The kernel killed although %s of %s swap was free %s.", units.KB(*free), units.KB(*tot), cite(refs...))
