@@ -443,6 +443,11 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 			if o.rep.Select != nil { // "Out of memory: Kill process …" with its kill line lost
 				ev = append(ev, toRef(o.rep.Select.Ref))
 			}
+			// the header: not the report's start when a sysrq "Manual OOM
+			// execution" line came first (found by FuzzAnalyze)
+			if o.rep.Trigger != nil {
+				ev = append(ev, toRef(o.rep.Trigger.Ref))
+			}
 		}
 		kc := &killCtx{occs: rc.occs}
 		kc.merge()

@@ -220,7 +220,7 @@ func composition(km *KillMem, kc *killCtx) string {
 		if p.v == nil {
 			continue
 		}
-		ws = append(ws, fmt.Sprintf("%s %s", p.name, human(*p.v)))
+		ws = append(ws, fmt.Sprintf("%s %s", p.name, units.KB(*p.v)))
 		if p.name != "free" && (top.v == nil || *p.v > *top.v) {
 			top = p
 		}
@@ -230,7 +230,7 @@ func composition(km *KillMem, kc *killCtx) string {
 	}
 	s := "At the kill memory was spent as: " + strings.Join(ws, ", ")
 	if km.RAMKB != nil {
-		s += fmt.Sprintf(" of %s RAM", human(*km.RAMKB))
+		s += fmt.Sprintf(" of %s RAM", units.KB(*km.RAMKB))
 	}
 	s += fmt.Sprintf(" (Mem-Info, %d kB pages).", kc.pageKB)
 	if top.v != nil && km.RAMKB != nil && *km.RAMKB > 0 {
@@ -255,12 +255,12 @@ func topText(kc *killCtx, n int) string {
 		if i >= n {
 			break
 		}
-		w := fmt.Sprintf("%s %s", c.Name, human(c.RSSKB))
+		w := fmt.Sprintf("%s %s", c.Name, units.KB(c.RSSKB))
 		if c.Tasks > 1 {
 			w += fmt.Sprintf(" in %d tasks", c.Tasks)
 		}
 		if c.SwapKB != nil && *c.SwapKB > 0 {
-			w += fmt.Sprintf(" + %s swapped", human(*c.SwapKB))
+			w += fmt.Sprintf(" + %s swapped", units.KB(*c.SwapKB))
 		}
 		if c.IsVictim {
 			w += " (victim)"
@@ -307,9 +307,9 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 		c := m.Memory
 		refs = append(refs, toRef(c.Ref))
 		if c.Unlimited {
-			s += fmt.Sprintf(": usage %s, no memory limit printed (an ancestor's limit applies)", human(c.UsageKB))
+			s += fmt.Sprintf(": usage %s, no memory limit printed (an ancestor's limit applies)", units.KB(c.UsageKB))
 		} else {
-			s += fmt.Sprintf(": usage %s of a %s limit", human(c.UsageKB), human(c.LimitKB))
+			s += fmt.Sprintf(": usage %s of a %s limit", units.KB(c.UsageKB), units.KB(c.LimitKB))
 		}
 		s += " " + cite(toRef(c.Ref), kc.primRef())
 		d = append(d, fmt.Sprintf("memory: usage %d kB, limit %d kB, failcnt %d — the cgroup hit its limit %d times.", c.UsageKB, c.LimitKB, c.Failcnt, c.Failcnt))
@@ -326,7 +326,7 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 			v *int64
 		}{{"anon", km.AnonKB}, {"file", km.FileKB}, {"shmem", km.ShmemKB}, {"unreclaimable slab", km.SlabUnreclaimKB}, {"kernel stacks", km.KernelStackKB}, {"unevictable", km.UnevictableKB}} {
 			if p.v != nil {
-				ws = append(ws, p.n+" "+human(*p.v))
+				ws = append(ws, p.n+" "+units.KB(*p.v))
 			}
 		}
 		if len(ws) > 0 {
@@ -418,7 +418,7 @@ func nodeFree(kc *killCtx) (string, []Ref) {
 	}
 	var ws []string
 	for _, n := range order {
-		ws = append(ws, fmt.Sprintf("node %d %s", n, human(free[n])))
+		ws = append(ws, fmt.Sprintf("node %d %s", n, units.KB(free[n])))
 	}
 	return "Free memory by node at the kill: " + strings.Join(ws, ", ") + " " + cite(refs...) + ".", refs
 }
@@ -563,12 +563,12 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	if kc.kind == "memcg" {
 		what = "the cgroup's limit (memory, plus swap where counted)"
 	}
-	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, human2(*midKB), what, cite(refs...))
+	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, units.KBPrecise(*midKB), what, cite(refs...))
 	d := fmt.Sprintf("Badness = rss %d + swapents %d + %s = %d pages; score = badness × 1000 ÷ total pages", r.RSS, *r.Swapents, ptText, *points)
 	if adj != 0 {
 		d += fmt.Sprintf(" + oom_score_adj %d", adj)
 	}
-	if lt, ht := human2(*loKB), human2(*hiKB); lt == ht {
+	if lt, ht := units.KBPrecise(*loKB), units.KBPrecise(*hiKB); lt == ht {
 		d += fmt.Sprintf(", so total is %d–%d pages (%s).", lo, hi, lt)
 	} else {
 		d += fmt.Sprintf(", so total is %d–%d pages (%s–%s).", lo, hi, lt, ht)
@@ -591,7 +591,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 			d += fmt.Sprintf(" The report prints %d pages RAM + %d kB swap = %d pages, which does not agree", *kc.mi.PagesRAM, *kc.mi.TotalSwapKB, tot)
 			if sw := mid - *kc.mi.PagesRAM; sw > 0 {
 				if swKB := kc.pagesToKB(sw); swKB != nil {
-					d += fmt.Sprintf(": with %s of RAM the score implies about %s of swap, not %s", human(*ramKB), human(*swKB), human(*kc.mi.TotalSwapKB))
+					d += fmt.Sprintf(": with %s of RAM the score implies about %s of swap, not %s", units.KB(*ramKB), units.KB(*swKB), units.KB(*kc.mi.TotalSwapKB))
 				}
 			}
 			d += ". Older kernels gave root tasks a 3% discount, and a different page size changes the sums; check the printed lines."
@@ -600,7 +600,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 		if p97, ok := units.ToKB(*points, 97, 100, units.Down); ok {
 			if tot, ok := units.ToKB(p97, 1000, eff, units.Down); ok {
 				if kb := kc.pagesToKB(tot); kb != nil {
-					d += fmt.Sprintf(" Older kernels (before the root bonus was removed upstream in 2018, around 4.17) subtract 3%% of the badness of root (CAP_SYS_ADMIN) tasks; if that applied here, the total would be nearer %s.", human2(*kb))
+					d += fmt.Sprintf(" Older kernels (before the root bonus was removed upstream in 2018, around 4.17) subtract 3%% of the badness of root (CAP_SYS_ADMIN) tasks; if that applied here, the total would be nearer %s.", units.KBPrecise(*kb))
 				}
 			}
 		}
@@ -608,7 +608,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	d += " Confidence: " + conf + "."
 	if kc.kind != "memcg" && kc.mi == nil {
 		if sc := bd.swapCap; sc != nil && sc.TotalKB != nil {
-			d += fmt.Sprintf(" Swap at capture is %s, so RAM at the kill was about %s if swap was the same then.", human(*sc.TotalKB), human(mid*ps-*sc.TotalKB))
+			d += fmt.Sprintf(" Swap at capture is %s, so RAM at the kill was about %s if swap was the same then.", units.KB(*sc.TotalKB), units.KB(mid*ps-*sc.TotalKB))
 		}
 	}
 	return fnd("info", s, d, refs...)
@@ -658,8 +658,14 @@ func (bd *builder) swapEvents() bool {
 	return false
 }
 
-func swapExhausted(tot, free int64) bool {
-	return tot > 0 && free <= tot/50 && free <= 64*1024
+// SwapExhausted is oomlens's one definition of "swap was exhausted": some
+// swap, and what is left of it is both a small share (at most 2%) and
+// little in itself (at most 64 MiB). Both, so that 1% of a 1 TiB swap
+// (10 GiB free) is not exhausted, nor 0.9 MiB of a 1.5 MiB one (60% free).
+// The built-in swap-exhausted finding and the rules' `swap: exhausted`
+// condition both use it, so a user rule and the finding cannot disagree.
+func SwapExhausted(totalKB, freeKB int64) bool {
+	return totalKB > 0 && freeKB <= totalKB/50 && freeKB <= 64*1024
 }
 
 func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
@@ -667,12 +673,12 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	tot, free, refs := swapAtKill(kc)
-	if tot != nil && free != nil && swapExhausted(*tot, *free) {
-		s := fmt.Sprintf("Swap was exhausted at the kill: %s free of %s %s.", human(*free), human(*tot), cite(refs...))
+	if tot != nil && free != nil && SwapExhausted(*tot, *free) {
+		s := fmt.Sprintf("Swap was exhausted at the kill: %s free of %s %s.", units.KB(*free), units.KB(*tot), cite(refs...))
 		d := fmt.Sprintf("Free swap = %d kB, Total swap = %d kB: swap was in use and ran out, so swapping had already been tried and more anonymous memory could not be moved out.", *free, *tot)
 		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
 			if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
-				d += fmt.Sprintf(" The victim alone had %s in swap.", human(*kb))
+				d += fmt.Sprintf(" The victim alone had %s in swap.", units.KB(*kb))
 			}
 		}
 		return fnd("critical", s, d, refs...)
@@ -680,12 +686,12 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 	if m := kc.memcg; m != nil {
 		if c := m.Swap; c != nil && !c.Unlimited && c.LimitKB > 0 && c.UsageKB >= c.LimitKB {
 			r := toRef(c.Ref)
-			return fnd("critical", fmt.Sprintf("The cgroup's swap allowance was used up: swap usage %s of a %s limit %s.", human(c.UsageKB), human(c.LimitKB), cite(r)),
+			return fnd("critical", fmt.Sprintf("The cgroup's swap allowance was used up: swap usage %s of a %s limit %s.", units.KB(c.UsageKB), units.KB(c.LimitKB), cite(r)),
 				"memory.swap.max was reached, so the cgroup could swap no further.", r)
 		}
 		if c := m.MemSwap; c != nil && m.Memory != nil && !c.Unlimited && c.LimitKB > m.Memory.LimitKB && c.UsageKB >= c.LimitKB {
 			r := toRef(c.Ref)
-			return fnd("critical", fmt.Sprintf("The cgroup's memory+swap limit was reached: %s of %s %s.", human(c.UsageKB), human(c.LimitKB), cite(r)),
+			return fnd("critical", fmt.Sprintf("The cgroup's memory+swap limit was reached: %s of %s %s.", units.KB(c.UsageKB), units.KB(c.LimitKB), cite(r)),
 				"memory.memsw.limit_in_bytes was reached: swapping out cannot lower memory+swap usage.", r)
 		}
 	}
@@ -700,16 +706,16 @@ func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
 	var s string
 	switch {
 	case tot != nil && free != nil:
-		if *tot == 0 || swapExhausted(*tot, *free) || *free*10 < *tot {
+		if *tot == 0 || SwapExhausted(*tot, *free) || *free*10 < *tot {
 			return nil
 		}
-		s = fmt.Sprintf("The kernel killed although %s of %s swap was free %s.", human(*free), human(*tot), cite(refs...))
+		s = fmt.Sprintf("The kernel killed although %s of %s swap was free %s.", units.KB(*free), units.KB(*tot), cite(refs...))
 	case kc.kind == "memcg" && bd.swapCap != nil && bd.swapCap.TotalKB != nil && *bd.swapCap.TotalKB > 0:
 		if m := kc.memcg; m != nil && m.Swap != nil && !m.Swap.Unlimited && m.Swap.LimitKB > 0 && m.Swap.UsageKB >= m.Swap.LimitKB {
 			return nil
 		}
 		refs = bd.swapCap.Evidence
-		s = fmt.Sprintf("The node has %s of swap %s, yet this cgroup was OOM-killed instead of swapping.", human(*bd.swapCap.TotalKB), cite(refs...))
+		s = fmt.Sprintf("The node has %s of swap %s, yet this cgroup was OOM-killed instead of swapping.", units.KB(*bd.swapCap.TotalKB), cite(refs...))
 	default:
 		return nil
 	}
@@ -750,7 +756,7 @@ func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *Finding {
 		if kube {
 			who = "The kubelet sets this on cgroup v1 when swap is not allowed."
 		}
-		return fnd("warning", fmt.Sprintf("The cgroup's memory+swap limit equals its memory limit (%s): no room to swap %s.", human(c.LimitKB), cite(r...)),
+		return fnd("warning", fmt.Sprintf("The cgroup's memory+swap limit equals its memory limit (%s): no room to swap %s.", units.KB(c.LimitKB), cite(r...)),
 			"cgroup v1: memory.memsw.limit_in_bytes = memory.limit_in_bytes means swapping out a page cannot lower memory+swap usage, so the limit leads to an OOM kill. "+who, r...)
 	}
 	return nil
@@ -866,7 +872,7 @@ func ruleHighOrder(bd *builder, kc *killCtx) *Finding {
 	if o > 3 {
 		d = "Orders above 3 (PAGE_ALLOC_COSTLY_ORDER) normally fail without an OOM kill; this one must have been __GFP_NOFAIL. " + d
 	}
-	return fnd("warning", fmt.Sprintf("The request was order %d: %d contiguous pages (%s), which fragmentation can deny while plenty of memory and swap is free %s.", o, 1<<uint(o), human(size), cite(r)), d, r)
+	return fnd("warning", fmt.Sprintf("The request was order %d: %d contiguous pages (%s), which fragmentation can deny while plenty of memory and swap is free %s.", o, 1<<uint(o), units.KB(size), cite(r)), d, r)
 }
 
 // ruleZramSwap: free swap on zram is no headroom in a node-wide OOM, since
@@ -899,7 +905,7 @@ func ruleZramSwap(bd *builder, kc *killCtx) *Finding {
 	}
 	sizes := ""
 	if zramKB != nil && allKB != nil {
-		sizes = fmt.Sprintf(" (%s of %s at capture)", human(*zramKB), human(*allKB))
+		sizes = fmt.Sprintf(" (%s of %s at capture)", units.KB(*zramKB), units.KB(*allKB))
 	}
 	s := fmt.Sprintf("Swap is %s on zram%s %s: zram stores compressed pages in RAM, so when RAM itself is exhausted its free space is no headroom.",
 		strings.Join(names, ", "), sizes, cite(refs...))
@@ -939,7 +945,7 @@ func ruleUnevictable(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	r := memRefs(kc, "unevictable")
-	return fnd("warning", fmt.Sprintf("%s (%s) was unevictable — mlocked, SHM_LOCKed, ramfs or noswap tmpfs — and can never be swapped %s.", human(u), pct(u, base), cite(r...)),
+	return fnd("warning", fmt.Sprintf("%s (%s) was unevictable — mlocked, SHM_LOCKed, ramfs or noswap tmpfs — and can never be swapped %s.", units.KB(u), pct(u, base), cite(r...)),
 		"Find what locks memory (mlock in databases/JVMs with -XX:+AlwaysPreTouch, ramfs, SHM_LOCK) and size it into the limit.", r...)
 }
 
@@ -952,7 +958,7 @@ func ruleShmem(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	r := memRefs(kc, "shmem")
-	return fnd("warning", fmt.Sprintf("%s (%s) was shmem/tmpfs, which killing processes does not free %s.", human(sh), pct(sh, base), cite(r...)),
+	return fnd("warning", fmt.Sprintf("%s (%s) was shmem/tmpfs, which killing processes does not free %s.", units.KB(sh), pct(sh, base), cite(r...)),
 		"tmpfs and shared memory leave only by swapping or deleting files; with swap full or a noswap mount (Kubernetes memory-backed emptyDir, secrets) they pin RAM. Check df -t tmpfs and ipcs -m.", r...)
 }
 
@@ -967,9 +973,9 @@ func ruleHugepages(bd *builder, kc *killCtx) *Finding {
 	r := pref(kc.mi.HugepagesRef)
 	free := ""
 	if kc.mi.HugepagesFree != nil && kc.mi.HugepageSizeKB != nil {
-		free = fmt.Sprintf(", %s of it unused", human(*kc.mi.HugepagesFree**kc.mi.HugepageSizeKB))
+		free = fmt.Sprintf(", %s of it unused", units.KB(*kc.mi.HugepagesFree**kc.mi.HugepageSizeKB))
 	}
-	return fnd("warning", fmt.Sprintf("%s (%s of RAM) was reserved as hugetlb pages%s: they are never swapped nor used for anything else %s.", human(h), pct(h, base), free, cite(r...)),
+	return fnd("warning", fmt.Sprintf("%s (%s of RAM) was reserved as hugetlb pages%s: they are never swapped nor used for anything else %s.", units.KB(h), pct(h, base), free, cite(r...)),
 		"Lower vm.nr_hugepages to what the application really maps.", r...)
 }
 
@@ -1001,10 +1007,10 @@ func rulePageTables(bd *builder, kc *killCtx) *Finding {
 	if kc.row != nil {
 		refs = append(refs, toRef(kc.row.Ref))
 	}
-	s := fmt.Sprintf("%s's page tables alone took %s, %s of the %s it held (resident memory plus page tables) %s.", kc.kill.Comm, human(pt), pct(pt, rss+pt), human(rss+pt), cite(refs...))
+	s := fmt.Sprintf("%s's page tables alone took %s, %s of the %s it held (resident memory plus page tables) %s.", kc.kill.Comm, units.KB(pt), pct(pt, rss+pt), units.KB(rss+pt), cite(refs...))
 	d := "Page tables are kernel memory that maps the process's address space (8 bytes per 4 kB page mapped): neither its data nor swappable. Tens of GiB of them come from a huge, sparsely touched address space or from many processes mapping one large shared region (each keeps its own tables — database shared buffers, a JVM heap shared by forks) without huge pages. Use huge pages (HugePages for the shared region, or transparent huge pages) to cut them by 512×, or map less."
 	if km := kc.out.MemInfo; km != nil && km.PagetablesKB != nil && km.RAMKB != nil && *km.RAMKB > 0 {
-		d += fmt.Sprintf(" All page tables on the node: %s (%s of RAM) %s.", human(*km.PagetablesKB), pct(*km.PagetablesKB, *km.RAMKB), cite(memRefs(kc, "pagetables")...))
+		d += fmt.Sprintf(" All page tables on the node: %s (%s of RAM) %s.", units.KB(*km.PagetablesKB), pct(*km.PagetablesKB, *km.RAMKB), cite(memRefs(kc, "pagetables")...))
 		refs = append(refs, memRefs(kc, "pagetables")...)
 	}
 	return fnd("warning", s, d, refs...)
@@ -1034,7 +1040,7 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	refs = append(refs, sc.Evidence...)
-	s := fmt.Sprintf("Swap changed after the kill: %s at the kill, %s at capture", human(*tot), human(*sc.TotalKB))
+	s := fmt.Sprintf("Swap changed after the kill: %s at the kill, %s at capture", units.KB(*tot), units.KB(*sc.TotalKB))
 	d := fmt.Sprintf("Total swap = %d kB at the kill; the capture lists %d kB.", *tot, *sc.TotalKB)
 	// Which capture devices add up to the swap at the kill?
 	devs := sc.Devices
@@ -1067,7 +1073,7 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 			for i, dv := range devs {
 				name := dv.Name
 				if dv.SizeKB != nil {
-					name += " (" + human(*dv.SizeKB) + ")"
+					name += " (" + units.KB(*dv.SizeKB) + ")"
 				}
 				if best&(1<<uint(i)) != 0 {
 					kept = append(kept, name)
@@ -1124,10 +1130,10 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	r := toRef(kc.row.Ref)
-	s := fmt.Sprintf("%s had %s swapped out at the kill (swapents %d pages) %s.", kc.kill.Comm, human(*swKB), sw, cite(r))
+	s := fmt.Sprintf("%s had %s swapped out at the kill (swapents %d pages) %s.", kc.kill.Comm, units.KB(*swKB), sw, cite(r))
 	d := "Swap was in use by the victim itself: swapped pages count toward its badness, and swap already held part of it when memory ran out."
 	if kc.kill.AnonRSSKB != nil {
-		d = fmt.Sprintf("It held %s resident anonymous memory and %s in swap. ", human(*kc.kill.AnonRSSKB), human(*swKB)) + d
+		d = fmt.Sprintf("It held %s resident anonymous memory and %s in swap. ", units.KB(*kc.kill.AnonRSSKB), units.KB(*swKB)) + d
 	}
 	return fnd("info", s, d, r, kc.primRef())
 }
@@ -1433,10 +1439,10 @@ func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
 		}
 		switch {
 		case req > alloc:
-			return fnd("warning", fmt.Sprintf("Pod memory requests (%s) exceed the node's allocatable memory (%s) on %s %s.", human(req), human(alloc), n.Name, cite(refs...)),
+			return fnd("warning", fmt.Sprintf("Pod memory requests (%s) exceed the node's allocatable memory (%s) on %s %s.", units.KB(req), units.KB(alloc), n.Name, cite(refs...)),
 				"Requests above allocatable mean the scheduler's guarantees cannot all hold.", refs...)
 		case lim > alloc:
-			return fnd("info", fmt.Sprintf("Pod memory limits add up to %s, %s of the node's allocatable %s on %s: the node is overcommitted %s.", human(lim), pct(lim, alloc), human(alloc), n.Name, cite(refs...)),
+			return fnd("info", fmt.Sprintf("Pod memory limits add up to %s, %s of the node's allocatable %s on %s: the node is overcommitted %s.", units.KB(lim), pct(lim, alloc), units.KB(alloc), n.Name, cite(refs...)),
 				"If the pods grow toward their limits together, the node runs out before any pod reaches its limit, and the kernel's global OOM killer (not a container limit) picks the victim.", refs...)
 		}
 	}
@@ -1589,7 +1595,11 @@ func watermarks(mi *parse.MemInfo) (string, []Ref) {
 		free, _, ok1 := kvGet(z.Fields, "free")
 		min, _, ok2 := kvGet(z.Fields, "min")
 		if ok1 && ok2 && free < min {
-			ws = append(ws, fmt.Sprintf("Node %d %s free %s below its min watermark %s", z.Node, z.Zone, human(free), human(min)))
+			f, m := units.KB(free), units.KB(min)
+			if f == m { // "44 MiB below 44 MiB": the exact kB say it
+				f, m = fmt.Sprintf("%d kB", free), fmt.Sprintf("%d kB", min)
+			}
+			ws = append(ws, fmt.Sprintf("Node %d %s free %s below its min watermark %s", z.Node, z.Zone, f, m))
 			refs = append(refs, toRef(z.Ref))
 		}
 	}
@@ -1648,7 +1658,7 @@ func ruleMinFreeHigh(bd *builder, kc *killCtx) *Finding {
 		return nil
 	}
 	r := toRef(s.Ref)
-	return fnd("warning", fmt.Sprintf("vm.min_free_kbytes is %s, %s of RAM %s: memory the kernel keeps free is unavailable to processes and to swap-in.", human(v), pct(v, ram), cite(r)),
+	return fnd("warning", fmt.Sprintf("vm.min_free_kbytes is %s, %s of RAM %s: memory the kernel keeps free is unavailable to processes and to swap-in.", units.KB(v), pct(v, ram), cite(r)),
 		"The kernel reclaims and kills to keep free memory above this reserve; set too high it OOM-kills on its own. Typical values are well under 1% of RAM; lower it unless a driver really needs the headroom.", r)
 }
 

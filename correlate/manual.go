@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"github.com/oomlens/oomlens/units"
 	"strings"
 )
 
@@ -58,12 +59,12 @@ func manualMemory(kc *killCtx) manualMem {
 			refs = append(refs, toRef(z.Ref))
 		}
 	}
-	s := "When it was asked for, Mem-Info shows " + human(free) + " free"
+	s := "When it was asked for, Mem-Info shows " + units.KB(free) + " free"
 	if ram > 0 {
-		s += " (" + pct(free, ram) + " of " + human(ram) + " RAM)"
+		s += " (" + pct(free, ram) + " of " + units.KB(ram) + " RAM)"
 	}
 	if fileKnown {
-		s += " and " + human(file) + " of page cache"
+		s += " and " + units.KB(file) + " of page cache"
 	}
 	mm := manualMem{known: true, refs: refs}
 	switch {

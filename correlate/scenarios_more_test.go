@@ -324,7 +324,7 @@ func TestGlobalOOMWatermarks(t *testing.T) {
 	mi.Nodes = []parse.NodeLine{{Ref: parse.Ref{Path: journalPath, Line: 829}, Node: 0}}
 	r := Build(b, Options{})
 	g := mustFinding(t, r.Kills[0], "global-oom")
-	mustContain(t, "global-oom", g.Detail, "Node 0 Normal free 43.2 MiB below its min watermark 44 MiB (journalctl_--no-pager:830)", "all_unreclaimable? yes")
+	mustContain(t, "global-oom", g.Detail, "Node 0 Normal free 43 MiB below its min watermark 44 MiB (journalctl_--no-pager:830)", "all_unreclaimable? yes")
 	if !hasRef(g.Evidence, journalPath, 830) || !hasRef(g.Evidence, journalPath, 829) {
 		t.Errorf("evidence %v", g.Evidence)
 	}

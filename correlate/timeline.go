@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"github.com/oomlens/oomlens/units"
 	"math"
 	"sort"
 	"strings"
@@ -331,16 +332,16 @@ func absDur(d time.Duration) time.Duration {
 func freeText(f *parse.Free) string {
 	var parts []string
 	if f.MemTotal != nil {
-		s := "RAM " + human(f.MemTotal.KB)
+		s := "RAM " + units.KB(f.MemTotal.KB)
 		if f.Available != nil {
-			s += ", " + human(f.Available.KB) + " available"
+			s += ", " + units.KB(f.Available.KB) + " available"
 		}
 		parts = append(parts, s)
 	}
 	if f.SwapTotal != nil {
-		s := "swap " + human(f.SwapTotal.KB)
+		s := "swap " + units.KB(f.SwapTotal.KB)
 		if f.SwapUsed != nil {
-			s += ", " + human(f.SwapUsed.KB) + " used"
+			s += ", " + units.KB(f.SwapUsed.KB) + " used"
 		}
 		parts = append(parts, s)
 	}

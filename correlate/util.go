@@ -156,37 +156,6 @@ func errKB(s *parse.Size) int64 {
 	return s.ErrKB
 }
 
-// human renders a size in kB the way an engineer would say it: "1.7 GiB",
-// "153 MiB", "0.2 MiB", "96 kB".
-func human(kb int64) string {
-	neg := ""
-	if kb < 0 {
-		neg, kb = "-", -kb
-	}
-	f := float64(kb)
-	switch {
-	case kb >= 1024*1024:
-		return neg + trimZero(fmt.Sprintf("%.1f", f/1024/1024)) + " GiB"
-	case kb >= 100*1024:
-		return neg + fmt.Sprintf("%.0f MiB", f/1024)
-	case kb >= 100:
-		return neg + trimZero(fmt.Sprintf("%.1f", f/1024)) + " MiB"
-	default:
-		return neg + fmt.Sprintf("%d kB", kb)
-	}
-}
-
-// human2 is human with two decimals for GiB, for estimates whose second
-// decimal matters ("2.96 GiB").
-func human2(kb int64) string {
-	if kb >= 1024*1024 {
-		return fmt.Sprintf("%.2f GiB", float64(kb)/1024/1024)
-	}
-	return human(kb)
-}
-
-func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
-
 // pct is a/b as a whole percentage string.
 func pct(a, b int64) string {
 	if b <= 0 {

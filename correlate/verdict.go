@@ -3,6 +3,8 @@ package correlate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // The headline and the verdict: what a support engineer pastes into a
@@ -34,7 +36,7 @@ func headline(kc *killCtx) string {
 			}
 		}
 		if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
-			why += fmt.Sprintf(" (%s)", human(m.Memory.LimitKB))
+			why += fmt.Sprintf(" (%s)", units.KB(m.Memory.LimitKB))
 		}
 	case "cpuset":
 		why = "its cpuset's memory nodes ran out"
@@ -99,7 +101,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 			s := fmt.Sprintf("%sthe kernel killed %s because its memory cgroup reached its limit", when, who(kc))
 			refs := kc.killRefs()
 			if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
-				s += fmt.Sprintf(", usage %s of %s", human(m.Memory.UsageKB), human(m.Memory.LimitKB))
+				s += fmt.Sprintf(", usage %s of %s", units.KB(m.Memory.UsageKB), units.KB(m.Memory.LimitKB))
 				refs = append(refs, toRef(m.Memory.Ref))
 			}
 			say(s + "; the node itself was not out of memory " + cite(refs...) + ".")
@@ -113,11 +115,11 @@ func (bd *builder) verdict(kc *killCtx) string {
 		say(x.Summary)
 	}
 	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
-		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, human(*kc.kill.AnonRSSKB))
+		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, units.KB(*kc.kill.AnonRSSKB))
 		refs := []Ref{kc.primRef()}
 		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
 			if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
-				s += fmt.Sprintf(" plus %s in swap", human(*kb))
+				s += fmt.Sprintf(" plus %s in swap", units.KB(*kb))
 				refs = append(refs, toRef(kc.row.Ref))
 			}
 		}
@@ -137,13 +139,13 @@ func (bd *builder) verdict(kc *killCtx) string {
 		c := kc.out.Top[0]
 		sw := ""
 		if c.SwapKB != nil && *c.SwapKB > 0 {
-			sw = fmt.Sprintf(" + %s swapped", human(*c.SwapKB))
+			sw = fmt.Sprintf(" + %s swapped", units.KB(*c.SwapKB))
 		}
 		switch {
 		case !c.IsVictim:
-			say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, human(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
+			say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, units.KB(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
 		case c.Tasks > 1:
-			say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, human(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
+			say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, units.KB(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
 		}
 	}
 	// Swap.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"github.com/oomlens/oomlens/units"
 	"regexp"
 	"strconv"
 	"strings"
@@ -359,13 +360,13 @@ func heldLine(k *correlate.Kill, killLine []correlate.Ref) (string, []correlate.
 	if k.Victim.AnonRSSKB == nil {
 		return "", nil
 	}
-	s := visibleName(k.Victim.Name) + " held " + humanKB(*k.Victim.AnonRSSKB) + " anon"
+	s := visibleName(k.Victim.Name) + " held " + units.KB(*k.Victim.AnonRSSKB) + " anon"
 	refs := append([]correlate.Ref(nil), killLine...) // the kill line prints anon-rss
 	if f := findRule(k, "victim-had-swap"); f != nil {
 		refs = append(refs, f.Evidence...)
 	}
 	if sw := pagesKB(k.Victim.Swapents); sw != nil && *sw > 0 {
-		s += " + " + humanKB(*sw) + " in swap"
+		s += " + " + units.KB(*sw) + " in swap"
 	}
 	return s, refs
 }
@@ -446,9 +447,9 @@ func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
 	total := ""
 	switch {
 	case rep.Swap != nil && rep.Swap.TotalKB != nil:
-		total = humanKB(*rep.Swap.TotalKB)
+		total = units.KB(*rep.Swap.TotalKB)
 	case rep.Memory != nil && rep.Memory.SwapTotalKB != nil:
-		total = humanKB(*rep.Memory.SwapTotalKB)
+		total = units.KB(*rep.Memory.SwapTotalKB)
 	}
 	if total == "" || change == "" {
 		return t

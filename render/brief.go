@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"github.com/oomlens/oomlens/units"
 	"io"
 	"path"
 	"strconv"
@@ -91,7 +92,7 @@ func briefSwap(s *correlate.SwapAtOOM) string {
 	case *s.TotalKB == 0:
 		return "none"
 	}
-	return humanKB(*s.TotalKB) + ", " + sizeOr(s.FreeKB, "unknown") + " free"
+	return units.KB(*s.TotalKB) + ", " + sizeOr(s.FreeKB, "unknown") + " free"
 }
 
 // killReason is why the kill happened, in a few words: the headline's
@@ -184,7 +185,7 @@ func limitHit(k *correlate.Kill) string {
 		return "node RAM+swap"
 	case "memcg":
 		if k.Memcg != nil && k.Memcg.LimitKB != nil && *k.Memcg.LimitKB < 1<<50 {
-			return "cgroup " + humanKB(*k.Memcg.LimitKB)
+			return "cgroup " + units.KB(*k.Memcg.LimitKB)
 		}
 		return "cgroup"
 	case "cpuset", "mempolicy":

@@ -15,41 +15,12 @@ import (
 	"github.com/oomlens/oomlens/units"
 )
 
-// humanKB prints a size given in kB the way people read it: "1.7 GiB",
-// "153 MiB", "0.2 MiB", "512 kB".
-func humanKB(kb int64) string {
-	neg := ""
-	if kb < 0 {
-		neg, kb = "-", -kb
-	}
-	f := float64(kb)
-	switch {
-	case kb < 100:
-		return neg + strconv.FormatInt(kb, 10) + " kB"
-	case kb < 1024*1024:
-		m := f / 1024
-		if m < 10 {
-			return neg + trimZero(strconv.FormatFloat(m, 'f', 1, 64)) + " MiB"
-		}
-		return neg + strconv.FormatFloat(m, 'f', 0, 64) + " MiB"
-	case kb < 1024*1024*1024:
-		g := f / (1024 * 1024)
-		if g < 100 {
-			return neg + trimZero(strconv.FormatFloat(g, 'f', 1, 64)) + " GiB"
-		}
-		return neg + strconv.FormatFloat(g, 'f', 0, 64) + " GiB"
-	}
-	return neg + trimZero(strconv.FormatFloat(f/(1024*1024*1024), 'f', 1, 64)) + " TiB"
-}
-
-func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
-
 // sizeOr prints a nullable kB size, or dash when the input did not print it.
 func sizeOr(kb *int64, dash string) string {
 	if kb == nil {
 		return dash
 	}
-	return humanKB(*kb)
+	return units.KB(*kb)
 }
 
 func intOr(v *int, dash string) string {

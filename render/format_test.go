@@ -8,21 +8,6 @@ import (
 	"github.com/oomlens/oomlens/correlate"
 )
 
-func TestHumanKB(t *testing.T) {
-	for _, c := range []struct {
-		kb   int64
-		want string
-	}{
-		{0, "0 kB"}, {96, "96 kB"}, {188, "0.2 MiB"}, {1024, "1 MiB"}, {156652, "153 MiB"},
-		{969932, "947 MiB"}, {1743412, "1.7 GiB"}, {2097152, "2 GiB"}, {3066072, "2.9 GiB"},
-		{1 << 30, "1 TiB"}, {-2048, "-2 MiB"},
-	} {
-		if got := humanKB(c.kb); got != c.want {
-			t.Errorf("humanKB(%d) = %q, want %q", c.kb, got, c.want)
-		}
-	}
-}
-
 func TestShortRefs(t *testing.T) {
 	refs := []correlate.Ref{
 		{Path: "sos_commands/kernel/dmesg", Line: 1841}, {Path: "sos_commands/kernel/dmesg", Line: 1790},

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
 )
 
 //go:embed report.html.tmpl
@@ -43,7 +44,7 @@ func cspHash(s string) string {
 var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"v":          visible,
 	"size":       func(kb *int64) string { return sizeOr(kb, "—") },
-	"sizeKB":     humanKB,
+	"sizeKB":     units.KB,
 	"int":        func(v *int) string { return intOr(v, "—") },
 	"int64":      func(v *int64) string { return int64Or(v, "—") },
 	"str":        func(v *string) string { return visible(strOr(v, "—")) },
@@ -332,9 +333,9 @@ func limitText(k *correlate.Kill) string {
 	case k.Manual:
 		return "none: the kill was asked for through SysRq f"
 	case k.Memcg != nil && k.Memcg.LimitKB != nil:
-		s := "cgroup limit " + humanKB(*k.Memcg.LimitKB)
+		s := "cgroup limit " + units.KB(*k.Memcg.LimitKB)
 		if k.Memcg.UsageKB != nil {
-			s = "cgroup usage " + humanKB(*k.Memcg.UsageKB) + " of its " + humanKB(*k.Memcg.LimitKB) + " limit"
+			s = "cgroup usage " + units.KB(*k.Memcg.UsageKB) + " of its " + units.KB(*k.Memcg.LimitKB) + " limit"
 		}
 		if k.Memcg.Failcnt != nil {
 			s += " (failcnt " + strconv.FormatInt(*k.Memcg.Failcnt, 10) + ")"

@@ -1,6 +1,9 @@
 package render
 
-import "github.com/oomlens/oomlens/correlate"
+import (
+	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
+)
 
 // The reports below are built by hand in the shape correlate.Build gives:
 // founding is the microk8s node of the founding case (three global OOM
@@ -71,12 +74,12 @@ func pipKill(n int, pid int, ks float64, raw, wall string, line int, anon, total
 		Evidence: append(refs(dmesgPath, hdr, hdr+21, hdr+22, hdr+44, line-1, kill, kill+1), ref(nodePath, 44+n)),
 		Findings: []correlate.Finding{
 			{Rule: "global-oom", Severity: "critical",
-				Summary:  "pip3 held " + humanKB(anon) + " anon + " + humanKB(swapents*4) + " in swap of ~2.75 GiB RAM+swap",
+				Summary:  "pip3 held " + units.KB(anon) + " anon + " + units.KB(swapents*4) + " in swap of ~2.75 GiB RAM+swap",
 				Detail:   "The kernel's own OOM killer ran with CONSTRAINT_NONE: no cgroup limit was hit, the whole node (1.83 GiB RAM + 947 MiB swap) was exhausted. pip3 was the largest task by far (score " + int64Or(&score, "") + ").",
 				Origin:   "built-in",
 				Evidence: refs(dmesgPath, line-1, kill)},
 			{Rule: "swap-exhausted-at-kill", Severity: "warning",
-				Summary:  "swap at the kill: 947 MiB, " + humanKB(free) + " free (exhausted)",
+				Summary:  "swap at the kill: 947 MiB, " + units.KB(free) + " free (exhausted)",
 				Detail:   "\"Free swap\" in the report's Mem-Info is nearly zero: swap was full when the kernel gave up, so swap did delay the kill but could not prevent it.",
 				Origin:   "built-in",
 				Evidence: refs(dmesgPath, hdr+21, hdr+22)},
@@ -91,7 +94,7 @@ func pipKill(n int, pid int, ks float64, raw, wall string, line int, anon, total
 				Origin:   "built-in",
 				Evidence: refs(nodePath, 41, 44+n)},
 		},
-		Verdict:  "The whole node ran out of memory: pip3 (pid " + intOr(&pid, "") + ") grew to " + humanKB(anon) + " of anonymous memory on a node with 1.83 GiB RAM and 947 MiB swap, swap filled up, and the kernel killed it (no cgroup or pod limit was involved). The \"free\" swap seen in swapon afterwards is /swapfile.new, added after the kill. Give pip3 a memory limit (run it in a cgroup or a pod with limits), or size the node for the install; adding swap only delays this kind of kill.",
+		Verdict:  "The whole node ran out of memory: pip3 (pid " + intOr(&pid, "") + ") grew to " + units.KB(anon) + " of anonymous memory on a node with 1.83 GiB RAM and 947 MiB swap, swap filled up, and the kernel killed it (no cgroup or pod limit was involved). The \"free\" swap seen in swapon afterwards is /swapfile.new, added after the kill. Give pip3 a memory limit (run it in a cgroup or a pod with limits), or size the node for the install; adding swap only delays this kind of kill.",
 		Headline: "pip3 (pid " + intOr(&pid, "") + ") killed: the whole node ran out of memory",
 	}
 }

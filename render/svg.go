@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
 )
 
 // The charts are computed here and drawn by report.html.tmpl, so that every
@@ -65,10 +66,10 @@ func compositionBar(k *correlate.Kill) *stackBar {
 	switch {
 	case m.Source == "memcg-stats" && k.Memcg != nil && k.Memcg.LimitKB != nil && *k.Memcg.LimitKB >= sum && *k.Memcg.LimitKB < 1<<50:
 		total = *k.Memcg.LimitKB
-		bar.Title = "cgroup memory at the kill, of its " + humanKB(total) + " limit (memcg stats)"
+		bar.Title = "cgroup memory at the kill, of its " + units.KB(total) + " limit (memcg stats)"
 	case m.RAMKB != nil && *m.RAMKB >= sum:
 		total = *m.RAMKB
-		bar.Title = "RAM at the kill: " + humanKB(total) + " (kernel Mem-Info)"
+		bar.Title = "RAM at the kill: " + units.KB(total) + " (kernel Mem-Info)"
 		if rest := total - sum; rest > 0 {
 			bar.Segments = append(bar.Segments, segment{Class: "c-other", Label: "other / not itemised", KB: rest})
 		}
@@ -137,13 +138,13 @@ func swapGauge(label string, totalKB, freeKB, usedKB *int64, src string) gauge {
 	case freeKB != nil:
 		used = *totalKB - *freeKB
 	default:
-		g.Text = humanKB(*totalKB) + " total, use not printed"
+		g.Text = units.KB(*totalKB) + " total, use not printed"
 		return g
 	}
 	f := float64(used) / float64(*totalKB)
 	g.UsedW = f * 300
 	free := *totalKB - used
-	g.Text = fmt.Sprintf("%s of %s used, %s free (%s)", humanKB(used), humanKB(*totalKB), humanKB(free), pct(used, *totalKB))
+	g.Text = fmt.Sprintf("%s of %s used, %s free (%s)", units.KB(used), units.KB(*totalKB), units.KB(free), pct(used, *totalKB))
 	switch {
 	case f >= 0.95:
 		g.Level = "crit"
@@ -194,11 +195,11 @@ func consumersChart(k *correlate.Kill) *hbarChart {
 	for i, c := range k.Top {
 		r := hbar{Name: visible(c.Name), Tasks: c.Tasks, Y: float64(i) * rowH, IsVictim: c.IsVictim}
 		r.RSSW = float64(c.RSSKB) / float64(peak) * barW
-		r.Value = humanKB(c.RSSKB) + " RSS"
+		r.Value = units.KB(c.RSSKB) + " RSS"
 		if c.SwapKB != nil && *c.SwapKB > 0 {
 			r.SwapX = r.RSSW
 			r.SwapW = float64(*c.SwapKB) / float64(peak) * barW
-			r.Value += " + " + humanKB(*c.SwapKB) + " swap"
+			r.Value += " + " + units.KB(*c.SwapKB) + " swap"
 		}
 		ch.Rows = append(ch.Rows, r)
 	}

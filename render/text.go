@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
 )
 
 // TextOptions tunes the terminal report.
@@ -615,10 +616,10 @@ func usedInputs(rep *correlate.Report) int {
 func memoryLine(m *correlate.Memory) string {
 	s := "RAM " + sizeOr(m.MemTotalKB, "?")
 	if m.MemAvailableKB != nil {
-		s += ", " + humanKB(*m.MemAvailableKB) + " available"
+		s += ", " + units.KB(*m.MemAvailableKB) + " available"
 	}
 	if m.CommittedASKB != nil && m.CommitLimitKB != nil {
-		s += "; committed " + humanKB(*m.CommittedASKB) + " of " + humanKB(*m.CommitLimitKB) + " limit"
+		s += "; committed " + units.KB(*m.CommittedASKB) + " of " + units.KB(*m.CommitLimitKB) + " limit"
 	}
 	return s
 }
@@ -629,7 +630,7 @@ func swapLine(s *correlate.Swap) string {
 	}
 	out := "Swap " + sizeOr(s.TotalKB, "?")
 	if s.UsedKB != nil {
-		out += ", " + humanKB(*s.UsedKB) + " used"
+		out += ", " + units.KB(*s.UsedKB) + " used"
 	}
 	var devs []string
 	for _, d := range s.Devices {

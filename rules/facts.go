@@ -294,8 +294,9 @@ func pct(a, b *float64) *float64 {
 	return &f
 }
 
-// swapState classifies the report's swap: "none", "exhausted", "free", or
-// "" when the report printed no swap totals.
+// swapState classifies the report's swap: "none", "exhausted" (as
+// correlate.SwapExhausted defines it, the same as the swap-exhausted
+// finding), "free", or "" when the report printed no swap totals.
 func swapState(s *correlate.SwapAtOOM) string {
 	if s == nil || s.TotalKB == nil {
 		return ""
@@ -307,8 +308,7 @@ func swapState(s *correlate.SwapAtOOM) string {
 	if s.FreeKB == nil {
 		return ""
 	}
-	free := *s.FreeKB
-	if free*100 <= total || free < 1024 {
+	if correlate.SwapExhausted(total, *s.FreeKB) {
 		return "exhausted"
 	}
 	return "free"

@@ -71,10 +71,14 @@ func TestSwapState(t *testing.T) {
 		{&correlate.SwapAtOOM{TotalKB: n(969932)}, ""},
 		{&correlate.SwapAtOOM{TotalKB: n(969932), FreeKB: n(950884)}, "free"},
 		{&correlate.SwapAtOOM{TotalKB: n(260092), FreeKB: n(0)}, "exhausted"},
-		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(167772)}, "exhausted"}, // 1%
-		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(167773)}, "free"},
-		{&correlate.SwapAtOOM{TotalKB: n(65536), FreeKB: n(1023)}, "exhausted"}, // < 1 MiB
-		{&correlate.SwapAtOOM{TotalKB: n(65536), FreeKB: n(1024)}, "free"},
+		{&correlate.SwapAtOOM{TotalKB: n(969964), FreeKB: n(204)}, "exhausted"}, // the founding case
+		// correlate.SwapExhausted: free ≤ 2% of total and ≤ 64 MiB
+		{&correlate.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41943)}, "exhausted"}, // 2% of 2 GiB
+		{&correlate.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41944)}, "free"},
+		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65536)}, "exhausted"}, // 64 MiB of 16 GiB
+		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65537)}, "free"},
+		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(167772)}, "free"}, // 1%, but 164 MiB left
+		{&correlate.SwapAtOOM{TotalKB: n(1536), FreeKB: n(1023)}, "free"},       // < 1 MiB, but 67% free
 	}
 	for _, tt := range tests {
 		if got := swapState(tt.s); got != tt.want {

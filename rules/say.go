@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Data is what a rule's say and advice templates see. Every block is
@@ -138,7 +139,7 @@ func kbFunc(v any) string {
 	if !ok {
 		return unknown
 	}
-	return humanKB(x)
+	return units.KBFloat(x)
 }
 
 // numFunc prints a number, or "unknown".
@@ -203,22 +204,6 @@ func toFloat(v any) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-func humanKB(kb float64) string {
-	if kb < 0 {
-		return "-" + humanKB(-kb)
-	}
-	if kb < 1024 {
-		return strconv.FormatFloat(kb, 'f', 0, 64) + " kB"
-	}
-	units := []string{"MiB", "GiB", "TiB", "PiB"}
-	v, i := kb/1024, 0
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	return trimZero(strconv.FormatFloat(v, 'f', 1, 64)) + " " + units[i]
 }
 
 func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }

@@ -17,7 +17,8 @@ func TestHumanSizes(t *testing.T) {
 		{kbFunc, n(1743412), "1.7 GiB"},
 		{kbFunc, n(1048576), "1 GiB"},
 		{kbFunc, n(524288), "512 MiB"},
-		{kbFunc, n(812), "812 kB"},
+		{kbFunc, n(812), "0.8 MiB"}, // units.KB: MiB from 100 kB, as the tables print it
+		{kbFunc, n(96), "96 kB"},
 		{kbFunc, n(0), "0 kB"},
 		{kbFunc, int64(3 << 30), "3 TiB"},
 		{kbFunc, f(1536), "1.5 MiB"},

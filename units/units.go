@@ -1,6 +1,7 @@
 // Package units is oomlens's one definition of sizes: how a printed count
 // of some unit becomes kB (KiB, 1024 bytes, the unit the kernel prints),
-// checked for overflow.
+// checked for overflow (ToKB), and how a size in kB is printed for people
+// (KB: "49 MiB", "1.7 GiB").
 //
 // Every parser converts through ToKB, and correlate converts page counts
 // through it too, so a value that does not fit in an int64 of kB is never
