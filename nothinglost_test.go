@@ -134,7 +134,30 @@ func checkAccounted(t *testing.T, rep *correlate.Report, g genLog, name string) 
 			onTimeline[r.Source.Line] = true
 		}
 	}
+	// A line re-wrapped by a mail client is joined back onto the line it
+	// was cut from (a segment's joined_lines): it is accounted for where
+	// that line is.
+	joined := map[int]bool{}
+	for _, in := range rep.Inputs {
+		if in.Path != name {
+			continue
+		}
+		for _, s := range in.Segments {
+			for _, l := range s.JoinedLines {
+				joined[l] = true
+			}
+		}
+	}
+	host := func(m int) int {
+		for m > 1 && joined[m] {
+			m--
+		}
+		return m
+	}
 	for _, m := range g.Mentions {
+		if len(seen[m]) == 0 && joined[m] {
+			m = host(m)
+		}
 		if len(seen[m]) == 0 && onTimeline[m] {
 			continue
 		}

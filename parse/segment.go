@@ -464,6 +464,11 @@ func continuation(prev, p pline) bool {
 		return false
 	}
 	t := strings.TrimSpace(p.text)
+	if strings.HasPrefix(t, "[") {
+		// a bracket starts a line of its own (a stamp, however mangled;
+		// a task-table header)
+		return false
+	}
 	f := strings.Fields(t)
 	if prev.soft && len(f) > 0 && len(f) <= 16 {
 		// a soft break: the writer's mail client wrapped the line
