@@ -234,12 +234,12 @@ func checkEvidence(t *testing.T, rep *correlate.Report, m fstest.MapFS) {
 }
 
 // kernelCaseInputs are the inputs of the kernel-log parser's cases
-// (parse/testdata/kernel/*.txtar): every kernel generation, kill-line form
+// (parse/kernel/testdata/kernel/*.txtar): every kernel generation, kill-line form
 // and line prefix in small logs, where a mutation is likely to touch a line
 // that matters. The seed logs alone are long and few, and a planted bug in
 // the kill-line parser went unfound for 5 minutes (fuzz/LOG.md, Notes).
 func kernelCaseInputs(f *testing.F) [][]byte {
-	files, _ := filepath.Glob("parse/testdata/kernel/*.txtar")
+	files, _ := filepath.Glob("parse/kernel/testdata/kernel/*.txtar")
 	var out [][]byte
 	for _, file := range files {
 		ar, err := txtar.ParseFile(file)

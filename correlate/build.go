@@ -506,7 +506,7 @@ func citedByKills(r *Report, findings bool) map[Ref]bool {
 		}
 	}
 	for _, ro := range r.Reports {
-		cited[Ref{ro.Path, ro.Line}] = true
+		cited[Ref{Path: ro.Path, Line: ro.Line}] = true
 		for _, e := range ro.Evidence {
 			cited[e] = true
 		}

@@ -146,7 +146,7 @@ func (bd *builder) excerpts(r *Report) []Excerpt {
 				}
 				cur = &Excerpt{Path: p}
 			}
-			cur.Lines = append(cur.Lines, ExcerptLine{Line: l, Text: idx[p][l], Cited: cited[Ref{p, l}]})
+			cur.Lines = append(cur.Lines, ExcerptLine{Line: l, Text: idx[p][l], Cited: cited[Ref{Path: p, Line: l}]})
 			last = l
 		}
 		if cur != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -159,7 +160,7 @@ func ruleEventOnly(bd *builder, kc *killCtx) *Finding {
 		victim = "a process the event does not name"
 	}
 	var s, d string
-	if kc.kill.Form == parse.FormSystemOOM {
+	if kc.kill.Form == kernel.FormSystemOOM {
 		s = fmt.Sprintf("The kernel killed %s, known only from the kubelet's SystemOOM event %s: no kernel line of this kill is in the input.", victim, cite(ref))
 		d = "The kubelet reads the kernel log (/dev/kmsg) and emits SystemOOM only for OOM kills of the root cgroup, so the whole node ran out of memory (an older kubelet or cAdvisor on kernel 5.0 or later could also report container-limit kills). The event prints the victim's name and pid only: its memory, the swap at the kill and the time of the kill are unknown, and the event's age is when the kubelet read the kernel line (at its start it re-reads the whole ring buffer), not when the kill happened."
 	} else {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -169,7 +170,7 @@ func killKind(kc *killCtx) string {
 	msg := ""
 	if kc.kill != nil {
 		msg = kc.kill.Message
-		if kc.kill.Form == parse.FormSystemOOM {
+		if kc.kill.Form == kernel.FormSystemOOM {
 			// the kubelet reports only OOMs of the root cgroup
 			return "global"
 		}

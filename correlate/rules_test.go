@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // Each rule of the finding table, with a bundle where the evidence supports
@@ -29,7 +30,7 @@ func TestRules(t *testing.T) {
 		{"event-only-kill", foundingBundle, func(b *parse.Bundle) {
 			ref := parse.Ref{Path: "describe-node", Line: 47}
 			b.KernelLogs = append(b.KernelLogs, &parse.KernelLog{Path: ref.Path, Format: parse.FormatKubeEvent, Excerpt: true,
-				Reports: []*parse.OOMReport{{Path: ref.Path, Start: ref, End: ref, Kills: []parse.KillLine{{Ref: ref, Pid: 99999, Comm: "pip3", Form: parse.FormSystemOOM}}}}})
+				Reports: []*parse.OOMReport{{Path: ref.Path, Start: ref, End: ref, Kills: []parse.KillLine{{Ref: ref, Pid: 99999, Comm: "pip3", Form: kernel.FormSystemOOM}}}}})
 		}, true},
 		{"event-only-kill", foundingBundle, none, false},
 		{"global-oom", foundingBundle, none, true},

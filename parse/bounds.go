@@ -27,9 +27,8 @@ func (l *loader) boundKernelLog(kl *KernelLog, in *Input) {
 		}
 		if !l.rowsCapped {
 			l.rowsCapped = true
-			in.Warnings = append(in.Warnings, Warning{Ref: r.Tasks.Header,
-				Message: fmt.Sprintf("more than %d task-table rows in the bundle: the rows of this and later OOM reports are not kept (their top consumers are unknown)", maxBundleTaskRows)})
+			in.Warnings = append(in.Warnings, Warning{Ref: r.Tasks.Header, Message: fmt.Sprintf("more than %d task-table rows in the bundle: the rows of this and later OOM reports are not kept (their top consumers are unknown)", maxBundleTaskRows)})
 		}
-		r.Tasks.dropRows()
+		r.Tasks.DropRows()
 	}
 }

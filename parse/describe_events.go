@@ -49,7 +49,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		t.iCount = colIndex(cols, "Count")
 		t.iSub = colIndex(cols, "SubObjectPath")
 		if t.iType < 0 || t.iReason < 0 || t.iMsg < 0 || (t.iAge < 0 && t.iLast < 0) {
-			t.warns = append(t.warns, Warning{Ref{t.path, n}, "events table header not understood: " + kubeClip(raw)})
+			t.warns = append(t.warns, Warning{Ref: Ref{Path: t.path, Line: n}, Message: "events table header not understood: " + kubeClip(raw)})
 			t.cols = []tableCol{} // swallow the section
 			return true
 		}
@@ -90,7 +90,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		e.Message += "\n" + strings.TrimSpace(raw)
 		return true
 	}
-	e := NodeEvent{Ref: Ref{t.path, n}, Type: c[t.iType], Reason: c[t.iReason], Message: c[t.iMsg]}
+	e := NodeEvent{Ref: Ref{Path: t.path, Line: n}, Type: c[t.iType], Reason: c[t.iReason], Message: c[t.iMsg]}
 	if t.iFrom >= 0 {
 		e.From = c[t.iFrom]
 		if comp, host, ok := strings.Cut(e.From, ", "); ok {
@@ -99,7 +99,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		}
 	}
 	if e.Type == "" || e.Reason == "" {
-		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event row without type or reason: " + kubeClip(raw)})
+		t.warns = append(t.warns, Warning{Ref: Ref{Path: t.path, Line: n}, Message: "event row without type or reason: " + kubeClip(raw)})
 		return true
 	}
 	var a eventAge
@@ -127,7 +127,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		}
 	}
 	if !ok {
-		t.warns = append(t.warns, Warning{Ref{t.path, n}, "event age not understood: " + strconv.Quote(e.Age)})
+		t.warns = append(t.warns, Warning{Ref: Ref{Path: t.path, Line: n}, Message: "event age not understood: " + strconv.Quote(e.Age)})
 	}
 	e.AgeSec, e.OldestSec, e.Count, e.AgeResSec = a.Newest, a.Oldest, a.Count, a.Res
 	if !ok {
@@ -194,17 +194,17 @@ func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
 		}
 		lines++
 		if len(node.Lines) < maxNodeQuotes {
-			node.Lines = append(node.Lines, Quote{Ref{path, n}, raw})
+			node.Lines = append(node.Lines, Quote{Ref: Ref{Path: path, Line: n}, Text: raw})
 		}
 		if !started {
 			if strings.HasPrefix(s, "Events:") {
 				started = true
-				node.Ref = Ref{path, n}
+				node.Ref = Ref{Path: path, Line: n}
 				node.EventsNone = strings.TrimSpace(s[len("Events:"):]) == "<none>"
 				return
 			}
 			started = true
-			node.Ref = Ref{path, n}
+			node.Ref = Ref{Path: path, Line: n}
 		}
 		if !strings.HasPrefix(raw, " ") && !strings.HasPrefix(raw, "\t") {
 			raw = "  " + raw

@@ -42,6 +42,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // maxNodeQuotes bounds Node.Lines.
@@ -98,7 +100,7 @@ type nodeParser struct {
 
 func (p *nodeParser) quote(n int, l string) {
 	if p.cur != nil && len(p.cur.Lines) < maxNodeQuotes {
-		p.cur.Lines = append(p.cur.Lines, Quote{Ref{p.path, n}, l})
+		p.cur.Lines = append(p.cur.Lines, Quote{Ref: Ref{Path: p.path, Line: n}, Text: l})
 	}
 }
 
@@ -163,14 +165,14 @@ func (p *nodeParser) startSection(n int, l, key, val string) {
 	p.section, p.cols, p.lastKV = key, nil, nil
 	if key == "Name" {
 		p.flush()
-		p.cur = &Node{Ref: Ref{p.path, n}, Name: val, Source: "describe-node"}
+		p.cur = &Node{Ref: Ref{Path: p.path, Line: n}, Name: val, Source: "describe-node"}
 		p.nodes = append(p.nodes, p.cur)
 		p.section = "Name"
 		p.quote(n, l)
 		return
 	}
 	if p.cur == nil {
-		p.warns = append(p.warns, Warning{Ref{p.path, n}, key + " before any Name: line"})
+		p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: key + " before any Name: line"})
 		p.section = ""
 		return
 	}
@@ -195,7 +197,7 @@ func (p *nodeParser) startSection(n int, l, key, val string) {
 		p.quote(n, l)
 	case "Addresses":
 		if val != "" { // pre-1.5 one-line form "10.0.0.1,10.0.0.1"
-			nd.Addresses = append(nd.Addresses, KVString{"", val, Ref{p.path, n}})
+			nd.Addresses = append(nd.Addresses, KVString{"", val, Ref{Path: p.path, Line: n}})
 		}
 	case "Non-terminated Pods", "Pods":
 		p.section = "Non-terminated Pods"
@@ -215,7 +217,7 @@ func (p *nodeParser) startSection(n int, l, key, val string) {
 		}
 		p.events = &eventTable{path: p.path}
 	case "PodCIDR", "PodCIDRs", "ProviderID", "ExternalID", "Phase":
-		nd.SystemInfo = append(nd.SystemInfo, KVString{key, val, Ref{p.path, n}})
+		nd.SystemInfo = append(nd.SystemInfo, KVString{key, val, Ref{Path: p.path, Line: n}})
 	}
 }
 
@@ -224,7 +226,7 @@ func (p *nodeParser) label(n int, s string) {
 		return
 	}
 	k, v, _ := strings.Cut(s, "=")
-	p.cur.Labels = append(p.cur.Labels, KVString{k, v, Ref{p.path, n}})
+	p.cur.Labels = append(p.cur.Labels, KVString{k, v, Ref{Path: p.path, Line: n}})
 }
 
 func (p *nodeParser) annotation(n int, l string) {
@@ -245,7 +247,7 @@ func (p *nodeParser) annotation(n int, l string) {
 		}
 		return
 	}
-	p.cur.Annotations = append(p.cur.Annotations, KVString{k, v, Ref{p.path, n}})
+	p.cur.Annotations = append(p.cur.Annotations, KVString{k, v, Ref{Path: p.path, Line: n}})
 	p.lastKV = &p.cur.Annotations[len(p.cur.Annotations)-1]
 }
 
@@ -262,10 +264,10 @@ func (p *nodeParser) item(n int, l string) {
 	s := strings.TrimSpace(l)
 	k, v, found := strings.Cut(s, ":")
 	if !found {
-		p.warns = append(p.warns, Warning{Ref{p.path, n}, p.section + " line without a colon: " + kubeClip(l)})
+		p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: p.section + " line without a colon: " + kubeClip(l)})
 		return
 	}
-	kv := KVString{strings.TrimSpace(k), strings.TrimSpace(v), Ref{p.path, n}}
+	kv := KVString{strings.TrimSpace(k), strings.TrimSpace(v), Ref{Path: p.path, Line: n}}
 	nd := p.cur
 	switch p.section {
 	case "Addresses":
@@ -274,9 +276,9 @@ func (p *nodeParser) item(n int, l string) {
 		var kb *int64
 		if kv.Key == "memory" {
 			p.quote(n, l)
-			var res sizeResult
-			if kb, res = quantityKB(kv.Value); res != sizeOK {
-				p.warns = append(p.warns, Warning{kv.Ref, quantityWarning(kv.Value, res)})
+			var res units.Result
+			if kb, res = quantityKB(kv.Value); res != units.OK {
+				p.warns = append(p.warns, Warning{Ref: kv.Ref, Message: quantityWarning(kv.Value, res)})
 			}
 		}
 		if p.section == "Capacity" {
@@ -322,7 +324,7 @@ func (p *nodeParser) header(l string, want string) bool {
 func (p *nodeParser) condition(n int, l string) {
 	if p.cols == nil || kubeDashRow(l) {
 		if !p.header(l, "Type") {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "conditions header not understood: " + kubeClip(l)})
+			p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: "conditions header not understood: " + kubeClip(l)})
 			p.section = ""
 		}
 		return
@@ -335,7 +337,7 @@ func (p *nodeParser) condition(n int, l string) {
 		return ""
 	}
 	nc := NodeCondition{
-		Ref:            Ref{p.path, n},
+		Ref:            Ref{Path: p.path, Line: n},
 		Type:           get("Type"),
 		Status:         get("Status"),
 		LastHeartbeat:  get("LastHeartbeatTime"),
@@ -344,7 +346,7 @@ func (p *nodeParser) condition(n int, l string) {
 		Message:        get("Message"),
 	}
 	if nc.Type == "" {
-		p.warns = append(p.warns, Warning{nc.Ref, "condition row without a type: " + kubeClip(l)})
+		p.warns = append(p.warns, Warning{Ref: nc.Ref, Message: "condition row without a type: " + kubeClip(l)})
 		return
 	}
 	nc.HeartbeatAt = parseKubeTime(nc.LastHeartbeat)
@@ -358,7 +360,7 @@ func (p *nodeParser) pod(n int, l string) {
 			return
 		}
 		if !p.header(l, "Namespace") {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "pods header not understood: " + kubeClip(l)})
+			p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: "pods header not understood: " + kubeClip(l)})
 			p.section = ""
 		}
 		return
@@ -370,9 +372,9 @@ func (p *nodeParser) pod(n int, l string) {
 		}
 		return ""
 	}
-	np := NodePod{Ref: Ref{p.path, n}, Namespace: get("Namespace"), Name: get("Name"), Age: get("Age")}
+	np := NodePod{Ref: Ref{Path: p.path, Line: n}, Namespace: get("Namespace"), Name: get("Name"), Age: get("Age")}
 	if np.Name == "" {
-		p.warns = append(p.warns, Warning{np.Ref, "pod row without a name: " + kubeClip(l)})
+		p.warns = append(p.warns, Warning{Ref: np.Ref, Message: "pod row without a name: " + kubeClip(l)})
 		return
 	}
 	np.CPURequest, np.CPURequestPct = splitPct(get("CPU Requests"))
@@ -386,9 +388,9 @@ func (p *nodeParser) pod(n int, l string) {
 		if q.s == "" {
 			continue
 		}
-		var res sizeResult
-		if *q.dst, res = quantityKB(q.s); res != sizeOK {
-			p.warns = append(p.warns, Warning{np.Ref, quantityWarning(q.s, res)})
+		var res units.Result
+		if *q.dst, res = quantityKB(q.s); res != units.OK {
+			p.warns = append(p.warns, Warning{Ref: np.Ref, Message: quantityWarning(q.s, res)})
 		}
 	}
 	if sec, _, ok := ParseKubeDuration(np.Age); ok {
@@ -407,7 +409,7 @@ func (p *nodeParser) allocated(n int, l string) {
 		if p.cols == nil {
 			cols := tableHeader(l)
 			if colIndex(cols, "Resource") < 0 && colIndex(cols, "Memory Requests") < 0 {
-				p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources header not understood: " + kubeClip(l)})
+				p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: "allocated resources header not understood: " + kubeClip(l)})
 				p.section = ""
 				return
 			}
@@ -417,21 +419,21 @@ func (p *nodeParser) allocated(n int, l string) {
 	}
 	c := splitRow(l, p.cols)
 	add := func(res, req, lim string) {
-		a := NodeAllocated{Ref: Ref{p.path, n}, Resource: res}
+		a := NodeAllocated{Ref: Ref{Path: p.path, Line: n}, Resource: res}
 		a.Requests, a.RequestsPct = splitPct(req)
 		a.Limits, a.LimitsPct = splitPct(lim)
 		if res == "memory" || res == "ephemeral-storage" || strings.HasPrefix(res, "hugepages-") {
-			var r1, r2 sizeResult
+			var r1, r2 units.Result
 			a.RequestsKB, r1 = quantityKB(a.Requests)
 			a.LimitsKB, r2 = quantityKB(a.Limits)
 			// a size too large is a warning; anything else that is not a
 			// quantity stays unknown quietly, as before
 			for _, q := range []struct {
 				s   string
-				res sizeResult
+				res units.Result
 			}{{a.Requests, r1}, {a.Limits, r2}} {
-				if q.res == sizeTooLarge {
-					p.warns = append(p.warns, Warning{a.Ref, quantityWarning(q.s, q.res)})
+				if q.res == units.TooLarge {
+					p.warns = append(p.warns, Warning{Ref: a.Ref, Message: quantityWarning(q.s, q.res)})
 				}
 			}
 		}
@@ -440,7 +442,7 @@ func (p *nodeParser) allocated(n int, l string) {
 	if i := colIndex(p.cols, "Resource"); i >= 0 {
 		req, lim := colIndex(p.cols, "Requests"), colIndex(p.cols, "Limits")
 		if req < 0 || lim < 0 || c[i] == "" {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, "allocated resources row not understood: " + kubeClip(l)})
+			p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: "allocated resources row not understood: " + kubeClip(l)})
 			return
 		}
 		add(c[i], c[req], c[lim])

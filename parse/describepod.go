@@ -33,6 +33,8 @@ package parse
 import (
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // podSections are the top-level keys of describe pod.
@@ -102,7 +104,7 @@ type podParser struct {
 
 func (p *podParser) quote(n int, l string) {
 	if p.cur != nil && len(p.cur.Lines) < maxNodeQuotes {
-		p.cur.Lines = append(p.cur.Lines, Quote{Ref{p.path, n}, l})
+		p.cur.Lines = append(p.cur.Lines, Quote{Ref: Ref{Path: p.path, Line: n}, Text: l})
 	}
 }
 
@@ -148,7 +150,7 @@ func (p *podParser) top(n int, l, key, val string) {
 	p.section, p.ctr, p.sub = key, nil, ""
 	if key == "Name" {
 		p.flushEvents()
-		p.cur = &Pod{Ref: Ref{p.path, n}, Name: val, Source: "describe-pod"}
+		p.cur = &Pod{Ref: Ref{Path: p.path, Line: n}, Name: val, Source: "describe-pod"}
 		p.pods = append(p.pods, p.cur)
 		return
 	}
@@ -194,7 +196,7 @@ func (p *podParser) container(n int, l string) {
 	case ind <= 2 && found && v == "":
 		// "  app:" starts a container
 		p.cur.Containers = append(p.cur.Containers, PodContainer{
-			Name: k, Init: p.section == "Init Containers", Ref: Ref{p.path, n},
+			Name: k, Init: p.section == "Init Containers", Ref: Ref{Path: p.path, Line: n},
 		})
 		p.ctr = &p.cur.Containers[len(p.cur.Containers)-1]
 		p.sub = ""
@@ -256,8 +258,8 @@ func (p *podParser) container(n int, l string) {
 		}
 		p.quote(n, l)
 		kb, res := quantityKB(v)
-		if res != sizeOK {
-			p.warns = append(p.warns, Warning{Ref{p.path, n}, quantityWarning(v, res)})
+		if res != units.OK {
+			p.warns = append(p.warns, Warning{Ref: Ref{Path: p.path, Line: n}, Message: quantityWarning(v, res)})
 		}
 		if p.sub == "Limits" {
 			c.MemoryLimit, c.MemLimitKB = v, kb

@@ -20,12 +20,8 @@ package parse
 import (
 	"sort"
 	"strings"
-)
 
-// FormKubeEvent marks a KillLine known only from a Kubernetes event.
-const (
-	FormSystemOOM  = "SystemOOM-event"
-	FormOOMKilling = "OOMKilling-event"
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // FormatKubeEvent is the Format of a KernelLog built from node events.
@@ -54,7 +50,7 @@ func (l *loader) finishEventKills() {
 			logs[k.Path] = lg
 		}
 		lg.Lines = max(lg.Lines, k.Line)
-		rep := &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{k}, Lines: []Quote{{k.Ref, raw}}, EventCount: count}
+		rep := &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{k}, Lines: []Quote{{Ref: k.Ref, Text: raw}}, EventCount: count}
 		lg.Reports = append(lg.Reports, rep)
 		// An aggregated event ("(x4 over 36m)") stands for that many
 		// kills; only the newest names its victim: the others have an
@@ -62,7 +58,7 @@ func (l *loader) finishEventKills() {
 		for i := 1; i < count; i++ {
 			unnamed++
 			u := KillLine{Ref: k.Ref, Pid: -unnamed, Form: k.Form, Message: k.Message}
-			lg.Reports = append(lg.Reports, &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{u}, Lines: []Quote{{k.Ref, raw}}, EventCount: count})
+			lg.Reports = append(lg.Reports, &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{u}, Lines: []Quote{{Ref: k.Ref, Text: raw}}, EventCount: count})
 		}
 	}
 	nodes := 0
@@ -117,7 +113,7 @@ func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
 		if pid == nil {
 			return KillLine{}, false
 		}
-		return KillLine{Pid: *pid, Comm: name, Form: FormSystemOOM}, true
+		return KillLine{Pid: *pid, Comm: name, Form: kernel.FormSystemOOM}, true
 	case "OOMKilling":
 		i := strings.Index(msg, "Killed process ")
 		if i < 0 {
@@ -133,11 +129,11 @@ func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
 				start = 0
 			}
 		}
-		k, ok, _ := parseKill([]byte(strings.TrimSpace(msg[start:])))
+		k, ok, _ := kernel.ParseKillLine([]byte(strings.TrimSpace(msg[start:])))
 		if !ok {
 			return KillLine{}, false
 		}
-		k.Form = FormOOMKilling
+		k.Form = kernel.FormOOMKilling
 		return k, true
 	}
 	return KillLine{}, false

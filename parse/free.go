@@ -82,11 +82,11 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 		for i, v := range vals {
 			s, u, res := freeSize(v, unit)
 			switch res {
-			case sizeSyntax:
+			case units.Syntax:
 				warns = append(warns, Warning{Ref: ref, Message: "free: bad size " + strconv.Quote(v)})
 				return
-			case sizeTooLarge:
-				warns = append(warns, Warning{Ref: ref, Message: tooLarge("free", v)})
+			case units.TooLarge:
+				warns = append(warns, Warning{Ref: ref, Message: units.TooLargeText("free", v)})
 				continue // this value unknown, the others kept
 			}
 			if u == "human" {
@@ -118,7 +118,7 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 				if s, ok := addSizes(*f.Buffers, *f.Cache); ok {
 					f.BuffCache = &s
 				} else {
-					warns = append(warns, Warning{Ref: ref, Message: tooLarge("free: buffers+cache", f.Buffers.Printed+"+"+f.Cache.Printed)})
+					warns = append(warns, Warning{Ref: ref, Message: units.TooLargeText("free: buffers+cache", f.Buffers.Printed+"+"+f.Cache.Printed)})
 				}
 			}
 		case "Swap":
@@ -143,14 +143,14 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 }
 
 // freeSize reads one free value.
-func freeSize(v, unit string) (Size, string, sizeResult) {
+func freeSize(v, unit string) (Size, string, units.Result) {
 	if isDigits(v) {
 		k, ok := freeUnitKiB[unit]
 		switch {
 		case unit == "bytes":
 			k = 0
 		case !ok:
-			return Size{}, "", sizeSyntax
+			return Size{}, "", units.Syntax
 		}
 		s, res := digitsSize(v, k)
 		return s, unit, res

@@ -244,7 +244,7 @@ func ReadKube(kind string, data []byte, path string, b *Bundle) (lines int, warn
 		linkContainers(b.Containers)
 	default:
 		lines = len(kubeLines(data))
-		warnings = []Warning{{Ref{path, 1}, "unknown Kubernetes input kind " + kubeClip(kind)}}
+		warnings = []Warning{{Ref: Ref{Path: path, Line: 1}, Message: "unknown Kubernetes input kind " + kubeClip(kind)}}
 	}
 	return lines, kubeSortWarnings(warnings)
 }

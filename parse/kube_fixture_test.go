@@ -51,7 +51,7 @@ func TestDescribeNodeSeed(t *testing.T) {
 	if len(n.Pods) != 3 || n.Pods[2].Name != "jupyter-notebook-5f8d6b8c7-mvx2p" || *n.Pods[2].MemLimitKB != 2097152 || *n.Pods[2].MemLimitPct != 55 {
 		t.Errorf("pods = %+v", n.Pods)
 	}
-	if len(n.Labels) != 6 || n.Labels[5] != (KVString{"microk8s.io/cluster", "true", Ref{"describe-node-microk8s-1.16.txt", 8}}) {
+	if len(n.Labels) != 6 || n.Labels[5] != (KVString{"microk8s.io/cluster", "true", Ref{Path: "describe-node-microk8s-1.16.txt", Line: 8}}) {
 		t.Errorf("labels = %+v", n.Labels)
 	}
 }

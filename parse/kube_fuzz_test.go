@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/oomlens/oomlens/internal/nonneg"
 )
 
 // Fuzz targets for the Kubernetes parsers. Beyond "does not panic" they
@@ -82,7 +84,7 @@ Events:
 			t.Fatal("two parses differ")
 		}
 		kubeCheckWarnings(t, l1, w1)
-		checkNoNegativeKB(t, "nodes", n1, false)
+		nonneg.Check(t, "nodes", n1, false)
 		for _, n := range n1 {
 			kubeCheckRefs(t, "node", l1, n.Ref)
 			kubeCheckEvents(t, l1, n.Events)
@@ -111,7 +113,7 @@ func FuzzDescribePod(f *testing.F) {
 			t.Fatal("two parses differ")
 		}
 		kubeCheckWarnings(t, l1, w1)
-		checkNoNegativeKB(t, "pods", p1, false)
+		nonneg.Check(t, "pods", p1, false)
 		for _, p := range p1 {
 			kubeCheckRefs(t, "pod", l1, p.Ref)
 			kubeCheckEvents(t, l1, p.Events)
@@ -124,7 +126,7 @@ func FuzzDescribePod(f *testing.F) {
 
 func kubeCheckObjects(t *testing.T, o KubeObjects, lines int) {
 	t.Helper()
-	checkNoNegativeKB(t, "objects", o, false)
+	nonneg.Check(t, "objects", o, false)
 	for _, p := range o.Pods {
 		kubeCheckRefs(t, "pod", lines, p.Ref)
 		for _, c := range p.Containers {
@@ -200,7 +202,7 @@ func FuzzKubeTables(f *testing.F) {
 			t.Fatal("two parses differ")
 		}
 		kubeCheckWarnings(t, max(l1, 1), w1)
-		checkNoNegativeKB(t, "bundle", b1, false)
+		nonneg.Check(t, "bundle", b1, false)
 		for _, c := range b1.Containers {
 			kubeCheckRefs(t, "container", l1, c.Ref)
 			if !isHexID(c.ID) {

@@ -33,6 +33,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // kObject is the union of the Pod, Node and Event fields oomlens reads.
@@ -162,13 +164,13 @@ type lineFinder func(value string) int
 
 // add converts one decoded object; line is the object's first line.
 func (o *KubeObjects) add(obj *kObject, path, format string, line int, find lineFinder) []Warning {
-	ref := Ref{path, line}
+	ref := Ref{Path: path, Line: line}
 	at := func(v string) Ref {
 		if v == "" {
 			return ref
 		}
 		if l := find(v); l > 0 {
-			return Ref{path, l}
+			return Ref{Path: path, Line: l}
 		}
 		return ref
 	}
@@ -177,8 +179,8 @@ func (o *KubeObjects) add(obj *kObject, path, format string, line int, find line
 	// its line; anything else that is not a quantity stays unknown quietly.
 	mem := func(q string) *int64 {
 		kb, res := quantityKB(q)
-		if res == sizeTooLarge {
-			warns = append(warns, Warning{at(q), quantityWarning(q, res)})
+		if res == units.TooLarge {
+			warns = append(warns, Warning{Ref: at(q), Message: quantityWarning(q, res)})
 		}
 		return kb
 	}
@@ -190,7 +192,7 @@ func (o *KubeObjects) add(obj *kObject, path, format string, line int, find line
 	case "Event":
 		o.Events = append(o.Events, eventObject(obj, ref))
 	case "":
-		return []Warning{{ref, "object without a kind"}}
+		return []Warning{{Ref: ref, Message: "object without a kind"}}
 	}
 	// other kinds (Deployment, Service …) are not needed
 	return warns
@@ -410,7 +412,7 @@ func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings [
 	lines = len(kubeLines(data))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	warn := func(off int64, msg string) {
-		warnings = append(warnings, Warning{Ref{path, li.line(int(off))}, msg})
+		warnings = append(warnings, Warning{Ref: Ref{Path: path, Line: li.line(int(off))}, Message: msg})
 	}
 	finder := func(start, end int) lineFinder {
 		return func(v string) int {
@@ -537,7 +539,7 @@ func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings [
 			break
 		}
 		if err != nil {
-			warnings = append(warnings, Warning{Ref{path, yamlErrLine(err)}, "YAML not understood: " + err.Error()})
+			warnings = append(warnings, Warning{Ref: Ref{Path: path, Line: yamlErrLine(err)}, Message: "YAML not understood: " + err.Error()})
 			break
 		}
 		top := &root
@@ -558,7 +560,7 @@ func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings [
 		}
 		if items.Kind != yaml.SequenceNode {
 			if items.Tag != "!!null" {
-				warnings = append(warnings, Warning{Ref{path, max(items.Line, 1)}, "YAML items is not a list"})
+				warnings = append(warnings, Warning{Ref: Ref{Path: path, Line: max(items.Line, 1)}, Message: "YAML items is not a list"})
 			}
 			continue
 		}
@@ -579,17 +581,17 @@ func yamlObject(objs *KubeObjects, n *yaml.Node, path, itemKind string) []Warnin
 	var obj kObject
 	line := max(n.Line, 1)
 	if n.Kind != yaml.MappingNode {
-		return []Warning{{Ref{path, line}, "YAML item is not a mapping"}}
+		return []Warning{{Ref: Ref{Path: path, Line: line}, Message: "YAML item is not a mapping"}}
 	}
 	var warns []Warning
 	err := safeYAML(func() error { return n.Decode(&obj) })
 	if err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
-			return []Warning{{Ref{path, line}, "YAML item not understood: " + err.Error()}}
+			return []Warning{{Ref: Ref{Path: path, Line: line}, Message: "YAML item not understood: " + err.Error()}}
 		}
 		// partial decode: keep what was read
-		warns = append(warns, Warning{Ref{path, line}, "YAML item partly understood: " + strings.Join(te.Errors, "; ")})
+		warns = append(warns, Warning{Ref: Ref{Path: path, Line: line}, Message: "YAML item partly understood: " + strings.Join(te.Errors, "; ")})
 	}
 	if obj.Kind == "" {
 		obj.Kind = itemKind

@@ -44,22 +44,22 @@ var quantitySuffix = map[string][2]int64{
 // that overflows int64.
 func ParseQuantityBytes(s string) (bytes int64, ok bool) {
 	b, res := quantityBytes(s)
-	return b, res == sizeOK
+	return b, res == units.OK
 }
 
-// quantityBytes is ParseQuantityBytes saying why it failed: sizeSyntax for
-// no quantity, sizeTooLarge for more bytes than an int64 holds (the limit
+// quantityBytes is ParseQuantityBytes saying why it failed: units.Syntax for
+// no quantity, units.TooLarge for more bytes than an int64 holds (the limit
 // of apimachinery's Quantity.Value as well).
-func quantityBytes(s string) (int64, sizeResult) {
+func quantityBytes(s string) (int64, units.Result) {
 	r, ok := quantityRat(s)
 	if !ok {
-		return 0, sizeSyntax
+		return 0, units.Syntax
 	}
 	q := new(big.Int).Quo(r.Num(), r.Denom())
 	if !q.IsInt64() {
-		return 0, sizeTooLarge
+		return 0, units.TooLarge
 	}
-	return q.Int64(), sizeOK
+	return q.Int64(), units.OK
 }
 
 // ParseQuantityKB parses a Kubernetes memory quantity into kB (KiB, 1024
@@ -69,18 +69,18 @@ func quantityBytes(s string) (int64, sizeResult) {
 // not a non-negative quantity, or that is more bytes than an int64 holds.
 func ParseQuantityKB(s string) (kb int64, ok bool) {
 	kb, res := quantityKBOf(s)
-	return kb, res == sizeOK
+	return kb, res == units.OK
 }
 
 // quantityKBOf is ParseQuantityKB saying why it failed. The bytes are
 // rounded down first; ⌊⌊x⌋ / 1024⌋ = ⌊x / 1024⌋, so nothing is lost.
-func quantityKBOf(s string) (int64, sizeResult) {
+func quantityKBOf(s string) (int64, units.Result) {
 	b, res := quantityBytes(s)
-	if res != sizeOK {
+	if res != units.OK {
 		return 0, res
 	}
 	kb, ok := units.ToKB(b, 1, 1024, units.Down)
-	return kb, fitResult(ok)
+	return kb, units.Fit(ok)
 }
 
 // quantityRat parses s into an exact non-negative rational number of units.
@@ -249,22 +249,22 @@ func splitPct(cell string) (qty string, pct *int) {
 
 // quantityKB is ParseQuantityKB returning a pointer, nil when not
 // parsable, and why.
-func quantityKB(s string) (*int64, sizeResult) {
+func quantityKB(s string) (*int64, units.Result) {
 	kb, res := quantityKBOf(s)
-	if res != sizeOK {
+	if res != units.OK {
 		return nil, res
 	}
-	return &kb, sizeOK
+	return &kb, units.OK
 }
 
 // quantityWarning is the warning for a memory quantity quantityKB did not
 // read ("" when it did).
-func quantityWarning(s string, res sizeResult) string {
+func quantityWarning(s string, res units.Result) string {
 	switch res {
-	case sizeSyntax:
+	case units.Syntax:
 		return "memory quantity not understood: " + strconv.Quote(s)
-	case sizeTooLarge:
-		return tooLarge("memory quantity", s)
+	case units.TooLarge:
+		return units.TooLargeText("memory quantity", s)
 	}
 	return ""
 }

@@ -87,21 +87,21 @@ func GetNodesTable(data []byte, path string) (nodes []*Node, lines int, warnings
 		}
 		name := strings.TrimPrefix(cellOf(c, cols, "NAME"), "node/")
 		if name == "" {
-			return &Warning{Ref{path, n}, "node row without a name: " + kubeClip(raw)}
+			return &Warning{Ref: Ref{Path: path, Line: n}, Message: "node row without a name: " + kubeClip(raw)}
 		}
 		nd := &Node{
-			Ref: Ref{path, n}, Name: name, Source: "get-nodes",
+			Ref: Ref{Path: path, Line: n}, Name: name, Source: "get-nodes",
 			Status:           cellOf(c, cols, "STATUS"),
 			Roles:            kubeNone(cellOf(c, cols, "ROLES")),
 			KubeletVersion:   cellOf(c, cols, "VERSION"),
 			OSImage:          kubeNone(cellOf(c, cols, "OS-IMAGE")),
 			KernelVersion:    kubeNone(cellOf(c, cols, "KERNEL-VERSION")),
 			ContainerRuntime: kubeNone(cellOf(c, cols, "CONTAINER-RUNTIME")),
-			Lines:            []Quote{{Ref{path, n}, raw}},
+			Lines:            []Quote{{Ref: Ref{Path: path, Line: n}, Text: raw}},
 		}
 		for _, a := range []struct{ col, typ string }{{"INTERNAL-IP", "InternalIP"}, {"EXTERNAL-IP", "ExternalIP"}} {
 			if v := kubeNone(cellOf(c, cols, a.col)); v != "" {
-				nd.Addresses = append(nd.Addresses, KVString{a.typ, v, Ref{path, n}})
+				nd.Addresses = append(nd.Addresses, KVString{a.typ, v, Ref{Path: path, Line: n}})
 			}
 		}
 		nodes = append(nodes, nd)
@@ -118,10 +118,10 @@ func GetPodsTable(data []byte, path string) (pods []*Pod, lines int, warnings []
 		}
 		name := strings.TrimPrefix(cellOf(c, cols, "NAME"), "pod/")
 		if name == "" {
-			return &Warning{Ref{path, n}, "pod row without a name: " + kubeClip(raw)}
+			return &Warning{Ref: Ref{Path: path, Line: n}, Message: "pod row without a name: " + kubeClip(raw)}
 		}
 		pod := &Pod{
-			Ref: Ref{path, n}, Name: name, Source: "get-pods",
+			Ref: Ref{Path: path, Line: n}, Name: name, Source: "get-pods",
 			Namespace: cellOf(c, cols, "NAMESPACE"),
 			Status:    cellOf(c, cols, "STATUS"),
 			Node:      kubeNone(cellOf(c, cols, "NODE")),
@@ -148,7 +148,7 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 			return nil // not an events table
 		}
 		e := K8sEvent{
-			Ref:       Ref{path, n},
+			Ref:       Ref{Path: path, Line: n},
 			Namespace: cellOf(c, cols, "NAMESPACE"),
 			LastSeen:  cellOf(c, cols, "LAST SEEN", "LASTSEEN"),
 			Type:      cellOf(c, cols, "TYPE"),
@@ -164,13 +164,13 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 			}
 		}
 		if e.Reason == "" && e.Message == "" {
-			return &Warning{Ref{path, n}, "event row without reason or message: " + kubeClip(raw)}
+			return &Warning{Ref: Ref{Path: path, Line: n}, Message: "event row without reason or message: " + kubeClip(raw)}
 		}
 		src := cellOf(c, cols, "SOURCE")
 		e.Source, e.Host, _ = strings.Cut(src, ", ")
 		a, ok := parseEventAge(e.LastSeen)
 		if !ok && e.LastSeen != "" {
-			extra = append(extra, Warning{Ref{path, n}, "event age not understood: " + strconv.Quote(e.LastSeen)})
+			extra = append(extra, Warning{Ref: Ref{Path: path, Line: n}, Message: "event age not understood: " + strconv.Quote(e.LastSeen)})
 		}
 		e.AgeSec, e.OldestSec, e.AgeResSec, e.Count = a.Newest, a.Oldest, a.Res, a.Count
 		if first := cellOf(c, cols, "FIRST SEEN"); first != "" && e.OldestSec == nil {

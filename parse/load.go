@@ -10,7 +10,7 @@ package parse
 // target, resolved one component at a time with fs.ReadLink, is a regular
 // file inside the FS; absolute targets, targets that climb out of the
 // root, dangling links and loops (more than 40 hops) are reported, not
-// followed. Large kernel logs are streamed to KernelLogFrom; other inputs
+// followed. Large kernel logs are streamed to kernel.Parse; other inputs
 // are read whole up to maxSmall.
 
 import (
@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -547,7 +548,7 @@ func (l *loader) readFile(p string, in *Input) {
 			closeFn()
 		}
 	}()
-	head := make([]byte, sniffHead)
+	head := make([]byte, SniffHead)
 	n, err := io.ReadFull(r, head)
 	head = head[:n]
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -558,7 +559,7 @@ func (l *loader) readFile(p string, in *Input) {
 	l.markTruncated(in, p)
 	if l.pasteCandidate(in, n) {
 		data := head
-		if n == sniffHead {
+		if n == SniffHead {
 			rest, err := io.ReadAll(io.LimitReader(r, maxPaste))
 			if err != nil {
 				in.WhyNot = "cannot be read: " + errText(err)
@@ -586,7 +587,7 @@ func (l *loader) readFile(p string, in *Input) {
 				in.WhyNot = "empty"
 			} else {
 				in.WhyNot = "not recognised"
-				if n < sniffHead {
+				if n < SniffHead {
 					in.Lines = countLines(head)
 				}
 			}
@@ -600,7 +601,7 @@ func (l *loader) readFile(p string, in *Input) {
 		return
 	}
 	data := head
-	if n == sniffHead {
+	if n == SniffHead {
 		rest, err := io.ReadAll(io.LimitReader(r, maxSmall))
 		if err != nil {
 			in.WhyNot = "cannot be read: " + errText(err)
@@ -672,11 +673,11 @@ const StreamMin = maxSmall
 
 // KernelLogFromMember parses r, one file of a bundle (gzip-compressed or
 // not, found by its magic bytes), as a kernel log when its head looks like
-// one (SniffKernelLog); ok is false, and r is left partly read, otherwise.
+// one (kernel.Sniff); ok is false, and r is left partly read, otherwise.
 // It is for archive members too large to keep in memory, parsed as the
 // archive streams (LoadOptions.Streamed).
 func KernelLogFromMember(path string, r io.Reader) (kl *KernelLog, ok bool, err error) {
-	br := bufio.NewReaderSize(r, sniffHead)
+	br := bufio.NewReaderSize(r, SniffHead)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -684,16 +685,16 @@ func KernelLogFromMember(path string, r io.Reader) (kl *KernelLog, ok bool, err 
 			return nil, false, fmt.Errorf("%s: gzip: %w", path, err)
 		}
 		defer zr.Close()
-		in = bufio.NewReaderSize(zr, sniffHead)
+		in = bufio.NewReaderSize(zr, SniffHead)
 	}
-	head, err := in.(*bufio.Reader).Peek(sniffHead)
+	head, err := in.(*bufio.Reader).Peek(SniffHead)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, false, fmt.Errorf("%s: %w", path, err)
 	}
-	if _, ok := SniffKernelLog(head); !ok {
+	if _, ok := kernel.Sniff(head); !ok {
 		return nil, false, nil
 	}
-	kl, err = KernelLogFrom(in, path)
+	kl, err = kernel.Parse(in, path)
 	if err != nil {
 		return nil, false, err
 	}
@@ -702,9 +703,9 @@ func KernelLogFromMember(path string, r io.Reader) (kl *KernelLog, ok bool, err 
 
 // readKernelLog starts parsing a kernel log (in will be Inputs[len(Inputs)])
 // on a goroutine, at most kernelWorkers at once, and closes it when done.
-// src is the file r reads unchanged, or nil (see kernelLogFromFile).
+// src is the file r reads unchanged, or nil (see kernel.ParseFile).
 func (l *loader) readKernelLog(r io.Reader, src fs.File, head []byte, in *Input, closeFn func()) {
-	if f, ok := SniffKernelLog(head); ok {
+	if f, ok := kernel.Sniff(head); ok {
 		in.Format = f
 	}
 	job := &kernelJob{input: len(l.b.Inputs), done: make(chan struct{})}
@@ -717,7 +718,7 @@ func (l *loader) readKernelLog(r io.Reader, src fs.File, head []byte, in *Input,
 			<-l.workers
 			close(job.done)
 		}()
-		job.kl, job.err = kernelLogFromFile(src, r, path)
+		job.kl, job.err = kernel.ParseFile(src, r, path)
 	}()
 	if loadSerial {
 		<-job.done

@@ -22,6 +22,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // "MemTotal:        1881872 kB", "HugePages_Total:       0", "Hugetlb:  0 kB"
@@ -45,7 +47,7 @@ func ParseMemInfo(data []byte, path string) (*ProcMemInfo, []Warning) {
 		// way to fail is a number more than an int64 holds.
 		v, ok := parseInt64(g[2])
 		if !ok {
-			warns = append(warns, Warning{Ref: Ref{Path: path, Line: n}, Message: tooLarge("meminfo: "+g[1], g[2])})
+			warns = append(warns, Warning{Ref: Ref{Path: path, Line: n}, Message: units.TooLargeText("meminfo: "+g[1], g[2])})
 			return
 		}
 		m.Fields = append(m.Fields, KV{Key: g[1], Value: v, Ref: Ref{Path: path, Line: n}})

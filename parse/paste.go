@@ -14,6 +14,8 @@ import (
 	"html"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // SegmentInfo is what the report says of one segment of a pasted input.
@@ -59,7 +61,7 @@ func (l *loader) pasteCandidate(in *Input, n int) bool {
 	if l.sos && in.Kind != "" {
 		return false
 	}
-	if n < sniffHead {
+	if n < SniffHead {
 		return true
 	}
 	return in.Bytes > 0 && in.Bytes <= maxPaste
@@ -105,7 +107,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			if s.Kind == "prose" {
 				info.WhyNot = "prose (lines " + lineList(s.Oomish) + " read for OOM lines)"
 			}
-			kl, err := KernelLogFrom(bytes.NewReader(data), in.Path)
+			kl, err := kernel.Parse(bytes.NewReader(data), in.Path)
 			if err != nil || kl == nil {
 				info.Used, info.WhyNot = false, "not understood as a kernel log"
 				break
@@ -115,9 +117,9 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			kl.Excerpt, kl.Span = true, strconv.Itoa(s.Start)+"-"+strconv.Itoa(s.End)
 			kl.Path = in.Path + ":" + kl.Span
 			kl.Elided = s.Elided
-			if f, ok := SniffKernelLog(data); ok && f != fmtNone {
+			if f, ok := kernel.Sniff(data); ok && f != kernel.FormatNone {
 				info.Format = f
-				if kl.Format == fmtNone || kl.Format == "" {
+				if kl.Format == kernel.FormatNone || kl.Format == "" {
 					kl.Format = f
 				}
 			} else if info.Format == "" {
@@ -203,7 +205,7 @@ func isPaste(segs []Segment, name string, data []byte) bool {
 	}
 	// one segment of one kind: a file of that kind when sniffing the
 	// whole file agrees
-	k, _ := Sniff(name, data[:min(len(data), sniffHead)])
+	k, _ := Sniff(name, data[:min(len(data), SniffHead)])
 	return k != one.Kind && !(k == "kernel-log" && one.Kind == "kernel-log")
 }
 

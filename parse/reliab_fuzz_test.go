@@ -18,6 +18,8 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/oomlens/oomlens/internal/nonneg"
 )
 
 // addDataSeeds seeds a one-argument target with every file of the loader's
@@ -80,7 +82,7 @@ func FuzzSwapon(f *testing.F) {
 			t.Fatal("parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "swapon", data)
-		checkNoNegativeKB(t, "swapon", s1, false)
+		nonneg.Check(t, "swapon", s1, false)
 		if s1 != nil && len(s1.Lines) > 0 {
 			// an empty output is an empty `swapon --show`, cited as line 1
 			checkRef(t, "table", s1.Ref, "swapon", data, false)
@@ -106,7 +108,7 @@ func FuzzFree(f *testing.F) {
 			checkWarnLines(t, w1, "free", data)
 			if f1 != nil {
 				checkRef(t, "free", f1.Ref, "free", data, false)
-				checkNoNegativeKB(t, "free "+u, f1, false)
+				nonneg.Check(t, "free "+u, f1, false)
 			}
 		}
 	})
@@ -124,7 +126,7 @@ func FuzzMemInfo(f *testing.F) {
 			t.Fatal("meminfo: parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "meminfo", data)
-		checkNoNegativeKB(t, "meminfo", m1, true)
+		nonneg.Check(t, "meminfo", m1, true)
 		if m1 != nil {
 			for _, kv := range m1.Fields {
 				checkRef(t, kv.Key, kv.Ref, "meminfo", data, false)
@@ -280,7 +282,7 @@ func FuzzLoadBundle(f *testing.F) {
 			t.Fatal("loading twice gave different bundles")
 		}
 		checkBundleRefs(t, b1, m)
-		checkNoNegativeKB(t, "bundle", b1, false)
+		nonneg.Check(t, "bundle", b1, false)
 	})
 }
 

@@ -3,6 +3,8 @@ package parse
 import (
 	"strings"
 	"testing"
+
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // TestUserspaceOOMLineInReport: a line another program logged that names
@@ -18,7 +20,7 @@ func TestUserspaceOOMLineInReport(t *testing.T) {
 		"Mar  4 05:43:35 node-7 kernel: Memory cgroup out of memory: Killed process 80114 (node) total-vm:4354888kB, anon-rss:4122688kB, file-rss:3368kB, shmem-rss:0kB, UID:0 pgtables:8212kB oom_score_adj:0",
 		"",
 	}, "\n")
-	kl, err := KernelLogFrom(strings.NewReader(log), "messages")
+	kl, err := kernel.Parse(strings.NewReader(log), "messages")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func TestUserspaceOOMLineInReport(t *testing.T) {
 func TestGluedKillLineIsUnexplained(t *testing.T) {
 	log := "[ 1319.386480] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25010,uid=0[ 1319.386512] Memory cgroup out of memory: Killed process 25010 (python3) total-vm:63152kB\n" +
 		"[ 1319.400000] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/oomdemo,task_memcg=/oomdemo,task=python3,pid=25011,uid=0\n"
-	kl, err := KernelLogFrom(strings.NewReader(log), "dmesg")
+	kl, err := kernel.Parse(strings.NewReader(log), "dmesg")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestGluedSelectInTaskRow(t *testing.T) {
 		"[  120.404301] Killed process 21981 (node), UID 27, total-vm:33571312kB, anon-rss:31740460kB, file-rss:0kB, shmem-rss:0kB",
 		"",
 	}, "\n")
-	kl, err := KernelLogFrom(strings.NewReader(log), "dmesg")
+	kl, err := kernel.Parse(strings.NewReader(log), "dmesg")
 	if err != nil {
 		t.Fatal(err)
 	}

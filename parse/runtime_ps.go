@@ -31,7 +31,7 @@ import (
 // ctr-containers).
 func RuntimePS(kind string, data []byte, path string) (ctrs []*Container, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
-		k := &Container{Ref: Ref{path, n}, Source: kind}
+		k := &Container{Ref: Ref{Path: path, Line: n}, Source: kind}
 		switch kind {
 		case "crictl-pods":
 			k.Sandbox = true
@@ -75,7 +75,7 @@ func RuntimePS(kind string, data []byte, path string) (ctrs []*Container, lines 
 			}
 		}
 		if !isHexID(k.ID) {
-			return &Warning{Ref{path, n}, "container row without a hex ID: " + kubeClip(raw)}
+			return &Warning{Ref: Ref{Path: path, Line: n}, Message: "container row without a hex ID: " + kubeClip(raw)}
 		}
 		ctrs = append(ctrs, k)
 		return nil

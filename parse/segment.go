@@ -28,6 +28,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // maxPaste is the largest loose file read through the segmenter; larger
@@ -295,15 +297,15 @@ func splitPaste(text []byte) []pline {
 		} else if !p.blank {
 			p.elide = maybeElision(p.text) && elideRE.MatchString(s)
 			if !p.elide {
-				d := decodeLine(unsafeBytes(s), "")
+				df, dc := kernel.LineShape(unsafeBytes(s))
 				// a pr_cont continuation (indented, no prefix) is part
 				// of the log line before it
 				prevShaped := len(out) > 0 && out[len(out)-1].shaped
-				p.shaped = d.format != fmtNone && !d.cont || d.cont && prevShaped && d.format == fmtNone
+				p.shaped = df != kernel.FormatNone && !dc || dc && prevShaped && df == kernel.FormatNone
 				if !p.shaped && (s[0] == ' ' || s[0] == '\t') {
 					// an indented block (Markdown code, a mail)
-					d = decodeLine(unsafeBytes(strings.TrimLeft(s, " \t")), "")
-					p.shaped = d.format != fmtNone && !d.cont
+					df, dc = kernel.LineShape(unsafeBytes(strings.TrimLeft(s, " \t")))
+					p.shaped = df != kernel.FormatNone && !dc
 				}
 				if !p.shaped {
 					if maybePrompt(s) {
@@ -866,7 +868,7 @@ func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 func kernelPart(t string) string {
 	t = strings.TrimSpace(t)
 	at := -1
-	for _, ph := range kernelOOMPhrases {
+	for _, ph := range kernel.OOMPhrases {
 		if i := strings.Index(t, string(ph)); i >= 0 && (at < 0 || i < at) {
 			at = i
 		}
@@ -890,7 +892,7 @@ func kernelPart(t string) string {
 	// a "[  123.456789]" stamp right before
 	if j := strings.LastIndexByte(t[:start], '['); j >= 0 {
 		if k := strings.IndexByte(t[j:start], ']'); k > 0 && strings.TrimSpace(t[j+k+1:start]) == "" {
-			if _, _, ok := parseKernelStamp(unsafeBytes(t[j:j+k+1]), false); ok {
+			if kernel.HasStamp(unsafeBytes(t[j : j+k+1])) {
 				start = j
 			}
 		}
@@ -908,6 +910,6 @@ func kernelPart(t string) string {
 // words: it goes to the kernel-log engine, which reads it as a kill or
 // lists it unexplained — it is never dropped.
 func oomWords(t string) bool {
-	return hasKernelOOMPhrase(unsafeBytes(t)) || strings.Contains(t, "Killed process") ||
+	return kernel.HasOOMPhrase(unsafeBytes(t)) || strings.Contains(t, "Killed process") ||
 		strings.Contains(t, "invoked oom-killer") || strings.Contains(t, "Out of memory")
 }

@@ -10,7 +10,7 @@ package parse
 // A human size is kept with its precision: KB is the middle of the
 // interval the printed text stands for, ErrKB its half-width. Every
 // conversion to kB goes through units.ToKB: a size that does not fit in an
-// int64 of kB is reported (sizeTooLarge, a warning on its line) and left
+// int64 of kB is reported (units.TooLarge, a warning on its line) and left
 // unknown, never wrapped or negative.
 
 import (
@@ -41,52 +41,29 @@ var humanSizeRE = regexp.MustCompile(`^(?P<int>[0-9]+)(?:\.(?P<frac>[0-9]+))?(?P
 // unitKB is the size of one human unit in kB.
 var unitKB = map[string]int64{"K": 1, "M": 1 << 10, "G": 1 << 20, "T": 1 << 30, "P": 1 << 40, "E": 1 << 50}
 
-// sizeResult says what reading a printed size gave.
-type sizeResult int
-
-const (
-	sizeOK       sizeResult = iota
-	sizeSyntax              // not a size
-	sizeTooLarge            // a size, but more kB than an int64 holds
-)
-
-// tooLarge is the warning for a printed size that does not fit in an int64
-// of kB (units.ToKB refused it): the value is left unknown, never wrapped.
-func tooLarge(what, printed string) string {
-	return what + ": " + strconv.Quote(printed) + " does not fit in kB: left unknown"
-}
-
-// fitResult is sizeOK when ok, else sizeTooLarge.
-func fitResult(ok bool) sizeResult {
-	if ok {
-		return sizeOK
-	}
-	return sizeTooLarge
-}
-
 // exactKB is a size printed exactly in kB. A negative n is no size.
-func exactKB(n int64, printed string) (Size, sizeResult) {
+func exactKB(n int64, printed string) (Size, units.Result) {
 	if n < 0 {
-		return Size{}, sizeSyntax
+		return Size{}, units.Syntax
 	}
-	return Size{KB: n, Exact: true, Printed: printed}, sizeOK
+	return Size{KB: n, Exact: true, Printed: printed}, units.OK
 }
 
 // exactBytes is a size printed exactly in bytes. A negative n is no size.
-func exactBytes(n int64, printed string) (Size, sizeResult) {
+func exactBytes(n int64, printed string) (Size, units.Result) {
 	kb, ok := units.ToKB(n, 1, 1024, units.Nearest)
 	if !ok {
-		return Size{}, sizeSyntax // every int64 of bytes fits in kB
+		return Size{}, units.Syntax // every int64 of bytes fits in kB
 	}
 	b := n
-	return Size{KB: kb, Exact: true, Printed: printed, Bytes: &b}, sizeOK
+	return Size{KB: kb, Exact: true, Printed: printed, Bytes: &b}, units.OK
 }
 
 // scaledSize is an integer printed in a unit of unitKiB kB that was
 // truncated (free -m, free -g): the true value lies in [n, n+1) units.
-func scaledSize(n int64, unitKiB int64, printed string) (Size, sizeResult) {
+func scaledSize(n int64, unitKiB int64, printed string) (Size, units.Result) {
 	if n < 0 {
-		return Size{}, sizeSyntax
+		return Size{}, units.Syntax
 	}
 	if unitKiB <= 1 {
 		return exactKB(n, printed)
@@ -94,21 +71,21 @@ func scaledSize(n int64, unitKiB int64, printed string) (Size, sizeResult) {
 	lo, ok := units.ToKB(n, unitKiB, 1, units.Nearest)
 	mid, ok2 := units.AddKB(lo, unitKiB/2)
 	if !ok || !ok2 {
-		return Size{}, sizeTooLarge
+		return Size{}, units.TooLarge
 	}
-	return Size{KB: mid, ErrKB: unitKiB / 2, Printed: printed}, sizeOK
+	return Size{KB: mid, ErrKB: unitKiB / 2, Printed: printed}, units.OK
 }
 
 // digitsSize reads a plain decimal count of unitKiB kB units (unitKiB 0:
 // bytes): a string of digits too long for an int64 is a size too large,
 // anything else not made of digits is no size.
-func digitsSize(s string, unitKiB int64) (Size, sizeResult) {
+func digitsSize(s string, unitKiB int64) (Size, units.Result) {
 	if !isDigits(s) {
-		return Size{}, sizeSyntax
+		return Size{}, units.Syntax
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return Size{}, sizeTooLarge
+		return Size{}, units.TooLarge
 	}
 	if unitKiB == 0 {
 		return exactBytes(n, s)
@@ -118,30 +95,30 @@ func digitsSize(s string, unitKiB int64) (Size, sizeResult) {
 
 // parseHumanSize reads a human-readable size, exactly (no floating point):
 // "947.2M" is 9472 tenths of a MiB.
-func parseHumanSize(s string, style humanStyle) (Size, sizeResult) {
+func parseHumanSize(s string, style humanStyle) (Size, units.Result) {
 	m := humanSizeRE.FindStringSubmatch(s)
 	if m == nil {
-		return Size{}, sizeSyntax
+		return Size{}, units.Syntax
 	}
 	ip, frac, unit := m[1], m[2], m[3]
 	if unit == "B" {
 		if frac != "" {
-			return Size{}, sizeSyntax
+			return Size{}, units.Syntax
 		}
 		n, err := strconv.ParseInt(ip, 10, 64)
 		if err != nil {
-			return Size{}, sizeTooLarge
+			return Size{}, units.TooLarge
 		}
 		return exactBytes(n, s)
 	}
 	if len(frac) > 18 {
-		return Size{}, sizeSyntax // 10^19 does not fit: no tool prints so many decimals
+		return Size{}, units.Syntax // 10^19 does not fit: no tool prints so many decimals
 	}
 	u := unitKB[unit]
 	// the printed number is mant / den units
 	mant, err := strconv.ParseInt(ip+frac, 10, 64)
 	if err != nil {
-		return Size{}, sizeTooLarge
+		return Size{}, units.TooLarge
 	}
 	den := int64(1)
 	for range len(frac) {
@@ -166,12 +143,12 @@ func parseHumanSize(s string, style humanStyle) (Size, sizeResult) {
 		half, ok2 = units.ToKB(1, u, 20, units.Nearest)
 	}
 	if !ok || !ok2 {
-		return Size{}, sizeTooLarge
+		return Size{}, units.TooLarge
 	}
 	if half < 1 {
 		half = 1
 	}
-	return Size{KB: mid, ErrKB: half, Printed: s}, sizeOK
+	return Size{KB: mid, ErrKB: half, Printed: s}, units.OK
 }
 
 // parseInt64 reads a decimal integer, allowing a leading sign.

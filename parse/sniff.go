@@ -24,20 +24,23 @@ package parse
 //	node1                                          → hostname (tried last)
 //
 // Kubernetes listings and kernel logs are recognised by SniffKube and
-// SniffKernelLog.
+// kernel.Sniff.
 
 import (
 	"bytes"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // "kind: KubeletConfiguration" on a line of its own
 var kubeletKindRE = regexp.MustCompile(`(?m)^kind: *["']?KubeletConfiguration["']? *\r?$`)
 
-// sniffHead is how much of a file sniffing looks at.
-const sniffHead = 64 << 10
+// SniffHead is how much of a file sniffing looks at (the kernel-log
+// engine's Sniff too).
+const SniffHead = 64 << 10
 
 // kubeletFlagNames are flags only the kubelet takes; one of them marks a
 // kubelet flag file.
@@ -55,7 +58,7 @@ func Sniff(name string, head []byte) (kind, format string) {
 	if kk := SniffKube(head); kk != "" {
 		return kubeKind(kk), kubeFormat(kk)
 	}
-	if f, ok := SniffKernelLog(head); ok {
+	if f, ok := kernel.Sniff(head); ok {
 		return "kernel-log", f
 	}
 	if n, _ := parseHostname(head, name); n != "" && strings.ContainsAny(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
@@ -84,7 +87,7 @@ func kubeFormat(k string) string {
 // firstLines returns up to n non-blank lines of head (the last, possibly
 // cut, line of a full head is dropped).
 func firstLines(head []byte, n int) []string {
-	if len(head) >= sniffHead {
+	if len(head) >= SniffHead {
 		if i := bytes.LastIndexByte(head, '\n'); i > 0 {
 			head = head[:i]
 		}

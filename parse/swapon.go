@@ -22,6 +22,8 @@ package parse
 import (
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // swapShowColumns are the columns `swapon --show=` can print.
@@ -210,17 +212,17 @@ func swapShowRow(line string, hdr []column, ref Ref) (d SwapDevice, bad string, 
 			continue
 		}
 		var sz Size
-		var res sizeResult
+		var res units.Result
 		if isDigits(s) {
 			sz, res = digitsSize(s, 0) // --bytes
 		} else {
 			sz, res = parseHumanSize(s, utilLinux)
 		}
 		switch res {
-		case sizeSyntax:
+		case units.Syntax:
 			return d, "swapon: bad " + c.col + " " + strconv.Quote(s), nil
-		case sizeTooLarge:
-			warns = append(warns, tooLarge("swapon: "+c.col, s))
+		case units.TooLarge:
+			warns = append(warns, units.TooLargeText("swapon: "+c.col, s))
 			continue
 		}
 		*c.dst = &sz
@@ -253,10 +255,10 @@ func swapSummaryRow(line string, ref Ref) (d SwapDevice, bad string, warns []str
 	}{{"Size", f[2], &d.Size}, {"Used", f[3], &d.Used}} {
 		sz, res := digitsSize(c.v, 1)
 		switch res {
-		case sizeSyntax:
+		case units.Syntax:
 			return SwapDevice{}, "swap summary: bad number in " + strconv.Quote(line), nil
-		case sizeTooLarge:
-			warns = append(warns, tooLarge("swap summary: "+c.col, c.v))
+		case units.TooLarge:
+			warns = append(warns, units.TooLargeText("swap summary: "+c.col, c.v))
 			continue
 		}
 		*c.dst = &sz

@@ -2,6 +2,8 @@ package parse
 
 import (
 	"testing"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 func TestParseHumanSize(t *testing.T) {
@@ -33,7 +35,7 @@ func TestParseHumanSize(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, res := parseHumanSize(tc.in, tc.style)
-		ok := res == sizeOK
+		ok := res == units.OK
 		if ok != tc.wantOK {
 			t.Errorf("parseHumanSize(%q) ok = %v, want %v", tc.in, ok, tc.wantOK)
 			continue
@@ -58,8 +60,8 @@ func TestHumanSizeTooLarge(t *testing.T) {
 		"99999999999999999999B",  // bytes
 	} {
 		for _, style := range []humanStyle{utilLinux, procps} {
-			if got, res := parseHumanSize(in, style); res != sizeTooLarge {
-				t.Errorf("parseHumanSize(%q, %d) = %+v, %d; want sizeTooLarge", in, style, got, res)
+			if got, res := parseHumanSize(in, style); res != units.TooLarge {
+				t.Errorf("parseHumanSize(%q, %d) = %+v, %d; want units.TooLarge", in, style, got, res)
 			}
 		}
 	}

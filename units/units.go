@@ -16,6 +16,7 @@ package units
 import (
 	"math"
 	"math/bits"
+	"strconv"
 )
 
 // Rounding says how ToKB rounds a result that is not a whole kB.
@@ -59,4 +60,27 @@ func AddKB(a, b int64) (sum int64, ok bool) {
 		return 0, false
 	}
 	return a + b, true
+}
+
+// Result says what reading a printed size gave.
+type Result int
+
+const (
+	OK       Result = iota // a size, converted
+	Syntax                 // not a size
+	TooLarge               // a size, but more kB than an int64 holds
+)
+
+// Fit is OK when ok (ToKB's second result), else TooLarge.
+func Fit(ok bool) Result {
+	if ok {
+		return OK
+	}
+	return TooLarge
+}
+
+// TooLargeText is the warning for a printed size that does not fit in an
+// int64 of kB (ToKB refused it): the value is left unknown, never wrapped.
+func TooLargeText(what, printed string) string {
+	return what + ": " + strconv.Quote(printed) + " does not fit in kB: left unknown"
 }

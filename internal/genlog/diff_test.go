@@ -1,5 +1,5 @@
 // The differential test of the kernel-log parser: over many seeds and the
-// three line styles, the kills parse.KernelLogFrom finds must be exactly the
+// three line styles, the kills kernel.Parse finds must be exactly the
 // kills genlog wrote.
 package genlog_test
 
@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/oomlens/oomlens/internal/genlog"
-	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 type kill struct {
@@ -28,7 +28,7 @@ func TestKernelLogFromFindsEveryKill(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				kl, err := parse.KernelLogFrom(bytes.NewReader(buf.Bytes()), "var/log/kern.log")
+				kl, err := kernel.Parse(bytes.NewReader(buf.Bytes()), "var/log/kern.log")
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // This file recognises the timeline events around OOM reports: kernel lines
 // that are not part of a report, and userspace killers and notices.
@@ -173,7 +173,7 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 					if kb, ok := units.ToKB(n, 1<<10, 1, units.Nearest); ok && (k == len(v) || !isDigit(v[k])) {
 						ev.RSSKB = i64(kb)
 					} else {
-						p.warn(ll.ref.Line, "%s", tooLarge("earlyoom VmRSS MiB", strings.Fields(v)[0]))
+						p.warn(ll.ref.Line, "%s", units.TooLargeText("earlyoom VmRSS MiB", strings.Fields(v)[0]))
 					}
 				}
 			}

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // This file decodes the prefix of one kernel/system log line: every form in
 // which a saved log carries a kernel record (kernel-oom-formats §3).
@@ -32,6 +32,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // Line prefix form names (LogLine.Format, KernelLog.Format).
@@ -50,7 +52,7 @@ const (
 	fmtJournalCat   = "journal-cat"
 	fmtSyslog       = "syslog"
 	fmtSyslogRFC    = "syslog-rfc3339"
-	fmtNone         = "none"
+	FormatNone      = "none"
 	fmtJournalFull  = "journal-short-full"
 	fmtJournalUnix  = "journal-short-unix"
 	hintJournal     = "journal"
@@ -187,7 +189,7 @@ func decodeLine(raw []byte, hint string) kline {
 
 // decodeLineCached is decodeLine reusing c's strings (c may be nil).
 func decodeLineCached(raw []byte, hint string, cache *decodeCache) kline {
-	d := kline{level: -1, format: fmtNone, text: raw, cache: cache}
+	d := kline{level: -1, format: FormatNone, text: raw, cache: cache}
 	if len(raw) == 0 {
 		return d
 	}
@@ -245,18 +247,18 @@ func atoiPrefix(b []byte) (v int64, n int) {
 // kernelSize reads a size or page count the kernel prints ("1743412kB",
 // "1743412", "0KB"): an unsigned decimal, with a kB suffix or none.
 // The kernel prints these with %lu, so a value past an int64 is
-// sizeTooLarge (a warning, the value unknown) and a sign or anything else
-// sizeSyntax.
-func kernelSize(b []byte) (int64, sizeResult) {
+// units.TooLarge (a warning, the value unknown) and a sign or anything else
+// units.Syntax.
+func kernelSize(b []byte) (int64, units.Result) {
 	b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("kB")), []byte("KB"))
 	v, n := atoiPrefix(b)
 	switch {
 	case n == 0 || (n < len(b) && !isDigit(b[n])):
-		return 0, sizeSyntax
+		return 0, units.Syntax
 	case n < len(b):
-		return 0, sizeTooLarge // digits left: more than an int64 holds
+		return 0, units.TooLarge // digits left: more than an int64 holds
 	}
-	return v, sizeOK
+	return v, units.OK
 }
 
 // parseKernelStamp parses "[ 1375956.718910]" (also "[1375956.718910]",
@@ -1013,7 +1015,7 @@ func identFromText(t []byte, c *decodeCache) (string, []byte, bool) {
 	return id, t[sp+1:], true
 }
 
-// ParseLogLine decodes the prefix of one log line in any form KernelLogFrom
+// ParseLogLine decodes the prefix of one log line in any form Parse
 // reads (see the file comment) into a LogLine. It is for other parsers that
 // read journal or syslog lines (kubelet, containerd); ref names the line.
 // Continuation lines (indented, no prefix) come back with Format "none".

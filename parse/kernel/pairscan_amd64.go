@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 import "golang.org/x/sys/cpu"
 

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package parse
+package kernel
 
 import "syscall"
 

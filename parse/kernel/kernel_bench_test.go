@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 import (
 	"bytes"
@@ -148,12 +148,12 @@ func genLog(size, every int, style string) ([]byte, int) {
 func TestFastPathEqualsFullDecode(t *testing.T) {
 	for _, style := range []string{"raw", "syslog", "ctime"} {
 		data, kills := genLog(3<<20, 256<<10, style)
-		fast, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		fast, err := Parse(bytes.NewReader(data), "gen.log")
 		if err != nil {
 			t.Fatal(err)
 		}
 		forceFullDecode = true
-		full, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		full, err := Parse(bytes.NewReader(data), "gen.log")
 		forceFullDecode = false
 		if err != nil {
 			t.Fatal(err)
@@ -204,7 +204,7 @@ func BenchmarkKernelLog(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := KernelLogFrom(bytes.NewReader(data), "gen.log"); err != nil {
+				if _, err := Parse(bytes.NewReader(data), "gen.log"); err != nil {
 					b.Fatal(err)
 				}
 			}

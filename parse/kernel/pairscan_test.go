@@ -1,11 +1,8 @@
-package parse
+package kernel
 
 import (
 	"bytes"
-	"fmt"
-	"reflect"
 	"testing"
-	"testing/fstest"
 	"testing/iotest"
 )
 
@@ -71,12 +68,12 @@ func TestPairScannerFindsEveryNeedle(t *testing.T) {
 func TestPairScanEqualsGroupScan(t *testing.T) {
 	for _, style := range []string{"raw", "syslog", "ctime"} {
 		data, _ := genLog(2<<20, 128<<10, style)
-		vec, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		vec, err := Parse(bytes.NewReader(data), "gen.log")
 		if err != nil {
 			t.Fatal(err)
 		}
 		forceGroupScan = true
-		grp, err := KernelLogFrom(bytes.NewReader(data), "gen.log")
+		grp, err := Parse(bytes.NewReader(data), "gen.log")
 		forceGroupScan = false
 		if err != nil {
 			t.Fatal(err)
@@ -100,7 +97,7 @@ func TestReadAheadEqualsSyncRead(t *testing.T) {
 				*flag = true
 				defer func() { *flag = false }()
 			}
-			kl, err := KernelLogFrom(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
+			kl, err := Parse(iotest.HalfReader(bytes.NewReader(data)), "gen.log")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,37 +122,5 @@ func TestReadAheadEqualsSyncRead(t *testing.T) {
 		if n != kills || ahead.Lines != bytes.Count(data, []byte{'\n'}) {
 			t.Errorf("%s: %d kills, %d lines; want %d kills, %d lines", style, n, ahead.Lines, kills, bytes.Count(data, []byte{'\n'}))
 		}
-	}
-}
-
-// TestLoadParallelKernelLogs: kernel logs parsed on parallel goroutines
-// give the same bundle, in the same order, as parsing them one by one.
-func TestLoadParallelKernelLogs(t *testing.T) {
-	fsys := fstest.MapFS{}
-	for i, style := range []string{"raw", "syslog", "ctime", "raw", "syslog"} {
-		data, _ := genLog(256<<10+i*50000, 64<<10, style)
-		fsys[fmt.Sprintf("logs/kern-%d.log", i)] = &fstest.MapFile{Data: data, Mode: 0o444}
-	}
-	fsys["logs/kern-5.log"] = &fstest.MapFile{Data: []byte("[    0.000000] Linux version 6.8.0-45-generic (buildd@lcy02-amd64-075) (x86_64-linux-gnu-gcc-13)\n"), Mode: 0o444}
-	par, err := Load(fsys, LoadOptions{Name: "bundle"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	loadSerial = true
-	ser, err := Load(fsys, LoadOptions{Name: "bundle"})
-	loadSerial = false
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(par.KernelLogs) != 6 {
-		t.Fatalf("%d kernel logs, want 6", len(par.KernelLogs))
-	}
-	if !reflect.DeepEqual(par, ser) {
-		for i := range par.KernelLogs {
-			if a, b := dumpKernelLog(par.KernelLogs[i]), dumpKernelLog(ser.KernelLogs[i]); a != b {
-				t.Fatalf("log %d differs: %s", i, firstDiff(a, b))
-			}
-		}
-		t.Fatalf("parallel and serial bundles differ:\n%+v\n%+v", par.Inputs, ser.Inputs)
 	}
 }

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // Vector vocabulary scan (see the file comment of kernel.go): every needle
 // is found through one byte pair of it (two adjacent bytes; the pairs are

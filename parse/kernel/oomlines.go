@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // This file parses the single lines of an OOM report, one function per line
 // form, each beside an example of what it reads:
@@ -9,17 +9,20 @@ package parse
 //	[  25010]     0 25010    15788    13565    12224     1341         0   163840 …      parseTaskRow
 //	oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,…     parseConstraint
 //	Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child              parseSelect
-//	Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, …              parseKill
+//	Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, …              ParseKillLine
 //	oom_reaper: reaped process 23143 (pip3), now anon-rss:0kB, file-rss:0kB, …        parseReap
 
 import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 func i64(v int64) *int64 { return &v }
 func iptr(v int) *int    { return &v }
+func ptr[T any](v T) *T  { return &v }
 
 func addPtr(p *int64, v int64) *int64 {
 	if p == nil {
@@ -61,10 +64,10 @@ func kbFields(f [][]byte, ref Ref) (out []KV, unfit []string) {
 			i++
 		}
 		switch n, res := kernelSize(val); res {
-		case sizeOK:
+		case units.OK:
 			out = append(out, KV{Key: string(key), Value: n, Ref: ref})
-		case sizeTooLarge:
-			unfit = append(unfit, tooLarge("Mem-Info: "+string(key), string(val)))
+		case units.TooLarge:
+			unfit = append(unfit, units.TooLargeText("Mem-Info: "+string(key), string(val)))
 		}
 	}
 	return out, unfit
@@ -90,10 +93,10 @@ func summaryKV(t []byte, ref Ref) (out []KV, ok bool, unfit []string) {
 		}
 		n, res := kernelSize(x[c+1:])
 		switch {
-		case res == sizeTooLarge:
-			unfit = append(unfit, tooLarge("Mem-Info: "+string(x[:c]), string(x[c+1:])))
+		case res == units.TooLarge:
+			unfit = append(unfit, units.TooLargeText("Mem-Info: "+string(x[:c]), string(x[c+1:])))
 			continue
-		case res != sizeOK || bytes.HasSuffix(x, []byte("B")):
+		case res != units.OK || bytes.HasSuffix(x, []byte("B")):
 			return nil, false, nil // page counts print no unit
 		}
 		out = append(out, KV{Key: string(x[:c]), Value: n, Ref: ref})
@@ -103,10 +106,10 @@ func summaryKV(t []byte, ref Ref) (out []KV, ok bool, unfit []string) {
 
 // kbAfter parses "Free swap  = 123kB" / "Free swap:  123kB"; printed is
 // the value as printed.
-func kbAfter(t []byte, sep byte) (kb int64, printed string, res sizeResult) {
+func kbAfter(t []byte, sep byte) (kb int64, printed string, res units.Result) {
 	i := bytes.IndexByte(t, sep)
 	if i < 0 {
-		return 0, "", sizeSyntax
+		return 0, "", units.Syntax
 	}
 	v := bytes.TrimSpace(t[i+1:])
 	kb, res = kernelSize(v)
@@ -114,37 +117,37 @@ func kbAfter(t []byte, sep byte) (kb int64, printed string, res sizeResult) {
 }
 
 // statLine: "rss 50130944" (memcg stat dump line, bytes or pages).
-func statLine(t []byte) (string, int64, sizeResult) {
+func statLine(t []byte) (string, int64, units.Result) {
 	sp := bytes.IndexByte(t, ' ')
 	if sp <= 0 {
-		return "", 0, sizeSyntax
+		return "", 0, units.Syntax
 	}
 	for _, c := range t[:sp] {
 		if !(c >= 'a' && c <= 'z' || c == '_' || isDigit(c)) {
-			return "", 0, sizeSyntax
+			return "", 0, units.Syntax
 		}
 	}
 	v := bytes.TrimSpace(t[sp+1:])
 	if bytes.HasSuffix(v, []byte("B")) {
-		return "", 0, sizeSyntax // counts print no unit
+		return "", 0, units.Syntax // counts print no unit
 	}
 	n, res := kernelSize(v)
 	return string(t[:sp]), n, res
 }
 
 // parseSlabRow: "kmalloc-2048          123456KB     123520KB".
-func parseSlabRow(t []byte) (SlabRow, sizeResult) {
+func parseSlabRow(t []byte) (SlabRow, units.Result) {
 	f := bytes.Fields(t)
 	if len(f) < 3 {
-		return SlabRow{}, sizeSyntax
+		return SlabRow{}, units.Syntax
 	}
 	u, r1 := kernelSize(f[len(f)-2])
 	tot, r2 := kernelSize(f[len(f)-1])
-	if r1 != sizeOK || r2 != sizeOK {
+	if r1 != units.OK || r2 != units.OK {
 		return SlabRow{}, max(r1, r2)
 	}
 	name := bytes.TrimSpace(t[:bytes.Index(t, f[len(f)-2])])
-	return SlabRow{Name: string(name), UsedKB: u, TotalKB: tot}, sizeOK
+	return SlabRow{Name: string(name), UsedKB: u, TotalKB: tot}, units.OK
 }
 
 // parseCounter: "memory: usage 980kB, limit 980kB, failcnt 4152239".
@@ -159,10 +162,10 @@ func parseCounter(t []byte) (c Counter, ok bool, unfit []string) {
 			continue
 		}
 		n, res := kernelSize(v)
-		if res == sizeTooLarge && (string(k) == "usage" || string(k) == "limit") {
-			unfit = append(unfit, tooLarge("memcg "+string(k), string(v)))
+		if res == units.TooLarge && (string(k) == "usage" || string(k) == "limit") {
+			unfit = append(unfit, units.TooLargeText("memcg "+string(k), string(v)))
 		}
-		if res != sizeOK {
+		if res != units.OK {
 			continue
 		}
 		switch string(k) {
@@ -330,9 +333,9 @@ func plainMessage(m []byte) bool {
 	return true
 }
 
-// parseKill parses every "Killed process" form (K1…K6 and the RHEL ones).
+// ParseKillLine parses every "Killed process" form (K1…K6 and the RHEL ones).
 // unfit holds a warning for each size too large to hold (left nil).
-func parseKill(t []byte) (k KillLine, ok bool, unfit []string) {
+func ParseKillLine(t []byte) (k KillLine, ok bool, unfit []string) {
 	i := bytes.Index(t, []byte("Killed process "))
 	if i > 0 {
 		pre := t[:i]
@@ -445,10 +448,10 @@ func parseKill(t []byte) (k KillLine, ok bool, unfit []string) {
 		}
 		seen[string(key)] = true
 		switch num, res := kernelSize(val); res {
-		case sizeOK:
+		case units.OK:
 			*dst = i64(num)
-		case sizeTooLarge:
-			unfit = append(unfit, tooLarge("kill line: "+string(key), string(val)))
+		case units.TooLarge:
+			unfit = append(unfit, units.TooLargeText("kill line: "+string(key), string(val)))
 		default: // the kernel prints %lu: a sign or other text is no size
 			unfit = append(unfit, "kill line: "+string(key)+" "+strconv.Quote(string(val))+" is not a size: left unknown")
 		}
@@ -520,10 +523,10 @@ func parseReap(t []byte) (rl ReapLine, ok bool, unfit []string) {
 			continue
 		}
 		switch num, res := kernelSize(val); res {
-		case sizeOK:
+		case units.OK:
 			*dst = i64(num)
-		case sizeTooLarge:
-			unfit = append(unfit, tooLarge("oom_reaper: "+string(key), string(val)))
+		case units.TooLarge:
+			unfit = append(unfit, units.TooLargeText("oom_reaper: "+string(key), string(val)))
 		}
 	}
 	return rl, true, unfit

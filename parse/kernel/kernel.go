@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // This file reads one kernel or system log, in any prefix form (see
 // kline.go), and drives the OOM report state machine (oomreport.go) and the
@@ -194,10 +194,10 @@ const (
 	lookbackLines    = 20000
 )
 
-// KernelLogFrom reads one kernel or system log (any prefix form, see
+// Parse reads one kernel or system log (any prefix form, see
 // kernel-oom-formats §3) and assembles its OOM reports and related events.
 // Only an I/O failure is an error; per-line problems are Warnings.
-func KernelLogFrom(r io.Reader, path string) (*KernelLog, error) {
+func Parse(r io.Reader, path string) (*KernelLog, error) {
 	p := newKParser(path)
 	if err := p.run(r); err != nil {
 		return nil, err
@@ -205,9 +205,9 @@ func KernelLogFrom(r io.Reader, path string) (*KernelLog, error) {
 	return p.finish(), nil
 }
 
-// SniffKernelLog reports whether head (the first bytes of a file) looks like
+// Sniff reports whether head (the first bytes of a file) looks like
 // a kernel or system log, and its dominant line-prefix format.
-func SniffKernelLog(head []byte) (format string, ok bool) {
+func Sniff(head []byte) (format string, ok bool) {
 	counts := map[string]int{}
 	hint := sniffHint(head)
 	lines := 0
@@ -229,9 +229,9 @@ func SniffKernelLog(head []byte) (format string, ok bool) {
 		if d.cont || d.dict {
 			continue
 		}
-		if d.format != fmtNone {
+		if d.format != FormatNone {
 			counts[d.format]++
-		} else if hasKernelOOMPhrase(ln) {
+		} else if HasOOMPhrase(ln) {
 			vocab = true
 		}
 	}
@@ -243,7 +243,7 @@ func SniffKernelLog(head []byte) (format string, ok bool) {
 	}
 	if best == "" {
 		if vocab {
-			return fmtNone, true
+			return FormatNone, true
 		}
 		return "", false
 	}
@@ -255,19 +255,19 @@ func SniffKernelLog(head []byte) (format string, ok bool) {
 }
 
 var formatOrder = []string{fmtDmesgRaw, fmtDmesgLevel, fmtDmesgX, fmtDmesgCtime, fmtDmesgISO, fmtDmesgRel, fmtKmsg,
-	fmtJournal, fmtJournalISO, fmtJournalPrec, fmtJournalMono, fmtJournalCat, fmtSyslog, fmtSyslogRFC, fmtNone}
+	fmtJournal, fmtJournalISO, fmtJournalPrec, fmtJournalMono, fmtJournalCat, fmtSyslog, fmtSyslogRFC, FormatNone}
 
-// kernelOOMPhrases are printed by the kernel's OOM killer only; an
+// OOMPhrases are printed by the kernel's OOM killer only; an
 // unprefixed text with one of them is taken for a kernel log.
-var kernelOOMPhrases = [][]byte{
+var OOMPhrases = [][]byte{
 	[]byte(" invoked oom-killer: "), []byte("Killed process "), []byte("oom-kill:constraint="),
 	[]byte("oom_reaper: reaped process "), []byte("Out of memory: Kill"), []byte("Memory cgroup out of memory: Kill"),
 	// earlyoom's own output, saved without a syslog prefix
 	[]byte("Out of memory! avail: "), []byte("low memory! at or below SIG"), []byte("Low Memory! At or below SIG"),
 }
 
-func hasKernelOOMPhrase(b []byte) bool {
-	for _, n := range kernelOOMPhrases {
+func HasOOMPhrase(b []byte) bool {
+	for _, n := range OOMPhrases {
 		if bytes.Contains(b, n) {
 			return true
 		}
@@ -293,7 +293,7 @@ var forceFullDecode = false
 // where the vector pair scan is available (tests compare both).
 var forceGroupScan = false
 
-// kParser holds the state of one KernelLogFrom call.
+// kParser holds the state of one Parse call.
 type kParser struct {
 	log  *KernelLog
 	path string
@@ -556,7 +556,7 @@ func (p *kParser) setupScan(data []byte) {
 func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 	if first {
 		p.hint = sniffHint(data[:min(len(data), 1<<20)])
-		if f, _ := SniffKernelLog(data[:min(len(data), 64<<10)]); f == fmtDmesgRel {
+		if f, _ := Sniff(data[:min(len(data), 64<<10)]); f == fmtDmesgRel {
 			p.relFull = true // reltime needs every line for its deltas
 		}
 	}
@@ -804,7 +804,7 @@ func (p *kParser) lookupPrev(data []byte, at int) (kline, bool) {
 	for n := 0; n < 200 && end > 0; n++ {
 		s := bytes.LastIndexByte(data[:end-1], '\n') + 1
 		d := decodeLine(data[s:end-1], p.hint)
-		if !d.cont && d.format != fmtNone {
+		if !d.cont && d.format != FormatNone {
 			return d, true
 		}
 		end = s
@@ -1089,13 +1089,13 @@ func (p *kParser) finish() *KernelLog {
 	if len(l.Boots) == 0 {
 		l.Boots = []Boot{{Index: 0, Start: Ref{Path: p.path, Line: 1}, Reason: "first"}}
 	}
-	best, n := fmtNone, 0
+	best, n := FormatNone, 0
 	for _, f := range formatOrder {
 		if p.formats[f] > n {
 			best, n = f, p.formats[f]
 		}
 	}
-	if best == fmtNone && p.hint == hintJournal {
+	if best == FormatNone && p.hint == hintJournal {
 		best = fmtJournalCat
 	}
 	l.Format = best

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 import (
 	"encoding/binary"
@@ -219,8 +219,8 @@ func hasPidIn[T []byte | string](d *rowDecoder[T], pid int) bool {
 	return false
 }
 
-// dropRows forgets every row.
-func (t *TaskTable) dropRows() { t.rows = taskRows{} }
+// DropRows forgets every row (the bundle-wide cap on kept rows).
+func (t *TaskTable) DropRows() { t.rows = taskRows{} }
 
 // trim freezes the encoding into a string: exactly its size, and the row
 // names read from it (Briefs) are substrings of it, not copies.

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
+
+	"github.com/oomlens/oomlens/internal/nonneg"
 )
 
 // TestKernelLogCases runs every parse/testdata/kernel/*.txtar case: the
@@ -49,7 +51,7 @@ func TestKernelLogCases(t *testing.T) {
 				t.Fatal("no input section")
 			}
 			input = unescapeInput(input)
-			kl, err := KernelLogFrom(bytes.NewReader(input), "log")
+			kl, err := Parse(bytes.NewReader(input), "log")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +91,7 @@ func unescapeInput(b []byte) []byte {
 // results, every warning has a line, every fact's Ref line exists.
 func checkInvariants(t testing.TB, kl *KernelLog, input []byte) {
 	t.Helper()
-	again, err := KernelLogFrom(bytes.NewReader(input), kl.Path)
+	again, err := Parse(bytes.NewReader(input), kl.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +112,7 @@ func checkInvariants(t testing.TB, kl *KernelLog, input []byte) {
 	}
 	// Mem-Info counters, kB fields and memcg stats are unsigned as the
 	// kernel prints them: a negative one is a wrapped value.
-	checkNoNegativeKB(t, "kernel log", kl, true)
+	nonneg.Check(t, "kernel log", kl, true)
 	lineText := func(n int) []byte {
 		ls := bytes.Split(input, []byte{'\n'})
 		if n < 1 || n > len(ls) {
@@ -318,15 +320,15 @@ func TestSniffKernelLog(t *testing.T) {
 		{"Oct 20 15:07:17 izwz9h8m2chowowqckbcy0z kernel: [1375956.718916] Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child\n", fmtSyslog, true},
 		{"-- Logs begin at Mon 2019-10-14 09:12:01 CST, end at Sun 2019-10-20 15:13:03 CST. --\nOct 20 15:07:17 izwz9h8m2chowowqckbcy0z kernel: Out of memory: Kill process 23143 (pip3) score 613 or sacrifice child\n", fmtJournal, true},
 		{"2019-10-20T15:07:17.719841+08:00 node1 kernel: Killed process 23143 (pip3) total-vm:2112380kB\n", fmtSyslogRFC, true},
-		{"Out of memory: Killed process 955 (gnome-shell) total-vm:3289540kB, anon-rss:77868kB\n", fmtNone, true},
+		{"Out of memory: Killed process 955 (gnome-shell) total-vm:3289540kB, anon-rss:77868kB\n", FormatNone, true},
 		{"package main\n\nfunc main() {}\n", "", false},
 		{"apiVersion: v1\nkind: Pod\n", "", false},
 		{"status:\n  containerStatuses:\n  - lastState:\n      terminated:\n        reason: OOMKilled\n", "", false},
 	}
 	for _, c := range cases {
-		got, ok := SniffKernelLog([]byte(c.head))
+		got, ok := Sniff([]byte(c.head))
 		if got != c.want || ok != c.ok {
-			t.Errorf("SniffKernelLog(%.40q) = %q, %v; want %q, %v", c.head, got, ok, c.want, c.ok)
+			t.Errorf("Sniff(%.40q) = %q, %v; want %q, %v", c.head, got, ok, c.want, c.ok)
 		}
 	}
 }
@@ -357,7 +359,7 @@ func TestDecodeLine(t *testing.T) {
 		{"2019-10-20T15:07:17.123456+08:00 node1 kernel: Out of memory", "", fmtSyslogRFC, "Out of memory", `"2019-10-20T15:07:17.123456+08:00" wall=2019-10-20T15:07:17.123456+08:00`, -1, "kernel", "node1"},
 		{"[ 1234.567890] node1 kernel: Out of memory", "", fmtJournalMono, "Out of memory", `"[ 1234.567890]" ks=1234.567890`, -1, "kernel", "node1"},
 		{"Apr 01 14:13:32 mysrv <kern.warning> kernel: Out of memory", "", fmtJournal, "Out of memory", `"Apr 01 14:13:32" wall=0000-04-01T14:13:32Z noyear nozone`, -1, "kernel", "mysrv"},
-		{"Out of memory: Killed process 1", "", fmtNone, "Out of memory: Killed process 1", "", -1, "", ""},
+		{"Out of memory: Killed process 1", "", FormatNone, "Out of memory: Killed process 1", "", -1, "", ""},
 		{"Sun 2019-10-20 15:07:17 CST node1 kernel: Out of memory", "", fmtJournalFull, "Out of memory", `"Sun 2019-10-20 15:07:17 CST" wall=2019-10-20T15:07:17Z nozone`, -1, "kernel", "node1"},
 		{"Sun 2019-10-20 07:07:17 UTC node1 kernel: Out of memory", "", fmtJournalFull, "Out of memory", `"Sun 2019-10-20 07:07:17 UTC" wall=2019-10-20T07:07:17Z`, -1, "kernel", "node1"},
 		{"1571555237.123456 node1 kernel: Out of memory", "", fmtJournalUnix, "Out of memory", `"1571555237.123456" wall=2019-10-20T07:07:17.123456Z`, -1, "kernel", "node1"},
@@ -382,7 +384,7 @@ func TestParseLogLine(t *testing.T) {
 		t.Errorf("stamp %+v", l.Stamp)
 	}
 	c := ParseLogLine("                 active_file:166 inactive_file:161 isolated_file:0", Ref{Line: 2})
-	if c.Format != fmtNone || c.Text != "active_file:166 inactive_file:161 isolated_file:0" {
+	if c.Format != FormatNone || c.Text != "active_file:166 inactive_file:161 isolated_file:0" {
 		t.Errorf("continuation: %+v", c)
 	}
 }
@@ -393,7 +395,7 @@ func TestLongLineAndReadError(t *testing.T) {
 	long := "[  100.000001] " + strings.Repeat("x", 5<<20) + "\n"
 	kill := "[  100.000002] Out of memory: Killed process 42 (a b) total-vm:10kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0\n"
 	in := []byte(long + kill + long[:100])
-	kl, err := KernelLogFrom(bytes.NewReader(in), "long.log")
+	kl, err := Parse(bytes.NewReader(in), "long.log")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +403,7 @@ func TestLongLineAndReadError(t *testing.T) {
 		t.Fatalf("lines %d reports %d", kl.Lines, len(kl.Reports))
 	}
 	checkInvariants(t, kl, in)
-	_, err = KernelLogFrom(io.MultiReader(bytes.NewReader([]byte(kill)), iotest.ErrReader(errors.New("disk gone"))), "bad.log")
+	_, err = Parse(io.MultiReader(bytes.NewReader([]byte(kill)), iotest.ErrReader(errors.New("disk gone"))), "bad.log")
 	if err == nil || !strings.Contains(err.Error(), "disk gone") {
 		t.Errorf("read error not reported: %v", err)
 	}
@@ -422,7 +424,7 @@ func TestOddLines(t *testing.T) {
 		"Oct 20 15:07:17 h systemd-oomd[1]: Killed due to \n",
 		"[\n<\n4,\n-- \n",
 	} {
-		kl, err := KernelLogFrom(strings.NewReader(in), "odd")
+		kl, err := Parse(strings.NewReader(in), "odd")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // Reading a large regular file through memory maps instead of read(2).
 //
@@ -65,18 +65,18 @@ func mappable(f any) (*os.File, int64, bool) {
 	return of, st.Size(), true
 }
 
-// kernelLogFromFile is KernelLogFrom(r, path) where src is the file r
+// ParseFile is Parse(r, path) where src is the file r
 // reads (nil if r decompresses or r is not a file): a large regular file is
 // read through memory maps instead of r.
-func kernelLogFromFile(src any, r io.Reader, path string) (*KernelLog, error) {
+func ParseFile(src any, r io.Reader, path string) (*KernelLog, error) {
 	of, size, ok := mappable(src)
 	if !ok {
-		return KernelLogFrom(r, path)
+		return Parse(r, path)
 	}
 	p := newKParser(path)
 	if err := p.runMapped(of, size); errors.Is(err, errNoMap) {
 		// A file system that cannot map files: read it.
-		return KernelLogFrom(r, path)
+		return Parse(r, path)
 	} else if err != nil {
 		return nil, err
 	}

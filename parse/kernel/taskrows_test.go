@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 import (
 	"math"
@@ -152,9 +152,9 @@ func TestTaskRowsEmptyAndEarlyStop(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("Briefs allocated %v times", n)
 	}
-	tt.dropRows()
+	tt.DropRows()
 	if tt.Len() != 0 || tt.Rows() != nil {
-		t.Error("dropRows kept rows")
+		t.Error("DropRows kept rows")
 	}
 }
 

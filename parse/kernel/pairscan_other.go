@@ -1,6 +1,6 @@
 //go:build !amd64
 
-package parse
+package kernel
 
 // haveVectorScan is false: the vocabulary scan uses the IndexByte groups.
 var haveVectorScan = false

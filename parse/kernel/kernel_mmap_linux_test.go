@@ -1,14 +1,12 @@
-package parse
+package kernel
 
 import (
 	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -35,11 +33,11 @@ func mappedLog(t *testing.T, data []byte) (mapped, read *KernelLog) {
 		t.Fatal("a regular file is not mappable")
 	}
 	f := open()
-	mapped, err := kernelLogFromFile(f, f, "kern.log")
+	mapped, err := ParseFile(f, f, "kern.log")
 	if err != nil {
 		t.Fatal(err)
 	}
-	read, err = KernelLogFrom(open(), "kern.log")
+	read, err = Parse(open(), "kern.log")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,54 +111,9 @@ func TestMappedFileShrinks(t *testing.T) {
 		}
 	}
 	defer func() { testHookWindow = nil }()
-	kl, err := kernelLogFromFile(f, f, "kern.log")
+	kl, err := ParseFile(f, f, "kern.log")
 	if !errors.Is(err, errShrank) || !strings.Contains(err.Error(), "kern.log") {
-		t.Fatalf("kernelLogFromFile after truncation = %v, %v; want an errShrank naming the file", kl != nil, err)
-	}
-}
-
-// TestLoadMapsLargeLogs: the loader hands large kernel logs of a bundle
-// directory to the mapped reader, with the result of reading them.
-func TestLoadMapsLargeLogs(t *testing.T) {
-	dir := t.TempDir()
-	data, _ := genLog(int(mapMinSize)+4096, 1<<20, "raw")
-	if err := os.MkdirAll(filepath.Join(dir, "sos_commands", "kernel"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "sos_commands", "kernel", "dmesg"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.DirFS(dir).Open("sos_commands/kernel/dmesg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, ok := mappable(f)
-	f.Close()
-	if !ok {
-		t.Fatal("a large log opened through os.DirFS is not mapped")
-	}
-	load := func() *Bundle {
-		b, err := Load(os.DirFS(dir), LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	var windows atomic.Int64
-	testHookWindow = func(int) { windows.Add(1) }
-	mapped := load()
-	testHookWindow = nil
-	if windows.Load() < 2 {
-		t.Fatalf("the loader read the log through %d mapped windows, want it mapped", windows.Load())
-	}
-	forceSyncRead = true
-	read := load()
-	forceSyncRead = false
-	if !reflect.DeepEqual(mapped, read) {
-		t.Error("Load with mapped logs differs from Load with read logs")
-	}
-	if len(mapped.KernelLogs) != 1 || len(mapped.KernelLogs[0].Reports) == 0 {
-		t.Errorf("mapped load found %d logs", len(mapped.KernelLogs))
+		t.Fatalf("ParseFile after truncation = %v, %v; want an errShrank naming the file", kl != nil, err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package parse
+package kernel
 
 // This file is the OOM report state machine (idle → header → mem-info /
 // memcg → task table → kill → reaper) and the parsers of each report line.
@@ -37,6 +37,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 // report sections the builder is in (which continuation lines it expects)
@@ -276,7 +278,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		p.clockPoint(ll)
 		return true
 	case bytes.Contains(t, []byte("Killed process ")):
-		k, ok, unfit := parseKill(t)
+		k, ok, unfit := ParseKillLine(t)
 		if !ok {
 			return false
 		}
@@ -734,10 +736,10 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 						continue
 					}
 					switch n, res := kernelSize(f[c+1:]); res {
-					case sizeOK:
+					case units.OK:
 						m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
-					case sizeTooLarge:
-						p.warn(ll.ref.Line, "%s", tooLarge("memcg stat "+string(f[:c]), string(f[c+1:])))
+					case units.TooLarge:
+						p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+string(f[:c]), string(f[c+1:])))
 					}
 				}
 				m.StatsSource = append(m.StatsSource, ll.ref)
@@ -790,11 +792,11 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		return true
 	}
 	if rb.sec == secStats {
-		if k, v, res := statLine(t); res != sizeSyntax {
+		if k, v, res := statLine(t); res != units.Syntax {
 			m := memcg(r)
-			if res == sizeTooLarge {
+			if res == units.TooLarge {
 				if rb.statsN == 1 {
-					p.warn(ll.ref.Line, "%s", tooLarge("memcg stat "+k, string(bytes.TrimSpace(t[len(k):]))))
+					p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+k, string(bytes.TrimSpace(t[len(k):]))))
 				}
 				return true
 			}
@@ -809,11 +811,11 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 	}
 	if rb.sec == secSlab {
 		row, res := parseSlabRow(t)
-		if res == sizeTooLarge {
-			p.warn(ll.ref.Line, "%s", tooLarge("slab row", string(t)))
+		if res == units.TooLarge {
+			p.warn(ll.ref.Line, "%s", units.TooLargeText("slab row", string(t)))
 			return true
 		}
-		if res == sizeOK {
+		if res == units.OK {
 			row.Ref = ll.ref
 			r.SlabTop = append(r.SlabTop, row)
 			return true
@@ -863,10 +865,10 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 					continue
 				}
 				n, res := kernelSize(v)
-				if res == sizeTooLarge {
-					p.warn(ref.Line, "%s", tooLarge("Mem-Info: "+string(k), string(v)))
+				if res == units.TooLarge {
+					p.warn(ref.Line, "%s", units.TooLargeText("Mem-Info: "+string(k), string(v)))
 				}
-				if res != sizeOK {
+				if res != units.OK {
 					continue
 				}
 				switch string(k) {
@@ -891,7 +893,7 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 			if mi.PageSizeKB == nil {
 				star := bytes.IndexByte(f[3], '*')
 				// a page size: the kernel's are 4 kB to 256 kB
-				if n, res := kernelSize(f[3][star+1:]); res == sizeOK && n > 0 && n <= 1<<20 {
+				if n, res := kernelSize(f[3][star+1:]); res == units.OK && n > 0 && n <= 1<<20 {
 					mi.PageSizeKB = i64(n)
 				}
 			}
@@ -925,15 +927,15 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		return rb.sec == secMemInfo || r.MemInfo != nil
 	case bytes.HasPrefix(t, []byte("Free swap")):
 		v, pr, res := kbAfter(t, '=')
-		if res == sizeSyntax {
+		if res == units.Syntax {
 			v, pr, res = kbAfter(t, ':')
 		}
-		if res == sizeSyntax {
+		if res == units.Syntax {
 			return false
 		}
 		mi := meminfo(r, ll)
-		if res == sizeTooLarge {
-			p.warn(ref.Line, "%s", tooLarge("Free swap", pr))
+		if res == units.TooLarge {
+			p.warn(ref.Line, "%s", units.TooLargeText("Free swap", pr))
 			return true
 		}
 		mi.FreeSwapKB = i64(v)
@@ -942,12 +944,12 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		return true
 	case bytes.HasPrefix(t, []byte("Total swap = ")):
 		v, pr, res := kbAfter(t, '=')
-		if res == sizeSyntax {
+		if res == units.Syntax {
 			return false
 		}
 		mi := meminfo(r, ll)
-		if res == sizeTooLarge {
-			p.warn(ref.Line, "%s", tooLarge("Total swap", pr))
+		if res == units.TooLarge {
+			p.warn(ref.Line, "%s", units.TooLargeText("Total swap", pr))
 			return true
 		}
 		mi.TotalSwapKB = i64(v)
@@ -960,11 +962,11 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		sp := bytes.IndexByte(t, ' ')
 		if sp > 0 {
 			n, res := kernelSize(t[:sp])
-			if res == sizeTooLarge && bytes.Contains(t[sp+1:], []byte("pages")) {
-				p.warn(ref.Line, "%s", tooLarge("Mem-Info", string(t[:sp])+" pages"))
+			if res == units.TooLarge && bytes.Contains(t[sp+1:], []byte("pages")) {
+				p.warn(ref.Line, "%s", units.TooLargeText("Mem-Info", string(t[:sp])+" pages"))
 				return r.MemInfo != nil || rb.sec == secMemInfo
 			}
-			if res == sizeOK {
+			if res == units.OK {
 				rest := string(t[sp+1:])
 				var dst **int64
 				switch rest {

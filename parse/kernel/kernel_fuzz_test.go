@@ -1,8 +1,7 @@
-package parse
+package kernel
 
 import (
 	"bytes"
-	"compress/gzip"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -43,7 +42,7 @@ func FuzzKernelLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		decodeLine(line, "")
 		decodeLine(line, hintJournal)
-		kl, err := KernelLogFrom(bytes.NewReader(line), "f")
+		kl, err := Parse(bytes.NewReader(line), "f")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,13 +58,13 @@ func FuzzKernelLog(f *testing.F) {
 		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		kl, err := KernelLogFrom(bytes.NewReader(data), "f")
+		kl, err := Parse(bytes.NewReader(data), "f")
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkInvariants(t, kl, data)
 		checkCacheAgrees(t, data)
-		SniffKernelLog(data)
+		Sniff(data)
 	})
 }
 
@@ -85,49 +84,4 @@ func checkCacheAgrees(t *testing.T, data []byte) {
 			}
 		}
 	}
-}
-
-// FuzzKernelLogFromMember: an archive member parsed as it streams gives
-// the model of reading it whole, gzip-compressed or not, and only when its
-// head looks like a kernel log.
-func FuzzKernelLogFromMember(f *testing.F) {
-	for _, in := range fuzzSeeds(f) {
-		f.Add(in, false)
-		f.Add(in, true)
-	}
-	f.Fuzz(func(t *testing.T, data []byte, compress bool) {
-		member := data
-		if compress {
-			var buf bytes.Buffer
-			zw := gzip.NewWriter(&buf)
-			zw.Write(data)
-			zw.Close()
-			member = buf.Bytes()
-		}
-		kl, ok, err := KernelLogFromMember("m", bytes.NewReader(member))
-		gzipMagic := len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b
-		if err != nil {
-			if !compress && !gzipMagic {
-				t.Fatalf("error for a member that is not gzip: %v", err)
-			}
-			return // gzip magic, not a gzip stream: the input's problem
-		}
-		if !compress && gzipMagic {
-			return // read as the gzip stream it claims to be
-		}
-		_, want := SniffKernelLog(data[:min(len(data), sniffHead)])
-		if ok != want {
-			t.Fatalf("KernelLogFromMember ok = %v, SniffKernelLog of the head = %v", ok, want)
-		}
-		if !ok {
-			return
-		}
-		whole, err := KernelLogFrom(bytes.NewReader(data), "m")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a, b := dumpKernelLog(whole), dumpKernelLog(kl); a != b {
-			t.Fatalf("streamed member differs from the whole file: %s", firstDiff(a, b))
-		}
-	})
 }

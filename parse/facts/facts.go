@@ -1,0 +1,25 @@
+// Package facts holds what every parser's facts carry: the source line they
+// were read from (Ref), a line kept verbatim (Quote) and a per-line problem
+// (Warning). It imports nothing of oomlens, so that every stage can use it.
+package facts
+
+// Ref names one source line: a bundle-relative, '/'-separated path and a
+// 1-based line number.
+type Ref struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+}
+
+// Quote is a source line kept verbatim (after the line prefix has been
+// decoded the full raw text is still kept here) so that reports can show
+// evidence excerpts without reopening files.
+type Quote struct {
+	Ref
+	Text string `json:"text"`
+}
+
+// Warning is a per-line problem: data, not an abort.
+type Warning struct {
+	Ref
+	Message string `json:"message"`
+}

@@ -1,0 +1,20 @@
+package kernel
+
+// The few line-level questions other parts of oomlens ask the engine (the
+// paste segmenter of package parse): asked here, so that a kernel line has
+// one reader.
+
+// LineShape decodes one line's prefix: the prefix form it prints
+// (FormatNone when it prints none) and whether the line continues the one
+// before it (a journal or kmsg continuation, an indented stack line).
+func LineShape(raw []byte) (format string, cont bool) {
+	d := decodeLine(raw, "")
+	return d.format, d.cont
+}
+
+// HasStamp reports whether b starts with a kernel seconds stamp,
+// "[ 1234.567890]".
+func HasStamp(b []byte) bool {
+	_, _, ok := parseKernelStamp(b, false)
+	return ok
+}
