@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // Partial and odd inputs must never panic and still give a valid report.
 func TestBuildPartialInputs(t *testing.T) {
 	cases := map[string]*parse.Bundle{
 		"empty":       {},
-		"nil entries": {KernelLogs: []*parse.KernelLog{nil}, Swaps: []*parse.SwapTable{nil}, Free: []*parse.Free{nil}, Nodes: []*parse.Node{nil}, Pods: []*parse.Pod{nil}, Containers: []*parse.Container{nil}},
+		"nil entries": {KernelLogs: []*parse.KernelLog{nil}, Swaps: []*parse.SwapTable{nil}, Free: []*parse.Free{nil}, Facts: kube.Facts{Nodes: []*parse.Node{nil}, Pods: []*parse.Pod{nil}, Containers: []*parse.Container{nil}}},
 		"log without boots or stamps": {KernelLogs: []*parse.KernelLog{{Path: "dmesg", Format: "none", Lines: 3,
 			Reports: []*parse.OOMReport{nil, {Path: "dmesg", Kills: []parse.KillLine{{Ref: parse.Ref{Path: "dmesg", Line: 2}, Pid: 1, Comm: "x"}}}}}}},
 		"report with empty parts": {KernelLogs: []*parse.KernelLog{{Path: "dmesg", Format: "dmesg-raw", Lines: 9,
@@ -19,8 +20,8 @@ func TestBuildPartialInputs(t *testing.T) {
 				Select: &parse.SelectLine{Pid: 5, Score: i64(0)}, Kills: []parse.KillLine{{Ref: parse.Ref{Path: "dmesg", Line: 9}, Pid: 5, Comm: "y"}}}}}}},
 		"events only": {KernelLogs: []*parse.KernelLog{{Path: "journal", Format: "journal-short-iso", Events: []parse.Event{
 			{Ref: parse.Ref{Path: "journal", Line: 4}, Kind: "oomd-kill", Boot: 7}, {Ref: parse.Ref{Path: "journal", Line: 5}, Kind: "swap-on"}}}}},
-		"node without capture date": {Nodes: []*parse.Node{{Name: "n", Events: []parse.NodeEvent{{Reason: "SystemOOM", VictimPid: iptr(9), AgeSec: f64(10)}},
-			Conditions: []parse.NodeCondition{{Type: "MemoryPressure", LastTransition: "not a date"}}}}},
+		"node without capture date": {Facts: kube.Facts{Nodes: []*parse.Node{{Name: "n", Events: []parse.NodeEvent{{Reason: "SystemOOM", VictimPid: iptr(9), AgeSec: f64(10)}},
+			Conditions: []parse.NodeCondition{{Type: "MemoryPressure", LastTransition: "not a date"}}}}}},
 	}
 	for name, b := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -55,7 +56,7 @@ func TestTimelineKindsAndDedup(t *testing.T) {
 	node := &parse.Node{Ref: parse.Ref{Path: nodePath, Line: 1}, Name: "n1",
 		Conditions: []parse.NodeCondition{{Ref: parse.Ref{Path: nodePath, Line: 20}, Type: "MemoryPressure", Status: "False", LastTransition: "Mon, 01 Apr 2024 10:30:00 +0000", Reason: "KubeletHasSufficientMemory"}},
 		Events:     []parse.NodeEvent{{Ref: parse.Ref{Path: nodePath, Line: 60}, Type: "Normal", Reason: "NodeHasSufficientMemory", Age: "20m", AgeSec: f64(1200), Count: 1, From: "kubelet", Message: "Node n1 status is now: NodeHasSufficientMemory"}}}
-	r := Build(&parse.Bundle{KernelLogs: []*parse.KernelLog{j.KernelLog, m.KernelLog}, Nodes: []*parse.Node{node}, Host: parse.Host{CapturedAt: &capt, Location: time.UTC}}, Options{})
+	r := Build(&parse.Bundle{KernelLogs: []*parse.KernelLog{j.KernelLog, m.KernelLog}, Facts: kube.Facts{Nodes: []*parse.Node{node}}, Host: parse.Host{CapturedAt: &capt, Location: time.UTC}}, Options{})
 
 	var kinds []string
 	allocs := 0

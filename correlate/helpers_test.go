@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // Test helpers: hand-built parse values shaped like what the parsers produce
@@ -288,7 +289,7 @@ func hasRef(rs []Ref, path string, line int) bool {
 	return false
 }
 
-// fakePodFromCgroup stands in for parse.PodFromCgroup while it is a stub.
+// fakePodFromCgroup stands in for kube.PodFromCgroup while it is a stub.
 func fakePodFromCgroup(p string) *parse.CgroupPod {
 	i := strings.LastIndex(p, "pod")
 	if !strings.Contains(p, "kubepods") || i < 0 {
@@ -319,7 +320,7 @@ func fakePodFromCgroup(p string) *parse.CgroupPod {
 // parser is merged.
 func withPodParser(t *testing.T) {
 	const probe = "/kubepods/burstable/pod0c1a2b3c-0000-4000-8000-000000000001/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	if parse.PodFromCgroup(probe) != nil {
+	if kube.PodFromCgroup(probe) != nil {
 		return
 	}
 	old := podFromCgroup

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // Kubernetes: which pod a kill hit, what the kubelet does with swap, and the
@@ -419,9 +420,9 @@ func (bd *builder) kubeletStart() *kubeletStartInfo {
 	return out
 }
 
-// podFromCgroup is parse.PodFromCgroup; tests may replace it while the
+// podFromCgroup is kube.PodFromCgroup; tests may replace it while the
 // parser is a stub.
-var podFromCgroup = parse.PodFromCgroup
+var podFromCgroup = kube.PodFromCgroup
 
 // Example: "System OOM encountered, victim process: pip3, pid: 23143".
 var reEventVictimPid = regexp.MustCompile(`victim process: (\S+), pid: (\d+)$`)

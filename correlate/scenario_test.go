@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 const (
@@ -90,7 +91,7 @@ func foundingBundle() *parse.Bundle {
 			CapturedRef: &parse.Ref{Path: "sos_commands/date/date", Line: 1}, TimeZone: "Asia/Shanghai (CST, +0800)", Location: cst,
 			UptimeSec: f64(1376900), UptimeRef: &parse.Ref{Path: "sos_commands/host/uptime", Line: 1}},
 		Kubelet: &parse.KubeletConfig{Sources: []parse.Ref{kargs}, FailSwapOn: new(bool), FailSwapOnRef: &kargs},
-		Nodes:   []*parse.Node{node},
+		Facts:   kube.Facts{Nodes: []*parse.Node{node}},
 	}
 }
 

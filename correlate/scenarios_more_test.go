@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 const (
@@ -44,12 +45,14 @@ func memcgPodBundle() *parse.Bundle {
 		Host:     parse.Host{Hostname: "node-a", CapturedAt: &cap, Location: time.UTC, TimeZone: "UTC"},
 		CgroupV2: &v2,
 		Kubelet:  &parse.KubeletConfig{Sources: []parse.Ref{{Path: "var/lib/kubelet/config.yaml", Line: 1}}, FailSwapOn: new(bool), FailSwapOnRef: &parse.Ref{Path: "var/lib/kubelet/config.yaml", Line: 12}},
-		Nodes: []*parse.Node{{Ref: parse.Ref{Path: nodePath, Line: 1}, Name: "node-a", KubeletVersion: "v1.30.2", MemCapacityKB: i64(8141072), MemAllocatableKB: i64(7936272),
-			EventsNone: true}},
-		Pods: []*parse.Pod{{Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 14}, UID: podUID, Namespace: "shop",
-			Name: "checkout-7d9f8b6c5-x2kq9", QoS: "Burstable",
-			Containers: []parse.PodContainer{{Name: "checkout", ID: "containerd://" + ctrID, Restarts: iptr(4), LastReason: "OOMKilled", LastExitCode: iptr(137),
-				LastFinished: "Tue, 14 May 2024 10:22:41 +0000", Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 15}}}}},
+		Facts: kube.Facts{
+			Nodes: []*parse.Node{{Ref: parse.Ref{Path: nodePath, Line: 1}, Name: "node-a", KubeletVersion: "v1.30.2", MemCapacityKB: i64(8141072), MemAllocatableKB: i64(7936272),
+				EventsNone: true}},
+			Pods: []*parse.Pod{{Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 14}, UID: podUID, Namespace: "shop",
+				Name: "checkout-7d9f8b6c5-x2kq9", QoS: "Burstable",
+				Containers: []parse.PodContainer{{Name: "checkout", ID: "containerd://" + ctrID, Restarts: iptr(4), LastReason: "OOMKilled", LastExitCode: iptr(137),
+					LastFinished: "Tue, 14 May 2024 10:22:41 +0000", Ref: parse.Ref{Path: "sos_commands/kubernetes/pods/kubectl_get_--all-namespaces_true_pods", Line: 15}}}}},
+		},
 	}
 }
 

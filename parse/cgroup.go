@@ -11,13 +11,17 @@ package parse
 //	the OOM reports: "memory+swap: usage …" and "kmem: usage …" are v1 only;
 //	"swap: usage …" is v2 only.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/oomlens/oomlens/parse/facts"
+)
 
 // cgroupFromMounts reads mount lines; v2 is nil when they show no cgroup
 // memory mount.
 func cgroupFromMounts(data []byte, path string) (v2 *bool, ref *Ref) {
 	var v1Ref, v2Ref *Ref
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		f := strings.Fields(line)
 		var fstype, mnt, opts string
 		switch {

@@ -6,6 +6,8 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // addLoadSeeds seeds a fuzz target with every file of the loader's test
@@ -67,9 +69,9 @@ func FuzzContextParsers(f *testing.F) {
 		parseSosManifest(data)
 		cgroupFromMounts(data, name)
 		k := &KubeletConfig{}
-		ParseKubeletConfig(data, name, k)
-		ParseKubeletFlags(data, name, k)
-		EffectiveSwap(k, string(data[:min(len(data), 12)]), nil)
+		kube.ParseKubeletConfig(data, name, k)
+		kube.ParseKubeletFlags(data, name, k)
+		kube.EffectiveSwap(k, string(data[:min(len(data), 12)]), nil)
 		Sniff(name, data)
 	})
 }

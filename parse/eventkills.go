@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // FormatKubeEvent is the Format of a KernelLog built from node events.
@@ -89,7 +90,7 @@ func (l *loader) finishEventKills() {
 			if e.Reason != reason {
 				continue
 			}
-			name, pid := systemOOMVictim(e.Message)
+			name, pid := kube.SystemOOMVictim(e.Message)
 			if k, ok := eventKill(e.Reason, e.Message, name, pid); ok {
 				k.Ref = e.Ref
 				add(k, e.Message, e.Count)

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oomlens/oomlens/parse/facts"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -46,7 +47,7 @@ func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
 	f := &Free{}
 	var warns []Warning
 	var hdr []string
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		ref := Ref{Path: path, Line: n}
 		t := strings.TrimSpace(line)
 		if t == "" {

@@ -32,6 +32,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // IANA zones by name, the same on every machine
+
+	"github.com/oomlens/oomlens/parse/facts"
 )
 
 // wallClock is a printed local time before its zone is known.
@@ -229,7 +231,7 @@ func plainDatePath(path string) bool {
 func parseDate(data []byte, path string) (*dateOut, []Warning) {
 	var d *dateOut
 	var warns []Warning
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if d != nil || strings.TrimSpace(line) == "" {
 			return
 		}
@@ -263,7 +265,7 @@ func parseTimedatectl(data []byte, path string) (*timedatectlOut, []Warning) {
 	out := &timedatectlOut{}
 	var warns []Warning
 	seen := false
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			return
@@ -338,7 +340,7 @@ var procUptimeRE = regexp.MustCompile(`^(?P<up>[0-9]+\.[0-9]+) (?P<idle>[0-9]+\.
 func parseUptime(data []byte, path string) (*uptimeOut, []Warning) {
 	var u *uptimeOut
 	var warns []Warning
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if u != nil || strings.TrimSpace(line) == "" {
 			return
 		}
@@ -377,7 +379,7 @@ func parseUptime(data []byte, path string) (*uptimeOut, []Warning) {
 func parseBtime(data []byte, path string) (*time.Time, *Ref) {
 	var t *time.Time
 	var ref *Ref
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if t != nil || !strings.HasPrefix(line, "btime ") {
 			return
 		}
@@ -396,7 +398,7 @@ var unameRE = regexp.MustCompile(`^Linux (?P<host>[^ ]+) (?P<rel>[0-9][^ ]*) #`)
 
 // parseUname reads `uname -a`: host name and kernel release.
 func parseUname(data []byte, path string) (host, release, text string, ref *Ref) {
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if ref != nil {
 			return
 		}
@@ -415,7 +417,7 @@ func parseHostname(data []byte, path string) (string, *Ref) {
 	var name string
 	var ref *Ref
 	lines := 0
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "#") {
 			return
@@ -439,7 +441,7 @@ var bootIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 func parseBootID(data []byte, path string) (string, *Ref) {
 	var id string
 	var ref *Ref
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if ref == nil && bootIDRE.MatchString(strings.TrimSpace(line)) {
 			id, ref = strings.ReplaceAll(strings.TrimSpace(line), "-", ""), &Ref{Path: path, Line: n}
 		}
@@ -463,7 +465,7 @@ var listBootRE = regexp.MustCompile(`^ *(?P<idx>-?[0-9]+) +(?P<id>[0-9a-f]{32}) 
 func parseListBoots(data []byte, path string) ([]listBoot, []Warning) {
 	var out []listBoot
 	var warns []Warning
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		t := strings.TrimSpace(line)
 		if t == "" || strings.HasPrefix(t, "IDX ") || strings.HasPrefix(t, "-- ") {
 			return

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/parse/kube"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -1033,7 +1034,7 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 		kind := in.Kind
 		if in.Format == "json" || in.Format == "yaml" {
 			kind = in.Kind + "-" + in.Format
-		} else if sk := SniffKube(data); sk == "kube-json" || sk == "kube-yaml" {
+		} else if sk := kube.SniffKube(data); sk == "kube-json" || sk == "kube-yaml" {
 			// an empty List says nothing of its items: the layout does
 			kind = kubeKind(in.Kind) + "-" + kubeFormat(sk)
 		} else if sk != "" {
@@ -1041,7 +1042,7 @@ func (l *loader) parseSmall(data []byte, in *Input) {
 		}
 		in.Kind, in.Format = kubeKind(kind), kubeFormat(kind)
 		before := len(b.Nodes) + len(b.Pods) + len(b.Containers) + len(b.K8sEvents)
-		n, w := ReadKube(kind, data, in.Path, b)
+		n, w := kube.ReadKube(kind, data, in.Path, &b.Facts)
 		warns = w
 		if n > 0 || len(b.Nodes)+len(b.Pods)+len(b.Containers)+len(b.K8sEvents) > before {
 			used = true
@@ -1442,9 +1443,9 @@ func (l *loader) finishKubelet() {
 			var ok bool
 			var warns []Warning
 			if p.config {
-				ok, warns = ParseKubeletConfig(p.data, p.path, k)
+				ok, warns = kube.ParseKubeletConfig(p.data, p.path, k)
 			} else {
-				ok, warns = ParseKubeletFlags(p.data, p.path, k)
+				ok, warns = kube.ParseKubeletFlags(p.data, p.path, k)
 			}
 			in.Warnings = append(in.Warnings, warns...)
 			if !ok {

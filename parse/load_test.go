@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // bundleFS builds an fstest.MapFS from a txtar file under testdata/load.
@@ -349,7 +351,7 @@ func TestLoadLoose(t *testing.T) {
 	if b.CgroupV2 == nil || !*b.CgroupV2 {
 		t.Errorf("cgroup = %v", b.CgroupV2)
 	}
-	if es := EffectiveSwap(b.Kubelet, "v1.16.2", b.CgroupV2); es.Behavior != "unlimited" {
+	if es := kube.EffectiveSwap(b.Kubelet, "v1.16.2", b.CgroupV2); es.Behavior != "unlimited" {
 		t.Errorf("effective swap = %+v", es)
 	}
 	if !hasGapSource(b, "kernel-log") && !hasKind(b, "kernel-log") {

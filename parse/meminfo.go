@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oomlens/oomlens/parse/facts"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -34,7 +35,7 @@ var meminfoLineRE = regexp.MustCompile(`^(?P<key>[A-Za-z0-9_()]+):[ \t]+(?P<val>
 func ParseMemInfo(data []byte, path string) (*ProcMemInfo, []Warning) {
 	m := &ProcMemInfo{Path: path}
 	var warns []Warning
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if strings.TrimSpace(line) == "" {
 			return
 		}
@@ -79,7 +80,7 @@ var psiLineRE = regexp.MustCompile(`^(?P<kind>some|full) avg10=(?P<a10>[0-9.]+) 
 func ParsePressure(data []byte, path string) (*Pressure, []Warning) {
 	var p *Pressure
 	var warns []Warning
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			return
@@ -124,7 +125,7 @@ func vmstatKeep(key string) bool {
 // vmstatKeep), in file order. ok is false when data is not vmstat.
 func ParseVMStat(data []byte, path string) (kvs []KV, lines int, warns []Warning, ok bool) {
 	good := 0
-	lines = forLines(data, func(n int, line string) {
+	lines = facts.ForLines(data, func(n int, line string) {
 		f := strings.Fields(line)
 		if len(f) == 0 {
 			return

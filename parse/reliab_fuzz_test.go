@@ -20,6 +20,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/oomlens/oomlens/internal/nonneg"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // addDataSeeds seeds a one-argument target with every file of the loader's
@@ -185,8 +186,8 @@ func FuzzKubeletConfig(f *testing.F) {
 		"KUBELET_EXTRA_ARGS=\"--fail-swap-on=false\"\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		k1, k2 := &KubeletConfig{}, &KubeletConfig{}
-		ok1, w1 := ParseKubeletConfig(data, "kubelet.yaml", k1)
-		ok2, w2 := ParseKubeletConfig(data, "kubelet.yaml", k2)
+		ok1, w1 := kube.ParseKubeletConfig(data, "kubelet.yaml", k1)
+		ok2, w2 := kube.ParseKubeletConfig(data, "kubelet.yaml", k2)
 		if ok1 != ok2 || !reflect.DeepEqual(k1, k2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("config: parsing twice gave different results")
 		}
@@ -195,19 +196,19 @@ func FuzzKubeletConfig(f *testing.F) {
 			checkRef(t, "source", r, "kubelet.yaml", data, false)
 		}
 		k3, k4 := &KubeletConfig{}, &KubeletConfig{}
-		ok1, w1 = ParseKubeletFlags(data, "kubelet.flags", k3)
-		ok2, w2 = ParseKubeletFlags(data, "kubelet.flags", k4)
+		ok1, w1 = kube.ParseKubeletFlags(data, "kubelet.flags", k3)
+		ok2, w2 = kube.ParseKubeletFlags(data, "kubelet.flags", k4)
 		if ok1 != ok2 || !reflect.DeepEqual(k3, k4) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("flags: parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "kubelet.flags", data)
 		for _, v := range []string{"", "1.21.3", "v1.30.0", string(data[:min(len(data), 12)])} {
 			for _, cg := range []*bool{nil, ptr(true), ptr(false)} {
-				a, b := EffectiveSwap(k1, v, cg), EffectiveSwap(k1, v, cg)
+				a, b := kube.EffectiveSwap(k1, v, cg), kube.EffectiveSwap(k1, v, cg)
 				if !reflect.DeepEqual(a, b) {
 					t.Fatal("EffectiveSwap not deterministic")
 				}
-				EffectiveSwap(k3, v, cg)
+				kube.EffectiveSwap(k3, v, cg)
 			}
 		}
 	})

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // checkCover fails unless segs cover lines 1..n of text once each, in
@@ -176,7 +178,7 @@ func TestSegmentsElidedTableAndStrippedEvents(t *testing.T) {
 	if ev == nil {
 		t.Fatalf("no events segment: %s", brief(segs))
 	}
-	if _, w := ReadKube("describe-events", ev.Data(), "chat.txt", b); len(b.Nodes) != 1 {
+	if _, w := kube.ReadKube("describe-events", ev.Data(), "chat.txt", &b.Facts); len(b.Nodes) != 1 {
 		t.Fatalf("events not read: %v", w)
 	}
 	evs := b.Nodes[0].Events

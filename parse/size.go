@@ -157,23 +157,6 @@ func parseInt64(s string) (int64, bool) {
 	return n, err == nil
 }
 
-// forLines calls fn for every line of data with its 1-based number; a
-// trailing "\r" is dropped. The last line need not end in "\n".
-func forLines(data []byte, fn func(n int, line string)) int {
-	n := 0
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		n++
-		fn(n, strings.TrimSuffix(string(line), "\r"))
-	}
-	return n
-}
-
 // countLines counts the lines of data the way forLines numbers them.
 func countLines(data []byte) int {
 	if len(data) == 0 {

@@ -32,7 +32,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/oomlens/oomlens/parse/facts"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // "kind: KubeletConfiguration" on a line of its own
@@ -55,7 +57,7 @@ func Sniff(name string, head []byte) (kind, format string) {
 	if k != "" {
 		return k, f
 	}
-	if kk := SniffKube(head); kk != "" {
+	if kk := kube.SniffKube(head); kk != "" {
 		return kubeKind(kk), kubeFormat(kk)
 	}
 	if f, ok := kernel.Sniff(head); ok {
@@ -93,7 +95,7 @@ func firstLines(head []byte, n int) []string {
 		}
 	}
 	var out []string
-	forLines(head, func(_ int, line string) {
+	facts.ForLines(head, func(_ int, line string) {
 		if len(out) < n && strings.TrimSpace(line) != "" {
 			out = append(out, line)
 		}

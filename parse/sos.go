@@ -20,6 +20,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/oomlens/oomlens/parse/facts"
 )
 
 // "sosreport: 3.9", "sos report: 4.8.0"
@@ -29,7 +31,7 @@ var sosVersionRE = regexp.MustCompile(`^(?:sosreport|sos report): *(?P<v>[0-9][0
 func parseSosVersion(data []byte, path string) (string, *Ref) {
 	var v string
 	var ref *Ref
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if ref != nil {
 			return
 		}
@@ -59,7 +61,7 @@ var (
 func parseSosLog(data []byte, path string) []sosTimeout {
 	var out []sosTimeout
 	seen := map[string]bool{}
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if !strings.Contains(line, "timed out") {
 			return
 		}

@@ -1,5 +1,7 @@
 package parse
 
+import "github.com/oomlens/oomlens/parse/kube"
+
 // Helpers that pick the best capture-time facts from a Bundle, for the
 // report's swap, memory and kubelet sections.
 
@@ -73,7 +75,7 @@ func (b *Bundle) VMStatValue(key string) *KV {
 // the node's cgroup version.
 func (b *Bundle) KubeletSwap() KubeletSwap {
 	if b.Kubelet == nil {
-		return EffectiveSwap(nil, "", b.CgroupV2)
+		return kube.EffectiveSwap(nil, "", b.CgroupV2)
 	}
-	return EffectiveSwap(b.Kubelet, b.Kubelet.Version, b.CgroupV2)
+	return kube.EffectiveSwap(b.Kubelet, b.Kubelet.Version, b.CgroupV2)
 }

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/oomlens/oomlens/parse/facts"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -41,7 +42,7 @@ func Swapon(data []byte, path string) (*SwapTable, []Warning) {
 	var cols []column
 	summary := false
 	seen := false
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		if t == nil || strings.TrimSpace(line) == "" {
 			return
 		}

@@ -19,6 +19,8 @@ package parse
 import (
 	"sort"
 	"strings"
+
+	"github.com/oomlens/oomlens/parse/facts"
 )
 
 // keepRuntimeSysctl says which running-kernel settings are kept from
@@ -33,7 +35,7 @@ func keepRuntimeSysctl(key string) bool {
 func ParseSysctl(data []byte, path string, configured bool) ([]Sysctl, int, []Warning) {
 	var out []Sysctl
 	var warns []Warning
-	n := forLines(data, func(n int, line string) {
+	n := facts.ForLines(data, func(n int, line string) {
 		t := strings.TrimSpace(line)
 		if t == "" || t[0] == '#' || t[0] == ';' {
 			return
@@ -74,7 +76,7 @@ func SysctlFromProc(data []byte, path string) (Sysctl, bool) {
 	key := strings.ReplaceAll(path[i+len("proc/sys/"):], "/", ".")
 	var val string
 	line := 0
-	forLines(data, func(n int, l string) {
+	facts.ForLines(data, func(n int, l string) {
 		if line == 0 && strings.TrimSpace(l) != "" {
 			line, val = n, strings.Join(strings.Fields(l), " ")
 		}

@@ -3,6 +3,7 @@ package parse
 import (
 	"github.com/oomlens/oomlens/parse/facts"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/parse/kube"
 )
 
 // This file holds the typed facts that parse/ hands to correlate/. Every fact
@@ -44,4 +45,22 @@ type (
 	SelectLine     = kernel.SelectLine
 	KillLine       = kernel.KillLine
 	ReapLine       = kernel.ReapLine
+)
+
+// The Kubernetes facts are package kube's, named here too.
+type (
+	CgroupPod     = kube.CgroupPod
+	Container     = kube.Container
+	K8sEvent      = kube.K8sEvent
+	KVString      = kube.KVString
+	KubeObjects   = kube.KubeObjects
+	KubeletConfig = kube.KubeletConfig
+	KubeletSwap   = kube.KubeletSwap
+	Node          = kube.Node
+	NodeAllocated = kube.NodeAllocated
+	NodeCondition = kube.NodeCondition
+	NodeEvent     = kube.NodeEvent
+	NodePod       = kube.NodePod
+	Pod           = kube.Pod
+	PodContainer  = kube.PodContainer
 )

@@ -3,6 +3,11 @@
 // (Warning). It imports nothing of oomlens, so that every stage can use it.
 package facts
 
+import (
+	"bytes"
+	"strings"
+)
+
 // Ref names one source line: a bundle-relative, '/'-separated path and a
 // 1-based line number.
 type Ref struct {
@@ -22,4 +27,21 @@ type Quote struct {
 type Warning struct {
 	Ref
 	Message string `json:"message"`
+}
+
+// ForLines calls fn for every line of data with its 1-based number; a
+// trailing "\r" is dropped. The last line need not end in "\n".
+func ForLines(data []byte, fn func(n int, line string)) int {
+	n := 0
+	for len(data) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		n++
+		fn(n, strings.TrimSuffix(string(line), "\r"))
+	}
+	return n
 }

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // The Events table that `kubectl describe` prints under every object
 // (kubectl ≥ 1.8 layout; From is "kubelet, <node>" before kubectl 1.20):
@@ -15,6 +15,8 @@ package parse
 import (
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/parse/facts"
 )
 
 // eventTable reads the rows of one Events table. Feed it every line after
@@ -135,7 +137,7 @@ func (t *eventTable) line(n int, raw string) bool {
 	}
 	e.Combined = strings.HasPrefix(e.Message, combinedPrefix)
 	if e.Reason == "SystemOOM" {
-		e.VictimName, e.VictimPid = systemOOMVictim(e.Message)
+		e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
 	}
 	t.events = append(t.events, e)
 	return true
@@ -144,14 +146,14 @@ func (t *eventTable) line(n int, raw string) bool {
 // combinedPrefix starts messages of events the recorder aggregated.
 const combinedPrefix = "(combined from similar events): "
 
-// systemOOMVictim parses a kubelet SystemOOM message:
+// SystemOOMVictim parses a kubelet SystemOOM message:
 //
 //	System OOM encountered, victim process: pip3, pid: 23143
 //	System OOM encountered                                   (before kubelet 1.16, no victim)
 //	(combined from similar events): System OOM encountered, victim process: pip3, pid: 25349
 //
 // The name is cut at the last ", pid: " (a comm may hold ", ").
-func systemOOMVictim(msg string) (name string, pid *int) {
+func SystemOOMVictim(msg string) (name string, pid *int) {
 	msg = strings.TrimPrefix(strings.TrimSpace(msg), combinedPrefix)
 	rest, ok := strings.CutPrefix(msg, "System OOM encountered, victim process: ")
 	if !ok {
@@ -186,7 +188,7 @@ func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
 	node := &Node{Source: "describe-events"}
 	lines := 0
 	started := false
-	forLines(data, func(n int, raw string) {
+	facts.ForLines(data, func(n int, raw string) {
 		raw = strings.TrimRight(raw, "\r")
 		s := strings.TrimSpace(raw)
 		if s == "" {

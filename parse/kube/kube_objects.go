@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // `kubectl get … -o json` and `-o yaml`: a v1 List of Pods, Nodes or
 // Events, or one object (trimmed sample):
@@ -369,7 +369,7 @@ func eventObject(obj *kObject, ref Ref) K8sEvent {
 		}
 	}
 	if e.Reason == "SystemOOM" {
-		e.VictimName, e.VictimPid = systemOOMVictim(e.Message)
+		e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
 	}
 	return e
 }

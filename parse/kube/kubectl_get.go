@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // `kubectl get` tables (kubectl printers, tabwriter padding 3):
 //
@@ -185,7 +185,7 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 			}
 		}
 		if e.Reason == "SystemOOM" {
-			e.VictimName, e.VictimPid = systemOOMVictim(e.Message)
+			e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
 		}
 		events = append(events, e)
 		return nil

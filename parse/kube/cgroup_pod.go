@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // Memory-cgroup paths of Kubernetes pods, as the kernel prints them in
 // oom_memcg= / task_memcg= / "Task in … killed as a result of limit of …":

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // `kubectl describe pod` output, one or many pods per file (kubectl
 // pkg/describe describePod / describeContainers; trimmed sample):

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // `kubectl describe node` output, one or many nodes per file (kubectl
 // pkg/describe describeNode; trimmed sample):

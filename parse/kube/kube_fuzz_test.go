@@ -1,4 +1,4 @@
-package parse
+package kube
 
 import (
 	"reflect"
@@ -195,7 +195,7 @@ func FuzzKubeTables(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, kind string, data []byte) {
-		b1, b2 := &Bundle{}, &Bundle{}
+		b1, b2 := &Facts{}, &Facts{}
 		l1, w1 := ReadKube(kind, data, "f", b1)
 		l2, w2 := ReadKube(kind, data, "f", b2)
 		if !reflect.DeepEqual(b1, b2) || l1 != l2 || !reflect.DeepEqual(w1, w2) {

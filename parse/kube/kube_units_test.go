@@ -1,4 +1,4 @@
-package parse
+package kube
 
 import (
 	"strings"
@@ -111,9 +111,9 @@ func TestSystemOOMVictim(t *testing.T) {
 		{"System OOM encountered, victim process: pip3", "", -1},
 		{"Starting kubelet.", "", -1},
 	} {
-		name, pid := systemOOMVictim(tc.msg)
+		name, pid := SystemOOMVictim(tc.msg)
 		if name != tc.name || (pid == nil) != (tc.pid < 0) || pid != nil && *pid != tc.pid {
-			t.Errorf("systemOOMVictim(%q) = %q, %v; want %q, %d", tc.msg, name, pid, tc.name, tc.pid)
+			t.Errorf("SystemOOMVictim(%q) = %q, %v; want %q, %d", tc.msg, name, pid, tc.name, tc.pid)
 		}
 	}
 }
@@ -291,7 +291,7 @@ func TestSniffKubeHeads(t *testing.T) {
 }
 
 func TestReadKubeUnknownKind(t *testing.T) {
-	b := &Bundle{}
+	b := &Facts{}
 	lines, w := ReadKube("nope", []byte("a\nb\n"), "x", b)
 	if lines != 2 || len(w) != 1 || w[0].Line != 1 {
 		t.Fatalf("ReadKube(unknown) = %d, %v", lines, w)
@@ -311,7 +311,7 @@ payments      service/ledger-api   ClusterIP   10.103.7.214   <none>        8080
 	if k := SniffKube(data); k != "get-pods" {
 		t.Fatalf("SniffKube = %q", k)
 	}
-	b := &Bundle{}
+	b := &Facts{}
 	_, w := ReadKube("get-pods", data, "all", b)
 	if len(w) != 0 || len(b.Pods) != 2 || b.Pods[0].Name != "ledger-worker-0" || b.Pods[1].Status != "OOMKilled" || *b.Pods[0].Restarts != 3 {
 		t.Fatalf("pods %+v, warnings %v", b.Pods, w)
@@ -328,7 +328,7 @@ func TestRawAPIList(t *testing.T) {
 	if k := SniffKube(data); k != "get-pods-json" {
 		t.Fatalf("SniffKube = %q", k)
 	}
-	b := &Bundle{}
+	b := &Facts{}
 	_, w := ReadKube("get-pods-json", data, "raw", b)
 	if len(w) != 0 || len(b.Pods) != 1 || b.Pods[0].UID != "ad32d3e0-c1d9-438f-ae3f-6e31a4b0eacd" || b.Pods[0].Ref.Line != 2 ||
 		b.Pods[0].Containers[0].Ref.Line != 4 || *b.Pods[0].Containers[0].MemLimitKB != 4194304 {
@@ -338,7 +338,7 @@ func TestRawAPIList(t *testing.T) {
 	if k := SniffKube(y); k != "get-nodes-yaml" {
 		t.Fatalf("SniffKube(yaml) = %q", k)
 	}
-	b = &Bundle{}
+	b = &Facts{}
 	_, w = ReadKube("get-nodes-yaml", y, "rawy", b)
 	if len(w) != 0 || len(b.Nodes) != 1 || *b.Nodes[0].MemCapacityKB != 2025188 || b.Nodes[0].Ref.Line != 4 {
 		t.Fatalf("nodes %+v, warnings %v", b.Nodes, w)

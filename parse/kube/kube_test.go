@@ -1,4 +1,4 @@
-package parse
+package kube
 
 import (
 	"bytes"
@@ -45,15 +45,15 @@ func readKubeFile(t testing.TB, name string) []byte {
 	return data
 }
 
-// readKubeFixture sniffs and reads one fixture into a fresh Bundle.
-func readKubeFixture(t testing.TB, name string) (*Bundle, int, []Warning) {
+// readKubeFixture sniffs and reads one fixture into fresh Facts.
+func readKubeFixture(t testing.TB, name string) (*Facts, int, []Warning) {
 	t.Helper()
 	data := readKubeFile(t, name)
 	kind := SniffKube(data)
 	if kind != kubeFixtures[name] {
 		t.Fatalf("SniffKube(%s) = %q, want %q", name, kind, kubeFixtures[name])
 	}
-	b := &Bundle{}
+	b := &Facts{}
 	lines, warns := ReadKube(kind, data, name, b)
 	return b, lines, warns
 }

@@ -1,14 +1,13 @@
-package parse
-
-// Entry points for Kubernetes and container-runtime output saved in a
+// Package kube reads Kubernetes and container-runtime output saved in a
 // bundle. SniffKube names a file's kind from its first bytes; ReadKube
-// parses the whole file into the Bundle. The formats themselves live in
-// describenode.go, describepod.go, describe_events.go, kubectl_get.go,
+// parses the whole file into Facts (nodes, pods, containers, events).
+// The formats themselves live in describenode.go, describepod.go, describe_events.go, kubectl_get.go,
 // kube_objects.go, runtime_ps.go and cgroup_pod.go. A typical head:
 //
 //	Name:               izwz9h8m2chowowqckbcy0z
 //	Roles:              <none>
 //	Labels:             beta.kubernetes.io/arch=amd64
+package kube
 
 import (
 	"bytes"
@@ -196,12 +195,20 @@ func sniffTable(header string) string {
 	return ""
 }
 
+// Facts are what the Kubernetes listings of a bundle say.
+type Facts struct {
+	Nodes      []*Node      // kubectl describe node / get nodes
+	Pods       []*Pod       // kubectl get pods / describe pod
+	Containers []*Container // crictl / docker / ctr listings
+	K8sEvents  []K8sEvent   // kubectl get events
+}
+
 // ReadKube parses data (the whole file) of the given kind into b (Nodes,
 // Pods, Containers, K8sEvents) and returns per-line warnings and the
 // line count. Containers are re-linked to the pod sandboxes read so far
 // (crictl pods, docker k8s_POD_ rows) after every call, so the order in
 // which files are read does not matter.
-func ReadKube(kind string, data []byte, path string, b *Bundle) (lines int, warnings []Warning) {
+func ReadKube(kind string, data []byte, path string, b *Facts) (lines int, warnings []Warning) {
 	switch kind {
 	case "describe-events":
 		var node *Node

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // Kubernetes quantities and kubectl ages as printed:
 //

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // Container-runtime listings that map a container ID to its pod:
 //

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 import (
 	"reflect"
@@ -160,7 +160,7 @@ func kubeNthLine(s string, n int) string {
 func TestRuntimeListingsLink(t *testing.T) {
 	// read the listings in both orders: the links must come out the same
 	read := func(names ...string) []*Container {
-		b := &Bundle{}
+		b := &Facts{}
 		for _, n := range names {
 			data := readKubeFile(t, n)
 			ReadKube(SniffKube(data), data, n, b)
@@ -198,7 +198,7 @@ func TestKillToPod(t *testing.T) {
 	if cp == nil || cp.QoS != "guaranteed" || cp.Runtime != "containerd" {
 		t.Fatalf("PodFromCgroup = %+v", cp)
 	}
-	b := &Bundle{}
+	b := &Facts{}
 	for _, n := range []string{"get-pods.json", "describe-pod-oomkilled.txt", "crictl-ps-a.txt", "crictl-pods.txt"} {
 		data := readKubeFile(t, n)
 		ReadKube(SniffKube(data), data, n, b)

@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // Column-aligned tables as kubectl, crictl and docker print them through
 // text/tabwriter (padding ≥ 2 spaces, cells may hold single spaces):

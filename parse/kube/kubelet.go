@@ -1,4 +1,4 @@
-package parse
+package kube
 
 // The kubelet's configuration, from its config file and its flags:
 //
@@ -30,6 +30,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/oomlens/oomlens/parse/facts"
 )
 
 // ParseKubeletConfig reads a KubeletConfiguration yaml file into k. ok is
@@ -125,7 +127,7 @@ var kubeletEnvRE = regexp.MustCompile(`^(?:Environment="?)?(?P<var>KUBELET_[A-Z_
 // is false when data holds no kubelet flag.
 func ParseKubeletFlags(data []byte, path string, k *KubeletConfig) (ok bool, warns []Warning) {
 	var flags []KVString
-	forLines(data, func(n int, line string) {
+	facts.ForLines(data, func(n int, line string) {
 		t := strings.TrimSpace(line)
 		if t == "" || t[0] == '#' {
 			return

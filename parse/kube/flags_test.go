@@ -1,0 +1,5 @@
+package kube
+
+import "flag"
+
+var update = flag.Bool("update", false, "rewrite golden files")
