@@ -1053,21 +1053,25 @@ func (p *kParser) noteHost(h string) {
 	p.log.Hosts = append(p.log.Hosts, h)
 }
 
-func (p *kParser) addUnknown(ll *logical) {
+func (p *kParser) addUnknown(ll *logical) { p.addUnknownQuote(p.quote(ll)) }
+
+// addUnknownQuote lists q as unexplained (up to maxUnknown lines).
+func (p *kParser) addUnknownQuote(q Quote) {
 	p.unknownN++
 	if p.unknownN > maxUnknown {
 		if p.unknownN == maxUnknown+1 {
-			p.warn(ll.ref.Line, "more than %d unexplained lines: the rest are not listed", maxUnknown)
+			p.warn(q.Line, "more than %d unexplained lines: the rest are not listed", maxUnknown)
 		}
 		return
 	}
-	p.log.Unknown = append(p.log.Unknown, p.quote(ll))
+	p.log.Unknown = append(p.log.Unknown, q)
 }
 
 // finish closes open state and fills the summary fields.
 func (p *kParser) finish() *KernelLog {
 	p.closeReport("log ended before the report did")
 	p.flushBootClock()
+	p.flushEarlyoom()
 	for _, rb := range p.all {
 		p.log.Reports = append(p.log.Reports, rb.finish())
 	}

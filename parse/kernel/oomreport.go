@@ -412,6 +412,9 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 	case bytes.HasPrefix(t, []byte("---[ end Kernel panic - not syncing: ")):
 		if rb := p.attachTarget(ll, 10); rb != nil && rb.r.Panic != nil {
 			p.addLine(rb, ll)
+		} else if mentionsOOM(t) {
+			// the end of an OOM panic whose panic line was not read
+			p.addUnknown(ll)
 		}
 		return true
 	case p.cur == nil && isTaskHeader(t):

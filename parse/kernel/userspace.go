@@ -17,6 +17,7 @@ package kernel
 
 import (
 	"bytes"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -270,15 +271,41 @@ type earlyoomNote struct {
 	ref     Ref
 	secs    float64
 	hasSecs bool
+	q       Quote // the whole line
+	cited   bool  // a kill cites it (earlyoomLast)
+	oom     bool  // it says "Out of memory!" (pre-1.0), not only "low memory"
 }
 
+// noteEarlyoom keeps ll, earlyoom's "Out of memory! avail: …" line, for
+// the kill it announces. The line it replaces, if no kill cited it, is
+// listed as unexplained: it says "Out of memory" and nothing came of it
+// that oomlens could read (a kill line cut from the log, say).
 func (p *kParser) noteEarlyoom(ll *logical, s string) {
 	if p.earlyoom == nil {
 		p.earlyoom = map[string]earlyoomNote{}
 	}
+	if n, ok := p.earlyoom[ll.k.host]; ok && n.oom && !n.cited {
+		p.addUnknownQuote(n.q)
+	}
 	secs, ok := stampSecs(&ll.k.stamp)
-	p.earlyoom[ll.k.host] = earlyoomNote{s, ll.ref, secs, ok}
+	p.earlyoom[ll.k.host] = earlyoomNote{text: s, ref: ll.ref, secs: secs, hasSecs: ok, q: p.quote(ll), oom: mentionsOOM([]byte(s))}
 	p.earlyoomAt = ll.ref.Line
+}
+
+// flushEarlyoom lists the low-memory lines no kill cited (noteEarlyoom),
+// in line order.
+func (p *kParser) flushEarlyoom() {
+	var qs []Quote
+	for _, n := range p.earlyoom {
+		if n.oom && !n.cited {
+			qs = append(qs, n.q)
+		}
+	}
+	sort.Slice(qs, func(i, j int) bool { return qs[i].Line < qs[j].Line })
+	for _, q := range qs {
+		p.addUnknownQuote(q)
+	}
+	p.earlyoom = nil
 }
 
 // earlyoomLast is the low-memory line earlyoom printed just before the
@@ -292,6 +319,8 @@ func (p *kParser) earlyoomLast(ll *logical) (string, *Ref) {
 	if s, ok := stampSecs(&ll.k.stamp); ok && n.hasSecs && (s-n.secs > 5 || s < n.secs) {
 		return "", nil
 	}
+	n.cited = true
+	p.earlyoom[ll.k.host] = n
 	r := n.ref
 	return n.text, &r
 }
