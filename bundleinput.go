@@ -4,45 +4,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sync"
-	"testing/fstest"
 
-	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/input"
+	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
 )
 
-// loadBundle reads one command-line path into a bundle: a directory through
-// os.DirFS, an archive (tar, tar.gz/xz/bz2/zst, zip, nested) in place
-// through archive.Open, anything else as one loose file. Archive warnings
-// (skipped members, escaping links, duplicates) become bundle warnings.
+// loadBundle reads one command-line path (a directory, an archive or a
+// loose file) into a bundle.
 func loadBundle(path string, aopts archive.Options) (*parse.Bundle, error) {
+	return loadPaths([]string{path}, nil, aopts)
+}
+
+// loadPaths runs the first two stages: input.Open resolves the paths
+// (stdin read from stdin) into a file tree, parse.Load reads it. Archive
+// members of 64 MiB and more are parsed as kernel logs while the archive
+// streams (streamKernelLogs); archive warnings (skipped members, escaping
+// links, duplicates) become bundle warnings.
+func loadPaths(paths []string, stdin io.Reader, aopts archive.Options) (*parse.Bundle, error) {
 	aopts, streamed := streamKernelLogs(aopts)
-	fsys, info, ok, err := bundleFS(path, aopts)
+	src, err := input.Open(paths, stdin, aopts)
 	if err != nil {
-		var ae *archive.Error
-		if errors.As(err, &ae) {
-			return nil, inputError{err}
+		var ue input.UsageError
+		if errors.As(err, &ue) {
+			return nil, usageError{ue.Msg}
 		}
-		return nil, inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
+		return nil, inputError{err}
 	}
-	opts := parse.LoadOptions{Name: path, Streamed: streamed}
-	if !ok {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, inputError{fmt.Errorf("%s: %w", path, unwrapPathErr(err))}
-		}
-		name := filepath.Base(path)
-		fsys = fstest.MapFS{name: &fstest.MapFile{Data: data, Mode: 0o444}}
-		opts.Only = []string{name}
-	}
-	b, err := parse.Load(fsys, opts)
+	b, err := parse.Load(src.FS, parse.LoadOptions{Name: src.Name, Only: src.Only, Streamed: streamed})
 	if err != nil {
-		return nil, inputError{fmt.Errorf("%s: %w", path, err)}
+		return nil, inputError{fmt.Errorf("%s: %w", src.Name, err)}
 	}
-	addArchiveWarnings(b, info)
+	addArchiveWarnings(b, src.Archive)
 	return b, nil
 }
 

@@ -19,8 +19,8 @@ import (
 
 	"github.com/ulikunitz/xz"
 
-	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
 )
@@ -151,7 +151,7 @@ func reportJSON(t *testing.T, rep *correlate.Report) string {
 // the directory, byte for byte.
 func TestArchiveMatchesDirectory(t *testing.T) {
 	dirs, _ := filepath.Glob("fixtures/*")
-	dirs = append([]string{"archive/testdata/bundle"}, dirs...)
+	dirs = append([]string{"input/archive/testdata/bundle"}, dirs...)
 	analysed, streamedLogs := 0, 0
 	for _, dir := range dirs {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {

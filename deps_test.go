@@ -39,7 +39,7 @@ func TestNoNetworkNoShell(t *testing.T) {
 	sort.Strings(execBy)
 	// colorprofile (lipgloss) asks tput for the terminal; archive runs the
 	// system `xz -dc -T0 -- PATH` with a fixed argument list.
-	if strings.Join(execBy, " ") != "github.com/charmbracelet/colorprofile github.com/oomlens/oomlens/archive" {
+	if strings.Join(execBy, " ") != "github.com/charmbracelet/colorprofile github.com/oomlens/oomlens/input/archive" {
 		t.Errorf("os/exec imported by %v, want only colorprofile and archive", execBy)
 	}
 }

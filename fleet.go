@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -17,7 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/render"
 )
@@ -98,87 +95,6 @@ func runOne(path string, analyzeOne func(string) (*correlate.Report, error)) (re
 		res.Err = errors.New("no report")
 	}
 	return res
-}
-
-// fleetInputs expands the command-line paths of a many-bundle run: a
-// directory that is not itself a bundle but holds bundles (archives, or
-// subdirectories with sos_commands/) stands for those bundles, in name
-// order. Any other path stands for itself.
-func fleetInputs(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		sub, err := bundlesIn(p)
-		if err != nil {
-			return nil, err
-		}
-		if sub == nil {
-			out = append(out, p)
-			continue
-		}
-		out = append(out, sub...)
-	}
-	return out, nil
-}
-
-// bundlesIn lists the bundles in dir, or returns nil when dir is not a
-// directory of bundles (a file, a bundle itself, or a folder of loose
-// saved outputs).
-func bundlesIn(dir string) ([]string, error) {
-	st, err := os.Stat(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
-	}
-	if !st.IsDir() || isBundleDir(dir) {
-		return nil, nil
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, unwrapPathErr(err))
-	}
-	var bundles []string
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		fi, err := os.Stat(p) // follow links
-		if err != nil {
-			return nil, nil // a broken link: not a clean directory of bundles
-		}
-		switch {
-		case fi.IsDir() && isBundleDir(p):
-			bundles = append(bundles, p)
-		case fi.Mode().IsRegular() && isArchive(p):
-			bundles = append(bundles, p)
-		default:
-			return nil, nil // loose files: the directory is one bundle
-		}
-	}
-	if len(bundles) == 0 {
-		return nil, nil
-	}
-	sort.Strings(bundles)
-	return bundles, nil
-}
-
-// isBundleDir reports whether dir looks like a sosreport (possibly under
-// one extra top directory).
-func isBundleDir(dir string) bool {
-	if fi, err := os.Stat(filepath.Join(dir, "sos_commands")); err == nil && fi.IsDir() {
-		return true
-	}
-	return false
-}
-
-// isArchive reports whether the file at p is an archive or a compressed
-// file that archive.Open reads (or refuses clearly, like gpg).
-func isArchive(p string) bool {
-	// only a regular file is sniffed: reading a FIFO's head would consume it
-	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-		return false
-	}
-	f, err := archive.Sniff(p)
-	return err == nil && f != ""
 }
 
 // hostSummary is one row of the fleet summary.
@@ -304,27 +220,6 @@ func writeJSONL(w io.Writer, results []fleetResult) error {
 		}
 	}
 	return nil
-}
-
-// bundleFS returns the file tree of one command-line path when it is a
-// directory (os.DirFS) or an archive (archive.Open, read in place); ok is
-// false for a plain file, which the caller loads as a loose log.
-func bundleFS(path string, opts archive.Options) (fsys fs.FS, info *archive.Info, ok bool, err error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	if st.IsDir() {
-		return os.DirFS(path), nil, true, nil
-	}
-	if !isArchive(path) {
-		return nil, nil, false, nil
-	}
-	fsys, info, err = archive.Open(path, opts)
-	if err != nil {
-		return nil, info, true, err
-	}
-	return fsys, info, true, nil
 }
 
 // parseSize reads a size flag: bytes, or a number with K, M, G or T

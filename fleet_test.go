@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/oomlens/oomlens/archive"
+	"github.com/oomlens/oomlens/input/archive"
 
 	"github.com/oomlens/oomlens/correlate"
 )
@@ -165,41 +165,6 @@ func TestAnalyzeManyPanicAndEmpty(t *testing.T) {
 	}
 }
 
-func TestFleetInputs(t *testing.T) {
-	dir := t.TempDir()
-	mk := func(p string, data []byte) {
-		p = filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	gzMagic := []byte{0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03}
-	mk("many/sosreport-b.tar.gz", gzMagic)
-	mk("many/sosreport-a.tar.xz", []byte("\xfd7zXZ\x00\x00\x04"))
-	mk("many/node3/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.1.0-13-amd64\n"))
-	mk("many/.DS_Store", []byte("x"))
-	mk("loose/dmesg.txt", []byte("[    0.000000] Linux version 6.1.0-13-amd64\n"))
-	mk("loose/swapon.txt", []byte("NAME TYPE SIZE USED PRIO\n"))
-	mk("sos/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.1.0-13-amd64\n"))
-	mk("sos/old.tar.gz", gzMagic)
-	got, err := fleetInputs([]string{filepath.Join(dir, "many"), filepath.Join(dir, "loose"), filepath.Join(dir, "sos"), filepath.Join(dir, "loose/dmesg.txt")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range got {
-		got[i], _ = filepath.Rel(dir, got[i])
-	}
-	want := []string{"many/node3", "many/sosreport-a.tar.xz", "many/sosreport-b.tar.gz", "loose", "sos", "loose/dmesg.txt"}
-	if !slices.Equal(got, want) {
-		t.Errorf("fleetInputs = %q, want %q", got, want)
-	}
-	missing := filepath.Join(dir, "missing")
-	if _, err := fleetInputs([]string{missing}); err == nil || err.Error() != missing+": no such file or directory" {
-		t.Errorf("a missing path: %v", err)
-	}
-}
-
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{"1024": 1024, "2G": 2 << 30, "1.5GiB": 3 << 29, "512m": 512 << 20, "8T": 8 << 40, "10KB": 10 << 10} {
 		if got, err := parseSize(in); err != nil || got != want {
@@ -262,7 +227,7 @@ func archivePr(path string, read, size int64, members int) archive.Progress {
 // archive fails alone, in place, and makes the run an input error.
 func TestAnalyzeFleetCLI(t *testing.T) {
 	dir := t.TempDir()
-	bundle := packDir(t, "archive/testdata/bundle", "sosreport-node1-01234-2026-11-27")
+	bundle := packDir(t, "input/archive/testdata/bundle", "sosreport-node1-01234-2026-11-27")
 	good := filepath.Join(dir, "many", "sosreport-node1.tar.gz")
 	cut := filepath.Join(dir, "many", "sosreport-node2.tar.gz")
 	os.MkdirAll(filepath.Join(dir, "many"), 0o755)
@@ -276,7 +241,7 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 	if err != nil || !many || len(bundles) != 3 {
 		t.Fatalf("fleetPaths = %q, %v, %v", bundles, many, err)
 	}
-	if _, many, _ := fleetPaths([]string{"archive/testdata/bundle/proc/meminfo", "archive/testdata/bundle/proc/swaps"}); many {
+	if _, many, _ := fleetPaths([]string{"input/archive/testdata/bundle/proc/meminfo", "input/archive/testdata/bundle/proc/swaps"}); many {
 		t.Error("loose files are one bundle, not a fleet")
 	}
 	var out, errw bytes.Buffer

@@ -14,8 +14,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/input"
+	"github.com/oomlens/oomlens/input/archive"
 )
 
 // archiveFlags are the analyze flags for archives and many bundles. Embed
@@ -51,7 +52,7 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 			return nil, false, nil
 		}
 	}
-	bundles, err := fleetInputs(paths)
+	bundles, err := input.Bundles(paths)
 	if err != nil {
 		return nil, false, inputError{err}
 	}
@@ -63,7 +64,7 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 		if err != nil {
 			return nil, false, inputError{fmt.Errorf("%s: %w", b, unwrapPathErr(err))}
 		}
-		if !st.IsDir() && !isArchive(b) {
+		if !st.IsDir() && !input.IsArchive(b) {
 			return nil, false, nil
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -17,8 +16,9 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/mattn/go-isatty"
 
-	"github.com/oomlens/oomlens/archive"
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/input"
+	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
 )
@@ -383,61 +383,12 @@ func (e *env) load(paths []string) (*parse.Bundle, error) {
 
 // loadWith is load with archive options (caps).
 func (e *env) loadWith(paths []string, aopts archive.Options) (*parse.Bundle, error) {
-	if len(paths) == 0 {
-		return nil, usageError{"analyze needs at least one PATH"}
-	}
-	if len(paths) == 1 && paths[0] != "-" {
-		st, err := os.Stat(paths[0])
-		if err != nil {
-			return nil, inputError{fmt.Errorf("%s: %w", paths[0], unwrapPathErr(err))}
-		}
-		if st.IsDir() || isArchive(paths[0]) {
-			return loadBundle(paths[0], aopts)
-		}
-	}
-	if len(paths) == 1 && paths[0] == "-" {
-		data, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return nil, inputError{fmt.Errorf("-: %w", err)}
-		}
-		if archive.Detect(data) != "" {
-			aopts, streamed := streamKernelLogs(aopts)
-			fsys, info, aerr := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
-			if aerr != nil {
-				return nil, inputError{aerr}
-			}
-			b, lerr := loadOrExplain(fsys, parse.LoadOptions{Name: "stdin", Streamed: streamed}, "stdin")
-			if lerr == nil {
-				addArchiveWarnings(b, info)
-			}
-			return b, lerr
-		}
-		e.stdin = bytes.NewReader(data)
-	}
-	// Loose files: one bundle, each file under its base name, opened from
-	// disk when the loader reads it (a huge log is streamed, not held).
-	fsys, only, err := looseFiles(paths, e.stdin)
-	if err != nil {
-		return nil, err
-	}
-	return loadOrExplain(fsys, parse.LoadOptions{Name: strings.Join(paths, " "), Only: only}, strings.Join(paths, " "))
+	return loadPaths(paths, e.stdin, aopts)
 }
 
-func loadOrExplain(fsys fs.FS, opts parse.LoadOptions, name string) (*parse.Bundle, error) {
-	b, err := parse.Load(fsys, opts)
-	if err != nil {
-		return nil, inputError{fmt.Errorf("%s: %w", name, err)}
-	}
-	return b, nil
-}
-
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+// unwrapPathErr is input.Cause: an error without its path, which the
+// message names already.
+func unwrapPathErr(err error) error { return input.Cause(err) }
 
 // writeFileAtomic writes data to a temporary file beside path and renames it,
 // so that a failure never leaves a partial report.

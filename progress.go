@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/oomlens/oomlens/archive"
+	"github.com/oomlens/oomlens/input/archive"
 )
 
 // progress draws one self-updating status line on stderr while archives

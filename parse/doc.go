@@ -3,8 +3,8 @@
 //
 //	b, err := parse.Load(os.DirFS(dir), parse.LoadOptions{Name: dir})
 //
-// The loader (load.go) is the only code that opens files: it walks the
-// fs.FS, names each file's kind by the sosreport layout table (sos.go) or
+// The loader (load.go) reads only the fs.FS it is given (package input
+// opens what the user named): it walks it, names each file's kind by the sosreport layout table (sos.go) or
 // by its content (sniff.go), cuts pasted text into the command outputs it
 // holds (segment.go, paste.go) and hands each to its parser. The rooms:
 //

@@ -1,8 +1,8 @@
 package parse
 
-// The bundle loader: the only code that opens files. It walks an fs.FS (a
-// sosreport, a folder of saved outputs, or loose files served as an
-// fstest.MapFS), decides what each file is — by the sosreport layout table
+// The bundle loader. It walks the fs.FS that package input opened (a
+// sosreport directory or archive, a folder of saved outputs, or loose
+// files and stdin), decides what each file is — by the sosreport layout table
 // (sos.go) or by content (sniff.go) — and hands it to its parser. Every
 // file looked at becomes an Input, used or not, with the reason.
 //

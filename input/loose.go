@@ -1,4 +1,4 @@
-package main
+package input
 
 import (
 	"bytes"
@@ -42,16 +42,16 @@ func looseFiles(paths []string, stdin io.Reader) (*looseFS, []string, error) {
 			name = "stdin"
 			data, err := io.ReadAll(stdin)
 			if err != nil {
-				return nil, nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+				return nil, nil, fmt.Errorf("%s: %w", p, Cause(err))
 			}
 			e = looseEntry{data: data, size: int64(len(data))}
 		} else {
 			st, err := os.Stat(p)
 			if err != nil {
-				return nil, nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+				return nil, nil, fmt.Errorf("%s: %w", p, Cause(err))
 			}
 			if st.IsDir() {
-				return nil, nil, usageError{fmt.Sprintf("%s: a directory must be the only PATH (analyse bundles one at a time)", p)}
+				return nil, nil, UsageError{fmt.Sprintf("%s: a directory must be the only PATH (analyse bundles one at a time)", p)}
 			}
 			if st.Mode().IsRegular() {
 				e = looseEntry{real: p, size: st.Size(), mod: st.ModTime()}
@@ -59,7 +59,7 @@ func looseFiles(paths []string, stdin io.Reader) (*looseFS, []string, error) {
 				// a pipe or device (`oomlens analyze <(dmesg)`) can be read only once
 				data, err := os.ReadFile(p)
 				if err != nil {
-					return nil, nil, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+					return nil, nil, fmt.Errorf("%s: %w", p, Cause(err))
 				}
 				e = looseEntry{data: data, size: int64(len(data)), mod: st.ModTime()}
 			}
@@ -91,7 +91,7 @@ func (l *looseFS) Open(name string) (fs.File, error) {
 	}
 	f, err := os.Open(e.real)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: unwrapPathErr(err)}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: Cause(err)}
 	}
 	return &looseFile{File: f, info: info}, nil
 }

@@ -1,0 +1,186 @@
+// Package input is oomlens's first stage, and the only code that opens
+// what the user named: it turns the command line's paths into one file tree
+// for package parse to read.
+//
+//	src, err := input.Open([]string{"sosreport-node1.tar.xz"}, os.Stdin, archive.Options{})
+//	b, err := parse.Load(src.FS, parse.LoadOptions{Name: src.Name, Only: src.Only})
+//
+// A directory is served as it is (os.DirFS); an archive (tar, tar.gz, .xz,
+// .bz2, .zst, zip, nested) is read in place by input/archive, also from
+// stdin; any other paths are loose files served as one flat tree, opened
+// on demand (loose.go). Bundles lists the bundles a folder of bundles
+// holds, for a run over several.
+package input
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/oomlens/oomlens/input/archive"
+)
+
+// Source is what one analysis reads: a file tree and how to name it.
+type Source struct {
+	FS   fs.FS
+	Name string   // how reports name the input: the path, "stdin", or the loose paths
+	Only []string // loose files: the names in FS to read (nil: the whole tree)
+	// Archive is what reading an archive noted (skipped or changed
+	// members), nil for a directory or loose files.
+	Archive *archive.Info
+}
+
+// UsageError is a command line that cannot name one input (a directory
+// among several paths).
+type UsageError struct{ Msg string }
+
+func (e UsageError) Error() string { return e.Msg }
+
+// Open resolves paths ("-" is stdin, read from stdin) into a Source. One
+// directory or archive is a bundle; stdin holding an archive is read as
+// one; anything else is loose files. aopts caps and streams archive
+// members (archive.Options).
+func Open(paths []string, stdin io.Reader, aopts archive.Options) (*Source, error) {
+	if len(paths) == 0 {
+		return nil, UsageError{"analyze needs at least one PATH"}
+	}
+	if len(paths) == 1 && paths[0] != "-" {
+		p := paths[0]
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, Cause(err))
+		}
+		if st.IsDir() {
+			return &Source{FS: os.DirFS(p), Name: p}, nil
+		}
+		if IsArchive(p) {
+			fsys, info, err := archive.Open(p, aopts)
+			if err != nil {
+				var ae *archive.Error
+				if errors.As(err, &ae) {
+					return nil, err
+				}
+				return nil, fmt.Errorf("%s: %w", p, Cause(err))
+			}
+			return &Source{FS: fsys, Name: p, Archive: info}, nil
+		}
+	}
+	if len(paths) == 1 && paths[0] == "-" {
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("-: %w", err)
+		}
+		if archive.Detect(data) != "" {
+			fsys, info, err := archive.OpenReader(bytes.NewReader(data), "stdin", aopts)
+			if err != nil {
+				return nil, err
+			}
+			return &Source{FS: fsys, Name: "stdin", Archive: info}, nil
+		}
+		stdin = bytes.NewReader(data)
+	}
+	// Loose files: one bundle, each file under its base name, opened from
+	// disk when the loader reads it (a huge log is streamed, not held).
+	fsys, only, err := looseFiles(paths, stdin)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{FS: fsys, Name: strings.Join(paths, " "), Only: only}, nil
+}
+
+// Cause is err without its *fs.PathError wrapping (whose path the caller
+// names already).
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Bundles expands the command-line paths of a many-bundle run: a
+// directory that is not itself a bundle but holds bundles (archives, or
+// subdirectories with sos_commands/) stands for those bundles, in name
+// order. Any other path stands for itself.
+func Bundles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		sub, err := bundlesIn(p)
+		if err != nil {
+			return nil, err
+		}
+		if sub == nil {
+			out = append(out, p)
+			continue
+		}
+		out = append(out, sub...)
+	}
+	return out, nil
+}
+
+// bundlesIn lists the bundles in dir, or returns nil when dir is not a
+// directory of bundles (a file, a bundle itself, or a folder of loose
+// saved outputs).
+func bundlesIn(dir string) ([]string, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, Cause(err))
+	}
+	if !st.IsDir() || isBundleDir(dir) {
+		return nil, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, Cause(err))
+	}
+	var bundles []string
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		fi, err := os.Stat(p) // follow links
+		if err != nil {
+			return nil, nil // a broken link: not a clean directory of bundles
+		}
+		switch {
+		case fi.IsDir() && isBundleDir(p):
+			bundles = append(bundles, p)
+		case fi.Mode().IsRegular() && IsArchive(p):
+			bundles = append(bundles, p)
+		default:
+			return nil, nil // loose files: the directory is one bundle
+		}
+	}
+	if len(bundles) == 0 {
+		return nil, nil
+	}
+	sort.Strings(bundles)
+	return bundles, nil
+}
+
+// isBundleDir reports whether dir looks like a sosreport (possibly under
+// one extra top directory).
+func isBundleDir(dir string) bool {
+	if fi, err := os.Stat(filepath.Join(dir, "sos_commands")); err == nil && fi.IsDir() {
+		return true
+	}
+	return false
+}
+
+// IsArchive reports whether the file at p is an archive or a compressed
+// file that archive.Open reads (or refuses clearly, like gpg).
+func IsArchive(p string) bool {
+	// only a regular file is sniffed: reading a FIFO's head would consume it
+	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := archive.Sniff(p)
+	return err == nil && f != ""
+}
