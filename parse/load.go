@@ -922,9 +922,46 @@ func (l *loader) finishFreeDates() {
 
 func (l *loader) finishHost() {
 	h := &l.b.Host
-	// time zone: timedatectl, then etc/localtime
+	z := l.hostZone()
+	l.captureTime(z)
+	l.captureWall(z)
+	if h.TimeZone == "" && h.Location != nil {
+		h.TimeZone = zoneText(h)
+	}
+	if h.ZoneOffset != nil && h.CapturedAt != nil {
+		_, off := h.CapturedAt.Zone()
+		h.ZoneOffset = &off
+	}
+	if u := l.uptime; u != nil {
+		h.UptimeSec, h.UptimeErrSec, h.UptimeRef = ptr(u.Sec), u.ErrSec, ptr(u.Ref)
+	}
+	l.bootList(z)
+	for _, d := range l.dates {
+		if i, ok := l.inputIndex(d.Path); ok {
+			if t := resolveWall(d.wallClock, h.Location, z.abbr, z.offset); t != nil {
+				l.b.Inputs[i].First, l.b.Inputs[i].Last = t, t
+			}
+		}
+	}
+}
+
+// hostZone is the node's zone as the bundle tells it, and the first dates
+// printed in UTC and in local time.
+type hostZone struct {
+	abbr               string
+	offset             *int
+	utcDate, localDate *dateOut
+}
+
+// hostZone sets the host's time zone (Location, TimeZone, ZoneRef,
+// ZoneOffset) from, in order: timedatectl, etc/localtime, a plain `date`
+// printing UTC, `date` beside `date --utc`, and kubectl's offsets near
+// the local date.
+func (l *loader) hostZone() hostZone {
+	h := &l.b.Host
 	var abbr string
 	var offset *int
+	// time zone: timedatectl, then etc/localtime
 	if t := l.tdc; t != nil && t.ZoneRef != nil {
 		h.TimeZone, h.ZoneRef = t.ZoneText, t.ZoneRef
 		abbr, offset = t.Abbr, t.Offset
@@ -1003,6 +1040,14 @@ func (l *loader) finishHost() {
 			abbr, _ = time.Unix(0, 0).In(h.Location).Zone()
 		}
 	}
+	return hostZone{abbr: abbr, offset: offset, utcDate: utcDate, localDate: localDate}
+}
+
+// captureTime sets the capture time: date --utc, timedatectl's universal
+// time, then the local times in the zone found.
+func (l *loader) captureTime(z hostZone) {
+	h := &l.b.Host
+	abbr, offset, utcDate, localDate := z.abbr, z.offset, z.utcDate, z.localDate
 	set := func(t *time.Time, ref Ref) {
 		if h.CapturedAt != nil || t == nil {
 			return
@@ -1025,6 +1070,13 @@ func (l *loader) finishHost() {
 	if localDate != nil {
 		set(resolveWall(localDate.wallClock, h.Location, abbr, offset), localDate.Ref)
 	}
+}
+
+// captureWall sets the capture time as the node's wall clock printed it
+// (CapturedWall), also when its zone is unknown.
+func (l *loader) captureWall(z hostZone) {
+	h := &l.b.Host
+	localDate := z.localDate
 	switch {
 	case l.tdc != nil && l.tdc.Local != nil:
 		w := l.tdc.Local.at(time.UTC)
@@ -1038,26 +1090,29 @@ func (l *loader) finishHost() {
 		h.CapturedWall, h.CapturedWallRef = &w, h.CapturedRef
 		h.CapturedAbbr, _ = h.CapturedAt.In(h.Location).Zone()
 	}
-	if h.TimeZone == "" && h.Location != nil {
-		t := time.Unix(0, 0)
-		if h.CapturedAt != nil {
-			t = *h.CapturedAt
-		}
-		t = t.In(h.Location)
-		name, _ := t.Zone()
-		src := h.ZoneName
-		if src == "" && h.ZoneRef != nil {
-			src = h.ZoneRef.Path
-		}
-		h.TimeZone = fmt.Sprintf("%s (%s, %s)", src, name, t.Format("-0700"))
+}
+
+// zoneText names the host's zone for people: its source, abbreviation and
+// offset at the capture time.
+func zoneText(h *Host) string {
+	t := time.Unix(0, 0)
+	if h.CapturedAt != nil {
+		t = *h.CapturedAt
 	}
-	if h.ZoneOffset != nil && h.CapturedAt != nil {
-		_, off := h.CapturedAt.Zone()
-		h.ZoneOffset = &off
+	t = t.In(h.Location)
+	name, _ := t.Zone()
+	src := h.ZoneName
+	if src == "" && h.ZoneRef != nil {
+		src = h.ZoneRef.Path
 	}
-	if u := l.uptime; u != nil {
-		h.UptimeSec, h.UptimeErrSec, h.UptimeRef = ptr(u.Sec), u.ErrSec, ptr(u.Ref)
-	}
+	return fmt.Sprintf("%s (%s, %s)", src, name, t.Format("-0700"))
+}
+
+// bootList sets the journal's boots (journalctl --list-boots) in the
+// host's zone, widening the span of the file that listed them.
+func (l *loader) bootList(z hostZone) {
+	h := &l.b.Host
+	abbr, offset := z.abbr, z.offset
 	for _, lb := range l.listBoots {
 		jb := JournalBoot{Ref: lb.Ref, Index: lb.Index, ID: lb.ID}
 		if lb.First != nil {
@@ -1086,13 +1141,6 @@ func (l *loader) finishHost() {
 			}
 			if jb.Last != nil && (in.Last == nil || jb.Last.After(*in.Last)) {
 				in.Last = jb.Last
-			}
-		}
-	}
-	for _, d := range l.dates {
-		if i, ok := l.inputIndex(d.Path); ok {
-			if t := resolveWall(d.wallClock, h.Location, abbr, offset); t != nil {
-				l.b.Inputs[i].First, l.b.Inputs[i].Last = t, t
 			}
 		}
 	}
