@@ -38,21 +38,21 @@ func FuzzContextParsers(f *testing.F) {
 				}
 			}
 		}
-		_, w := Swapon(data, name)
+		_, w := parseSwapon(data, name)
 		check(w)
 		for _, u := range []string{"", "MiB", "GiB", "bytes"} {
-			_, w = ParseFree(data, name, u)
+			_, w = parseFree(data, name, u)
 			check(w)
 		}
-		_, w = ParseMemInfo(data, name)
+		_, w = parseMemInfo(data, name)
 		check(w)
-		_, w = ParsePressure(data, name)
+		_, w = parsePressure(data, name)
 		check(w)
-		_, _, w, _ = ParseVMStat(data, name)
+		_, _, w, _ = parseVMStat(data, name)
 		check(w)
-		_, _, w = ParseSysctl(data, name, true)
+		_, _, w = parseSysctl(data, name, true)
 		check(w)
-		SysctlFromProc(data, "proc/sys/vm/"+name)
+		sysctlFromProc(data, "proc/sys/vm/"+name)
 		_, w = parseDate(data, name)
 		check(w)
 		_, w = parseTimedatectl(data, name)

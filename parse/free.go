@@ -36,11 +36,11 @@ import (
 // prints without a suffix.
 var freeUnitKiB = map[string]int64{"kB": 1, "MiB": 1 << 10, "GiB": 1 << 20}
 
-// ParseFree parses the output of free. unit is what a plain number means:
+// parseFree parses the output of free. unit is what a plain number means:
 // "kB" (the default, also for ""), "MiB" (free -m), "GiB" (free -g) or
 // "bytes" (free -b); sizes with a suffix (free -h) are read as printed and
 // Unit is "human". It returns nil when data is not free output.
-func ParseFree(data []byte, path, unit string) (*Free, []Warning) {
+func parseFree(data []byte, path, unit string) (*Free, []Warning) {
 	if unit == "" {
 		unit = "kB"
 	}

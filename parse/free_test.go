@@ -92,7 +92,7 @@ Swap:         969932       x19046      950886
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, warns := ParseFree([]byte(tc.in), "free.txt", tc.unit)
+			f, warns := parseFree([]byte(tc.in), "free.txt", tc.unit)
 			if f == nil {
 				t.Fatal("ParseFree returned nil")
 			}
@@ -121,8 +121,8 @@ Swap:         969932       x19046      950886
 			}
 		})
 	}
-	if f, _ := ParseFree([]byte("NAME TYPE SIZE USED PRIO\n"), "x", ""); f != nil {
-		t.Errorf("ParseFree(swapon) = %+v, want nil", f)
+	if f, _ := parseFree([]byte("NAME TYPE SIZE USED PRIO\n"), "x", ""); f != nil {
+		t.Errorf("parseFree(swapon) = %+v, want nil", f)
 	}
 }
 
@@ -141,7 +141,7 @@ func TestFreeTooLarge(t *testing.T) {
 		{"free -h, 8192Ei", "", "total used free\nMem: 8192Ei 1.0Gi 8191Ei\n", []*int64{nil, ptr(int64(1 << 20)), ptr(int64(8191<<50 + 1<<49))}}, // procps: [8191, 8192) EiB,
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, warns := ParseFree([]byte(tc.in), "free", tc.unit)
+			f, warns := parseFree([]byte(tc.in), "free", tc.unit)
 			if f == nil {
 				t.Fatal("ParseFree returned nil")
 			}
@@ -154,7 +154,7 @@ func TestFreeTooLarge(t *testing.T) {
 		})
 	}
 	// buffers + cache past int64: buff/cache unknown, the parts kept
-	f, warns := ParseFree([]byte("total used free shared buffers cached\nMem: 1 1 1 0 9223372036854775807 1\n"), "free", "kB")
+	f, warns := parseFree([]byte("total used free shared buffers cached\nMem: 1 1 1 0 9223372036854775807 1\n"), "free", "kB")
 	if f == nil || f.BuffCache != nil || f.Buffers == nil || f.Cache == nil || len(warns) != 1 || warns[0].Line != 2 {
 		t.Errorf("buffers+cache past int64: %+v, %+v", f, warns)
 	}
@@ -185,7 +185,7 @@ HugePages_Total:       0
 Hugepagesize:       2048 kB
 garbage line
 `
-	m, warns := ParseMemInfo([]byte(in), "proc/meminfo")
+	m, warns := parseMemInfo([]byte(in), "proc/meminfo")
 	if m == nil {
 		t.Fatal("nil")
 	}
@@ -210,14 +210,14 @@ garbage line
 }
 
 func TestParsePressureAndVMStat(t *testing.T) {
-	p, w := ParsePressure([]byte("some avg10=1.50 avg60=0.30 avg300=0.07 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=789\n"), "proc/pressure/memory")
+	p, w := parsePressure([]byte("some avg10=1.50 avg60=0.30 avg300=0.07 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=789\n"), "proc/pressure/memory")
 	if p == nil || len(w) != 0 {
 		t.Fatalf("ParsePressure = %+v, %v", p, w)
 	}
 	if p.SomePSI == nil || p.SomePSI.Avg10 != 1.5 || p.SomePSI.TotalUs != 123456 || p.FullPSI == nil || p.FullPSI.TotalUs != 789 {
 		t.Errorf("PSI = %+v %+v", p.SomePSI, p.FullPSI)
 	}
-	kvs, lines, warns, ok := ParseVMStat([]byte("nr_free_pages 23085\nnr_zone_inactive_anon 1234\npswpin 2119\npswpout 5021\noom_kill 3\n"), "proc/vmstat")
+	kvs, lines, warns, ok := parseVMStat([]byte("nr_free_pages 23085\nnr_zone_inactive_anon 1234\npswpin 2119\npswpout 5021\noom_kill 3\n"), "proc/vmstat")
 	if !ok || lines != 5 || len(warns) != 0 {
 		t.Fatalf("ParseVMStat ok=%v lines=%d warns=%v", ok, lines, warns)
 	}
@@ -249,7 +249,7 @@ vm.panic_on_oom = 0
 vm.swappiness = 60
 vm.watermark_scale_factor = 10
 `
-	s, _, w := ParseSysctl([]byte(runtime), "sos_commands/kernel/sysctl_-a", false)
+	s, _, w := parseSysctl([]byte(runtime), "sos_commands/kernel/sysctl_-a", false)
 	if len(w) != 0 {
 		t.Errorf("warnings: %v", w)
 	}
@@ -271,7 +271,7 @@ vm/min_free_kbytes = 131072
 net.ipv4.ip_forward = 1
 broken line
 `
-	s, _, w = ParseSysctl([]byte(conf), "etc/sysctl.d/99-db.conf", true)
+	s, _, w = parseSysctl([]byte(conf), "etc/sysctl.d/99-db.conf", true)
 	if len(w) != 1 || w[0].Line != 7 {
 		t.Errorf("warnings = %v, want one on line 7", w)
 	}
@@ -282,10 +282,10 @@ broken line
 	if len(s) != 4 || got["vm.swappiness"] != "10" || got["vm.panic_on_oom"] != "1" || got["vm.min_free_kbytes"] != "131072" {
 		t.Errorf("configured sysctls = %v", got)
 	}
-	if v, ok := SysctlFromProc([]byte("60\n"), "proc/sys/vm/swappiness"); !ok || v.Key != "vm.swappiness" || v.Value != "60" || v.Line != 1 {
+	if v, ok := sysctlFromProc([]byte("60\n"), "proc/sys/vm/swappiness"); !ok || v.Key != "vm.swappiness" || v.Value != "60" || v.Line != 1 {
 		t.Errorf("SysctlFromProc = %+v, %v", v, ok)
 	}
-	if _, ok := SysctlFromProc([]byte("60\n"), "etc/swappiness"); ok {
+	if _, ok := sysctlFromProc([]byte("60\n"), "etc/swappiness"); ok {
 		t.Error("SysctlFromProc accepted a path outside proc/sys")
 	}
 }

@@ -863,7 +863,7 @@ func (l *loader) finishFree() {
 		if unit == "human" {
 			unit = ""
 		}
-		f, warns := ParseFree(pf.data, pf.path, unit)
+		f, warns := parseFree(pf.data, pf.path, unit)
 		if f == nil {
 			continue
 		}
@@ -892,7 +892,7 @@ func (l *loader) finishFree() {
 				warns = append(warns, Warning{Ref: f.Ref, Message: "free: the unit is not printed and the values are too small for KiB; assumed KiB"})
 			}
 			if guess != "" && guess != "kB" {
-				f, warns = ParseFree(pf.data, pf.path, guess)
+				f, warns = parseFree(pf.data, pf.path, guess)
 			}
 		}
 		if in.Kind != "paste" {

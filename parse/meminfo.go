@@ -30,9 +30,9 @@ import (
 // "MemTotal:        1881872 kB", "HugePages_Total:       0", "Hugetlb:  0 kB"
 var meminfoLineRE = regexp.MustCompile(`^(?P<key>[A-Za-z0-9_()]+):[ \t]+(?P<val>[0-9]+)(?P<kb> kB)?[ \t]*$`)
 
-// ParseMemInfo parses /proc/meminfo. It returns nil when data has no
+// parseMemInfo parses /proc/meminfo. It returns nil when data has no
 // meminfo line.
-func ParseMemInfo(data []byte, path string) (*ProcMemInfo, []Warning) {
+func parseMemInfo(data []byte, path string) (*ProcMemInfo, []Warning) {
 	m := &ProcMemInfo{Path: path}
 	var warns []Warning
 	facts.ForLines(data, func(n int, line string) {
@@ -76,8 +76,8 @@ func (m *ProcMemInfo) Get(key string) *KV {
 // "some avg10=0.00 avg60=0.00 avg300=0.00 total=0"
 var psiLineRE = regexp.MustCompile(`^(?P<kind>some|full) avg10=(?P<a10>[0-9.]+) avg60=(?P<a60>[0-9.]+) avg300=(?P<a300>[0-9.]+) total=(?P<total>[0-9]+)$`)
 
-// ParsePressure parses /proc/pressure/memory; nil when data has no PSI line.
-func ParsePressure(data []byte, path string) (*Pressure, []Warning) {
+// parsePressure parses /proc/pressure/memory; nil when data has no PSI line.
+func parsePressure(data []byte, path string) (*Pressure, []Warning) {
 	var p *Pressure
 	var warns []Warning
 	facts.ForLines(data, func(n int, line string) {
@@ -121,9 +121,9 @@ func vmstatKeep(key string) bool {
 		strings.HasPrefix(key, "pgsteal_direct") || strings.HasPrefix(key, "pgscan_kswapd")
 }
 
-// ParseVMStat parses /proc/vmstat and keeps the counters of interest (see
+// parseVMStat parses /proc/vmstat and keeps the counters of interest (see
 // vmstatKeep), in file order. ok is false when data is not vmstat.
-func ParseVMStat(data []byte, path string) (kvs []KV, lines int, warns []Warning, ok bool) {
+func parseVMStat(data []byte, path string) (kvs []KV, lines int, warns []Warning, ok bool) {
 	good := 0
 	lines = facts.ForLines(data, func(n int, line string) {
 		f := strings.Fields(line)

@@ -77,8 +77,8 @@ func FuzzSwapon(f *testing.F) {
 		"NAME      TYPE      SIZE USED PRIO\n/swap.img file        2G   0B   -2\n",
 		"NAME TYPE SIZE USED PRIO\n/x partition 99999999999999999999G 1 -1\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s1, w1 := Swapon(data, "swapon")
-		s2, w2 := Swapon(data, "swapon")
+		s1, w1 := parseSwapon(data, "swapon")
+		s2, w2 := parseSwapon(data, "swapon")
 		if !reflect.DeepEqual(s1, s2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("parsing twice gave different results")
 		}
@@ -101,8 +101,8 @@ func FuzzFree(f *testing.F) {
 		"               total        used        free      shared  buff/cache   available\nMem:           7.6Gi       7.3Gi        91Mi       1.6Mi       220Mi       111Mi\nSwap:             0B          0B          0B\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, u := range []string{"", "kB", "MiB", "GiB", "bytes", "human"} {
-			f1, w1 := ParseFree(data, "free", u)
-			f2, w2 := ParseFree(data, "free", u)
+			f1, w1 := parseFree(data, "free", u)
+			f2, w2 := parseFree(data, "free", u)
 			if !reflect.DeepEqual(f1, f2) || !reflect.DeepEqual(w1, w2) {
 				t.Fatal("parsing twice gave different results")
 			}
@@ -121,8 +121,8 @@ func FuzzMemInfo(f *testing.F) {
 		"some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
 		"oom_kill 3\npgmajfault 12\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m1, w1 := ParseMemInfo(data, "meminfo")
-		m2, w2 := ParseMemInfo(data, "meminfo")
+		m1, w1 := parseMemInfo(data, "meminfo")
+		m2, w2 := parseMemInfo(data, "meminfo")
 		if !reflect.DeepEqual(m1, m2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("meminfo: parsing twice gave different results")
 		}
@@ -133,14 +133,14 @@ func FuzzMemInfo(f *testing.F) {
 				checkRef(t, kv.Key, kv.Ref, "meminfo", data, false)
 			}
 		}
-		p1, w1 := ParsePressure(data, "pressure")
-		p2, w2 := ParsePressure(data, "pressure")
+		p1, w1 := parsePressure(data, "pressure")
+		p2, w2 := parsePressure(data, "pressure")
 		if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("pressure: parsing twice gave different results")
 		}
 		checkWarnLines(t, w1, "pressure", data)
-		kv1, n1, w1, ok1 := ParseVMStat(data, "vmstat")
-		kv2, n2, w2, ok2 := ParseVMStat(data, "vmstat")
+		kv1, n1, w1, ok1 := parseVMStat(data, "vmstat")
+		kv2, n2, w2, ok2 := parseVMStat(data, "vmstat")
 		if !reflect.DeepEqual(kv1, kv2) || n1 != n2 || ok1 != ok2 || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("vmstat: parsing twice gave different results")
 		}
@@ -157,8 +157,8 @@ func FuzzSysctl(f *testing.F) {
 		"kernel.panic_on_oops = 1\nvm.panic_on_oom=0\n-vm.min_free_kbytes = 67584\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, configured := range []bool{false, true} {
-			s1, n1, w1 := ParseSysctl(data, "sysctl", configured)
-			s2, n2, w2 := ParseSysctl(data, "sysctl", configured)
+			s1, n1, w1 := parseSysctl(data, "sysctl", configured)
+			s2, n2, w2 := parseSysctl(data, "sysctl", configured)
 			if !reflect.DeepEqual(s1, s2) || n1 != n2 || !reflect.DeepEqual(w1, w2) {
 				t.Fatal("parsing twice gave different results")
 			}
@@ -170,8 +170,8 @@ func FuzzSysctl(f *testing.F) {
 				}
 			}
 		}
-		a, aok := SysctlFromProc(data, "proc/sys/vm/swappiness")
-		b, bok := SysctlFromProc(data, "proc/sys/vm/swappiness")
+		a, aok := sysctlFromProc(data, "proc/sys/vm/swappiness")
+		b, bok := sysctlFromProc(data, "proc/sys/vm/swappiness")
 		if a != b || aok != bok {
 			t.Fatal("SysctlFromProc: twice gave different results")
 		}

@@ -174,7 +174,7 @@ func (l *loader) readSosLog(data []byte, in *Input) small {
 // readSwapon reads a "swapon" or "proc-swaps" input.
 func (l *loader) readSwapon(data []byte, in *Input) small {
 	b := l.b
-	t, warns := Swapon(data, in.Path)
+	t, warns := parseSwapon(data, in.Path)
 	if t == nil {
 		return small{why: "no swapon or /proc/swaps header", warns: warns}
 	}
@@ -193,7 +193,7 @@ func (l *loader) readSwapon(data []byte, in *Input) small {
 // readFree reads a "free" input.
 func (l *loader) readFree(data []byte, in *Input) small {
 	b := l.b
-	if f, _ := ParseFree(data, in.Path, ""); f == nil {
+	if f, _ := parseFree(data, in.Path, ""); f == nil {
 		return small{why: "no free header"}
 	}
 	l.frees = append(l.frees, pendingFree{data: data, path: in.Path, input: len(b.Inputs)})
@@ -203,7 +203,7 @@ func (l *loader) readFree(data []byte, in *Input) small {
 // readMeminfo reads a "meminfo" input.
 func (l *loader) readMeminfo(data []byte, in *Input) small {
 	b := l.b
-	m, warns := ParseMemInfo(data, in.Path)
+	m, warns := parseMemInfo(data, in.Path)
 	switch {
 	case m == nil:
 		return small{why: "no meminfo line", warns: warns}
@@ -217,7 +217,7 @@ func (l *loader) readMeminfo(data []byte, in *Input) small {
 // readPressure reads a "pressure" input.
 func (l *loader) readPressure(data []byte, in *Input) small {
 	b := l.b
-	p, warns := ParsePressure(data, in.Path)
+	p, warns := parsePressure(data, in.Path)
 	if p == nil {
 		return small{why: "no PSI line", warns: warns}
 	}
@@ -231,7 +231,7 @@ func (l *loader) readPressure(data []byte, in *Input) small {
 // readVmstat reads a "vmstat" input.
 func (l *loader) readVmstat(data []byte, in *Input) small {
 	b := l.b
-	kvs, _, warns, ok := ParseVMStat(data, in.Path)
+	kvs, _, warns, ok := parseVMStat(data, in.Path)
 	if !ok {
 		return small{why: "no vmstat counter", warns: warns}
 	}
@@ -245,7 +245,7 @@ func (l *loader) readVmstat(data []byte, in *Input) small {
 func (l *loader) readSysctl(data []byte, in *Input) small {
 	b := l.b
 	if strings.Contains("/"+in.Path, "/proc/sys/") {
-		s, ok := SysctlFromProc(data, in.Path)
+		s, ok := sysctlFromProc(data, in.Path)
 		if !ok {
 			return small{why: "no value"}
 		}
@@ -254,7 +254,7 @@ func (l *loader) readSysctl(data []byte, in *Input) small {
 		return small{used: true}
 	}
 	configured := in.Format == "sysctl-conf" || isSysctlConfPath(in.Path)
-	s, _, warns := ParseSysctl(data, in.Path, configured)
+	s, _, warns := parseSysctl(data, in.Path, configured)
 	b.Sysctls = append(b.Sysctls, s...)
 	in.Format = "sysctl-a"
 	if configured {

@@ -33,10 +33,10 @@ var swapShowColumns = map[string]bool{"NAME": true, "TYPE": true, "SIZE": true, 
 // swapRightAligned are the columns util-linux right-aligns.
 var swapRightAligned = map[string]bool{"SIZE": true, "USED": true, "PRIO": true}
 
-// Swapon parses swapon (--show, --bytes, --show=cols, --summary) or
+// parseSwapon parses swapon (--show, --bytes, --show=cols, --summary) or
 // /proc/swaps output. It returns nil when data is none of these; an empty
 // data is an empty `swapon --show` (no swap active).
-func Swapon(data []byte, path string) (*SwapTable, []Warning) {
+func parseSwapon(data []byte, path string) (*SwapTable, []Warning) {
 	t := &SwapTable{Ref: Ref{Path: path, Line: 1}}
 	var warns []Warning
 	var cols []column

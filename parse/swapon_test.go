@@ -200,7 +200,7 @@ func TestSwapon(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st, warns := Swapon([]byte(tc.in), tc.path)
+			st, warns := parseSwapon([]byte(tc.in), tc.path)
 			if st == nil {
 				t.Fatal("Swapon returned nil")
 			}
@@ -241,33 +241,8 @@ func TestSwapon(t *testing.T) {
 
 func TestSwaponNotSwap(t *testing.T) {
 	for _, in := range []string{"MemTotal:  1881872 kB\n", "hello world\n", "NAME READY STATUS\n"} {
-		if st, _ := Swapon([]byte(in), "x"); st != nil {
-			t.Errorf("Swapon(%q) = %+v, want nil", in, st)
+		if st, _ := parseSwapon([]byte(in), "x"); st != nil {
+			t.Errorf("parseSwapon(%q) = %+v, want nil", in, st)
 		}
-	}
-}
-
-func TestBestSwapAndTotals(t *testing.T) {
-	human, _ := Swapon([]byte("NAME          TYPE   SIZE  USED PRIO\n/swapfile     file 947.2M 18.6M   -2\n/swapfile.new file     2G   48K   -3\n"), "swapon")
-	proc, _ := Swapon([]byte("Filename\tType\tSize\tUsed\tPriority\n/swapfile file 969932 19046 -2\n/swapfile.new file 2097148 48 -3\n"), "proc/swaps")
-	b := &Bundle{Swaps: []*SwapTable{human, proc}}
-	best := b.BestSwap()
-	if best != proc {
-		t.Fatalf("BestSwap = %+v, want proc/swaps", best)
-	}
-	size, used := best.Totals()
-	if size == nil || used == nil || size.KB != 969932+2097148 || !size.Exact || used.KB != 19046+48 {
-		t.Errorf("totals = %+v / %+v", size, used)
-	}
-	size, _ = human.Totals()
-	if size == nil || size.Exact || size.ErrKB != 51+52429 || size.Printed != "947.2M+2G" {
-		t.Errorf("human totals = %+v", size)
-	}
-	big, _ := Swapon([]byte("Filename\tType\tSize\tUsed\tPriority\n/a file 9223372036854775807 0 -2\n/b file 1 0 -3\n"), "proc/swaps")
-	if size, used := big.Totals(); size != nil || used == nil || used.KB != 0 {
-		t.Errorf("totals past int64 = %+v / %+v, want unknown / 0", size, used)
-	}
-	if (&Bundle{}).BestSwap() != nil {
-		t.Error("BestSwap of no listing should be nil")
 	}
 }

@@ -29,10 +29,10 @@ func keepRuntimeSysctl(key string) bool {
 	return strings.HasPrefix(key, "vm.") || strings.HasPrefix(key, "kernel.panic")
 }
 
-// ParseSysctl parses `sysctl -a` output (configured false) or a sysctl.conf
+// parseSysctl parses `sysctl -a` output (configured false) or a sysctl.conf
 // file (configured true). Running settings are kept for vm.* and
 // kernel.panic*; configured files are kept whole.
-func ParseSysctl(data []byte, path string, configured bool) ([]Sysctl, int, []Warning) {
+func parseSysctl(data []byte, path string, configured bool) ([]Sysctl, int, []Warning) {
 	var out []Sysctl
 	var warns []Warning
 	n := facts.ForLines(data, func(n int, line string) {
@@ -65,10 +65,10 @@ func ParseSysctl(data []byte, path string, configured bool) ([]Sysctl, int, []Wa
 	return out, n, warns
 }
 
-// SysctlFromProc reads one proc/sys file (e.g. proc/sys/vm/swappiness);
+// sysctlFromProc reads one proc/sys file (e.g. proc/sys/vm/swappiness);
 // the key is taken from the path. ok is false when path is not under
 // proc/sys/ or the file is empty.
-func SysctlFromProc(data []byte, path string) (Sysctl, bool) {
+func sysctlFromProc(data []byte, path string) (Sysctl, bool) {
 	i := strings.Index(path, "proc/sys/")
 	if i < 0 || (i > 0 && path[i-1] != '/') {
 		return Sysctl{}, false

@@ -374,21 +374,6 @@ func TestDecodeLine(t *testing.T) {
 	}
 }
 
-// TestParseLogLine checks the exported single-line decoder.
-func TestParseLogLine(t *testing.T) {
-	l := ParseLogLine("Jun 17 16:18:42 homelab-1 k3s[3814777]: I0617 16:18:42.080925 3814777 eviction_manager.go:381] \"Eviction manager: attempting to reclaim\" resourceName=\"memory\"", Ref{Path: "journal", Line: 7})
-	if l.Format != fmtSyslog || l.Host != "homelab-1" || l.Ident != "k3s" || !strings.HasPrefix(l.Text, "I0617 16:18:42.080925") || l.Line != 7 {
-		t.Errorf("got %+v", l)
-	}
-	if l.Stamp.Wall == nil || l.Stamp.Wall.Month() != time.June || l.Stamp.WallHasYear {
-		t.Errorf("stamp %+v", l.Stamp)
-	}
-	c := ParseLogLine("                 active_file:166 inactive_file:161 isolated_file:0", Ref{Line: 2})
-	if c.Format != FormatNone || c.Text != "active_file:166 inactive_file:161 isolated_file:0" {
-		t.Errorf("continuation: %+v", c)
-	}
-}
-
 // TestLongLineAndReadError: lines longer than a block are read whole (no
 // 64 KiB scanner limit); only an I/O error is an error.
 func TestLongLineAndReadError(t *testing.T) {

@@ -1015,21 +1015,6 @@ func identFromText(t []byte, c *decodeCache) (string, []byte, bool) {
 	return id, t[sp+1:], true
 }
 
-// ParseLogLine decodes the prefix of one log line in any form Parse
-// reads (see the file comment) into a LogLine. It is for other parsers that
-// read journal or syslog lines (kubelet, containerd); ref names the line.
-// Continuation lines (indented, no prefix) come back with Format "none".
-func ParseLogLine(raw string, ref Ref) LogLine {
-	b := []byte(strings.TrimSuffix(raw, "\r"))
-	d := decodeLine(b, "")
-	text := d.text
-	if d.cont {
-		text = bytes.TrimLeft(b, " \t")
-	}
-	return LogLine{Ref: ref, Format: d.format, Stamp: d.stamp.stamp(), Level: d.level, Host: d.host, Ident: d.ident,
-		Text: strings.ToValidUTF8(string(text), "\uFFFD"), Raw: strings.ToValidUTF8(raw, "\uFFFD")}
-}
-
 // decodeShortFull: journalctl -o short-full, "Sun 2019-10-20 15:07:17 CST host kernel: msg".
 // Only UTC/GMT count as a zone; other abbreviations are ambiguous.
 func decodeShortFull(raw []byte, d *kline) bool {

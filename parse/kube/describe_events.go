@@ -114,7 +114,7 @@ func (t *eventTable) line(n int, raw string) bool {
 		e.Age = c[t.iLast]
 		a, ok = parseEventAge(e.Age)
 		if t.iFirst >= 0 {
-			if sec, _, fine := ParseKubeDuration(c[t.iFirst]); fine {
+			if sec, _, fine := parseKubeDuration(c[t.iFirst]); fine {
 				v := float64(sec)
 				a.Oldest = &v
 			}
@@ -179,11 +179,11 @@ func kubeClip(s string) string {
 	return strconv.Quote(s)
 }
 
-// DescribeEvents reads an Events table pasted on its own (the "Events:"
+// parseDescribeEvents reads an Events table pasted on its own (the "Events:"
 // section of `kubectl describe node`, or its rows under a "Type Reason
 // Age From Message" header): a node whose name is the host the From
 // column names when every row names the same one ("" otherwise).
-func DescribeEvents(data []byte, path string) (*Node, int, []Warning) {
+func parseDescribeEvents(data []byte, path string) (*Node, int, []Warning) {
 	t := &eventTable{path: path}
 	node := &Node{Source: "describe-events"}
 	lines := 0

@@ -74,9 +74,9 @@ func describeKey(line string) (key, value string, ok bool) {
 	return k, strings.TrimSpace(v), true
 }
 
-// DescribeNode parses `kubectl describe node` output (one or many nodes)
+// parseDescribeNode parses `kubectl describe node` output (one or many nodes)
 // from data, naming lines by path.
-func DescribeNode(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
+func parseDescribeNode(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
 	p := nodeParser{path: path}
 	all := kubeLines(data)
 	for i, l := range all {
@@ -393,7 +393,7 @@ func (p *nodeParser) pod(n int, l string) {
 			p.warns = append(p.warns, Warning{Ref: np.Ref, Message: quantityWarning(q.s, res)})
 		}
 	}
-	if sec, _, ok := ParseKubeDuration(np.Age); ok {
+	if sec, _, ok := parseKubeDuration(np.Age); ok {
 		v := float64(sec)
 		np.AgeSec = &v
 	}

@@ -51,8 +51,8 @@ var podSections = map[string]bool{
 	"Resources": true,
 }
 
-// DescribePod parses `kubectl describe pod` output (one or many pods).
-func DescribePod(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
+// parseDescribePod parses `kubectl describe pod` output (one or many pods).
+func parseDescribePod(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
 	p := podParser{path: path}
 	all := kubeLines(data)
 	for i, l := range all {

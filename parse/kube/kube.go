@@ -212,41 +212,41 @@ func ReadKube(kind string, data []byte, path string, b *Facts) (lines int, warni
 	switch kind {
 	case "describe-events":
 		var node *Node
-		node, lines, warnings = DescribeEvents(data, path)
+		node, lines, warnings = parseDescribeEvents(data, path)
 		if node != nil {
 			b.Nodes = append(b.Nodes, node)
 		}
 	case "describe-node":
 		var nodes []*Node
-		nodes, lines, warnings = DescribeNode(data, path)
+		nodes, lines, warnings = parseDescribeNode(data, path)
 		b.Nodes = append(b.Nodes, nodes...)
 	case "describe-pod":
 		var pods []*Pod
-		pods, lines, warnings = DescribePod(data, path)
+		pods, lines, warnings = parseDescribePod(data, path)
 		b.Pods = append(b.Pods, pods...)
 	case "get-nodes":
 		var nodes []*Node
-		nodes, lines, warnings = GetNodesTable(data, path)
+		nodes, lines, warnings = parseGetNodes(data, path)
 		b.Nodes = append(b.Nodes, nodes...)
 	case "get-pods":
 		var pods []*Pod
-		pods, lines, warnings = GetPodsTable(data, path)
+		pods, lines, warnings = parseGetPods(data, path)
 		b.Pods = append(b.Pods, pods...)
 	case "get-events":
 		var ev []K8sEvent
-		ev, lines, warnings = GetEventsTable(data, path)
+		ev, lines, warnings = parseGetEvents(data, path)
 		b.K8sEvents = append(b.K8sEvents, ev...)
 	case "get-nodes-json", "get-pods-json", "get-events-json", "kube-json":
 		var objs KubeObjects
-		objs, lines, warnings = KubeJSON(data, path)
+		objs, lines, warnings = parseKubeJSON(data, path)
 		b.Nodes, b.Pods, b.K8sEvents = append(b.Nodes, objs.Nodes...), append(b.Pods, objs.Pods...), append(b.K8sEvents, objs.Events...)
 	case "get-nodes-yaml", "get-pods-yaml", "get-events-yaml", "kube-yaml":
 		var objs KubeObjects
-		objs, lines, warnings = KubeYAML(data, path)
+		objs, lines, warnings = parseKubeYAML(data, path)
 		b.Nodes, b.Pods, b.K8sEvents = append(b.Nodes, objs.Nodes...), append(b.Pods, objs.Pods...), append(b.K8sEvents, objs.Events...)
 	case "crictl-ps", "crictl-pods", "docker-ps", "ctr-containers":
 		var cs []*Container
-		cs, lines, warnings = RuntimePS(kind, data, path)
+		cs, lines, warnings = parseRuntimePS(kind, data, path)
 		b.Containers = append(b.Containers, cs...)
 		linkContainers(b.Containers)
 	default:

@@ -14,7 +14,7 @@ func BenchmarkDescribeNode(b *testing.B) {
 	data := kubeBenchInput(b, "describe-node-kubeadm-1.29-systemd-cgroupv2.txt", 200, "\n\n")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if nodes, _, _ := DescribeNode(data, "bench"); len(nodes) != 200 {
+		if nodes, _, _ := parseDescribeNode(data, "bench"); len(nodes) != 200 {
 			b.Fatal(len(nodes))
 		}
 	}
@@ -24,7 +24,7 @@ func BenchmarkKubeJSON(b *testing.B) {
 	data := kubeBenchInput(b, "get-pods.json", 100, "")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if o, _, _ := KubeJSON(data, "bench"); len(o.Pods) != 300 {
+		if o, _, _ := parseKubeJSON(data, "bench"); len(o.Pods) != 300 {
 			b.Fatal(len(o.Pods))
 		}
 	}
@@ -34,7 +34,7 @@ func BenchmarkKubeYAML(b *testing.B) {
 	data := kubeBenchInput(b, "get-pods.yaml", 100, "---\n")
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if o, _, _ := KubeYAML(data, "bench"); len(o.Pods) != 300 {
+		if o, _, _ := parseKubeYAML(data, "bench"); len(o.Pods) != 300 {
 			b.Fatal(len(o.Pods))
 		}
 	}

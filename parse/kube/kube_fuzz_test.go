@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oomlens/oomlens/internal/nonneg"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Fuzz targets for the Kubernetes parsers. Beyond "does not panic" they
@@ -78,8 +79,8 @@ Events:
 `))
 	f.Add([]byte("Name: x\nEvents:\n  Type Reason\n  Warning\n\n\nName: y\nEvents:  <none>\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		n1, l1, w1 := DescribeNode(data, "f")
-		n2, l2, w2 := DescribeNode(data, "f")
+		n1, l1, w1 := parseDescribeNode(data, "f")
+		n2, l2, w2 := parseDescribeNode(data, "f")
 		if !reflect.DeepEqual(n1, n2) || l1 != l2 || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
@@ -107,8 +108,8 @@ Events:
 func FuzzDescribePod(f *testing.F) {
 	addKubeSeeds(f, "describe-pod-oomkilled.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p1, l1, w1 := DescribePod(data, "f")
-		p2, _, w2 := DescribePod(data, "f")
+		p1, l1, w1 := parseDescribePod(data, "f")
+		p2, _, w2 := parseDescribePod(data, "f")
 		if !reflect.DeepEqual(p1, p2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
@@ -156,8 +157,8 @@ func FuzzKubeJSON(f *testing.F) {
  "message": "System OOM encountered, victim process: java, pid: 7", "reason": "SystemOOM", "lastTimestamp": "2024-05-14T09:40:36Z"}]}`))
 	f.Add([]byte(`{"kind":"Pod","apiVersion":"v1","metadata":{"name":"x"}}{"items":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o1, l1, w1 := KubeJSON(data, "f")
-		o2, _, w2 := KubeJSON(data, "f")
+		o1, l1, w1 := parseKubeJSON(data, "f")
+		o2, _, w2 := parseKubeJSON(data, "f")
 		if !reflect.DeepEqual(o1, o2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
@@ -172,8 +173,8 @@ func FuzzKubeYAML(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n  status:\n    containerStatuses:\n    - containerID: containerd://ab\n      name: c\n      lastState:\n        terminated:\n          exitCode: 137\n          reason: OOMKilled\nkind: List\n"))
 	f.Add([]byte("apiVersion: v1\nkind: Node\nstatus:\n  capacity:\n    memory: 2Gi\n---\nitems: 3\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o1, l1, w1 := KubeYAML(data, "f")
-		o2, _, w2 := KubeYAML(data, "f")
+		o1, l1, w1 := parseKubeYAML(data, "f")
+		o2, _, w2 := parseKubeYAML(data, "f")
 		if !reflect.DeepEqual(o1, o2) || !reflect.DeepEqual(w1, w2) {
 			t.Fatal("two parses differ")
 		}
@@ -260,8 +261,9 @@ func FuzzParseQuantityKB(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		kb, ok := ParseQuantityKB(s)
-		b, okb := ParseQuantityBytes(s)
+		kb, ok := parseQuantityKB(s)
+		b, res := quantityBytes(s)
+		okb := res == units.OK
 		if ok && kb < 0 {
 			t.Fatalf("negative kB %d for %q", kb, s)
 		}

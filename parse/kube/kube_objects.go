@@ -405,9 +405,9 @@ func (li jsonLineIndex) line(off int) int {
 	return sort.Search(len(li), func(i int) bool { return li[i] > off })
 }
 
-// KubeJSON parses `kubectl get … -o json` output: a List (or several,
+// parseKubeJSON parses `kubectl get … -o json` output: a List (or several,
 // concatenated) or single objects. Pods, Nodes and Events are kept.
-func KubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
+func parseKubeJSON(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
 	li := newJSONLineIndex(data)
 	lines = len(kubeLines(data))
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -527,9 +527,9 @@ func jsonSkipSpace(data []byte, off int) int {
 	return off
 }
 
-// KubeYAML parses `kubectl get … -o yaml` output: a List or objects,
+// parseKubeYAML parses `kubectl get … -o yaml` output: a List or objects,
 // several documents separated by "---" allowed.
-func KubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
+func parseKubeYAML(data []byte, path string) (objs KubeObjects, lines int, warnings []Warning) {
 	lines = len(kubeLines(data))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for doc := 0; ; doc++ {

@@ -38,17 +38,9 @@ var quantitySuffix = map[string][2]int64{
 	"E":  {1000000000000000000, 1},
 }
 
-// ParseQuantityBytes parses a Kubernetes quantity ("2025188Ki", "1.5Gi",
+// quantityBytes parses a Kubernetes quantity ("2025188Ki", "1.5Gi",
 // "500M", "128974848000m", "129e6") into bytes, rounded down to a whole
-// byte. ok is false for anything that is not a non-negative quantity or
-// that overflows int64.
-func ParseQuantityBytes(s string) (bytes int64, ok bool) {
-	b, res := quantityBytes(s)
-	return b, res == units.OK
-}
-
-// quantityBytes is ParseQuantityBytes saying why it failed: units.Syntax for
-// no quantity, units.TooLarge for more bytes than an int64 holds (the limit
+// byte, or says why not: units.Syntax for no quantity, units.TooLarge for more bytes than an int64 holds (the limit
 // of apimachinery's Quantity.Value as well).
 func quantityBytes(s string) (int64, units.Result) {
 	r, ok := quantityRat(s)
@@ -62,12 +54,12 @@ func quantityBytes(s string) (int64, units.Result) {
 	return q.Int64(), units.OK
 }
 
-// ParseQuantityKB parses a Kubernetes memory quantity into kB (KiB, 1024
+// parseQuantityKB parses a Kubernetes memory quantity into kB (KiB, 1024
 // bytes, the unit the kernel prints), rounded down: "2025188Ki" →
 // 2025188, "128Mi" → 131072, "1G" → 976562, "134217728" → 131072. The
 // arithmetic is exact (no floating point). ok is false for anything that is
 // not a non-negative quantity, or that is more bytes than an int64 holds.
-func ParseQuantityKB(s string) (kb int64, ok bool) {
+func parseQuantityKB(s string) (kb int64, ok bool) {
 	kb, res := quantityKBOf(s)
 	return kb, res == units.OK
 }
@@ -134,12 +126,12 @@ func quantityRat(s string) (*big.Rat, bool) {
 	return r, true
 }
 
-// ParseKubeDuration parses a kubectl age ("5m46s", "179m", "2d3h",
+// parseKubeDuration parses a kubectl age ("5m46s", "179m", "2d3h",
 // "1y20d", "95s") into seconds and its resolution (the unit of the last
 // component: 1, 60, 3600, 86400 or 31536000). ok is false for
 // "<unknown>", "<invalid>" and anything else. A year is 365 days, as in
 // apimachinery's HumanDuration.
-func ParseKubeDuration(s string) (sec int64, res int64, ok bool) {
+func parseKubeDuration(s string) (sec int64, res int64, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 32 {
 		return 0, 0, false
@@ -211,14 +203,14 @@ func parseEventAge(s string) (a eventAge, ok bool) {
 			return eventAge{}, false
 		}
 		a.Count = n
-		if sec, _, ok := ParseKubeDuration(over); ok {
+		if sec, _, ok := parseKubeDuration(over); ok {
 			v := float64(sec)
 			a.Oldest = &v
 		} else if !isUnknownAge(over) {
 			return eventAge{}, false
 		}
 	}
-	if sec, res, ok := ParseKubeDuration(first); ok {
+	if sec, res, ok := parseKubeDuration(first); ok {
 		v := float64(sec)
 		a.Newest = &v
 		a.Res = float64(res)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/oomlens/oomlens/units"
 )
 
 func TestParseQuantityKB(t *testing.T) {
@@ -44,13 +46,13 @@ func TestParseQuantityKB(t *testing.T) {
 		{"99999999999Ei", 0, false, "overflow"},
 		{"<none>", 0, false, "placeholder"},
 	} {
-		kb, ok := ParseQuantityKB(tc.in)
+		kb, ok := parseQuantityKB(tc.in)
 		if ok != tc.ok || kb != tc.kb {
-			t.Errorf("%s: ParseQuantityKB(%q) = %d, %v; want %d, %v", tc.desc, tc.in, kb, ok, tc.kb, tc.ok)
+			t.Errorf("%s: parseQuantityKB(%q) = %d, %v; want %d, %v", tc.desc, tc.in, kb, ok, tc.kb, tc.ok)
 		}
 	}
-	if b, ok := ParseQuantityBytes("1.5Ki"); !ok || b != 1536 {
-		t.Errorf("ParseQuantityBytes(1.5Ki) = %d, %v", b, ok)
+	if b, res := quantityBytes("1.5Ki"); res != units.OK || b != 1536 {
+		t.Errorf("quantityBytes(1.5Ki) = %d, %v", b, res)
 	}
 }
 

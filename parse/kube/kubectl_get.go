@@ -79,8 +79,8 @@ func cellOf(c []string, cols []tableCol, names ...string) string {
 	return ""
 }
 
-// GetNodesTable parses `kubectl get nodes [-o wide]`.
-func GetNodesTable(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
+// parseGetNodes parses `kubectl get nodes [-o wide]`.
+func parseGetNodes(data []byte, path string) (nodes []*Node, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
 		if colIndex(cols, "ROLES") < 0 && colIndex(cols, "VERSION") < 0 {
 			return nil // another resource's table (kubectl get all)
@@ -110,8 +110,8 @@ func GetNodesTable(data []byte, path string) (nodes []*Node, lines int, warnings
 	return nodes, lines, warnings
 }
 
-// GetPodsTable parses `kubectl get pods [-A] [-o wide]`.
-func GetPodsTable(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
+// parseGetPods parses `kubectl get pods [-A] [-o wide]`.
+func parseGetPods(data []byte, path string) (pods []*Pod, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
 		if colIndex(cols, "READY") < 0 || colIndex(cols, "RESTARTS") < 0 {
 			return nil // another resource's table (kubectl get all)
@@ -139,9 +139,9 @@ func GetPodsTable(data []byte, path string) (pods []*Pod, lines int, warnings []
 	return pods, lines, warnings
 }
 
-// GetEventsTable parses `kubectl get events [-A] [-o wide]` and
+// parseGetEvents parses `kubectl get events [-A] [-o wide]` and
 // `kubectl events`.
-func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, warnings []Warning) {
+func parseGetEvents(data []byte, path string) (events []K8sEvent, lines int, warnings []Warning) {
 	var extra []Warning
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
 		if colIndex(cols, "REASON") < 0 {
@@ -174,7 +174,7 @@ func GetEventsTable(data []byte, path string) (events []K8sEvent, lines int, war
 		}
 		e.AgeSec, e.OldestSec, e.AgeResSec, e.Count = a.Newest, a.Oldest, a.Res, a.Count
 		if first := cellOf(c, cols, "FIRST SEEN"); first != "" && e.OldestSec == nil {
-			if sec, _, ok := ParseKubeDuration(first); ok {
+			if sec, _, ok := parseKubeDuration(first); ok {
 				v := float64(sec)
 				e.OldestSec = &v
 			}

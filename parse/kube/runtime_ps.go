@@ -26,10 +26,10 @@ import (
 	"strings"
 )
 
-// RuntimePS parses a crictl ps, crictl pods, docker ps or ctr container
+// parseRuntimePS parses a crictl ps, crictl pods, docker ps or ctr container
 // listing; kind is the SniffKube kind (crictl-ps, crictl-pods, docker-ps,
 // ctr-containers).
-func RuntimePS(kind string, data []byte, path string) (ctrs []*Container, lines int, warnings []Warning) {
+func parseRuntimePS(kind string, data []byte, path string) (ctrs []*Container, lines int, warnings []Warning) {
 	lines, warnings = kubeTable(data, path, func(n int, raw string, c []string, cols []tableCol) *Warning {
 		k := &Container{Ref: Ref{Path: path, Line: n}, Source: kind}
 		switch kind {
