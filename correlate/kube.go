@@ -2,8 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -287,9 +285,6 @@ func (bd *builder) kubeletSection() *Kubelet {
 	return out
 }
 
-// Example: "Killed process 23143 (pip3) total-vm:…" inside an OOMKilling event message.
-var reEventKilledPid = regexp.MustCompile(`Killed process (\d+) \(`)
-
 // nodeSection converts the nodes and matches their events to kills.
 func (bd *builder) nodeSection() []Node {
 	out := []Node{}
@@ -334,13 +329,6 @@ func (bd *builder) nodeSection() []Node {
 // matchEvent finds the kill a SystemOOM or OOMKilling event reports, by pid.
 func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
 	pid := e.VictimPid
-	if pid == nil && e.Reason == "OOMKilling" {
-		if m := reEventKilledPid.FindStringSubmatch(e.Message); m != nil {
-			if p, err := strconv.Atoi(m[1]); err == nil {
-				pid = &p
-			}
-		}
-	}
 	if pid == nil {
 		return nil
 	}
@@ -424,24 +412,18 @@ func (bd *builder) kubeletStart() *kubeletStartInfo {
 // parser is a stub.
 var podFromCgroup = kube.PodFromCgroup
 
-// Example: "System OOM encountered, victim process: pip3, pid: 23143".
-var reEventVictimPid = regexp.MustCompile(`victim process: (\S+), pid: (\d+)$`)
-
 // matchK8sEvent finds the kernel kill a `kubectl get events` row reports
 // (SystemOOM or OOMKilling), by pid.
 func (bd *builder) matchK8sEvent(e *parse.K8sEvent) *killCtx {
 	if e.Reason != "SystemOOM" && e.Reason != "OOMKilling" {
 		return nil
 	}
-	var pid int
-	var name string
-	if m := reEventVictimPid.FindStringSubmatch(strings.TrimSpace(e.Message)); m != nil {
-		pid, _ = strconv.Atoi(m[2])
-		name = m[1]
-	} else if m := reEventKilledPid.FindStringSubmatch(e.Message); m != nil {
-		pid, _ = strconv.Atoi(m[1])
-	} else {
+	if e.VictimPid == nil {
 		return nil
+	}
+	pid, name := *e.VictimPid, e.VictimName
+	if e.Reason == "OOMKilling" {
+		name = "" // the kernel's comm: the pid says it all
 	}
 	var found *killCtx
 	for _, kc := range bd.kills {

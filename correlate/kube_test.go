@@ -56,9 +56,9 @@ func TestK8sEventsMatchKillsByPid(t *testing.T) {
 	at := time.Date(2019, 10, 20, 15, 7, 17, 0, cst)
 	b.K8sEvents = []parse.K8sEvent{
 		{Ref: parse.Ref{Path: "sos_commands/kubernetes/cluster-info/kubectl_get_--all-namespaces_true_events", Line: 3}, Type: "Warning", Reason: "SystemOOM",
-			Object: "node/izwz9h8m2chowowqckbcy0z", Message: "System OOM encountered, victim process: pip3, pid: 24161", Time: &at},
+			Object: "node/izwz9h8m2chowowqckbcy0z", Message: "System OOM encountered, victim process: pip3, pid: 24161", Time: &at, VictimName: "pip3", VictimPid: iptr(24161)},
 		{Ref: parse.Ref{Path: "sos_commands/kubernetes/cluster-info/kubectl_get_--all-namespaces_true_events", Line: 4}, Type: "Warning", Reason: "SystemOOM",
-			Object: "node/izwz9h8m2chowowqckbcy0z", Message: "System OOM encountered, victim process: java, pid: 1", Time: &at},
+			Object: "node/izwz9h8m2chowowqckbcy0z", Message: "System OOM encountered, victim process: java, pid: 1", Time: &at, VictimName: "java", VictimPid: iptr(1)},
 	}
 	r := Build(b, Options{})
 	ids := map[int]string{}

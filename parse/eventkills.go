@@ -116,26 +116,7 @@ func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
 		}
 		return KillLine{Pid: *pid, Comm: name, Form: kernel.FormSystemOOM}, true
 	case "OOMKilling":
-		i := strings.Index(msg, "Killed process ")
-		if i < 0 {
-			return KillLine{}, false
-		}
-		// the kernel's own line, with its prefix message when it has one
-		j := strings.LastIndex(msg[:i], ": ")
-		start := i
-		if j >= 0 && j+2 == i {
-			if k := strings.LastIndexAny(msg[:j], ".\n"); k >= 0 {
-				start = k + 1
-			} else {
-				start = 0
-			}
-		}
-		k, ok, _ := kernel.ParseKillLine([]byte(strings.TrimSpace(msg[start:])))
-		if !ok {
-			return KillLine{}, false
-		}
-		k.Form = kernel.FormOOMKilling
-		return k, true
+		return kube.EventKillLine(msg)
 	}
 	return KillLine{}, false
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/parse/facts"
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // eventTable reads the rows of one Events table. Feed it every line after
@@ -136,15 +137,56 @@ func (t *eventTable) line(n int, raw string) bool {
 		e.Count = 0
 	}
 	e.Combined = strings.HasPrefix(e.Message, combinedPrefix)
-	if e.Reason == "SystemOOM" {
-		e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
-	}
+	e.VictimName, e.VictimPid = EventVictim(e.Reason, e.Message)
 	t.events = append(t.events, e)
 	return true
 }
 
 // combinedPrefix starts messages of events the recorder aggregated.
 const combinedPrefix = "(combined from similar events): "
+
+// EventVictim is the process a SystemOOM or OOMKilling event names:
+// the kubelet's "victim process: NAME, pid: N" (SystemOOMVictim) or the
+// kernel's "Killed process N (NAME) …" line node-problem-detector copies
+// (EventKillLine). pid is nil for any other event.
+func EventVictim(reason, msg string) (name string, pid *int) {
+	switch reason {
+	case "SystemOOM":
+		return SystemOOMVictim(msg)
+	case "OOMKilling":
+		if k, ok := EventKillLine(msg); ok && k.PidKnown() {
+			return k.Comm, ptr(k.Pid)
+		}
+	}
+	return "", nil
+}
+
+// EventKillLine is the kernel kill line an OOMKilling event's message
+// quotes (node-problem-detector's kernel monitor copies it), with the
+// prefix message the kernel printed before it on the same line:
+//
+//	Memory cgroup out of memory: Killed process 7001 (java) total-vm:4020112kB, anon-rss:3901220kB, …
+func EventKillLine(msg string) (kernel.KillLine, bool) {
+	i := strings.Index(msg, "Killed process ")
+	if i < 0 {
+		return kernel.KillLine{}, false
+	}
+	j := strings.LastIndex(msg[:i], ": ")
+	start := i
+	if j >= 0 && j+2 == i {
+		if k := strings.LastIndexAny(msg[:j], ".\n"); k >= 0 {
+			start = k + 1
+		} else {
+			start = 0
+		}
+	}
+	k, ok, _ := kernel.ParseKillLine([]byte(strings.TrimSpace(msg[start:])))
+	if !ok {
+		return kernel.KillLine{}, false
+	}
+	k.Form = kernel.FormOOMKilling
+	return k, true
+}
 
 // SystemOOMVictim parses a kubelet SystemOOM message:
 //

@@ -368,9 +368,7 @@ func eventObject(obj *kObject, ref Ref) K8sEvent {
 			e.LastSeen = obj.EventTime
 		}
 	}
-	if e.Reason == "SystemOOM" {
-		e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
-	}
+	e.VictimName, e.VictimPid = EventVictim(e.Reason, e.Message)
 	return e
 }
 

@@ -184,9 +184,7 @@ func parseGetEvents(data []byte, path string) (events []K8sEvent, lines int, war
 				e.Count = v
 			}
 		}
-		if e.Reason == "SystemOOM" {
-			e.VictimName, e.VictimPid = SystemOOMVictim(e.Message)
-		}
+		e.VictimName, e.VictimPid = EventVictim(e.Reason, e.Message)
 		events = append(events, e)
 		return nil
 	})
