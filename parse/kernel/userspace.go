@@ -88,6 +88,11 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 		ev.Kind = "kswapd"
 	case bytes.HasPrefix(t, []byte("Linux version ")), bytes.HasPrefix(t, []byte("Command line: ")),
 		bytes.HasPrefix(t, []byte("Kernel command line: ")):
+		if gluedKill(t) {
+			// a boot line glued to an OOM line (a lost newline): the
+			// banner is kept, the line is also unexplained
+			p.addUnknown(ll)
+		}
 		return true
 	default:
 		return false
