@@ -307,30 +307,36 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	}
 	// A table of the group's kills.
 	if len(g.Kills) > 1 {
-		g.Caption, _ = groupCaption(rep, g, k)
-		sameDay := true
-		for _, i := range g.Kills {
-			w := wallOf(rep.Kills[i].Time)
-			w0 := wallOf(k.Time)
-			if w == nil || w0 == nil || len(*w) < 10 || len(*w0) < 10 || (*w)[:10] != (*w0)[:10] {
-				sameDay = false
-			}
-		}
-		for _, i := range g.Kills {
-			x := &rep.Kills[i]
-			tm := killTime(x.Time)
-			if sameDay && len(tm) == 19 {
-				tm = tm[11:]
-			}
-			row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
-				InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
-			if row.Swap == "—" {
-				row.Swap = "?"
-			}
-			g.Rows = append(g.Rows, row)
-		}
+		groupTable(rep, g, k)
 	}
 	g.Verdict, g.Next = verdictLines(k, said, seen)
+}
+
+// groupTable writes the caption and one row per kill of a group of several
+// kills; times drop their date when every kill is on the first one's day.
+func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
+	g.Caption, _ = groupCaption(rep, g, k)
+	sameDay := true
+	for _, i := range g.Kills {
+		w := wallOf(rep.Kills[i].Time)
+		w0 := wallOf(k.Time)
+		if w == nil || w0 == nil || len(*w) < 10 || len(*w0) < 10 || (*w)[:10] != (*w0)[:10] {
+			sameDay = false
+		}
+	}
+	for _, i := range g.Kills {
+		x := &rep.Kills[i]
+		tm := killTime(x.Time)
+		if sameDay && len(tm) == 19 {
+			tm = tm[11:]
+		}
+		row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
+			InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
+		if row.Swap == "—" {
+			row.Swap = "?"
+		}
+		g.Rows = append(g.Rows, row)
+	}
 }
 
 // killWhen is "2019-10-20 10:20:39 (uptime+date, medium confidence) · boot 0".
