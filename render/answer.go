@@ -255,41 +255,15 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	// Swap at capture, when it changed since the kill.
 	if f := findRule(k, "swap-changed-since-kill"); f != nil {
 		said[f.Rule] = true
-		// The lines of swap at the kill are the line above's evidence.
-		var refs []correlate.Ref
-		atKill := map[correlate.Ref]bool{}
-		if n := len(g.Lines); n > 0 && strings.HasPrefix(g.Lines[n-1].Text, "swap at the kill") {
-			for _, r := range g.Lines[n-1].Refs {
-				atKill[r] = true
-			}
-		}
-		for _, r := range f.Evidence {
-			if !atKill[r] {
-				refs = append(refs, r)
-			}
-		}
-		if len(refs) == 0 {
-			refs = f.Evidence
-		}
-		add(swapAtCaptureLine(rep, f), refs, f.Severity)
+		add(swapAtCaptureLine(rep, f), changedRefs(f, g.Lines), f.Severity)
 	}
 	if line, refs := replayLine(rep, k); line != "" {
 		said["kubelet-replayed-events"] = true
 		add(line, refs, "info")
 	}
 	// Kills of the group known only from a Kubernetes event: one line.
-	if len(g.Kills) > 1 {
-		var nums []string
-		var refs []correlate.Ref
-		for _, i := range g.Kills[1:] {
-			if f := findRule(&rep.Kills[i], "event-only-kill"); f != nil {
-				nums = append(nums, "#"+strconv.Itoa(i+1))
-				refs = append(refs, f.Evidence...)
-			}
-		}
-		if len(nums) > 0 {
-			add(strings.Join(nums, ", ")+" known only from Kubernetes events: no kernel lines of them", refs, "warning")
-		}
+	if line, refs := eventOnlyLine(rep, g); line != "" {
+		add(line, refs, "warning")
 	}
 	// The other findings worth the first screen: warnings and criticals
 	// not said yet (rule files' included); the rest is under -v.
@@ -307,30 +281,78 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	}
 	// A table of the group's kills.
 	if len(g.Kills) > 1 {
-		g.Caption, _ = groupCaption(rep, g, k)
-		sameDay := true
-		for _, i := range g.Kills {
-			w := wallOf(rep.Kills[i].Time)
-			w0 := wallOf(k.Time)
-			if w == nil || w0 == nil || len(*w) < 10 || len(*w0) < 10 || (*w)[:10] != (*w0)[:10] {
-				sameDay = false
-			}
-		}
-		for _, i := range g.Kills {
-			x := &rep.Kills[i]
-			tm := killTime(x.Time)
-			if sameDay && len(tm) == 19 {
-				tm = tm[11:]
-			}
-			row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
-				InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
-			if row.Swap == "—" {
-				row.Swap = "?"
-			}
-			g.Rows = append(g.Rows, row)
-		}
+		groupTable(rep, g, k)
 	}
 	g.Verdict, g.Next = verdictLines(k, said, seen)
+}
+
+// changedRefs is swap-changed-since-kill's evidence without the lines of
+// swap at the kill, when the card's last line says swap at the kill (they
+// are that line's evidence); all of it when nothing is left.
+func changedRefs(f *correlate.Finding, lines []answerLine) []correlate.Ref {
+	var refs []correlate.Ref
+	atKill := map[correlate.Ref]bool{}
+	if n := len(lines); n > 0 && strings.HasPrefix(lines[n-1].Text, "swap at the kill") {
+		for _, r := range lines[n-1].Refs {
+			atKill[r] = true
+		}
+	}
+	for _, r := range f.Evidence {
+		if !atKill[r] {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) == 0 {
+		refs = f.Evidence
+	}
+	return refs
+}
+
+// eventOnlyLine is "#2, #3 known only from Kubernetes events: …" for the
+// kills of a group after its first that only an event shows; "" for none.
+func eventOnlyLine(rep *correlate.Report, g *groupView) (string, []correlate.Ref) {
+	if len(g.Kills) <= 1 {
+		return "", nil
+	}
+	var nums []string
+	var refs []correlate.Ref
+	for _, i := range g.Kills[1:] {
+		if f := findRule(&rep.Kills[i], "event-only-kill"); f != nil {
+			nums = append(nums, "#"+strconv.Itoa(i+1))
+			refs = append(refs, f.Evidence...)
+		}
+	}
+	if len(nums) == 0 {
+		return "", nil
+	}
+	return strings.Join(nums, ", ") + " known only from Kubernetes events: no kernel lines of them", refs
+}
+
+// groupTable writes the caption and one row per kill of a group of several
+// kills; times drop their date when every kill is on the first one's day.
+func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
+	g.Caption, _ = groupCaption(rep, g, k)
+	sameDay := true
+	for _, i := range g.Kills {
+		w := wallOf(rep.Kills[i].Time)
+		w0 := wallOf(k.Time)
+		if w == nil || w0 == nil || len(*w) < 10 || len(*w0) < 10 || (*w)[:10] != (*w0)[:10] {
+			sameDay = false
+		}
+	}
+	for _, i := range g.Kills {
+		x := &rep.Kills[i]
+		tm := killTime(x.Time)
+		if sameDay && len(tm) == 19 {
+			tm = tm[11:]
+		}
+		row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
+			InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
+		if row.Swap == "—" {
+			row.Swap = "?"
+		}
+		g.Rows = append(g.Rows, row)
+	}
 }
 
 // killWhen is "2019-10-20 10:20:39 (uptime+date, medium confidence) · boot 0".
