@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/parse/kernel"
 )
 
 // Options tunes Build.
@@ -546,7 +547,7 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 				parsed[k.Line] = true
 			}
 			for _, q := range rep.Lines {
-				if parsed[q.Line] || cited[toRef(q.Ref)] || !namesOOMKill(q.Text) {
+				if parsed[q.Line] || cited[toRef(q.Ref)] || !kernel.NamesOOMKill([]byte(q.Text)) {
 					continue
 				}
 				cited[toRef(q.Ref)] = true
@@ -555,11 +556,6 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 		}
 	}
 	return out
-}
-
-// namesOOMKill reports whether a line names an OOM kill.
-func namesOOMKill(s string) bool {
-	return strings.Contains(s, "Killed process") || strings.Contains(s, "invoked oom-killer") || strings.Contains(s, "Out of memory")
 }
 
 // logKernel is the kernel release the logs print (banner or CPU line), "" if none.

@@ -18,3 +18,9 @@ func HasStamp(b []byte) bool {
 	_, _, ok := parseKernelStamp(b, false)
 	return ok
 }
+
+// NamesOOMKill reports whether a line names an OOM kill: the phrases a
+// line must never be lost with ("Killed process", "invoked oom-killer",
+// "Out of memory"; README, "Nothing is lost"). The one definition, for
+// the engine and for correlate's check of lines no kill cites.
+func NamesOOMKill(t []byte) bool { return gluedKill(t) }
