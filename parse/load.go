@@ -922,7 +922,7 @@ func (l *loader) finishFreeDates() {
 
 func (l *loader) finishHost() {
 	h := &l.b.Host
-	z := l.hostZone()
+	z := l.findZone()
 	l.captureTime(z)
 	l.captureWall(z)
 	if h.TimeZone == "" && h.Location != nil {
@@ -953,11 +953,11 @@ type hostZone struct {
 	utcDate, localDate *dateOut
 }
 
-// hostZone sets the host's time zone (Location, TimeZone, ZoneRef,
+// findZone sets the host's time zone (Location, TimeZone, ZoneRef,
 // ZoneOffset) from, in order: timedatectl, etc/localtime, a plain `date`
 // printing UTC, `date` beside `date --utc`, and kubectl's offsets near
 // the local date.
-func (l *loader) hostZone() hostZone {
+func (l *loader) findZone() hostZone {
 	h := &l.b.Host
 	var abbr string
 	var offset *int

@@ -358,3 +358,28 @@ func TestEventIndentedContinuation(t *testing.T) {
 		t.Fatalf("events %+v, warnings %v", evs, w)
 	}
 }
+
+// TestEventVictim: the process an event names, for both reasons: the
+// kubelet's SystemOOM wording and the kernel line an OOMKilling event
+// quotes (with the kernel's prefix message); other events name none.
+func TestEventVictim(t *testing.T) {
+	for _, tc := range []struct {
+		reason, msg, name string
+		pid               int // -1: nil
+	}{
+		{"SystemOOM", "System OOM encountered, victim process: pip3, pid: 23143", "pip3", 23143},
+		{"OOMKilling", "Memory cgroup out of memory: Killed process 7001 (java) total-vm:4020112kB, anon-rss:3901220kB, file-rss:0kB, shmem-rss:0kB", "java", 7001},
+		{"OOMKilling", "Out of memory: Killed process 912 (mysqld) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB, UID:27 pgtables:3904kB oom_score_adj:0", "mysqld", 912},
+		{"OOMKilling", "Memory cgroup out of memory", "", -1},
+		{"NodeNotReady", "Killed process 5 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB", "", -1},
+	} {
+		name, pid := EventVictim(tc.reason, tc.msg)
+		got := -1
+		if pid != nil {
+			got = *pid
+		}
+		if name != tc.name || got != tc.pid {
+			t.Errorf("EventVictim(%s, %q) = %q, %d; want %q, %d", tc.reason, tc.msg, name, got, tc.name, tc.pid)
+		}
+	}
+}
