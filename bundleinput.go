@@ -79,8 +79,8 @@ func addArchiveWarnings(b *parse.Bundle, info *archive.Info) {
 
 // analyzeBundle is the per-bundle function of a many-bundle run; rules
 // (nil for none) adds the rule findings, as for a single bundle.
-func analyzeBundle(path string, aopts archive.Options, copts correlate.Options, rules func(*correlate.Report)) (*correlate.Report, error) {
-	b, err := loadBundle(path, aopts)
+func analyzeBundle(paths []string, aopts archive.Options, copts correlate.Options, rules func(*correlate.Report)) (*correlate.Report, error) {
+	b, err := loadPaths(paths, nil, aopts)
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,7 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 		}
 		analysed++
 		copts := correlate.Options{ToolVersion: "test"}
-		dirRep, dirErr := analyzeBundle(dir, archive.Options{}, copts, nil)
+		dirRep, dirErr := analyzeBundle([]string{dir}, archive.Options{}, copts, nil)
 		want, wantInputs := "", ""
 		if dirErr == nil {
 			want = reportJSON(t, dirRep)
@@ -204,7 +204,7 @@ func TestArchiveMatchesDirectory(t *testing.T) {
 					}
 					streamedLogs += n
 				}
-				rep, err := analyzeBundle(p, aopts, copts, nil)
+				rep, err := analyzeBundle([]string{p}, aopts, copts, nil)
 				if (err == nil) != (dirErr == nil) {
 					t.Fatalf("archive: %v; directory: %v", err, dirErr)
 				}

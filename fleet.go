@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
 )
 
@@ -34,6 +36,9 @@ type fleetResult struct {
 	Path   string
 	Report *correlate.Report // nil when Err is set
 	Err    error
+	// Skipped: the loose files beside a folder's bundles (its notes, a
+	// README) hold nothing oomlens reads; Err says so. Listed, not failed.
+	Skipped bool
 }
 
 // fleetError says how many bundles failed; the others were analysed.
@@ -100,6 +105,7 @@ func runOne(path string, analyzeOne func(string) (*correlate.Report, error)) (re
 // hostSummary is one row of the fleet summary.
 type hostSummary struct {
 	Host    string
+	Unknown bool // Host is "(unknown host: BUNDLE)": the bundle names none
 	Bundles []string
 	Kills   int
 	Worst   string
@@ -120,13 +126,13 @@ func summarize(results []fleetResult) []*hostSummary {
 		if r.Err != nil {
 			continue
 		}
-		host := "(unknown host: " + filepath.Base(r.Path) + ")"
+		host, unknown := "(unknown host: "+filepath.Base(r.Path)+")", true
 		if h := r.Report.Host.Hostname; h != nil && *h != "" {
-			host = *h
+			host, unknown = *h, false
 		}
 		s := byHost[host]
 		if s == nil {
-			s = &hostSummary{Host: host}
+			s = &hostSummary{Host: host, Unknown: unknown}
 			byHost[host] = s
 			order = append(order, host)
 		}
@@ -183,9 +189,12 @@ func writeFleetSummary(w io.Writer, results []fleetResult) error {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", s.Host, s.Kills, dash(s.Worst), dash(s.FirstS), dash(s.LastS), strings.Join(names, ", "))
 	}
 	for _, r := range results {
-		if r.Err != nil {
+		switch {
+		case r.Skipped:
+			fmt.Fprintf(tw, "(not read)\t-\t-\t-\t-\t%s: %v\n", filepath.Base(r.Path), firstLine(r.Err))
+		case r.Err != nil:
 			failed++
-			fmt.Fprintf(tw, "(failed)\t-\t-\t-\t-\t%s: %v\n", filepath.Base(r.Path), r.Err)
+			fmt.Fprintf(tw, "(failed)\t-\t-\t-\t-\t%s: %v\n", filepath.Base(r.Path), firstLine(r.Err))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -195,11 +204,74 @@ func writeFleetSummary(w io.Writer, results []fleetResult) error {
 	return err
 }
 
+// fleetJSON is the one document `--format json` prints for several
+// bundles: the fleet summary, then every bundle's report (the JSON
+// contract) or its error, in input order.
+type fleetJSON struct {
+	SchemaVersion int               `json:"schema_version"`
+	Bundles       int               `json:"bundles"`
+	Failed        int               `json:"failed"`
+	Kills         int               `json:"kills"`
+	Hosts         []fleetHostJSON   `json:"hosts"`
+	Reports       []json.RawMessage `json:"reports"`
+}
+
+// fleetHostJSON is one host of the fleet summary; host is null for a
+// bundle that names none, times are null where no kill has a wall time.
+type fleetHostJSON struct {
+	Host      *string  `json:"host"`
+	Kills     int      `json:"kills"`
+	Worst     *string  `json:"worst_severity"`
+	FirstKill *string  `json:"first_kill"`
+	LastKill  *string  `json:"last_kill"`
+	Bundles   []string `json:"bundles"`
+}
+
+// writeFleetJSON writes the fleet document (fleetJSON), indented.
+func writeFleetJSON(w io.Writer, results []fleetResult) error {
+	doc := fleetJSON{SchemaVersion: 1, Bundles: len(results), Hosts: []fleetHostJSON{}, Reports: []json.RawMessage{}}
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	for _, s := range summarize(results) {
+		h := fleetHostJSON{Kills: s.Kills, Worst: str(s.Worst), FirstKill: str(s.FirstS), LastKill: str(s.LastS), Bundles: s.Bundles}
+		if !s.Unknown {
+			h.Host = &s.Host
+		}
+		doc.Kills += s.Kills
+		doc.Hosts = append(doc.Hosts, h)
+	}
+	for _, r := range results {
+		var buf bytes.Buffer
+		var err error
+		if r.Err != nil {
+			if !r.Skipped {
+				doc.Failed++
+			}
+			err = json.NewEncoder(&buf).Encode(jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error(), Skipped: r.Skipped})
+		} else {
+			err = render.JSONLine(&buf, r.Report)
+		}
+		if err != nil {
+			return err
+		}
+		doc.Reports = append(doc.Reports, json.RawMessage(bytes.TrimSpace(buf.Bytes())))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
 // jsonlError is the JSONL record of a bundle that could not be analysed.
 type jsonlError struct {
 	SchemaVersion int    `json:"schema_version"`
 	Bundle        string `json:"bundle"`
 	Error         string `json:"error"`
+	Skipped       bool   `json:"skipped,omitempty"` // loose files beside bundles, nothing recognised: not a failure
 }
 
 // writeJSONL writes one compact JSON document per line and bundle, in
@@ -211,7 +283,7 @@ func writeJSONL(w io.Writer, results []fleetResult) error {
 	for _, r := range results {
 		var err error
 		if r.Err != nil {
-			err = enc.Encode(jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error()})
+			err = enc.Encode(jsonlError{SchemaVersion: 1, Bundle: r.Path, Error: r.Err.Error(), Skipped: r.Skipped})
 		} else {
 			err = render.JSONLine(w, r.Report)
 		}
@@ -239,4 +311,31 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("size %q: want a positive number with an optional K, M, G or T suffix", s)
 	}
 	return int64(v * float64(mult)), nil
+}
+
+// firstLine is err's first line (the not-recognised error goes on to say
+// what oomlens reads, which a summary row does not repeat).
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// skipUnread marks as skipped the results of loose bundles (the files a
+// folder holds beside its bundles) in which nothing was recognised, and
+// returns the fleetError of the rest (nil when none failed).
+func skipUnread(results []fleetResult, loose map[string]bool) error {
+	failed := 0
+	for i := range results {
+		r := &results[i]
+		if r.Err != nil && loose[r.Path] && errors.Is(r.Err, parse.ErrNotUnderstood) {
+			r.Skipped = true
+		}
+		if r.Err != nil && !r.Skipped {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fleetError{Failed: failed, Total: len(results)}
+	}
+	return nil
 }

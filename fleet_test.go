@@ -239,7 +239,7 @@ func TestAnalyzeFleetCLI(t *testing.T) {
 
 	bundles, many, err := fleetPaths([]string{filepath.Join(dir, "many"), xzp})
 	if err != nil || !many || len(bundles) != 3 {
-		t.Fatalf("fleetPaths = %q, %v, %v", bundles, many, err)
+		t.Fatalf("fleetPaths = %v, %v, %v", bundles, many, err)
 	}
 	if _, many, _ := fleetPaths([]string{"input/archive/testdata/bundle/proc/meminfo", "input/archive/testdata/bundle/proc/swaps"}); many {
 		t.Error("loose files are one bundle, not a fleet")

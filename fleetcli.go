@@ -43,10 +43,10 @@ func (f archiveFlags) archiveOptions() (archive.Options, error) {
 }
 
 // fleetPaths expands the command line for a many-bundle run: it returns
-// the bundles and true when there are several and every one is a
+// the bundles and true when there are several and every path named is a
 // directory or an archive (loose files given together stay one bundle, as
 // before).
-func fleetPaths(paths []string) ([]string, bool, error) {
+func fleetPaths(paths []string) ([]input.Bundle, bool, error) {
 	for _, p := range paths {
 		if p == "-" {
 			return nil, false, nil
@@ -59,12 +59,12 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 	if len(bundles) < 2 {
 		return nil, false, nil
 	}
-	for _, b := range bundles {
-		st, err := os.Stat(b)
+	for _, p := range paths {
+		st, err := os.Stat(p)
 		if err != nil {
-			return nil, false, inputError{fmt.Errorf("%s: %w", b, unwrapPathErr(err))}
+			return nil, false, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
 		}
-		if !st.IsDir() && !input.IsArchive(b) {
+		if !st.IsDir() && !input.IsArchive(p) {
 			return nil, false, nil
 		}
 	}
@@ -72,12 +72,13 @@ func fleetPaths(paths []string) ([]string, bool, error) {
 }
 
 // analyzeFleet analyses bundles in parallel and writes, to e.stdout, one
-// JSON document per line (format "jsonl") or the fleet summary (any other
-// format). A failed bundle is reported in place and makes the run exit 1.
+// JSON document per line (format "jsonl"), one JSON document with the
+// fleet summary and every report ("json"), each bundle's brief lines
+// ("brief") or the fleet summary (any other format). A failed bundle is reported in place and makes the run exit 1.
 //
 // With outDir set, one report per bundle is also written there in
 // fileFormat (html, json, md or text), named after the bundle.
-func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copts correlate.Options, outDir, fileFormat string, ruleFiles []string) error {
+func (e *env) analyzeFleet(bundles []input.Bundle, f archiveFlags, format string, copts correlate.Options, outDir, fileFormat string, ruleFiles []string) error {
 	aopts, err := f.archiveOptions()
 	if err != nil {
 		return err
@@ -95,10 +96,22 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 	}
 	prog := newProgress(e.stderr, e.isTTY(e.stderr), f.Quiet, len(bundles), stderrWidth(e), time.Now)
 	aopts.Progress = prog.archiveHook()
-	results, ferr := analyzeMany(bundles, fleetOptions{Jobs: f.Jobs, Progress: prog}, func(p string) (*correlate.Report, error) {
-		return analyzeBundle(p, aopts, copts, applyRules)
+	names := make([]string, len(bundles))
+	byName := make(map[string][]string, len(bundles))
+	loose := map[string]bool{}
+	for i, b := range bundles {
+		names[i], byName[b.Name] = b.Name, b.Paths
+		if b.Loose {
+			loose[b.Name] = true
+		}
+	}
+	results, ferr := analyzeMany(names, fleetOptions{Jobs: f.Jobs, Progress: prog}, func(name string) (*correlate.Report, error) {
+		return analyzeBundle(byName[name], aopts, copts, applyRules)
 	})
 	prog.finish()
+	if _, ok := ferr.(fleetError); ok {
+		ferr = skipUnread(results, loose)
+	}
 	if outDir != "" {
 		if err := writeFleetReports(outDir, fileFormat, results); err != nil {
 			return err
@@ -107,6 +120,8 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 	switch format {
 	case "jsonl":
 		err = writeJSONL(e.stdout, results)
+	case "json":
+		err = writeFleetJSON(e.stdout, results)
 	case "brief":
 		err = e.writeFleetBrief(results)
 	default:
@@ -127,6 +142,10 @@ func (e *env) analyzeFleet(bundles []string, f archiveFlags, format string, copt
 func (e *env) writeFleetBrief(results []fleetResult) error {
 	w := bufio.NewWriter(e.stdout)
 	for _, r := range results {
+		if r.Skipped {
+			fmt.Fprintf(e.stderr, "oomlens: %s: not read: %s\n", r.Path, firstLine(r.Err))
+			continue
+		}
 		if r.Err != nil {
 			fmt.Fprintf(e.stderr, "oomlens: %s: %v\n", r.Path, r.Err)
 			continue

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -193,7 +194,7 @@ func (versionCmd) Run(e *env) error {
 
 type analyzeCmd struct {
 	Paths        []string `arg:"" name:"path" help:"Bundle directory, saved file, or - for standard input." type:"string"`
-	Format       string   `short:"f" enum:",text,brief,json,html,md,markdown" default:"" help:"Output format: text, brief (one line per kill), json, html or md (default: from -o's extension, else text)."`
+	Format       string   `short:"f" enum:",text,brief,json,jsonl,html,md,markdown" default:"" help:"Output format: text, brief (one line per kill), json, jsonl (one report per line), html or md (default: from -o's extension, else text)."`
 	Output       string   `short:"o" help:"Write the report to this file (format from the extension: .html, .json, .md)." placeholder:"FILE"`
 	Color        string   `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)."`
 	Verbose      bool     `short:"v" help:"Text report with every finding of every kill and its log lines, the timeline, what to collect for each coverage gap and the unexplained lines."`
@@ -249,7 +250,7 @@ func (a *analyzeCmd) run(e *env) error {
 	}
 	if many || (format == "jsonl" && len(a.Paths) == 1 && a.Paths[0] != "-") {
 		if !many {
-			bundles = a.Paths
+			bundles = []input.Bundle{{Name: a.Paths[0], Paths: a.Paths}}
 		}
 		outDir, fileFormat := "", a.Format
 		if a.Output != "" {
@@ -437,7 +438,16 @@ func (s *sourcesCmd) Run(e *env) error {
 		if i > 0 && s.Format != "json" {
 			fmt.Fprintln(e.stdout)
 		}
-		if err := s.one(e, []string{b}, b); err != nil {
+		err := s.one(e, b.Paths, b.Name)
+		if b.Loose && errors.Is(err, parse.ErrNotUnderstood) {
+			// notes beside the bundles: said, not a failure
+			if s.Format == "json" {
+				err = json.NewEncoder(e.stdout).Encode(jsonlError{SchemaVersion: 1, Bundle: b.Name, Error: err.Error(), Skipped: true})
+			} else {
+				_, err = fmt.Fprintf(e.stdout, "== %s\nnot read: %s\n", b.Name, firstLine(err))
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mattn/go-runewidth"
 
+	"github.com/oomlens/oomlens/input"
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
 )
@@ -316,11 +317,65 @@ func fixtureDirs(t *testing.T) []string {
 	}
 	var dirs []string
 	for _, e := range entries {
-		if e.IsDir() && e.Name() != "scripts" && e.Name() != "testdata" {
-			dirs = append(dirs, filepath.Join("fixtures", e.Name()))
+		p := filepath.Join("fixtures", e.Name())
+		if e.IsDir() && e.Name() != "scripts" && e.Name() != "testdata" && !isFolderOfBundles(t, p) {
+			dirs = append(dirs, p)
 		}
 	}
 	return dirs
+}
+
+// isFolderOfBundles: the fixture is a folder holding several bundles (its
+// goldens are the fleet outputs, in testdata/fleet/<case>/).
+func isFolderOfBundles(t *testing.T, dir string) bool {
+	t.Helper()
+	b, err := input.Bundles([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(b) > 1
+}
+
+// TestFleetFixtureGoldens runs every fixture that is a folder of bundles
+// the way a user would (`oomlens analyze FOLDER`) in each many-bundle
+// format; goldens in testdata/fleet/<case>/.
+func TestFleetFixtureGoldens(t *testing.T) {
+	entries, err := os.ReadDir("fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		dir := filepath.Join("fixtures", e.Name())
+		if !e.IsDir() || !isFolderOfBundles(t, dir) {
+			continue
+		}
+		n++
+		for _, f := range []struct {
+			file string
+			args []string
+		}{
+			{"fleet.txt", []string{"analyze"}},
+			{"fleet.json", []string{"analyze", "--format", "json"}},
+			{"fleet.jsonl", []string{"analyze", "--format", "jsonl"}},
+			{"fleet.brief.txt", []string{"analyze", "--format", "brief"}},
+			{"sources.txt", []string{"sources"}},
+		} {
+			t.Run(e.Name()+"/"+f.file, func(t *testing.T) {
+				code, out, stderr := runCLI(t, "", nil, append(append([]string{}, f.args...), "--jobs", "1", dir)...)
+				if f.file == "sources.txt" {
+					code, out, stderr = runCLI(t, "", nil, "sources", dir)
+				}
+				if code != exitOK {
+					t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+				}
+				checkGolden(t, filepath.Join("testdata", "fleet", e.Name(), f.file), []byte(out+stderr))
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no fixture is a folder of bundles")
+	}
 }
 
 func checkGolden(t *testing.T, path string, got []byte) {

@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/input/archive"
+	"github.com/oomlens/oomlens/input/sostree"
 )
 
 // Source is what one analysis reads: a file tree and how to name it.
@@ -104,19 +105,28 @@ func Cause(err error) error {
 	return err
 }
 
+// Bundle is one bundle of a many-bundle run: a directory, an archive, or
+// the loose files a folder of bundles holds beside them.
+type Bundle struct {
+	Name  string   // how the run names it: the path, or DIR/(N loose files)
+	Paths []string // what Open is given
+	Loose bool     // the loose files a folder of bundles holds beside them
+}
+
 // Bundles expands the command-line paths of a many-bundle run: a
-// directory that is not itself a bundle but holds bundles (archives, or
-// subdirectories with sos_commands/) stands for those bundles, in name
-// order. Any other path stands for itself.
-func Bundles(paths []string) ([]string, error) {
-	var out []string
+// directory that is not itself a bundle but holds several (sosreports,
+// archives, and folders of saved output beside at least one of them)
+// stands for those bundles, in name order, followed by the loose files at
+// its top as one more bundle. Any other path stands for itself.
+func Bundles(paths []string) ([]Bundle, error) {
+	var out []Bundle
 	for _, p := range paths {
 		sub, err := bundlesIn(p)
 		if err != nil {
 			return nil, err
 		}
 		if sub == nil {
-			out = append(out, p)
+			out = append(out, Bundle{Name: p, Paths: []string{p}})
 			continue
 		}
 		out = append(out, sub...)
@@ -125,9 +135,12 @@ func Bundles(paths []string) ([]string, error) {
 }
 
 // bundlesIn lists the bundles in dir, or returns nil when dir is not a
-// directory of bundles (a file, a bundle itself, or a folder of loose
-// saved outputs).
-func bundlesIn(dir string) ([]string, error) {
+// folder of bundles: a file, a bundle itself, a host tree (var/, etc/, …),
+// a folder of loose saved outputs, or one bundle with notes beside it
+// (the loader reads those together). A folder of bundles holds two or more
+// bundles of which at least one is a sosreport or an archive; its other
+// subdirectories holding files are folders of saved output, each a bundle.
+func bundlesIn(dir string) ([]Bundle, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, Cause(err))
@@ -139,7 +152,9 @@ func bundlesIn(dir string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, Cause(err))
 	}
-	var bundles []string
+	var bundles []Bundle
+	var loose []string
+	reports := 0 // sosreports and archives
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue
@@ -150,19 +165,51 @@ func bundlesIn(dir string) ([]string, error) {
 			return nil, nil // a broken link: not a clean directory of bundles
 		}
 		switch {
+		case fi.IsDir() && sostree.TopDirs[e.Name()]:
+			return nil, nil // a host tree: the directory is one bundle
 		case fi.IsDir() && isBundleDir(p):
-			bundles = append(bundles, p)
+			bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})
+			reports++
+		case fi.IsDir():
+			if holdsFiles(p) {
+				bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})
+			}
 		case fi.Mode().IsRegular() && IsArchive(p):
-			bundles = append(bundles, p)
-		default:
-			return nil, nil // loose files: the directory is one bundle
+			bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})
+			reports++
+		case fi.Mode().IsRegular() && !sostree.Sidecar(e.Name()):
+			loose = append(loose, p)
 		}
 	}
-	if len(bundles) == 0 {
+	if reports == 0 || len(bundles) < 2 {
 		return nil, nil
 	}
-	sort.Strings(bundles)
+	sort.Slice(bundles, func(i, j int) bool { return bundles[i].Name < bundles[j].Name })
+	if len(loose) > 0 {
+		sort.Strings(loose)
+		bundles = append(bundles, Bundle{Name: filepath.Join(dir, looseName(len(loose))), Paths: loose, Loose: true})
+	}
 	return bundles, nil
+}
+
+// holdsFiles reports whether the tree at dir holds a regular file (one
+// level of subdirectories is looked into; an empty folder is no bundle).
+func holdsFiles(dir string) bool {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return true // unreadable: analysed, so that the error is said
+	}
+	for _, e := range ents {
+		if e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0 {
+			return true
+		}
+		if e.IsDir() {
+			if sub, err := os.ReadDir(filepath.Join(dir, e.Name())); err == nil && len(sub) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isBundleDir reports whether dir looks like a sosreport (possibly under
@@ -183,4 +230,13 @@ func IsArchive(p string) bool {
 	}
 	f, err := archive.Sniff(p)
 	return err == nil && f != ""
+}
+
+// looseName is the name part of the loose files' bundle: "(1 loose file)",
+// "(3 loose files)".
+func looseName(n int) string {
+	if n == 1 {
+		return "(1 loose file)"
+	}
+	return fmt.Sprintf("(%d loose files)", n)
 }

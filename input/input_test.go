@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestBundles: a folder of bundles stands for its bundles, in name order;
-// a bundle, a folder of loose files and a file stand for themselves.
+// TestBundles: a folder of bundles stands for its bundles, in name order,
+// then the loose files beside them; a bundle, a folder of loose files, a
+// host tree, one sosreport with notes and a file stand for themselves.
 func TestBundles(t *testing.T) {
 	dir := t.TempDir()
 	mk := func(p string, data []byte) {
@@ -27,16 +28,49 @@ func TestBundles(t *testing.T) {
 	mk("loose/swapon.txt", []byte("NAME TYPE SIZE USED PRIO\n"))
 	mk("sos/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.1.0-13-amd64\n"))
 	mk("sos/old.tar.gz", gzMagic)
-	got, err := Bundles([]string{filepath.Join(dir, "many"), filepath.Join(dir, "loose"), filepath.Join(dir, "sos"), filepath.Join(dir, "loose/dmesg.txt")})
+	// a case folder: a sosreport, a folder of saved output beside it, notes
+	mk("case/sosreport-web-3/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.8.0-59-generic\n"))
+	mk("case/worker-1/dmesg.txt", []byte("[    0.000000] Linux version 5.15.0-139-generic\n"))
+	mk("case/notes.txt", []byte("both nodes restarted services\n"))
+	mk("case/sosreport-web-3.tar.xz.sha256", []byte("9a4c  sosreport-web-3.tar.xz\n"))
+	os.MkdirAll(filepath.Join(dir, "case/empty"), 0o755)
+	// one sosreport with a note beside it stays one bundle (read together)
+	mk("one/sosreport-x/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.8.0-59-generic\n"))
+	mk("one/notes.txt", []byte("x\n"))
+	// a copy of a host's / is one bundle, whatever else it holds
+	mk("root/var/log/kern.log", []byte("x\n"))
+	mk("root/old.tar.gz", gzMagic)
+	mk("root/other.tar.gz", gzMagic)
+	// loose-file folders only: one bundle (nothing says they are hosts)
+	mk("nodes/a/dmesg", []byte("x\n"))
+	mk("nodes/b/dmesg", []byte("x\n"))
+	paths := []string{"many", "loose", "sos", "loose/dmesg.txt", "case", "one", "root", "nodes"}
+	for i := range paths {
+		paths[i] = filepath.Join(dir, paths[i])
+	}
+	bs, err := Bundles(paths)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range got {
-		got[i], _ = filepath.Rel(dir, got[i])
+	var got []string
+	for _, b := range bs {
+		name, _ := filepath.Rel(dir, b.Name)
+		for _, p := range b.Paths {
+			rel, _ := filepath.Rel(dir, p)
+			if rel != name {
+				name += " <" + rel + ">"
+			}
+		}
+		if b.Loose {
+			name += " (loose)"
+		}
+		got = append(got, name)
 	}
-	want := []string{"many/node3", "many/sosreport-a.tar.xz", "many/sosreport-b.tar.gz", "loose", "sos", "loose/dmesg.txt"}
+	want := []string{"many/node3", "many/sosreport-a.tar.xz", "many/sosreport-b.tar.gz", "loose", "sos", "loose/dmesg.txt",
+		"case/sosreport-web-3", "case/worker-1", "case/(1 loose file) <case/notes.txt> (loose)",
+		"one", "root", "nodes"}
 	if !slices.Equal(got, want) {
-		t.Errorf("Bundles = %q, want %q", got, want)
+		t.Errorf("Bundles =\n%q\nwant\n%q", got, want)
 	}
 	missing := filepath.Join(dir, "missing")
 	if _, err := Bundles([]string{missing}); err == nil || err.Error() != missing+": no such file or directory" {

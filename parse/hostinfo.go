@@ -15,6 +15,9 @@ package parse
 //	proc/uptime            1375957.19 2741.29
 //	proc/stat              btime 1570165211
 //	$ hostname             izwz9h8m2chowowqckbcy0z
+//	$ hostnamectl status    Static hostname: izwz9h8m2chowowqckbcy0z
+//	                     Transient hostname: izwz9h8m2chowowqckbcy0z   (when it differs, or static is n/a)
+//	                              Icon name: computer-vm   …
 //	$ uname -a             Linux izwz9h8m2chowowqckbcy0z 3.10.0-957.el7.x86_64 #1 SMP Thu Nov 8 23:39:32 UTC 2018 x86_64 x86_64 x86_64 GNU/Linux
 //	proc/sys/kernel/random/boot_id   1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f
 //	$ journalctl --list-boots
@@ -414,6 +417,9 @@ var hostnameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$`)
 
 // parseHostname reads a one-line host name.
 func parseHostname(data []byte, path string) (string, *Ref) {
+	if name, ref := parseHostnamectl(data, path); ref != nil {
+		return name, ref
+	}
 	var name string
 	var ref *Ref
 	lines := 0
@@ -431,6 +437,33 @@ func parseHostname(data []byte, path string) (string, *Ref) {
 		return "", nil
 	}
 	return name, ref
+}
+
+// "   Static hostname: node1", "Transient hostname: node1" (hostnamectl's
+// right-aligned labels)
+var hostnamectlRE = regexp.MustCompile(`^ *(Static|Transient) hostname: (.*?)\s*$`)
+
+// parseHostnamectl reads `hostnamectl status`: the static host name, or
+// the transient one when the static name is "n/a" or empty. ref is nil
+// when data is not hostnamectl output.
+func parseHostnamectl(data []byte, path string) (string, *Ref) {
+	var static, transient string
+	var sref, tref *Ref
+	facts.ForLines(data, func(n int, line string) {
+		m := hostnamectlRE.FindStringSubmatch(line)
+		if m == nil || !hostnameRE.MatchString(m[2]) {
+			return
+		}
+		if m[1] == "Static" && sref == nil {
+			static, sref = m[2], &Ref{Path: path, Line: n}
+		} else if m[1] == "Transient" && tref == nil {
+			transient, tref = m[2], &Ref{Path: path, Line: n}
+		}
+	})
+	if sref != nil {
+		return static, sref
+	}
+	return transient, tref
 }
 
 // "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"

@@ -157,6 +157,22 @@ func TestHostFacts(t *testing.T) {
 	if n, _ := parseHostname([]byte("two\nlines\n"), "hostname"); n != "" {
 		t.Errorf("two-line hostname accepted: %q", n)
 	}
+	// hostnamectl status: right-aligned labels; the static name, else the
+	// transient one (static "n/a" on a cloud image without /etc/hostname)
+	for _, c := range []struct {
+		in, want string
+		line     int
+	}{
+		{" Static hostname: worker-1\n       Icon name: computer-vm\n  Operating System: Ubuntu 22.04.5 LTS\n", "worker-1", 1},
+		{"   Static hostname: n/a\nTransient hostname: ip-10-0-3-17\n         Icon name: computer-vm\n", "ip-10-0-3-17", 2},
+		{"   Static hostname: web-3\nTransient hostname: localhost\n", "web-3", 1},
+		{"   Static hostname: n/a\n         Icon name: computer-vm\n", "", 0},
+	} {
+		n, r := parseHostname([]byte(c.in), "hostnamectl")
+		if n != c.want || (r == nil) != (c.line == 0) || (r != nil && r.Line != c.line) {
+			t.Errorf("hostnamectl %q = %q %+v, want %q at line %d", c.in, n, r, c.want, c.line)
+		}
+	}
 	if id, r := parseBootID([]byte("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f\n"), "proc/sys/kernel/random/boot_id"); id != "1c2d3e4f5a6b4c7d8e9f0a1b2c3d4e5f" || r == nil {
 		t.Errorf("boot id = %q", id)
 	}

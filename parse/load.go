@@ -19,6 +19,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/oomlens/oomlens/input/sostree"
 	"io"
 	"io/fs"
 	"path"
@@ -201,7 +202,7 @@ func (l *loader) collect() error {
 		var beside []string
 		if ents, err := fs.ReadDir(l.fsys, "."); err == nil {
 			for _, e := range ents {
-				if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !archiveSidecar(e.Name()) && len(beside) < maxLooseFiles {
+				if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !sostree.Sidecar(e.Name()) && len(beside) < maxLooseFiles {
 					l.addEntry(entry{path: e.Name(), typ: e.Type()})
 					beside = append(beside, e.Name())
 				}
@@ -237,7 +238,7 @@ func (l *loader) collect() error {
 		}
 		if d.IsDir() {
 			if l.sos {
-				if !sosDescend(l.rel(p)) {
+				if !sostree.Descend(l.rel(p)) {
 					return fs.SkipDir
 				}
 				return nil
@@ -1378,15 +1379,4 @@ func (l *loader) kubectlOffsetNear(w wallClock) (int, Ref, bool) {
 		}
 	}
 	return 0, Ref{}, false
-}
-
-// archiveSidecar tells the files an extracted sosreport leaves beside it
-// (its archive, checksums) from files a person put there.
-func archiveSidecar(name string) bool {
-	for _, ext := range []string{".md5", ".sha256", ".sha1", ".asc", ".gpg", ".tar", ".xz", ".gz", ".bz2", ".zst", ".zip", ".tgz"} {
-		if strings.HasSuffix(strings.ToLower(name), ext) {
-			return true
-		}
-	}
-	return false
 }

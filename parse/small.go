@@ -348,6 +348,9 @@ func (l *loader) readHostname(data []byte, in *Input) small {
 		b.Host.Hostname, b.Host.HostnameRef = name, ref
 	}
 	in.Format = "hostname"
+	if _, r := parseHostnamectl(data, in.Path); r != nil {
+		in.Format = "hostnamectl"
+	}
 	return small{used: true}
 }
 

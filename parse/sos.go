@@ -297,30 +297,3 @@ func sosKind(p string) string {
 	}
 	return ""
 }
-
-// sosDirs are the directories the loader descends into in a sosreport;
-// Deep ones are walked whole. Everything else (proc/<pid>, sys/fs/cgroup,
-// usr/share …) is never listed.
-var sosDirs = []struct {
-	Dir  string
-	Deep bool
-}{
-	{"sos_commands", true}, {"sos_strings", true}, {"sos_reports", false}, {"sos_logs", false},
-	{"proc", false}, {"proc/sys/vm", false}, {"proc/sys/kernel/random", false}, {"proc/pressure", false},
-	{"var/log", false}, {"var/crash", true}, {"var/lib/kubelet", false}, {"var/snap/microk8s/current/args", false},
-	{"etc", false}, {"etc/sysctl.d", false}, {"etc/kubernetes", false}, {"etc/kubernetes/kubelet", false}, {"etc/default", false},
-	{"etc/sysconfig", false}, {"etc/systemd/system/kubelet.service.d", false},
-	{"run/sysctl.d", false}, {"usr/lib/sysctl.d", false}, {"lib/sysctl.d", false},
-	{"usr/lib/systemd/system/kubelet.service.d", false}, {"root/cdk/kubelet", false},
-	{"sys/module/zswap/parameters", false},
-}
-
-// sosDescend says whether the walk enters directory dir of a sosreport.
-func sosDescend(dir string) bool {
-	for _, d := range sosDirs {
-		if dir == d.Dir || strings.HasPrefix(d.Dir, dir+"/") || (d.Deep && strings.HasPrefix(dir, d.Dir+"/")) {
-			return true
-		}
-	}
-	return false
-}

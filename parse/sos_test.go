@@ -1,6 +1,10 @@
 package parse
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/oomlens/oomlens/input/sostree"
+)
 
 func TestParseSosLog(t *testing.T) {
 	in := `2019-10-20 15:13:01,123 INFO:  Setting up plugins ...
@@ -66,8 +70,8 @@ func TestSosHelpers(t *testing.T) {
 	}
 	for dir, want := range map[string]bool{"sos_commands": true, "sos_commands/kubernetes/cluster-info/default/pods": true,
 		"proc": true, "proc/1234": false, "proc/sys": true, "proc/sys/net": false, "sys": true, "sys/fs": false, "usr/share": false, "var/log/journal": false} {
-		if got := sosDescend(dir); got != want {
-			t.Errorf("sosDescend(%q) = %v, want %v", dir, got, want)
+		if got := sostree.Descend(dir); got != want {
+			t.Errorf("sostree.Descend(%q) = %v, want %v", dir, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/oomlens/oomlens/input/sostree"
 	"io"
 	"io/fs"
 	"os/exec"
@@ -372,7 +373,7 @@ func (l *level) observe(name string, isDir bool) {
 // later member shows there is no lone top directory, earlier ones were
 // judged on their shorter path.
 func (l *level) rel(name string) string {
-	if l.topOK && !layoutDirs[l.top] {
+	if l.topOK && !sostree.TopDirs[l.top] {
 		if r, ok := strings.CutPrefix(name, l.top+"/"); ok {
 			return r
 		}
@@ -441,7 +442,7 @@ func (l *level) finish() *node {
 	root, rootPath := l.fs.root, ""
 	for i := 0; i < 3 && root.child("sos_commands") == nil && len(root.kids) == 1 && root.kids[0].mode.IsDir(); i++ {
 		k := root.kids[0]
-		if layoutDirs[k.name] && k.child("sos_commands") == nil {
+		if sostree.TopDirs[k.name] && k.child("sos_commands") == nil {
 			break
 		}
 		root, rootPath = k, path.Join(rootPath, k.name)
@@ -460,14 +461,6 @@ func (l *level) finish() *node {
 	cp := *root
 	cp.name = "."
 	return &cp
-}
-
-// layoutDirs are top directories of a sosreport (or of a host's /): a lone
-// one of these is the bundle's own content, not an extra wrapper.
-var layoutDirs = map[string]bool{
-	"sos_commands": true, "sos_strings": true, "sos_reports": true, "sos_logs": true,
-	"var": true, "proc": true, "etc": true, "sys": true, "run": true, "usr": true,
-	"lib": true, "root": true, "boot": true, "home": true, "opt": true, "dev": true,
 }
 
 func fileMode(m fs.FileMode) fs.FileMode { return m.Perm() }
