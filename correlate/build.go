@@ -374,10 +374,8 @@ func (bd *builder) swapAtCapture() *Swap {
 		if f.SwapUsed != nil {
 			s.UsedKB = ptr(f.SwapUsed.KB)
 		}
-		for _, q := range f.Lines {
-			if len(q.Text) >= 5 && q.Text[:5] == "Swap:" {
-				s.Evidence = sortRefs(append(s.Evidence, toRef(q.Ref)))
-			}
+		if f.SwapRef != nil {
+			s.Evidence = sortRefs(append(s.Evidence, toRef(*f.SwapRef)))
 		}
 		return s
 	}

@@ -132,6 +132,7 @@ type Free struct {
 	SwapTotal *Size
 	SwapUsed  *Size
 	SwapFree  *Size
+	SwapRef   *Ref // the Swap: row the three Swap sizes come from
 	Lines     []Quote
 	// At is when the listing was taken, from a `date` printed just
 	// before it in the same pasted text (nil when none, or when the

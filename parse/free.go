@@ -125,6 +125,8 @@ func parseFree(data []byte, path, unit string) (*Free, []Warning) {
 		case "Swap":
 			if len(sizes) >= 3 {
 				f.SwapTotal, f.SwapUsed, f.SwapFree = sizes[0], sizes[1], sizes[2]
+				r := ref
+				f.SwapRef = &r
 			} else {
 				warns = append(warns, Warning{Ref: ref, Message: "free: Swap row has fewer than 3 values"})
 			}
