@@ -285,8 +285,29 @@ func (s *tlSpan) widen(t time.Time) {
 }
 
 func timeline(rep *correlate.Report) *timelineChart {
-	var rows []tlDated
 	ch := &timelineChart{Width: 1000, PlotX: 190, PlotW: 780}
+	rows := datedRows(rep, ch)
+	if len(rows) == 0 {
+		return nil
+	}
+	kills := datedKills(rep)
+	ax, all := window(ch, rows, kills)
+	top := 0.0
+	if all.lo.Before(ax.lo) || all.hi.After(ax.hi) {
+		ch.Overview = overview(ax, all, rows, kills)
+		top = 42
+	}
+	top = killLabels(ch, ax, rep, kills, top)
+	lanes(ch, ax, rows, top)
+	ticks(ch, ax)
+	boots(ch, ax, rows)
+	return ch
+}
+
+// datedRows are the timeline rows with a wall time; the others are
+// counted as undated.
+func datedRows(rep *correlate.Report, ch *timelineChart) []tlDated {
+	var rows []tlDated
 	for _, r := range rep.Timeline {
 		rt := rowTime(r)
 		if rt == nil {
@@ -300,24 +321,48 @@ func timeline(rep *correlate.Report) *timelineChart {
 		}
 		rows = append(rows, tlDated{t, r})
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	// The window: the kills, padded; without dated kills, the non-boot
-	// facts (a boot weeks before would squash everything to one pixel).
-	var win, all tlSpan
-	type killAt struct {
-		i int
-		t time.Time
-	}
-	var kills []killAt
+	return rows
+}
+
+// tlKillAt is a kill (its index in Report.Kills) with a wall time.
+type tlKillAt struct {
+	i int
+	t time.Time
+}
+
+func datedKills(rep *correlate.Report) []tlKillAt {
+	var kills []tlKillAt
 	for i, k := range rep.Kills {
 		if w := wallOf(k.Time); w != nil {
 			if t, err := parseWall(*w); err == nil {
-				win.widen(t)
-				kills = append(kills, killAt{i, t})
+				kills = append(kills, tlKillAt{i, t})
 			}
 		}
+	}
+	return kills
+}
+
+// tlAxis maps times of the plotted window [lo, hi] to x.
+type tlAxis struct {
+	lo, hi time.Time
+	span   time.Duration
+	loc    *time.Location
+	ch     *timelineChart
+}
+
+func (a tlAxis) x(t time.Time) float64 {
+	return a.ch.PlotX + float64(t.Sub(a.lo))/float64(a.span)*a.ch.PlotW
+}
+
+func (a tlAxis) in(t time.Time) bool { return !t.Before(a.lo) && !t.After(a.hi) }
+
+// window is the plotted axis: the kills, padded; without dated kills, the
+// non-boot facts (a boot weeks before would squash everything to one
+// pixel). all is the span of every dated row and kill.
+func window(ch *timelineChart, rows []tlDated, kills []tlKillAt) (tlAxis, tlSpan) {
+	var win, all tlSpan
+	for _, k := range kills {
+		win.widen(k.t)
 	}
 	for _, d := range rows {
 		all.widen(d.t)
@@ -331,46 +376,44 @@ func timeline(rep *correlate.Report) *timelineChart {
 	if win.lo.IsZero() {
 		win = all
 	}
-	loc := rows[0].t.Location()
 	span := win.hi.Sub(win.lo)
 	pad := max(span/12, time.Minute)
 	lo, hi := win.lo.Add(-pad), win.hi.Add(pad)
-	span = hi.Sub(lo)
-	xOf := func(t time.Time) float64 {
-		return ch.PlotX + float64(t.Sub(lo))/float64(span)*ch.PlotW
-	}
-	inAxis := func(t time.Time) bool { return !t.Before(lo) && !t.After(hi) }
+	return tlAxis{lo: lo, hi: hi, span: hi.Sub(lo), loc: rows[0].t.Location(), ch: ch}, all
+}
 
-	// The overview strip, when the whole span is wider than the window.
-	top := 0.0
-	if all.lo.Before(lo) || all.hi.After(hi) {
-		allSpan := all.hi.Sub(all.lo)
-		ox := func(t time.Time) float64 {
-			return ch.PlotX + float64(t.Sub(all.lo))/float64(allSpan)*ch.PlotW
-		}
-		ov := &tlOverview{Y: 22, X1: ox(maxTime(lo, all.lo)), X2: ox(minTime(hi, all.hi)),
-			From: all.lo.In(loc).Format("2006-01-02 15:04"), To: all.hi.In(loc).Format("2006-01-02 15:04")}
-		if ov.X2-ov.X1 < 3 {
-			ov.X2 = ov.X1 + 3
-		}
-		for _, k := range kills {
-			ov.Kills = append(ov.Kills, ox(k.t))
-		}
-		for _, d := range rows {
-			if d.row.Kind == "boot" {
-				ov.Boots = append(ov.Boots, ox(d.t))
-			}
-		}
-		ch.Overview = ov
-		top = 42
+// overview is the strip above the plot when the whole span is wider than
+// the window.
+func overview(ax tlAxis, all tlSpan, rows []tlDated, kills []tlKillAt) *tlOverview {
+	ch := ax.ch
+	allSpan := all.hi.Sub(all.lo)
+	ox := func(t time.Time) float64 {
+		return ch.PlotX + float64(t.Sub(all.lo))/float64(allSpan)*ch.PlotW
 	}
+	ov := &tlOverview{Y: 22, X1: ox(maxTime(ax.lo, all.lo)), X2: ox(minTime(ax.hi, all.hi)),
+		From: all.lo.In(ax.loc).Format("2006-01-02 15:04"), To: all.hi.In(ax.loc).Format("2006-01-02 15:04")}
+	if ov.X2-ov.X1 < 3 {
+		ov.X2 = ov.X1 + 3
+	}
+	for _, k := range kills {
+		ov.Kills = append(ov.Kills, ox(k.t))
+	}
+	for _, d := range rows {
+		if d.row.Kind == "boot" {
+			ov.Boots = append(ov.Boots, ox(d.t))
+		}
+	}
+	return ov
+}
 
-	// Kill labels: rows of labels, each placed in the first row where it
-	// does not touch the one before it.
+// killLabels places the kill marks and their labels: rows of labels, each
+// in the first row where it does not touch the one before it (at most
+// three rows). It returns the y below them.
+func killLabels(ch *timelineChart, ax tlAxis, rep *correlate.Report, kills []tlKillAt, top float64) float64 {
 	const labelW, labelGap, labelRowH = 26.0, 4.0, 13.0
 	var rowEnd []float64
 	for _, k := range kills {
-		x := xOf(k.t)
+		x := ax.x(k.t)
 		row := -1
 		for r, end := range rowEnd {
 			if x-labelW/2 >= end+labelGap {
@@ -389,11 +432,14 @@ func timeline(rep *correlate.Report) *timelineChart {
 			label = "" // no room: the mark keeps its tooltip and link
 		}
 		ch.Kills = append(ch.Kills, tlKill{X: x, Label: label, Href: "#kill-" + strconv.Itoa(k.i+1),
-			Title:  visible("#" + strconv.Itoa(k.i+1) + " " + headline(&rep.Kills[k.i]) + " · " + k.t.In(loc).Format("2006-01-02 15:04:05")),
+			Title:  visible("#" + strconv.Itoa(k.i+1) + " " + headline(&rep.Kills[k.i]) + " · " + k.t.In(ax.loc).Format("2006-01-02 15:04:05")),
 			LabelY: top + 12 + float64(max(row, 0))*labelRowH})
 	}
-	top += 8 + float64(max(len(rowEnd), 1))*labelRowH
+	return top + 8 + float64(max(len(rowEnd), 1))*labelRowH
+}
 
+// lanes puts each dated row on the lane of its file, from y top.
+func lanes(ch *timelineChart, ax tlAxis, rows []tlDated, top float64) {
 	const laneH = 26.0
 	ch.LaneTop = top
 	laneOf := map[string]int{}
@@ -405,7 +451,7 @@ func timeline(rep *correlate.Report) *timelineChart {
 			laneOf[p] = i
 			ch.Lanes = append(ch.Lanes, tlLane{Title: visible(p), Y: top + float64(i)*laneH + laneH/2})
 		}
-		if !inAxis(d.t) {
+		if !ax.in(d.t) {
 			ch.Outside++
 			continue
 		}
@@ -418,8 +464,8 @@ func timeline(rep *correlate.Report) *timelineChart {
 		case d.row.Kind == "capture":
 			class = "ev-capture"
 		}
-		ch.Lanes[i].Dots = append(ch.Lanes[i].Dots, tlDot{X: xOf(d.t), Class: class,
-			Title: visible(d.t.In(loc).Format("2006-01-02 15:04:05") + " · " + d.row.Kind + " · " + shortName(p) + ":" + strconv.Itoa(d.row.Source.Line) + "\n" + d.row.Text)})
+		ch.Lanes[i].Dots = append(ch.Lanes[i].Dots, tlDot{X: ax.x(d.t), Class: class,
+			Title: visible(d.t.In(ax.loc).Format("2006-01-02 15:04:05") + " · " + d.row.Kind + " · " + shortName(p) + ":" + strconv.Itoa(d.row.Source.Line) + "\n" + d.row.Text)})
 	}
 	labels := laneLabels(ch.Lanes)
 	for i := range ch.Lanes {
@@ -427,16 +473,21 @@ func timeline(rep *correlate.Report) *timelineChart {
 	}
 	ch.AxisY = top + float64(len(ch.Lanes))*laneH + 6
 	ch.Height = ch.AxisY + 26
-	step := tickStep(span)
-	_, off := lo.In(loc).Zone()
+}
+
+// ticks are the axis ticks, at round times on the local clock.
+func ticks(ch *timelineChart, ax tlAxis) {
+	step := tickStep(ax.span)
+	_, off := ax.lo.In(ax.loc).Zone()
 	shift := time.Duration(off) * time.Second
-	first := lo.Add(shift).Truncate(step).Add(-shift) // a round time on the local clock
-	if first.Before(lo) {
+	first := ax.lo.Add(shift).Truncate(step).Add(-shift) // a round time on the local clock
+	if first.Before(ax.lo) {
 		first = first.Add(step)
 	}
-	multiDay := lo.In(loc).YearDay() != hi.In(loc).YearDay() || lo.In(loc).Year() != hi.In(loc).Year()
-	for t := first; !t.After(hi); t = t.Add(step) {
-		x := xOf(t)
+	lo, hi := ax.lo.In(ax.loc), ax.hi.In(ax.loc)
+	multiDay := lo.YearDay() != hi.YearDay() || lo.Year() != hi.Year()
+	for t := first; !t.After(ax.hi); t = t.Add(step) {
+		x := ax.x(t)
 		anchor := "middle"
 		switch {
 		case x > ch.PlotX+ch.PlotW-30:
@@ -444,22 +495,24 @@ func timeline(rep *correlate.Report) *timelineChart {
 		case x < ch.PlotX+30:
 			anchor = "start"
 		}
-		ch.Ticks = append(ch.Ticks, tlTick{X: x, Label: tickLabel(t.In(loc), step, multiDay), Anchor: anchor})
+		ch.Ticks = append(ch.Ticks, tlTick{X: x, Label: tickLabel(t.In(ax.loc), step, multiDay), Anchor: anchor})
 	}
-	// Boots by their number (the cards' "boot N"), from the timeline's boot
-	// rows.
+}
+
+// boots marks boots by their number (the cards' "boot N"), from the
+// timeline's boot rows; those before the window are listed.
+func boots(ch *timelineChart, ax tlAxis, rows []tlDated) {
 	for _, d := range rows {
 		if d.row.Kind != "boot" || d.row.Boot == nil {
 			continue
 		}
 		label := "boot " + strconv.Itoa(*d.row.Boot)
-		if inAxis(d.t) {
-			ch.Boots = append(ch.Boots, tlBoot{X: xOf(d.t), Label: label})
-		} else if d.t.Before(lo) {
-			ch.Before = append(ch.Before, label+" at "+d.t.In(loc).Format("2006-01-02 15:04:05 -07:00"))
+		if ax.in(d.t) {
+			ch.Boots = append(ch.Boots, tlBoot{X: ax.x(d.t), Label: label})
+		} else if d.t.Before(ax.lo) {
+			ch.Before = append(ch.Before, label+" at "+d.t.In(ax.loc).Format("2006-01-02 15:04:05 -07:00"))
 		}
 	}
-	return ch
 }
 
 func minTime(a, b time.Time) time.Time {
