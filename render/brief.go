@@ -20,7 +20,7 @@ import (
 // the input does not print is "unknown". A report without a kill is one
 // line saying so.
 func Brief(w io.Writer, rep *correlate.Report) error {
-	rep = normalized(rep)
+	rep = orEmpty(rep)
 	bw := bufio.NewWriter(w)
 	host := visible(briefHost(rep))
 	if len(rep.Kills) == 0 {

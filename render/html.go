@@ -167,7 +167,7 @@ type lineView struct {
 // embedded as a data island (<script type="application/json"
 // id="oomlens-report">) with <, > and & escaped as \u003c, \u003e, \u0026.
 func HTML(w io.Writer, rep *correlate.Report) error {
-	rep = normalized(rep)
+	rep = orEmpty(rep)
 	data, err := marshalReport(rep, true)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -95,7 +96,7 @@ func TestWriteReportMatchesEncoder(t *testing.T) {
 			var want bytes.Buffer
 			enc := json.NewEncoder(&want)
 			enc.SetEscapeHTML(esc)
-			if err := enc.Encode(rep); err != nil {
+			if err := enc.Encode(filled(reflect.ValueOf(rep)).Interface()); err != nil {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
@@ -122,3 +123,38 @@ func TestWriteReportError(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// TestRenderLeavesReport: no format changes the report it is given (a
+// report with nil lists stays nil where it was), and JSON still prints []
+// for them.
+func TestRenderLeavesReport(t *testing.T) {
+	rep := founding()
+	rep.Coverage, rep.Kills[0].Findings = nil, nil
+	before, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	for name, f := range map[string]func() error{
+		"json":  func() error { return JSON(&out, rep) },
+		"html":  func() error { return HTML(&out, rep) },
+		"md":    func() error { return Markdown(&out, rep) },
+		"brief": func() error { return Brief(&out, rep) },
+		"text":  func() error { return Text(&out, rep, TextOptions{Width: 80}) },
+	} {
+		if err := f(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		after, _ := json.Marshal(rep)
+		if !bytes.Equal(before, after) || rep.Coverage != nil || rep.Kills[0].Findings != nil {
+			t.Errorf("%s changed the report it was given", name)
+		}
+	}
+	out.Reset()
+	if err := JSON(&out, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out.Bytes(), []byte(`"coverage": []`)) || !bytes.Contains(out.Bytes(), []byte(`"findings": []`)) {
+		t.Error("nil lists are not [] in the JSON")
+	}
+}

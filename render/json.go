@@ -18,7 +18,7 @@ import (
 // compact nor the indented text of a large report is held in memory.
 func JSON(w io.Writer, rep *correlate.Report) error {
 	x := newIndenter(w)
-	if err := writeReport(x, normalized(rep), false); err != nil {
+	if err := writeReport(x, rep, false); err != nil {
 		return err
 	}
 	return x.Close()
@@ -27,13 +27,15 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 // JSONLine writes the report as JSON does, on one line (for --format
 // jsonl): the same fields, lists [] never null, one trailing newline.
 func JSONLine(w io.Writer, rep *correlate.Report) error {
-	return writeReport(w, normalized(rep), false)
+	return writeReport(w, rep, false)
 }
 
 // writeReport writes rep as compact JSON, byte for byte what json.Encoder
-// writes for it (one trailing newline), but one top-level field, and one
-// element of each top-level list, at a time: the largest piece held is one
-// kill. TestWriteReportMatchesEncoder keeps the two equal.
+// writes for filled(rep) (one trailing newline: every list [] and every
+// map {} where rep holds nil), but one top-level field, and one element of
+// each top-level list, at a time: the largest piece held (and copied by
+// filled) is one kill. rep is not changed. TestWriteReportMatchesEncoder
+// keeps the two equal.
 func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -52,7 +54,7 @@ func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
 		write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 		return nil
 	}
-	v := reflect.ValueOf(rep).Elem()
+	v := reflect.ValueOf(orEmpty(rep)).Elem()
 	write([]byte("{"))
 	for i, f := range reportFields {
 		if i > 0 {
@@ -60,8 +62,8 @@ func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
 		}
 		write(f.key)
 		fv := v.Field(f.index)
-		if fv.Kind() != reflect.Slice || fv.IsNil() {
-			if err := put(fv.Interface()); err != nil {
+		if fv.Kind() != reflect.Slice {
+			if err := put(filled(fv).Interface()); err != nil {
 				return err
 			}
 			continue
@@ -71,7 +73,7 @@ func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
 			if j > 0 {
 				write([]byte(","))
 			}
-			if err := put(fv.Index(j).Interface()); err != nil {
+			if err := put(filled(fv.Index(j)).Interface()); err != nil {
 				return err
 			}
 		}
@@ -110,11 +112,12 @@ var reportFields = func() []reportField {
 // SourcesJSON writes the input inventory (the report's "inputs" and
 // "coverage") as one JSON object.
 func SourcesJSON(w io.Writer, rep *correlate.Report) error {
-	n := normalized(rep)
-	v := struct {
+	n := orEmpty(rep)
+	type inventory struct {
 		Inputs   []correlate.Input `json:"inputs"`
 		Coverage []correlate.Gap   `json:"coverage"`
-	}{n.Inputs, n.Coverage}
+	}
+	v := filled(reflect.ValueOf(inventory{n.Inputs, n.Coverage})).Interface().(inventory)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -130,12 +133,13 @@ func SourcesJSON(w io.Writer, rep *correlate.Report) error {
 // line, {"bundle", "inputs", "coverage"}: `oomlens sources --format json`
 // given several bundles prints one such line per bundle.
 func SourcesJSONLine(w io.Writer, bundle string, rep *correlate.Report) error {
-	n := normalized(rep)
-	v := struct {
+	n := orEmpty(rep)
+	type line struct {
 		Bundle   string            `json:"bundle"`
 		Inputs   []correlate.Input `json:"inputs"`
 		Coverage []correlate.Gap   `json:"coverage"`
-	}{bundle, n.Inputs, n.Coverage}
+	}
+	v := filled(reflect.ValueOf(line{bundle, n.Inputs, n.Coverage})).Interface().(line)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
@@ -161,7 +165,7 @@ func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 // one trailing newline (as json.Encoder writes it).
 func compactReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := writeReport(&buf, normalized(rep), escapeHTML); err != nil {
+	if err := writeReport(&buf, rep, escapeHTML); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -278,60 +282,108 @@ func (x *indenter) Close() error {
 	return x.err
 }
 
-// normalized makes every nil slice and map in rep empty, so that the JSON
-// has [] and {} where the contract requires them, and returns rep (a new
-// empty report for nil). Nil pointers stay nil: they are the contract's
-// null. It works in place: a copy of a large report would double the
-// memory the output step needs, and an empty slice means the same as a nil
-// one to every reader of the report. It is idempotent.
-func normalized(rep *correlate.Report) *correlate.Report {
+// orEmpty is rep, or an empty report for nil.
+func orEmpty(rep *correlate.Report) *correlate.Report {
 	if rep == nil {
-		rep = &correlate.Report{}
+		return &correlate.Report{}
 	}
-	fill(reflect.ValueOf(rep).Elem())
 	return rep
 }
 
-// fill normalizes the addressable value v in place.
-func fill(v reflect.Value) {
+// filled returns v with every nil slice and map inside it made empty, so
+// that the JSON has [] and {} where the contract requires them; nil
+// pointers stay nil (the contract's null). v itself is never written: the
+// parts that hold a slice, map or pointer are copied, the rest shared.
+// The copy is of one piece of a report at a time (a kill, the host), not
+// of the report.
+func filled(v reflect.Value) reflect.Value {
+	t := v.Type()
+	if !holdsNil(t) || !hasNil(v) {
+		return v // nothing to fill: shared, not copied
+	}
 	switch v.Kind() {
 	case reflect.Slice:
 		if v.IsNil() {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-			return
+			return reflect.MakeSlice(t, 0, 0)
 		}
-		if !holdsNil(v.Type().Elem()) {
-			return
+		if !holdsNil(t.Elem()) {
+			return v
 		}
+		out := reflect.MakeSlice(t, v.Len(), v.Len())
 		for i := 0; i < v.Len(); i++ {
-			fill(v.Index(i))
+			out.Index(i).Set(filled(v.Index(i)))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return reflect.MakeMap(t)
+		}
+		if !holdsNil(t.Elem()) {
+			return v
+		}
+		out := reflect.MakeMapWithSize(t, v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			out.SetMapIndex(iter.Key(), filled(iter.Value()))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		p := reflect.New(t.Elem())
+		p.Elem().Set(filled(v.Elem()))
+		return p
+	case reflect.Struct:
+		out := reflect.New(t).Elem()
+		out.Set(v)
+		for i := 0; i < t.NumField(); i++ {
+			if f := out.Field(i); f.CanSet() && holdsNil(f.Type()) {
+				f.Set(filled(v.Field(i)))
+			}
+		}
+		return out
+	}
+	return v
+}
+
+// hasNil reports whether v holds a nil slice or map (what filled would
+// change), reading only.
+func hasNil(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return true
+		}
+		if holdsNil(v.Type().Elem()) {
+			for i := 0; i < v.Len(); i++ {
+				if hasNil(v.Index(i)) {
+					return true
+				}
+			}
 		}
 	case reflect.Map:
 		if v.IsNil() {
-			v.Set(reflect.MakeMap(v.Type()))
-			return
+			return true
 		}
-		if !holdsNil(v.Type().Elem()) {
-			return
-		}
-		iter := v.MapRange()
-		for iter.Next() {
-			e := reflect.New(v.Type().Elem()).Elem()
-			e.Set(iter.Value())
-			fill(e)
-			v.SetMapIndex(iter.Key(), e)
+		if holdsNil(v.Type().Elem()) {
+			iter := v.MapRange()
+			for iter.Next() {
+				if hasNil(iter.Value()) {
+					return true
+				}
+			}
 		}
 	case reflect.Pointer:
-		if !v.IsNil() {
-			fill(v.Elem())
-		}
+		return !v.IsNil() && hasNil(v.Elem())
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			if f := v.Field(i); f.CanSet() {
-				fill(f)
+			if f := v.Field(i); v.Type().Field(i).IsExported() && holdsNil(f.Type()) && hasNil(f) {
+				return true
 			}
 		}
 	}
+	return false
 }
 
 // holdsNil reports whether a value of type t can contain a slice, map or

@@ -17,7 +17,7 @@ import (
 // folded in <details>, every finding of every kill with the cited log
 // lines, the coverage gaps and the unexplained lines.
 func Markdown(w io.Writer, rep *correlate.Report) error {
-	rep = normalized(rep)
+	rep = orEmpty(rep)
 	b := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 

@@ -148,7 +148,7 @@ func (t *textWriter) refs(rs []correlate.Ref) string {
 // kill with the cited log lines, the timeline, what to collect for each
 // gap and the unexplained lines.
 func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
-	rep = normalized(rep)
+	rep = orEmpty(rep)
 	t := &textWriter{w: bufio.NewWriter(w), st: newTextStyles(w, opts.Color), width: max(opts.Width, 80)}
 	textHeader(t, rep)
 	a := buildAnswer(rep)
@@ -659,7 +659,7 @@ func kubeletLine(k *correlate.Kubelet) string {
 // Sources writes the input inventory as a table: every file looked at, its
 // kind and layout, lines, the time span it covers and whether it was used.
 func Sources(w io.Writer, rep *correlate.Report) error {
-	rep = normalized(rep)
+	rep = orEmpty(rep)
 	bw := bufio.NewWriter(w)
 	hdr := []string{"path", "kind", "format", "lines", "span", "used"}
 	rows := [][]string{}
