@@ -32,15 +32,19 @@ var (
 		{"containerd", 0, -999}, {"dockerd", 0, -500}, {"kubelet", 0, -999}, {"containerd-shim", 0, -998},
 		{"pause", 65535, -998}, {"node_exporter", 65534, 999}, {"bash", 0, 0}, {"coredns", 0, 969},
 		{"kube-proxy", 0, -999}, {"fluent-bit", 0, 999}, {"nginx", 33, 0}, {"java", 1000, 969}}
-	victims = []struct {
-		comm     string
-		uid, adj int
-		tvm, rss int64
-	}{{"pip3", 0, 0, 2112380, 1743412}, {"java", 1000, 969, 5017400, 1038400}, {"python3", 1000, 0, 3400112, 2901220},
+	victims = []victim{{"pip3", 0, 0, 2112380, 1743412}, {"java", 1000, 969, 5017400, 1038400}, {"python3", 1000, 0, 3400112, 2901220},
 		{"node", 1000, 985, 1802120, 1210300}, {"mysqld", 27, 0, 9311244, 7341000}, {"postgres", 26, 0, 4321000, 3900100},
 		{"elasticsearch", 1000, 0, 12421000, 8800040}, {"redis-server", 999, 0, 6104332, 5992100}}
 	triggers = []string{"kworker/u16:2", "kswapd0", "systemd-journal", "sshd", "containerd-shim", "runc:[2:INIT]", "bash"}
 )
+
+// victim is a process the generator kills: its name, uid, oom_score_adj
+// and typical total-vm and anon-rss in kB.
+type victim struct {
+	comm     string
+	uid, adj int
+	tvm, rss int64
+}
 
 // oomReport builds one report: its messages (some multi-line), the index of
 // the kill message, and the kill.
@@ -92,90 +96,11 @@ func oomReport(r *rand.Rand, memcg, legacy bool) ([]string, int, Kill) {
 	}
 	out = append(out, regs(r)...)
 	if memcg {
-		lim := pick(r, []int{262144, 524288, 1048576, 2097152, 4194304})
-		if legacy {
-			add("Task in %s killed as a result of limit of %s", taskMemcg, oomMemcg)
-		}
-		add("memory: usage %dkB, limit %dkB, failcnt %d", lim, lim, 1+r.IntN(90000))
-		add("memory+swap: usage %dkB, limit 9007199254740988kB, failcnt 0", lim)
-		add("kmem: usage %dkB, limit 9007199254740988kB, failcnt 0", 1000+r.IntN(89000))
-		if legacy || r.IntN(2) == 0 {
-			for _, cg := range []string{oomMemcg, taskMemcg} {
-				add("Memory cgroup stats for %s: cache:%dKB rss:%dKB rss_huge:0KB shmem:0KB mapped_file:%dKB dirty:0KB writeback:0KB swap:0KB inactive_anon:0KB active_anon:%dKB inactive_file:%dKB active_file:%dKB unevictable:0KB",
-					cg, r.IntN(9000), lim-r.IntN(9000), r.IntN(900), lim-r.IntN(9000), r.IntN(900), r.IntN(900))
-			}
-		} else {
-			// cgroup v2: memory.stat dumped as one multi-line printk
-			keys := []string{"anon", "file", "kernel_stack", "pagetables", "percpu", "sock", "shmem", "file_mapped", "file_dirty", "inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable", "slab_reclaimable", "slab_unreclaimable", "pgfault", "pgmajfault"}
-			var b strings.Builder
-			for i, k := range keys {
-				if i > 0 {
-					b.WriteByte('\n')
-				}
-				fmt.Fprintf(&b, "%s %d", k, r.Int64N(int64(lim)*1024))
-			}
-			add("Memory cgroup stats for %s:", taskMemcg)
-			out = append(out, b.String())
-		}
+		memcgStats(r, add, legacy, taskMemcg, oomMemcg)
 	} else {
-		add("Mem-Info:")
-		add("active_anon:%d inactive_anon:%d isolated_anon:0\n active_file:%d inactive_file:%d isolated_file:0\n unevictable:0 dirty:0 writeback:0 unstable:0\n slab_reclaimable:%d slab_unreclaimable:%d\n mapped:%d shmem:%d pagetables:%d bounce:0\n free:%d free_pcp:%d free_cma:0",
-			100000+r.IntN(9900000), 1000+r.IntN(99000), 50+r.IntN(850), 50+r.IntN(850), 1000+r.IntN(39000), 5000+r.IntN(85000), 100+r.IntN(3900), 100+r.IntN(39900), 1000+r.IntN(39000), 5000+r.IntN(35000), r.IntN(2000))
-		for _, z := range []struct {
-			name string
-			pres int
-		}{{"DMA", 15992}, {"DMA32", 3129216}, {"Normal", 62914560}} {
-			mn := 300 + r.IntN(69700)
-			add("Node 0 %s free:%dkB min:%dkB low:%dkB high:%dkB active_anon:%dkB inactive_anon:%dkB active_file:%dkB inactive_file:%dkB unevictable:0kB writepending:0kB present:%dkB managed:%dkB mlocked:0kB kernel_stack:%dkB pagetables:%dkB bounce:0kB free_pcp:%dkB local_pcp:%dkB free_cma:0kB",
-				z.name, mn-r.IntN(100), mn, mn*5/4, mn*3/2, r.IntN(z.pres), r.IntN(9000), r.IntN(900), r.IntN(900), z.pres, z.pres-r.IntN(9000), r.IntN(20000), r.IntN(90000), r.IntN(2000), r.IntN(500))
-			add("lowmem_reserve[]: 0 %d %d %d %d", pick(r, []int{0, 1918, 2951}), pick(r, []int{0, 1918, 61000}), pick(r, []int{0, 1918, 61000}), pick(r, []int{0, 1918, 61000}))
-		}
-		for _, z := range []string{"DMA", "DMA32", "Normal"} {
-			add("Node 0 %s: %s", z, buddy(r))
-		}
-		add("Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB")
-		add("%d total pagecache pages", 1000+r.IntN(89000))
-		add("0 pages in swap cache")
-		add("Swap cache stats: add 0, delete 0, find 0/0")
-		sw := pick(r, []int{0, 0, 2097148, 8388604})
-		free := 0
-		if sw > 0 {
-			free = r.IntN(1000)
-		}
-		add("Free swap  = %dkB", free)
-		add("Total swap = %dkB", sw)
-		add("%d pages RAM", pick(r, []int{495579, 4194174, 16777082}))
-		add("0 pages HighMem/MovableOnly")
-		add("%d pages reserved", 20000+r.IntN(380000))
-		add("0 pages hwpoisoned")
+		memInfo(r, add)
 	}
-	if legacy {
-		add("[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name")
-	} else {
-		add("Tasks state (memory values in pages):")
-		add("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name")
-	}
-	ntasks := 50 + r.IntN(251)
-	vidx := r.IntN(ntasks)
-	pid := 1 + r.IntN(400)
-	for i := 0; i < ntasks; i++ {
-		pid += 1 + r.IntN(39)
-		tp, tu, ta, tn := pid, 0, 0, ""
-		var tv, tr int64
-		if i == vidx {
-			tp, tu, ta, tv, tr, tn = vpid, v.uid, v.adj, tvm/4, rss/4, v.comm
-		} else {
-			b := pick(r, baseTasks)
-			tn, tu, ta = b.name, b.uid, b.adj
-			tv = 1000 + r.Int64N(899000)
-			tr = r.Int64N(min(tv, rss/8+1))
-		}
-		if legacy {
-			add("[%5d] %5d %5d %8d %8d %7d %8d         %5d %s", tp, tu, tp, tv, tr, 4+r.IntN(396), 0, ta, tn)
-		} else {
-			add("[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", tp, tu, tp, tv, tr, (4+r.IntN(396))*4096, 0, ta, tn)
-		}
-	}
+	taskTable(r, add, legacy, v, vpid, tvm, rss)
 	kind := "global"
 	if memcg {
 		kind = "memcg"
@@ -209,4 +134,104 @@ func oomReport(r *rand.Rand, memcg, legacy bool) ([]string, int, Kill) {
 	}
 	return out, kidx, Kill{Pid: vpid, Comm: v.comm, Kind: kind, Format: format, UID: v.uid, TotalVMKB: tvm, AnonRSSKB: rss,
 		Memcg: taskMemcg, OOMMemcg: oomMemcg, TriggerComm: trig, TriggerPid: tpid}
+}
+
+// adder appends one printf-formatted line to a report.
+type adder func(f string, a ...any)
+
+// memcgStats writes a memcg report's usage lines and its cgroup stats
+// (v1 one line each, or v2 memory.stat as one multi-line printk).
+func memcgStats(r *rand.Rand, add adder, legacy bool, taskMemcg, oomMemcg string) {
+	lim := pick(r, []int{262144, 524288, 1048576, 2097152, 4194304})
+	if legacy {
+		add("Task in %s killed as a result of limit of %s", taskMemcg, oomMemcg)
+	}
+	add("memory: usage %dkB, limit %dkB, failcnt %d", lim, lim, 1+r.IntN(90000))
+	add("memory+swap: usage %dkB, limit 9007199254740988kB, failcnt 0", lim)
+	add("kmem: usage %dkB, limit 9007199254740988kB, failcnt 0", 1000+r.IntN(89000))
+	if legacy || r.IntN(2) == 0 {
+		for _, cg := range []string{oomMemcg, taskMemcg} {
+			add("Memory cgroup stats for %s: cache:%dKB rss:%dKB rss_huge:0KB shmem:0KB mapped_file:%dKB dirty:0KB writeback:0KB swap:0KB inactive_anon:0KB active_anon:%dKB inactive_file:%dKB active_file:%dKB unevictable:0KB",
+				cg, r.IntN(9000), lim-r.IntN(9000), r.IntN(900), lim-r.IntN(9000), r.IntN(900), r.IntN(900))
+		}
+	} else {
+		// cgroup v2: memory.stat dumped as one multi-line printk
+		keys := []string{"anon", "file", "kernel_stack", "pagetables", "percpu", "sock", "shmem", "file_mapped", "file_dirty", "inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable", "slab_reclaimable", "slab_unreclaimable", "pgfault", "pgmajfault"}
+		var b strings.Builder
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			fmt.Fprintf(&b, "%s %d", k, r.Int64N(int64(lim)*1024))
+		}
+		add("Memory cgroup stats for %s:", taskMemcg)
+		add("%s", b.String())
+	}
+}
+
+// memInfo writes a global report's Mem-Info, zones, buddy lists, swap
+// totals and page counts.
+func memInfo(r *rand.Rand, add adder) {
+	add("Mem-Info:")
+	add("active_anon:%d inactive_anon:%d isolated_anon:0\n active_file:%d inactive_file:%d isolated_file:0\n unevictable:0 dirty:0 writeback:0 unstable:0\n slab_reclaimable:%d slab_unreclaimable:%d\n mapped:%d shmem:%d pagetables:%d bounce:0\n free:%d free_pcp:%d free_cma:0",
+		100000+r.IntN(9900000), 1000+r.IntN(99000), 50+r.IntN(850), 50+r.IntN(850), 1000+r.IntN(39000), 5000+r.IntN(85000), 100+r.IntN(3900), 100+r.IntN(39900), 1000+r.IntN(39000), 5000+r.IntN(35000), r.IntN(2000))
+	for _, z := range []struct {
+		name string
+		pres int
+	}{{"DMA", 15992}, {"DMA32", 3129216}, {"Normal", 62914560}} {
+		mn := 300 + r.IntN(69700)
+		add("Node 0 %s free:%dkB min:%dkB low:%dkB high:%dkB active_anon:%dkB inactive_anon:%dkB active_file:%dkB inactive_file:%dkB unevictable:0kB writepending:0kB present:%dkB managed:%dkB mlocked:0kB kernel_stack:%dkB pagetables:%dkB bounce:0kB free_pcp:%dkB local_pcp:%dkB free_cma:0kB",
+			z.name, mn-r.IntN(100), mn, mn*5/4, mn*3/2, r.IntN(z.pres), r.IntN(9000), r.IntN(900), r.IntN(900), z.pres, z.pres-r.IntN(9000), r.IntN(20000), r.IntN(90000), r.IntN(2000), r.IntN(500))
+		add("lowmem_reserve[]: 0 %d %d %d %d", pick(r, []int{0, 1918, 2951}), pick(r, []int{0, 1918, 61000}), pick(r, []int{0, 1918, 61000}), pick(r, []int{0, 1918, 61000}))
+	}
+	for _, z := range []string{"DMA", "DMA32", "Normal"} {
+		add("Node 0 %s: %s", z, buddy(r))
+	}
+	add("Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB")
+	add("%d total pagecache pages", 1000+r.IntN(89000))
+	add("0 pages in swap cache")
+	add("Swap cache stats: add 0, delete 0, find 0/0")
+	sw := pick(r, []int{0, 0, 2097148, 8388604})
+	free := 0
+	if sw > 0 {
+		free = r.IntN(1000)
+	}
+	add("Free swap  = %dkB", free)
+	add("Total swap = %dkB", sw)
+	add("%d pages RAM", pick(r, []int{495579, 4194174, 16777082}))
+	add("0 pages HighMem/MovableOnly")
+	add("%d pages reserved", 20000+r.IntN(380000))
+	add("0 pages hwpoisoned")
+}
+
+// taskTable writes the task table header and rows, the victim at a random
+// row.
+func taskTable(r *rand.Rand, add adder, legacy bool, v victim, vpid int, tvm, rss int64) {
+	if legacy {
+		add("[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name")
+	} else {
+		add("Tasks state (memory values in pages):")
+		add("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name")
+	}
+	ntasks := 50 + r.IntN(251)
+	vidx := r.IntN(ntasks)
+	pid := 1 + r.IntN(400)
+	for i := 0; i < ntasks; i++ {
+		pid += 1 + r.IntN(39)
+		tp, tu, ta, tn := pid, 0, 0, ""
+		var tv, tr int64
+		if i == vidx {
+			tp, tu, ta, tv, tr, tn = vpid, v.uid, v.adj, tvm/4, rss/4, v.comm
+		} else {
+			b := pick(r, baseTasks)
+			tn, tu, ta = b.name, b.uid, b.adj
+			tv = 1000 + r.Int64N(899000)
+			tr = r.Int64N(min(tv, rss/8+1))
+		}
+		if legacy {
+			add("[%5d] %5d %5d %8d %8d %7d %8d         %5d %s", tp, tu, tp, tv, tr, 4+r.IntN(396), 0, ta, tn)
+		} else {
+			add("[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", tp, tu, tp, tv, tr, (4+r.IntN(396))*4096, 0, ta, tn)
+		}
+	}
 }
