@@ -362,6 +362,8 @@ func killWhen(k *correlate.Kill) string {
 		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
 	} else if k.Time.Wall == nil && k.Time.WallLocal != nil {
 		tm += " node-local"
+	} else if wallOf(k.Time) == nil && k.Time.WallNoYear != nil && len(*k.Time.WallNoYear) == 16 {
+		tm += " node-local"
 	}
 	return tm + " · boot " + strconv.Itoa(k.Boot)
 }
