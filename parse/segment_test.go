@@ -194,12 +194,12 @@ func TestSegmentsElidedTableAndStrippedEvents(t *testing.T) {
 // before.
 func TestSegmentsOneKindIsNotPaste(t *testing.T) {
 	for name, text := range map[string]string{
-		"dmesg":  "[    0.000000] Linux version 5.15.0\n[    1.000000] x\n               continued\n",
+		"dmesg": "[    0.000000] Linux version 5.15.0\n[    1.000000] x\n               continued\n",
 		// `dmesg | tail` that starts inside the Mem-Info summary record
 		"dmesg-tail": "                unevictable:0 dirty:3 writeback:0\n                free:15673 free_pcp:154 free_cma:0\n[525492.208120] Node 0 active_anon:7329656kB inactive_anon:326928kB\n[525492.208193] Free swap  = 2112kB\n",
-		"swapon": "NAME      TYPE SIZE USED PRIO\n/swapfile file   2G   0B   -2\n",
-		"uptime": " 15:13:03 up 16 days,  3:05,  1 user,  load average: 0.38, 0.52, 0.61\n",
-		"free":   "              total        used        free      shared  buff/cache   available\nMem:        2041480     1873808       69136        1004       98536       40512\nSwap:        969932      969124         808\n",
+		"swapon":     "NAME      TYPE SIZE USED PRIO\n/swapfile file   2G   0B   -2\n",
+		"uptime":     " 15:13:03 up 16 days,  3:05,  1 user,  load average: 0.38, 0.52, 0.61\n",
+		"free":       "              total        used        free      shared  buff/cache   available\nMem:        2041480     1873808       69136        1004       98536       40512\nSwap:        969932      969124         808\n",
 	} {
 		segs := Segments(name, []byte(text))
 		checkCover(t, []byte(text), segs)
