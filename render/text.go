@@ -271,8 +271,9 @@ func textGroupTable(t *textWriter, g *groupView, verbose bool) {
 		total += w + gap
 	}
 	// Give way: the swap column down to 12 cells, then the kill line's
-	// file name (its line number is kept).
-	for _, c := range []struct{ col, floor int }{{5, 12}, {6, 12}} {
+	// file name (its line number is kept), then both a little further
+	// (kills over several days print their dates in full).
+	for _, c := range []struct{ col, floor int }{{5, 12}, {6, 12}, {5, 8}, {6, 8}} {
 		if over := total - gap - t.width; over > 0 && ws[c.col] > c.floor {
 			cut := min(over, ws[c.col]-c.floor)
 			ws[c.col] -= cut
