@@ -141,6 +141,40 @@ func (bd *builder) unfitWarnings(r *Report) {
 	}
 }
 
+// logHost is the one host name the kernel logs print (syslog, journal),
+// compared without domain as mixedHosts does ("localhost" does not count),
+// and the first kill line of a log that prints it; "" when no log prints
+// a host or they print several.
+func (bd *builder) logHost() (string, *Ref) {
+	name, norm := "", ""
+	var from *parse.KernelLog
+	for _, lg := range bd.logs {
+		for _, h := range lg.Hosts {
+			n := normHost(h)
+			if n == "" {
+				continue
+			}
+			if norm == "" {
+				name, norm, from = h, n, lg
+			} else if n != norm {
+				return "", nil
+			}
+		}
+	}
+	if name == "" {
+		return "", nil
+	}
+	for _, kc := range bd.kills {
+		for _, o := range kc.occs {
+			if o.node.log == from {
+				r := toRef(o.kill.Ref)
+				return name, &r
+			}
+		}
+	}
+	return name, nil
+}
+
 func (bd *builder) host() Host {
 	h := bd.b.Host
 	out := Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, BootTimesLocal: []string{}, Evidence: []Ref{}}
@@ -158,6 +192,16 @@ func (bd *builder) host() Host {
 		if k := bd.logKernel(); k != "" && k == n.KernelVersion {
 			out.Hostname = strPtr(n.Name)
 			out.Evidence = append(out.Evidence, toRef(n.Ref))
+		}
+	}
+	// No hostname file and no node: the host every syslog or journal line
+	// prints, when they all print the same one.
+	if out.Hostname == nil {
+		if name, ref := bd.logHost(); name != "" {
+			out.Hostname = strPtr(name)
+			if ref != nil {
+				out.Evidence = append(out.Evidence, *ref)
+			}
 		}
 	}
 	switch {

@@ -204,16 +204,42 @@ type lineKey struct {
 func (bd *builder) fixYears() {
 	bd.years = map[lineKey]int{}
 	var ref *time.Time
-	if c := bd.b.Host.CapturedAt; c != nil {
-		t := c.In(bd.loc)
+	newer := func(w *time.Time) {
+		if w != nil && (ref == nil || w.After(*ref)) {
+			t := w.In(bd.loc)
+			ref = &t
+		}
+	}
+	switch h := &bd.b.Host; {
+	case h.CapturedAt != nil:
+		t := h.CapturedAt.In(bd.loc)
 		ref = &t
-	} else {
+	case h.CapturedWall != nil:
+		// a date whose zone is unknown or ambiguous ("CET") still prints
+		// the year: the node-local capture time
+		t := withYear(*h.CapturedWall, h.CapturedWall.Year(), bd.loc)
+		ref = &t
+	default:
+		// the newest dated line: a log line printing its year, a node
+		// condition's heartbeat, an event's time
 		bd.forEachStamp(func(_ string, _ int, st *parse.Stamp) {
-			if st.Wall != nil && st.WallHasYear && (ref == nil || st.Wall.After(*ref)) {
-				t := *st.Wall
-				ref = &t
+			if st.Wall != nil && st.WallHasYear {
+				newer(st.Wall)
 			}
 		})
+		for _, n := range bd.b.Nodes {
+			if n == nil {
+				continue
+			}
+			for i := range n.Conditions {
+				newer(n.Conditions[i].HeartbeatAt)
+				newer(n.Conditions[i].TransitionAt)
+			}
+		}
+		for i := range bd.b.K8sEvents {
+			newer(bd.b.K8sEvents[i].Time)
+			newer(bd.b.K8sEvents[i].FirstTime)
+		}
 	}
 	bd.refTime = ref
 	if ref == nil {
@@ -289,6 +315,35 @@ func (bd *builder) fixWall(path string, line int, st *parse.Stamp) (w *time.Time
 	}
 	t = t.In(bd.loc)
 	return &t, inferred
+}
+
+// noYearWall is the month, day and time a year-less stamp (RFC 3164
+// syslog, journal short) prints when nothing in the bundle gives the year
+// (fixWall returns nil for it); nil otherwise. The year is a placeholder.
+func (bd *builder) noYearWall(st *parse.Stamp) *time.Time {
+	if st == nil || st.Wall == nil || st.WallHasYear || bd.refTime != nil {
+		return nil
+	}
+	t := *st.Wall
+	loc := bd.loc
+	if st.WallHasZone {
+		loc = t.Location()
+	}
+	t = withYear(t, 2000, loc).In(bd.loc) // a leap year: Feb 29 stays valid
+	return &t
+}
+
+// noYearText writes a noYearWall time as ISO 8601 without the year
+// ("--10-12T19:00:20"), with its offset only when the zone is known.
+func (bd *builder) noYearText(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format("--01-02T15:04:05")
+	if bd.zoneKnown && !bd.localTimes {
+		s += t.Format("Z07:00")
+	}
+	return &s
 }
 
 // buildBootNodes makes one node per boot of every kernel log and measures

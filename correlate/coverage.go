@@ -76,6 +76,21 @@ func (bd *builder) missingFrom(kc *killCtx) []string {
 			continue // a unit's journal (journalctl -u kubelet) never holds kernel lines
 		}
 		sp := bd.nodeSpan(nd)
+		if lg.Excerpt {
+			// a pasted excerpt is what someone chose to paste: it misses
+			// a kill only when it spans the kill's time
+			switch {
+			case nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && sp.lastKS != nil:
+				if *kc.ks >= *sp.firstKS-1 && *kc.ks <= *sp.lastKS+1 {
+					out = append(out, lg.Path)
+				}
+			case kc.wall != nil && sp.firstWall != nil && sp.lastWall != nil:
+				if !kc.wall.Before(sp.firstWall.Add(-time.Minute)) && !kc.wall.After(sp.lastWall.Add(time.Minute)) {
+					out = append(out, lg.Path)
+				}
+			}
+			continue
+		}
 		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && !bd.sameBootShown(nd, kc) {
 			continue // nothing but "both ran last" says it is the kill's boot
 		}
@@ -113,7 +128,13 @@ func (bd *builder) whyMissing(kc *killCtx, path string) (string, []Ref) {
 			return fmt.Sprintf("%s starts at %.1f s after boot, after the kill at %.1f s: it %s", shortPath(path), *sp.firstKS, *kc.ks, what), refs
 		}
 		if kc.wall != nil && sp.firstWall != nil && kc.wall.Before(*sp.firstWall) {
-			return fmt.Sprintf("%s starts at %s, %s after the kill", shortPath(path), sp.firstWall.Format(time.RFC3339), words(sp.firstWall.Sub(*kc.wall))), refs
+			at := sp.firstWall.Format(time.RFC3339)
+			if w, local := bd.wallText(sp.firstWall); w != nil {
+				at = *w
+			} else if local != nil {
+				at = *local + " node-local"
+			}
+			return fmt.Sprintf("%s starts at %s, %s after the kill", shortPath(path), at, words(sp.firstWall.Sub(*kc.wall))), refs
 		}
 		if nd.log.Truncated {
 			return fmt.Sprintf("%s was truncated by the collector", shortPath(path)), refs
@@ -312,6 +333,20 @@ func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
 	return false
 }
 
+// normHost is a host name as mixedHosts compares it: lower case, no
+// domain, "" for "localhost" and "(none)" (early boot).
+func normHost(h string) string {
+	h = strings.ToLower(h)
+	if i := strings.IndexByte(h, '.'); i > 0 {
+		h = h[:i]
+	}
+	switch h {
+	case "localhost", "(none)", "":
+		return ""
+	}
+	return h
+}
+
 // mixedHosts warns when the logs name more than one machine: oomlens reads
 // a bundle as one node, so the kills, boots and timeline of several
 // machines (a folder of files from different nodes, a central syslog
@@ -319,17 +354,7 @@ func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
 // their domain; "localhost" (early boot) does not count. A log naming
 // several hosts may also be one renamed host, and the message says so.
 func (bd *builder) mixedHosts() []Gap {
-	norm := func(h string) string {
-		h = strings.ToLower(h)
-		if i := strings.IndexByte(h, '.'); i > 0 {
-			h = h[:i]
-		}
-		switch h {
-		case "localhost", "(none)", "":
-			return ""
-		}
-		return h
-	}
+	norm := normHost
 	type logHosts struct {
 		path  string
 		names []string // as printed, first of each normalized name

@@ -44,7 +44,11 @@ type killCtx struct {
 	wall  *time.Time
 	basis string
 	conf  string
-	raw   string
+	// noYear is the printed month, day and time of a kill whose log prints
+	// no year when nothing in the bundle gives one (wall is then nil; the
+	// year of noYear is a placeholder, never shown).
+	noYear *time.Time
+	raw    string
 
 	// dmesg -T drift against a better basis, when measured.
 	drift     *time.Duration
@@ -247,6 +251,11 @@ func (bd *builder) timeKill(kc *killCtx) {
 		kc.raw = kc.ev.Stamp.Raw
 		kc.ks = kc.ev.Stamp.KernelSeconds
 		kc.wall, kc.basis, kc.conf = bd.when(kc.evNode, kc.ev.Line, &kc.ev.Stamp)
+		if kc.wall == nil {
+			if kc.noYear = bd.noYearWall(&kc.ev.Stamp); kc.noYear != nil {
+				kc.basis, kc.conf = "printed", "low"
+			}
+		}
 		return
 	}
 	var ctimeWall *time.Time
@@ -276,6 +285,14 @@ func (bd *builder) timeKill(kc *killCtx) {
 		g := bd.groups[kc.group]
 		if g.base != nil {
 			kc.wall, kc.basis, kc.conf = g.at(*kc.ks), g.basis, g.conf
+		}
+	}
+	if kc.wall == nil && ctimeWall == nil {
+		for _, o := range kc.occs {
+			if kc.noYear = bd.noYearWall(&o.kill.Stamp); kc.noYear != nil {
+				kc.basis, kc.conf = "printed", "low"
+				break
+			}
 		}
 	}
 	if ctimeWall != nil {
@@ -319,7 +336,7 @@ func (bd *builder) assemble(kc *killCtx) {
 	}
 	kc.out = k
 	wall, local := bd.wallText(kc.wall)
-	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallBasis: kc.basis, Confidence: kc.conf}
+	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallNoYear: bd.noYearText(kc.noYear), WallBasis: kc.basis, Confidence: kc.conf}
 	if kc.ev != nil {
 		bd.assembleUserspace(kc)
 		return

@@ -202,7 +202,13 @@ type KillTime struct {
 	Wall          *string  `json:"wall"`
 	// WallLocal is the node-local time ("2006-01-02T15:04:05", no offset)
 	// when the bundle gives no time zone and Wall is therefore null.
-	WallLocal  *string `json:"wall_local"`
+	WallLocal *string `json:"wall_local"`
+	// WallNoYear is the month, day and time the log line prints when
+	// nothing in the bundle gives its year (no capture date, no dated
+	// line): ISO 8601 without the year, "--10-12T19:00:20", with the offset
+	// when the bundle names the time zone ("--10-12T19:00:20+02:00"). Wall
+	// and WallLocal are then null, WallBasis "printed", Confidence "low".
+	WallNoYear *string `json:"wall_no_year"`
 	WallBasis  string  `json:"wall_basis"`
 	Confidence string  `json:"confidence"` // high | medium | low | none
 }

@@ -77,6 +77,15 @@ func (bd *builder) verdict(kc *killCtx) string {
 			when += fmt.Sprintf(" (%s, %s confidence)", basisWords(kc.basis), kc.conf)
 		}
 		when += ", "
+	} else if kc.noYear != nil {
+		when = "On " + kc.noYear.Format("Jan 2 at 15:04:05") + " of a year the bundle does not say"
+		switch {
+		case bd.zoneKnown && !bd.localTimes:
+			when += " (" + kc.noYear.Format("-07:00") + ")"
+		default:
+			when += " (node-local time, time zone unknown)"
+		}
+		when += ", "
 	} else if kc.ks != nil {
 		when = fmt.Sprintf("At %.1f s after boot (no wall-clock time can be established), ", *kc.ks)
 	}
@@ -272,7 +281,9 @@ func (bd *builder) sureness(kc *killCtx) string {
 	if len(kc.occs) > 1 {
 		s += fmt.Sprintf(", and %d sources agree on the kill", len(kc.occs))
 	}
-	if kc.conf == "none" {
+	if kc.noYear != nil && kc.wall == nil {
+		s += "; its year is unknown (the log prints month, day and time, and nothing in the bundle dates it)"
+	} else if kc.conf == "none" {
 		s += "; its wall-clock time is unknown"
 	}
 	return s + "."
@@ -350,7 +361,7 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 	if (len(bd.b.Nodes) == 0) && bd.kubernetesSeen() {
 		do = append(do, "run sos with `-k kubernetes.describe=on` to get node events and pod limits")
 	}
-	if kc.conf == "none" {
+	if kc.conf == "none" || kc.noYear != nil && kc.wall == nil {
 		do = append(do, bd.clockAdvice())
 	}
 	return "Next: " + strings.Join(do, "; ") + "."

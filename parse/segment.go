@@ -325,7 +325,59 @@ func splitPaste(text []byte) []pline {
 		}
 		out = append(out, p)
 	}
+	leadingContinuations(out)
 	return out
+}
+
+// leadingContinuations marks as log lines the indented pr_cont
+// continuations a cut log starts with (`dmesg | tail` beginning inside the
+// Mem-Info summary: "                unevictable:0 dirty:3 writeback:0"):
+// a run of such lines that every field of is key:value, right before a log
+// line, after a boundary (the start, a blank line, a prompt, a fence, prose).
+func leadingContinuations(lines []pline) {
+	for i := 0; i < len(lines); i++ {
+		if lines[i].shaped || !kvContinuation(lines[i]) || i > 0 && lines[i-1].shaped {
+			continue
+		}
+		j := i
+		for j < len(lines) && !lines[j].shaped && kvContinuation(lines[j]) && lines[j].quote == lines[i].quote {
+			j++
+		}
+		if j < len(lines) && lines[j].shaped && lines[j].quote == lines[i].quote {
+			for k := i; k < j; k++ {
+				lines[k].shaped, lines[k].wrap = true, false
+			}
+		}
+		i = j
+	}
+}
+
+// kvContinuation: an indented line of key:value fields only.
+func kvContinuation(p pline) bool {
+	if p.blank || p.fence || p.elide || p.prompt != "" || p.header != "" || len(p.text) == 0 || p.text[0] != ' ' && p.text[0] != '\t' {
+		return false
+	}
+	f := strings.Fields(p.text)
+	if len(f) == 0 {
+		return false
+	}
+	for _, w := range f {
+		c := strings.IndexByte(w, ':')
+		if c <= 0 || c == len(w)-1 {
+			return false
+		}
+		for _, r := range w[:c] {
+			if !(r >= 'a' && r <= 'z' || r == '_' || r >= '0' && r <= '9') {
+				return false
+			}
+		}
+		for _, r := range w[c+1:] {
+			if !(r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // region is a run of lines between hard boundaries: fences, prompts and

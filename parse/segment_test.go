@@ -194,16 +194,29 @@ func TestSegmentsElidedTableAndStrippedEvents(t *testing.T) {
 // before.
 func TestSegmentsOneKindIsNotPaste(t *testing.T) {
 	for name, text := range map[string]string{
-		"dmesg":  "[    0.000000] Linux version 5.15.0\n[    1.000000] x\n               continued\n",
-		"swapon": "NAME      TYPE SIZE USED PRIO\n/swapfile file   2G   0B   -2\n",
-		"uptime": " 15:13:03 up 16 days,  3:05,  1 user,  load average: 0.38, 0.52, 0.61\n",
-		"free":   "              total        used        free      shared  buff/cache   available\nMem:        2041480     1873808       69136        1004       98536       40512\nSwap:        969932      969124         808\n",
+		"dmesg": "[    0.000000] Linux version 5.15.0\n[    1.000000] x\n               continued\n",
+		// `dmesg | tail` that starts inside the Mem-Info summary record
+		"dmesg-tail": "                unevictable:0 dirty:3 writeback:0\n                free:15673 free_pcp:154 free_cma:0\n[525492.208120] Node 0 active_anon:7329656kB inactive_anon:326928kB\n[525492.208193] Free swap  = 2112kB\n",
+		"swapon":     "NAME      TYPE SIZE USED PRIO\n/swapfile file   2G   0B   -2\n",
+		"uptime":     " 15:13:03 up 16 days,  3:05,  1 user,  load average: 0.38, 0.52, 0.61\n",
+		"free":       "              total        used        free      shared  buff/cache   available\nMem:        2041480     1873808       69136        1004       98536       40512\nSwap:        969932      969124         808\n",
 	} {
 		segs := Segments(name, []byte(text))
 		checkCover(t, []byte(text), segs)
 		if isPaste(segs, name, []byte(text)) {
 			t.Errorf("%s: read as a paste: %s", name, brief(segs))
 		}
+	}
+}
+
+// TestSegmentsIndentedProseBeforeLog: only key:value continuation lines
+// join the log lines after them; an indented sentence stays prose.
+func TestSegmentsIndentedProseBeforeLog(t *testing.T) {
+	text := "    Hi, see the log below\n[ 9120.551301] Total swap = 1048572kB\n[ 9120.551500] Out of memory: Killed process 23143 (pip3) total-vm:2617284kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB\n"
+	segs := Segments("t.txt", []byte(text))
+	checkCover(t, []byte(text), segs)
+	if len(segs) != 2 || segs[0].Kind != "prose" || segs[1].Kind != "kernel-log" || segs[1].Start != 2 {
+		t.Errorf("got %s", brief(segs))
 	}
 }
 

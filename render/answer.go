@@ -70,8 +70,11 @@ type groupRow struct {
 	Pid     string
 	AnonRSS string
 	InSwap  string
-	Swap    string
-	Ref     []correlate.Ref
+	Swap    string // "947 MiB, 0.2 MiB free"
+	// SwapFree is Swap without the total ("0.2 MiB free"), for a text
+	// table too narrow for Swap.
+	SwapFree string
+	Ref      []correlate.Ref
 }
 
 // buildAnswer groups the kills and writes each card's lines.
@@ -348,8 +351,9 @@ func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
 		}
 		row := groupRow{N: i + 1, Time: tm, Pid: intOr(x.Victim.Pid, "?"), AnonRSS: sizeOr(x.Victim.AnonRSSKB, "?"),
 			InSwap: sizeOr(pagesKB(x.Victim.Swapents), "?"), Swap: swapAtKill(x.SwapAtOOM), Ref: killLineRefs(rep, x)}
+		row.SwapFree = swapFreeAtKill(x.SwapAtOOM)
 		if row.Swap == "—" {
-			row.Swap = "?"
+			row.Swap, row.SwapFree = "?", "?"
 		}
 		g.Rows = append(g.Rows, row)
 	}
@@ -361,6 +365,8 @@ func killWhen(k *correlate.Kill) string {
 	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && k.Time.WallBasis != "printed" {
 		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
 	} else if k.Time.Wall == nil && k.Time.WallLocal != nil {
+		tm += " node-local"
+	} else if wallOf(k.Time) == nil && k.Time.WallNoYear != nil && len(*k.Time.WallNoYear) == 16 {
 		tm += " node-local"
 	}
 	return tm + " · boot " + strconv.Itoa(k.Boot)

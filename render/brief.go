@@ -71,6 +71,8 @@ func briefTime(t correlate.KillTime) string {
 		return s + " " + off
 	case t.WallLocal != nil:
 		return shortTime(*t.WallLocal) + " node-local"
+	case t.WallNoYear != nil:
+		return noYearTime(*t.WallNoYear)
 	case t.KernelSeconds != nil:
 		return strconv.FormatFloat(*t.KernelSeconds, 'f', 1, 64) + " s after boot"
 	}

@@ -375,6 +375,9 @@ func killTime(t correlate.KillTime) string {
 	if w := wallOf(t); w != nil {
 		return shortTime(*w)
 	}
+	if t.WallNoYear != nil {
+		return noYearTime(*t.WallNoYear)
+	}
 	if t.KernelSeconds != nil {
 		return "[" + strconv.FormatFloat(*t.KernelSeconds, 'f', 6, 64) + "]"
 	}
@@ -382,6 +385,24 @@ func killTime(t correlate.KillTime) string {
 		return *t.Raw
 	}
 	return "time unknown"
+}
+
+// noYearTime writes KillTime.WallNoYear ("--10-12T19:00:20[+02:00]") as
+// "Oct 12 19:00:20 (year unknown)", the offset after the time when printed.
+func noYearTime(s string) string {
+	if len(s) < 16 || !strings.HasPrefix(s, "--") {
+		return s
+	}
+	mo, err := strconv.Atoi(s[2:4])
+	if err != nil || mo < 1 || mo > 12 {
+		return s
+	}
+	day := strings.TrimPrefix(s[5:7], "0")
+	out := time.Month(mo).String()[:3] + " " + day + " " + s[8:16]
+	if off := s[16:]; off != "" {
+		out += " " + off
+	}
+	return out + " (year unknown)"
 }
 
 // wallOf is the kill's wall time: RFC 3339, else node-local without an
@@ -452,6 +473,18 @@ func swapAtKill(s *correlate.SwapAtOOM) string {
 		return "none"
 	}
 	return sizeOr(s.TotalKB, "?") + ", " + sizeOr(s.FreeKB, "?") + " free"
+}
+
+// swapFreeAtKill is swapAtKill without the total: "0.2 MiB free", "none"
+// (no swap), "?" (free not printed), "—" (nothing printed).
+func swapFreeAtKill(s *correlate.SwapAtOOM) string {
+	switch {
+	case s == nil || (s.TotalKB == nil && s.FreeKB == nil):
+		return "—"
+	case s.TotalKB != nil && *s.TotalKB == 0:
+		return "none"
+	}
+	return sizeOr(s.FreeKB, "?") + " free"
 }
 
 // reportOnlyText says what an OOM report without a kill line shows: "pip3

@@ -258,27 +258,47 @@ func textGroupTable(t *textWriter, g *groupView, verbose bool) {
 		}
 		rows = append(rows, []string{strconv.Itoa(r.N), visible(r.Time), r.Pid, r.AnonRSS, r.InSwap, visible(r.Swap), visible(shortRefs(r.Ref))})
 	}
-	ws := make([]int, len(hdr))
-	for c := range hdr {
-		ws[c] = width(hdr[c])
-		for _, r := range rows {
-			ws[c] = max(ws[c], width(r[c]))
-		}
-	}
 	const indent, gap = 5, 2
-	total := indent
-	for _, w := range ws {
-		total += w + gap
+	widths := func() ([]int, int) {
+		ws := make([]int, len(hdr))
+		total := indent
+		for c := range hdr {
+			ws[c] = width(hdr[c])
+			for _, r := range rows {
+				ws[c] = max(ws[c], width(r[c]))
+			}
+			total += ws[c] + gap
+		}
+		return ws, total
+	}
+	ws, total := widths()
+	giveWay := func(order ...[2]int) {
+		for _, c := range order {
+			col, floor := c[0], c[1]
+			if over := total - gap - t.width; over > 0 && ws[col] > floor {
+				cut := min(over, ws[col]-floor)
+				ws[col] -= cut
+				total -= cut
+			}
+		}
 	}
 	// Give way: the swap column down to 12 cells, then the kill line's
 	// file name (its line number is kept).
-	for _, c := range []struct{ col, floor int }{{5, 12}, {6, 12}} {
-		if over := total - gap - t.width; over > 0 && ws[c.col] > c.floor {
-			cut := min(over, ws[c.col]-c.floor)
-			ws[c.col] -= cut
-			total -= cut
+	full := ws[5]
+	giveWay([2]int{5, 12}, [2]int{6, 12})
+	if ws[5] < full {
+		// The swap values would be cut: show them without the total
+		// ("0.2 MiB free"), and let the file name give way first.
+		hdr[5] = "swap free"
+		for i := range rows {
+			rows[i][5] = visible(g.Rows[i].SwapFree)
 		}
+		ws, total = widths()
+		giveWay([2]int{6, 12}, [2]int{6, 8}, [2]int{5, 9})
 	}
+	// Kills over several days print their dates in full: both a little
+	// further.
+	giveWay([2]int{5, 8}, [2]int{6, 8})
 	put := func(r []string, header bool) {
 		var b strings.Builder
 		for c, s := range r {

@@ -77,6 +77,8 @@ func newData(c *evalCtx, r *Rule) *Data {
 		d.Time = *k.Time.Wall
 	case k.Time.WallLocal != nil:
 		d.Time = *k.Time.WallLocal
+	case k.Time.WallNoYear != nil:
+		d.Time = *k.Time.WallNoYear
 	case k.Time.Raw != nil:
 		d.Time = *k.Time.Raw
 	}

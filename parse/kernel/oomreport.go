@@ -564,7 +564,15 @@ func victimListed(r *OOMReport, pid int) bool {
 }
 
 // lookback reads the lines just above a headerless report (same block) that
-// look like report body: a cut report keeps its task rows.
+// look like report body: a cut report keeps its task rows, and a report
+// whose header was cut or that a script or grep condensed (it starts at
+// Mem-Info or in the middle of it, or holds only the "Total swap"/"Free
+// swap" lines) keeps its Mem-Info and swap totals. Lines another program
+// logged in between (syslog, journal) are stepped over. It stops at the
+// first other line, at a line a report already took (an earlier kill's
+// lines are never borrowed), at a line more than reportGap seconds before
+// ll or after it (another boot), and it leaves a Mem-Info dump to the page
+// allocation failure or SysRq show-memory that printed it.
 func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) {
 	if data == nil || at <= 0 || at > len(data) {
 		return
@@ -572,10 +580,13 @@ func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) 
 	type prevLine struct {
 		raw []byte
 		no  int
+		mem bool
 	}
 	var stack []prevLine
 	end := at
 	no := ll.ref.Line
+	ks, hasKs := stampSecs(&ll.k.stamp)
+	memTop := -1 // index in stack of the topmost Mem-Info line
 	for n := 0; n < lookbackLines && end > 0; n++ {
 		s := bytes.LastIndexByte(data[:end-1], '\n') + 1
 		raw := bytes.TrimSuffix(data[s:end-1], []byte("\r"))
@@ -585,19 +596,144 @@ func (p *kParser) lookback(rb *reportBuilder, ll *logical, data []byte, at int) 
 		}
 		d := decodeLine(raw, p.hint)
 		t := bytes.TrimSpace(d.text)
-		if !isBodyLine(t) {
-			break
+		if len(t) > 0 && d.ident != "" && d.ident != "kernel" {
+			end = s // another program's line between the kernel's
+			continue
 		}
-		stack = append(stack, prevLine{raw, no})
+		if hasKs {
+			if s, ok := stampSecs(&d.stamp); ok && (ks-s > reportGap || s > ks+1) {
+				break
+			}
+		}
+		mem := false
+		if !isBodyLine(t) {
+			if !isMemInfoLine(t) {
+				break
+			}
+			mem = true
+			memTop = len(stack)
+		}
+		stack = append(stack, prevLine{raw, no, mem})
 		end = s
+	}
+	if memTop >= 0 && p.showMemAbove(data, end, no) {
+		// the Mem-Info lines (and the body lines above them) are another
+		// dump's: keep only the lines below the lowest of them
+		low := len(stack)
+		for i := range stack {
+			if stack[i].mem {
+				low = i
+				break
+			}
+		}
+		stack = stack[:low]
 	}
 	for i := len(stack) - 1; i >= 0; i-- {
 		d := decodeLine(stack[i].raw, p.hint)
+		if d.ident != "" && d.ident != "kernel" {
+			continue
+		}
 		l := logical{k: d, ref: Ref{Path: p.path, Line: stack[i].no}, raw: stack[i].raw, text: bytes.TrimSpace(d.text)}
+		if stack[i].mem && rb.sec != secMemInfo && isSummaryLine(l.text) {
+			// a Mem-Info summary whose "Mem-Info:" header was cut
+			meminfo(rb.r, &l)
+			rb.sec = secMemInfo
+		}
 		if p.body(rb, &l, l.text) {
 			p.addLine(rb, &l)
 		}
 	}
+}
+
+// showMemAbove reports whether, in the few lines above data[:end] (whose
+// last line is line no), a page allocation failure or a SysRq show-memory
+// request printed the Mem-Info dump that follows, before any OOM trigger
+// line or a line a report took.
+func (p *kParser) showMemAbove(data []byte, end, no int) bool {
+	for n := 0; n < 400 && end > 0; n++ {
+		s := bytes.LastIndexByte(data[:end-1], '\n') + 1
+		raw := data[s : end-1]
+		if no <= p.consumed || no < 1 {
+			return false
+		}
+		switch {
+		case bytes.Contains(raw, []byte(" invoked oom-killer")), bytes.Contains(raw, []byte("Killed process ")):
+			return false
+		case bytes.Contains(raw, []byte("page allocation failure")), bytes.Contains(raw, []byte("page allocation stalls")),
+			bytes.Contains(raw, []byte("Show Memory")), bytes.Contains(raw, []byte("show_mem")):
+			return true
+		}
+		end = s
+		no--
+	}
+	return false
+}
+
+// summaryKeys are the first keys of the Mem-Info summary lines
+// (show_free_areas: "active_anon:…", " active_file:…", " unevictable:…",
+// " slab_reclaimable:…", " mapped:…", " free:…", and the 2.6 forms).
+var summaryKeys = [][]byte{[]byte("active_anon:"), []byte("inactive_anon:"), []byte("active_file:"), []byte("inactive_file:"),
+	[]byte("isolated_anon:"), []byte("isolated_file:"), []byte("unevictable:"), []byte("dirty:"), []byte("writeback:"),
+	[]byte("unstable:"), []byte("slab_reclaimable:"), []byte("slab_unreclaimable:"), []byte("mapped:"), []byte("shmem:"),
+	[]byte("pagetables:"), []byte("sec_pagetables:"), []byte("bounce:"), []byte("kernel_misc_reclaimable:"),
+	[]byte("free:"), []byte("free_pcp:"), []byte("free_cma:"), []byte("active:"), []byte("inactive:")}
+
+// isSummaryLine: a Mem-Info summary line (every field key:pages, the first
+// a known key).
+func isSummaryLine(t []byte) bool {
+	known := false
+	for _, k := range summaryKeys {
+		if bytes.HasPrefix(t, k) {
+			known = true
+			break
+		}
+	}
+	if !known {
+		return false
+	}
+	_, ok, _ := summaryKV(t, Ref{})
+	return ok
+}
+
+// isMemInfoLine: a line of show_mem()'s dump as an OOM report prints it
+// (lookback reads them above a headerless report).
+func isMemInfoLine(t []byte) bool {
+	switch {
+	case bytes.Equal(t, []byte("Mem-Info:")), bytes.Equal(t, []byte("Mem-info:")),
+		bytes.HasPrefix(t, []byte("Total swap = ")), bytes.HasPrefix(t, []byte("Free swap  = ")), bytes.HasPrefix(t, []byte("Free swap = ")),
+		bytes.HasPrefix(t, []byte("lowmem_reserve[]:")), bytes.HasPrefix(t, []byte("Swap cache stats:")),
+		bytes.Equal(t, []byte("Unreclaimable slab info:")):
+		return true
+	case bytes.HasPrefix(t, []byte("Node ")):
+		f := bytes.Fields(t)
+		if len(f) < 3 {
+			return false
+		}
+		if _, err := strconv.Atoi(string(f[1])); err != nil {
+			return false
+		}
+		return bytes.IndexByte(f[2], ':') > 0 || bytes.IndexByte(f[2], '=') > 0 || len(f) > 3 && (bytes.HasPrefix(f[3], []byte("free:")) || bytes.Equal(f[3], []byte("per-cpu:")))
+	case bytes.HasPrefix(t, []byte("CPU ")) && bytes.Contains(t, []byte(" hi:")) && bytes.Contains(t, []byte("btch:")):
+		return true
+	case len(t) > 0 && isDigit(t[0]):
+		sp := bytes.IndexByte(t, ' ')
+		if sp <= 0 {
+			return false
+		}
+		for _, c := range t[:sp] {
+			if !isDigit(c) {
+				return false
+			}
+		}
+		switch string(t[sp+1:]) {
+		case "pages RAM", "pages of RAM", "pages reserved", "reserved pages", "pages HighMem/MovableOnly", "pages HighMem",
+			"pages in swap cache", "pages swap cached", "total pagecache pages", "pages cma reserved", "pages hwpoisoned",
+			"pages shared", "pages non-shared", "pages in pagetable cache":
+			return true
+		}
+		return false
+	}
+	return isSummaryLine(t)
 }
 
 // gluedKill reports whether a report body line also holds a kill, select
