@@ -71,6 +71,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 			kc.merge()
 		}
 		bd.timeKill(kc)
+		bd.checkForeign(kc)
 	}
 	bd.orderKills()
 	for _, kc := range bd.kills {

@@ -33,6 +33,19 @@ func TestRules(t *testing.T) {
 				Reports: []*parse.OOMReport{{Path: ref.Path, Start: ref, End: ref, Kills: []parse.KillLine{{Ref: ref, Pid: 99999, Comm: "pip3", Form: kernel.FormSystemOOM}}}}})
 		}, true},
 		{"event-only-kill", foundingBundle, none, false},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.UptimeSec = f64(5000) }, true},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.Kernel = "5.4.0-120-generic" }, true},
+		{"not-from-this-boot", foundingBundle, none, false},
+		{"not-from-this-host", foundingBundle, func(b *parse.Bundle) {
+			b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+			r := firstReport(b)
+			r.Lines = append([]parse.Quote{{Ref: r.Kills[0].Ref, Text: "Oct 20 10:20:11 worker-7 kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r.Lines...)
+		}, true},
+		{"not-from-this-host", foundingBundle, func(b *parse.Bundle) {
+			b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+			r := firstReport(b)
+			r.Lines = append([]parse.Quote{{Ref: r.Kills[0].Ref, Text: "Oct 20 10:20:11 izwz9h8m2chowowqckbcy0z kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r.Lines...)
+		}, false},
 		{"global-oom", foundingBundle, none, true},
 		{"global-oom", memcgPodBundle, none, false},
 		{"memcg-limit", memcgPodBundle, none, true},

@@ -66,6 +66,10 @@ func (bd *builder) timeline() []TimelineRow {
 		if q := bd.quoteText(kc.primRef()); q != "" {
 			text = q
 		}
+		if len(kc.foreign) > 0 {
+			// told apart: a report of another boot or host is no fact of this one's timeline
+			text = strings.ReplaceAll(kc.foreignRule(), "-", " ") + ": " + text
+		}
 		add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
 	}
 	// Memory snapshots (free listings): dated when a pasted `date` is

@@ -802,6 +802,7 @@ func (l *loader) finish() {
 	}
 	l.finishFree()
 	l.finishHost()
+	l.finishNodes()
 	l.finishFreeDates()
 	l.finishKubelet()
 	l.finishCgroup()

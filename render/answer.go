@@ -654,3 +654,32 @@ func gapName(g correlate.Gap) string {
 }
 
 func path0(p string) string { return shortName(p) }
+
+// otherNodesLine names the described nodes that are not this host: "Other
+// nodes described (not this host, not used): worker-2, worker-3", or, when
+// the bundle does not name its host, that none was used. "" when every
+// node is this host's.
+func otherNodesLine(rep *correlate.Report) (string, []correlate.Ref) {
+	var names []string
+	var refs []correlate.Ref
+	unknown := false
+	for _, n := range rep.Nodes {
+		if n.ThisHost {
+			continue
+		}
+		unknown = unknown || n.HostMatch == "unknown-host"
+		name := n.Name
+		if name == "" {
+			name = "(unnamed)"
+		}
+		names = append(names, name)
+		refs = append(refs, n.Evidence)
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	if unknown {
+		return "Nodes described: " + strings.Join(names, ", ") + " — the bundle does not name its host, so none of them is used", refs
+	}
+	return "Other nodes described (not this host, not used): " + strings.Join(names, ", "), refs
+}
