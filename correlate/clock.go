@@ -38,14 +38,14 @@ type bootNode struct {
 	// pastUptime: the last boot of a dmesg capture whose stamps run past
 	// the uptime at capture, so it is not the running boot (foreign.go).
 	pastUptime bool
-	base    *time.Time
-	basis   string
-	conf    string
-	rank    int // lower is better
-	ref     *parse.Ref
-	points  []clockPt // from lines that print both clocks, by kernel seconds
-	group   int
-	parent  int // union-find
+	base       *time.Time
+	basis      string
+	conf       string
+	rank       int // lower is better
+	ref        *parse.Ref
+	points     []clockPt // from lines that print both clocks, by kernel seconds
+	group      int
+	parent     int // union-find
 }
 
 // bootGroup is one global boot: every (log, boot) pair that is the same boot.

@@ -56,8 +56,8 @@ type killCtx struct {
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
 	// foreign: why the report cannot be this host's running boot (foreign.go)
 	foreign []foreignWhy
-	burst      bool               // repeated-kills is about a burst of kills within seconds
-	out        *Kill
+	burst   bool // repeated-kills is about a burst of kills within seconds
+	out     *Kill
 }
 
 // reportCtx is one report without a kill line, deduplicated.
