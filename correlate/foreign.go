@@ -233,3 +233,37 @@ func (bd *builder) foreignGaps() []Gap {
 	}
 	return out
 }
+
+// foreignLog tells a log that names only other hosts than the bundle's
+// hostname in its syslog/journal prefixes: another machine's log.
+func (bd *builder) foreignLog(lg *parse.KernelLog) bool {
+	h := hostKey(bd.b.Host.Hostname)
+	if h == "" || bd.b.Host.HostnameRef == nil || lg == nil {
+		return false
+	}
+	named := false
+	for _, x := range lg.Hosts {
+		switch hostKey(x) {
+		case "":
+		case h:
+			return false
+		default:
+			named = true
+		}
+	}
+	return named
+}
+
+// foreignGroup tells a boot that is not this host's: every log of it is
+// another host's (its boot time is no boot of this host).
+func (bd *builder) foreignGroup(g *bootGroup) bool {
+	if len(g.members) == 0 {
+		return false
+	}
+	for _, nd := range g.members {
+		if !bd.foreignLog(nd.log) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,7 +1,9 @@
 package correlate
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
@@ -35,6 +37,10 @@ func TestRules(t *testing.T) {
 		{"event-only-kill", foundingBundle, none, false},
 		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.UptimeSec = f64(5000) }, true},
 		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.Kernel = "5.4.0-120-generic" }, true},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { // no uptime: date − btime tells it
+			bt := b.Host.CapturedAt.Add(-5000 * time.Second)
+			b.Host.UptimeSec, b.Host.UptimeRef, b.Host.Btime, b.Host.BtimeRef = nil, nil, &bt, &parse.Ref{Path: "proc/stat", Line: 7}
+		}, true},
 		{"not-from-this-boot", foundingBundle, none, false},
 		{"not-from-this-host", foundingBundle, func(b *parse.Bundle) {
 			b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
@@ -221,4 +227,24 @@ func setCounter(mi *parse.MemInfo, key string, v int64) {
 		}
 	}
 	mi.Counters = append(mi.Counters, parse.KV{Key: key, Value: v, Ref: mi.Counters[0].Ref})
+}
+
+// A kill told apart as not from this boot is not dated by this boot's
+// clock, and says so with low confidence.
+func TestForeignKillNotDatedByThisBoot(t *testing.T) {
+	b := foundingBundle()
+	bt := b.Host.CapturedAt.Add(-5000 * time.Second)
+	b.Host.UptimeSec, b.Host.UptimeRef, b.Host.Btime, b.Host.BtimeRef = nil, nil, &bt, &parse.Ref{Path: "proc/stat", Line: 7}
+	r := Build(b, Options{})
+	for _, k := range r.Kills {
+		if k.Time.Wall != nil && *k.Time.Wall > *r.Host.CapturedAt {
+			t.Errorf("%s dated %s, after the capture %s", k.ID, *k.Time.Wall, *r.Host.CapturedAt)
+		}
+		if finding(k, "not-from-this-boot") == nil {
+			t.Errorf("%s: no not-from-this-boot finding", k.ID)
+		}
+		if !strings.Contains(k.Verdict, "How sure: low") {
+			t.Errorf("%s verdict not low: %s", k.ID, k.Verdict)
+		}
+	}
 }

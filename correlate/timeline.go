@@ -36,6 +36,9 @@ func (bd *builder) timeline() []TimelineRow {
 		rows = append(rows, tlRow{row: r, wall: wall, grp: g})
 	}
 	for _, g := range bd.groups {
+		if bd.foreignGroup(g) {
+			continue // another host's boot is no fact of this host's timeline
+		}
 		m := g.members[0]
 		src := parse.Ref{Path: m.log.Path, Line: 1}
 		text := "boot"

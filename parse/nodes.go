@@ -147,48 +147,85 @@ func normHost(h string) string {
 
 // dedupNodes merges nodes described more than once by `kubectl describe`
 // (a combined `describe nodes` beside the per-node files, or the same file
-// twice): the first in path order stays, the others' first lines are cited
-// in its AlsoIn. A copy whose text differs from the kept one is still
-// merged (a node is listed once) and named in a warning on its input.
+// twice) into one, citing the others' first lines in AlsoIn. The one kept
+// is the description from a file of that node alone (sos's per-node file),
+// else the first in path order. A copy whose text differs from the kept
+// one (taken at another time) is still merged, so a node is listed once,
+// and named in a warning on its input.
 func (l *loader) dedupNodes() {
 	b := l.b
-	first := map[string]*Node{}
+	perFile := map[string]int{}
+	for _, n := range b.Nodes {
+		if n != nil && n.Source == "describe-node" {
+			perFile[n.Path]++
+		}
+	}
+	at := map[string]int{} // name → index in kept
 	kept := b.Nodes[:0:0]
+	var dups [][2]*Node // {kept, merged}
 	for _, n := range b.Nodes {
 		if n == nil || n.Name == "" || n.Source != "describe-node" {
 			kept = append(kept, n)
 			continue
 		}
-		k := normHost(n.Name) + "\x00" + n.Name
-		f := first[k]
-		if f == nil {
-			first[k] = n
+		k := strings.ToLower(n.Name)
+		i, ok := at[k]
+		if !ok {
+			at[k] = len(kept)
 			kept = append(kept, n)
 			continue
 		}
+		f := kept[i]
+		if perFile[f.Path] > 1 && perFile[n.Path] == 1 {
+			// the node's own file wins over a combined one
+			n.AlsoIn = append(n.AlsoIn, f.AlsoIn...)
+			f.AlsoIn = nil
+			kept[i], f, n = n, n, f
+		}
 		f.AlsoIn = append(f.AlsoIn, n.Ref)
-		if !sameNodeText(f, n) {
-			msg := fmt.Sprintf("node %s is described again here, differently from %s:%d (taken at another time?): that description is used", n.Name, f.Path, f.Line)
-			if i, ok := l.inputIndex(n.Path); ok {
-				l.b.Inputs[i].Warnings = append(l.b.Inputs[i].Warnings, Warning{Ref: n.Ref, Message: msg})
-			} else {
-				b.Warnings = append(b.Warnings, Warning{Ref: n.Ref, Message: msg})
-			}
+		dups = append(dups, [2]*Node{f, n})
+	}
+	for _, d := range dups {
+		f, n := d[0], d[1]
+		if sameNodeText(f, n) {
+			continue
+		}
+		msg := fmt.Sprintf("node %s is described here and, differently (taken at another time?), in %s:%d, whose description is the one used", n.Name, f.Path, f.Line)
+		if i, ok := l.inputIndex(n.Path); ok {
+			l.b.Inputs[i].Warnings = append(l.b.Inputs[i].Warnings, Warning{Ref: n.Ref, Message: msg})
+		} else {
+			b.Warnings = append(b.Warnings, Warning{Ref: n.Ref, Message: msg})
 		}
 	}
 	b.Nodes = kept
 }
 
-// sameNodeText tells two descriptions of a node that print the same lines
-// (trailing blanks aside).
+// sameNodeText tells two descriptions of a node that print the same: the
+// lines kept verbatim (conditions, events; trailing blanks aside) and the
+// values read from the others (versions, capacity, allocatable, pods).
 func sameNodeText(a, b *Node) bool {
-	if len(a.Lines) != len(b.Lines) {
-		return false
+	return nodeText(a) == nodeText(b)
+}
+
+func nodeText(n *Node) string {
+	var sb strings.Builder
+	for _, q := range n.Lines {
+		sb.WriteString(strings.TrimRight(q.Text, " \t\r"))
+		sb.WriteByte('\n')
 	}
-	for i := range a.Lines {
-		if strings.TrimRight(a.Lines[i].Text, " \t\r") != strings.TrimRight(b.Lines[i].Text, " \t\r") {
-			return false
+	kvs := func(l []KVString) {
+		for _, kv := range l {
+			fmt.Fprintf(&sb, "%s=%s\n", kv.Key, kv.Value)
 		}
 	}
-	return true
+	fmt.Fprintf(&sb, "%s|%s|%s|%s|%s|%s|%v\n", n.Roles, n.KubeletVersion, n.KernelVersion, n.OSImage, n.ContainerRuntime, n.CreationTimestamp, n.Taints)
+	kvs(n.Labels)
+	kvs(n.Annotations)
+	kvs(n.Capacity)
+	kvs(n.Allocatable)
+	kvs(n.SystemInfo)
+	for _, p := range n.Pods {
+		fmt.Fprintf(&sb, "%s/%s %s %s\n", p.Namespace, p.Name, p.MemoryRequest, p.MemoryLimit)
+	}
+	return sb.String()
 }
