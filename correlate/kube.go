@@ -360,6 +360,9 @@ func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
 		if kc.killer != "kernel" || kc.kill == nil || kc.kill.Pid != *pid {
 			continue
 		}
+		if len(kc.foreign) > 0 && kc.foreignRule() == "not-from-this-host" {
+			continue // this node's kubelet did not see another host's kill
+		}
 		if e.VictimName != "" && !strings.HasPrefix(e.VictimName, kc.kill.Comm) && !strings.HasPrefix(kc.kill.Comm, e.VictimName) {
 			continue
 		}

@@ -248,3 +248,40 @@ func TestForeignKillNotDatedByThisBoot(t *testing.T) {
 		}
 	}
 }
+
+// This node's SystemOOM event is not matched to a kill from another
+// host's log, even with the same pid.
+func TestForeignHostKillGetsNoNodeEvent(t *testing.T) {
+	matched := 0
+	for _, n := range Build(foundingBundle(), Options{}).Nodes {
+		for _, e := range n.Events {
+			if e.KillID != nil {
+				matched++
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("the founding bundle matches no node event: the test shows nothing")
+	}
+	b := foundingBundle()
+	b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+	r0 := firstReport(b)
+	r0.Lines = append([]parse.Quote{{Ref: r0.Kills[0].Ref, Text: "Oct 20 10:20:11 worker-7 kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r0.Lines...)
+	r := Build(b, Options{})
+	var foreign string
+	for _, k := range r.Kills {
+		if finding(k, "not-from-this-host") != nil {
+			foreign = k.ID
+		}
+	}
+	if foreign == "" {
+		t.Fatal("no kill told apart as not from this host")
+	}
+	for _, n := range r.Nodes {
+		for _, e := range n.Events {
+			if e.KillID != nil && *e.KillID == foreign {
+				t.Errorf("event %q matched to %s, a kill of another host", e.Message, foreign)
+			}
+		}
+	}
+}
