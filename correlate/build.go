@@ -71,6 +71,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 			kc.merge()
 		}
 		bd.timeKill(kc)
+		bd.checkForeign(kc)
 	}
 	bd.orderKills()
 	for _, kc := range bd.kills {
@@ -248,6 +249,9 @@ func (bd *builder) host() Host {
 	// One per boot, oldest first: the measured boot time, else the time of
 	// the boot's first logged line; boots with neither are left out.
 	for _, g := range bd.groups {
+		if bd.foreignGroup(g) {
+			continue // another host's boot, or one that was not running
+		}
 		switch wall, local := bd.wallText(g.order); {
 		case wall != nil:
 			out.BootTimes = append(out.BootTimes, *wall)

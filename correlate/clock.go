@@ -35,14 +35,17 @@ type bootNode struct {
 	boot    *parse.Boot
 	last    bool // last boot of its log
 	current bool // the boot that was running at capture time
-	base    *time.Time
-	basis   string
-	conf    string
-	rank    int // lower is better
-	ref     *parse.Ref
-	points  []clockPt // from lines that print both clocks, by kernel seconds
-	group   int
-	parent  int // union-find
+	// pastUptime: the last boot of a dmesg capture whose stamps run past
+	// the uptime at capture, so it is not the running boot (foreign.go).
+	pastUptime bool
+	base       *time.Time
+	basis      string
+	conf       string
+	rank       int // lower is better
+	ref        *parse.Ref
+	points     []clockPt // from lines that print both clocks, by kernel seconds
+	group      int
+	parent     int // union-find
 }
 
 // bootGroup is one global boot: every (log, boot) pair that is the same boot.
@@ -449,8 +452,8 @@ func (bd *builder) markCurrent() {
 		case isDmesgFormat(lg.Format) || lg.Format == "journal-short-monotonic":
 			low := strings.ToLower(lg.Path)
 			cur = !strings.Contains(low, "vmcore") && !strings.Contains(low, "crash")
-			if h.UptimeSec != nil && lg.Last != nil && lg.Last.KernelSeconds != nil && *lg.Last.KernelSeconds > *h.UptimeSec+300 {
-				cur = false
+			if up, slack, _, ok := bd.captureUptime(); ok && cur && lg.Last != nil && lg.Last.KernelSeconds != nil && *lg.Last.KernelSeconds > up+slack+uptimeMargin {
+				cur, nd.pastUptime = false, true
 			}
 		case hb != nil && lg.Last != nil:
 			lw, _ := bd.fixWall(lg.Path, lg.Lines+1, lg.Last)

@@ -177,6 +177,7 @@ func (bd *builder) coverage() []Gap {
 	}
 	out = append(out, bd.excerptGaps()...)
 	out = append(out, bd.mixedHosts()...)
+	out = append(out, bd.foreignGaps()...)
 	hasSwap := len(bd.b.Swaps) > 0 || len(bd.b.Free) > 0
 	if mi := bd.b.MemInfo; mi != nil {
 		if _, _, ok := kvGet(mi.Fields, "SwapTotal"); ok {

@@ -31,6 +31,8 @@ func init() {
 	rules = []rule{
 		{"userspace-kill", ruleUserspaceKill},
 		{"event-only-kill", ruleEventOnly},
+		{"not-from-this-boot", ruleNotHere("not-from-this-boot")},
+		{"not-from-this-host", ruleNotHere("not-from-this-host")},
 		{"global-oom", ruleGlobalOOM},
 		{"memcg-limit", ruleMemcgLimit},
 		{"cpuset-or-mempolicy", ruleCpusetMempolicy},

@@ -58,8 +58,10 @@ type killCtx struct {
 	podQoS string
 
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
-	burst      bool               // repeated-kills is about a burst of kills within seconds
-	out        *Kill
+	// foreign: why the report cannot be this host's running boot (foreign.go)
+	foreign []foreignWhy
+	burst   bool // repeated-kills is about a burst of kills within seconds
+	out     *Kill
 }
 
 // reportCtx is one report without a kill line, deduplicated.

@@ -285,45 +285,68 @@ func (bd *builder) kubeletSection() *Kubelet {
 	return out
 }
 
-// nodeSection converts the nodes and matches their events to kills.
+// nodeSection converts the nodes and matches their events to kills: this
+// host's nodes first, then the other nodes described, whose events are
+// listed but never matched to this host's kills.
 func (bd *builder) nodeSection() []Node {
 	out := []Node{}
-	cap := bd.b.Host.CapturedAt
 	bd.nodeOutEvents = make([][]*string, len(bd.b.Nodes))
 	for ni, n := range bd.b.Nodes {
 		if n == nil {
 			continue
 		}
-		nn := Node{Name: n.Name, KubeletVersion: strPtr(n.KubeletVersion), KernelVersion: strPtr(n.KernelVersion),
-			ContainerRuntime: strPtr(n.ContainerRuntime), MemoryCapacityKB: n.MemCapacityKB, MemoryAllocatableKB: n.MemAllocatableKB,
-			Conditions: []Condition{}, Pods: []NodePod{}, Events: []Event{}, Evidence: toRef(n.Ref)}
-		for _, c := range n.Conditions {
-			nn.Conditions = append(nn.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
-		}
-		for _, p := range n.Pods {
-			nn.Pods = append(nn.Pods, NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
-		}
-		nn.PodMemRequestsKB, nn.PodMemLimitsKB, _ = podMemSums(n)
-		var ids []*string
-		for i := range n.Events {
-			e := &n.Events[i]
-			ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
-			if cap != nil && e.AgeSec != nil {
-				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
-				ev.Time = rfc3339(&t)
-			}
-			if bd.isThisNode(n) {
-				if kc := bd.matchEvent(e); kc != nil {
-					ev.KillID = ptr(kc.id)
-				}
-			}
-			ids = append(ids, ev.KillID)
-			nn.Events = append(nn.Events, ev)
-		}
+		nn, ids := bd.nodeOut(n, true)
 		bd.nodeOutEvents[ni] = ids
 		out = append(out, nn)
 	}
+	for _, n := range bd.b.OtherNodes {
+		if n == nil {
+			continue
+		}
+		nn, _ := bd.nodeOut(n, false)
+		out = append(out, nn)
+	}
 	return out
+}
+
+func (bd *builder) nodeOut(n *parse.Node, own bool) (Node, []*string) {
+	cap := bd.b.Host.CapturedAt
+	match := n.Match
+	if match == "" {
+		match = "only-node"
+	}
+	nn := Node{Name: n.Name, KubeletVersion: strPtr(n.KubeletVersion), KernelVersion: strPtr(n.KernelVersion),
+		ContainerRuntime: strPtr(n.ContainerRuntime), MemoryCapacityKB: n.MemCapacityKB, MemoryAllocatableKB: n.MemAllocatableKB,
+		Conditions: []Condition{}, Pods: []NodePod{}, Events: []Event{}, Evidence: toRef(n.Ref),
+		ThisHost: own, HostMatch: match, AlsoIn: []Ref{}}
+	for _, r := range n.AlsoIn {
+		nn.AlsoIn = append(nn.AlsoIn, toRef(r))
+	}
+	nn.AlsoIn = sortRefs(nn.AlsoIn)
+	for _, c := range n.Conditions {
+		nn.Conditions = append(nn.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+	}
+	for _, p := range n.Pods {
+		nn.Pods = append(nn.Pods, NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
+	}
+	nn.PodMemRequestsKB, nn.PodMemLimitsKB, _ = podMemSums(n)
+	var ids []*string
+	for i := range n.Events {
+		e := &n.Events[i]
+		ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
+		if cap != nil && e.AgeSec != nil {
+			t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+			ev.Time = rfc3339(&t)
+		}
+		if own && bd.isThisNode(n) {
+			if kc := bd.matchEvent(e); kc != nil {
+				ev.KillID = ptr(kc.id)
+			}
+		}
+		ids = append(ids, ev.KillID)
+		nn.Events = append(nn.Events, ev)
+	}
+	return nn, ids
 }
 
 // matchEvent finds the kill a SystemOOM or OOMKilling event reports, by pid.
@@ -336,6 +359,9 @@ func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
 	for _, kc := range bd.kills {
 		if kc.killer != "kernel" || kc.kill == nil || kc.kill.Pid != *pid {
 			continue
+		}
+		if len(kc.foreign) > 0 && kc.foreignRule() == "not-from-this-host" {
+			continue // this node's kubelet did not see another host's kill
 		}
 		if e.VictimName != "" && !strings.HasPrefix(e.VictimName, kc.kill.Comm) && !strings.HasPrefix(kc.kill.Comm, e.VictimName) {
 			continue

@@ -314,6 +314,15 @@ type Node struct {
 	Pods                []NodePod   `json:"pods"`
 	Events              []Event     `json:"events"`
 	Evidence            Ref         `json:"evidence"`
+	// ThisHost is whether the node is the machine the bundle is from: only
+	// such nodes feed the kills' explanation. HostMatch says why: "name"
+	// (its name is the host name), "only-node" (the only node described),
+	// "other" (another host's), "unknown-host" (several nodes described
+	// and nothing names this host).
+	ThisHost  bool   `json:"this_host"`
+	HostMatch string `json:"host_match"`
+	// AlsoIn cites the other descriptions of this node merged into it.
+	AlsoIn []Ref `json:"also_in"`
 }
 
 // Condition is one node condition.

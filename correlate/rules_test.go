@@ -1,7 +1,9 @@
 package correlate
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
@@ -33,6 +35,23 @@ func TestRules(t *testing.T) {
 				Reports: []*parse.OOMReport{{Path: ref.Path, Start: ref, End: ref, Kills: []parse.KillLine{{Ref: ref, Pid: 99999, Comm: "pip3", Form: kernel.FormSystemOOM}}}}})
 		}, true},
 		{"event-only-kill", foundingBundle, none, false},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.UptimeSec = f64(5000) }, true},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { b.Host.Kernel = "5.4.0-120-generic" }, true},
+		{"not-from-this-boot", foundingBundle, func(b *parse.Bundle) { // no uptime: date − btime tells it
+			bt := b.Host.CapturedAt.Add(-5000 * time.Second)
+			b.Host.UptimeSec, b.Host.UptimeRef, b.Host.Btime, b.Host.BtimeRef = nil, nil, &bt, &parse.Ref{Path: "proc/stat", Line: 7}
+		}, true},
+		{"not-from-this-boot", foundingBundle, none, false},
+		{"not-from-this-host", foundingBundle, func(b *parse.Bundle) {
+			b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+			r := firstReport(b)
+			r.Lines = append([]parse.Quote{{Ref: r.Kills[0].Ref, Text: "Oct 20 10:20:11 worker-7 kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r.Lines...)
+		}, true},
+		{"not-from-this-host", foundingBundle, func(b *parse.Bundle) {
+			b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+			r := firstReport(b)
+			r.Lines = append([]parse.Quote{{Ref: r.Kills[0].Ref, Text: "Oct 20 10:20:11 izwz9h8m2chowowqckbcy0z kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r.Lines...)
+		}, false},
 		{"global-oom", foundingBundle, none, true},
 		{"global-oom", memcgPodBundle, none, false},
 		{"memcg-limit", memcgPodBundle, none, true},
@@ -208,4 +227,61 @@ func setCounter(mi *parse.MemInfo, key string, v int64) {
 		}
 	}
 	mi.Counters = append(mi.Counters, parse.KV{Key: key, Value: v, Ref: mi.Counters[0].Ref})
+}
+
+// A kill told apart as not from this boot is not dated by this boot's
+// clock, and says so with low confidence.
+func TestForeignKillNotDatedByThisBoot(t *testing.T) {
+	b := foundingBundle()
+	bt := b.Host.CapturedAt.Add(-5000 * time.Second)
+	b.Host.UptimeSec, b.Host.UptimeRef, b.Host.Btime, b.Host.BtimeRef = nil, nil, &bt, &parse.Ref{Path: "proc/stat", Line: 7}
+	r := Build(b, Options{})
+	for _, k := range r.Kills {
+		if k.Time.Wall != nil && *k.Time.Wall > *r.Host.CapturedAt {
+			t.Errorf("%s dated %s, after the capture %s", k.ID, *k.Time.Wall, *r.Host.CapturedAt)
+		}
+		if finding(k, "not-from-this-boot") == nil {
+			t.Errorf("%s: no not-from-this-boot finding", k.ID)
+		}
+		if !strings.Contains(k.Verdict, "How sure: low") {
+			t.Errorf("%s verdict not low: %s", k.ID, k.Verdict)
+		}
+	}
+}
+
+// This node's SystemOOM event is not matched to a kill from another
+// host's log, even with the same pid.
+func TestForeignHostKillGetsNoNodeEvent(t *testing.T) {
+	matched := 0
+	for _, n := range Build(foundingBundle(), Options{}).Nodes {
+		for _, e := range n.Events {
+			if e.KillID != nil {
+				matched++
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("the founding bundle matches no node event: the test shows nothing")
+	}
+	b := foundingBundle()
+	b.Host.HostnameRef = &parse.Ref{Path: "sos_commands/host/hostname", Line: 1}
+	r0 := firstReport(b)
+	r0.Lines = append([]parse.Quote{{Ref: r0.Kills[0].Ref, Text: "Oct 20 10:20:11 worker-7 kernel: [1375956.719841] Killed process 23143 (pip3) total-vm:2112380kB, anon-rss:1743412kB, file-rss:0kB, shmem-rss:0kB"}}, r0.Lines...)
+	r := Build(b, Options{})
+	var foreign string
+	for _, k := range r.Kills {
+		if finding(k, "not-from-this-host") != nil {
+			foreign = k.ID
+		}
+	}
+	if foreign == "" {
+		t.Fatal("no kill told apart as not from this host")
+	}
+	for _, n := range r.Nodes {
+		for _, e := range n.Events {
+			if e.KillID != nil && *e.KillID == foreign {
+				t.Errorf("event %q matched to %s, a kill of another host", e.Message, foreign)
+			}
+		}
+	}
 }

@@ -36,6 +36,9 @@ func (bd *builder) timeline() []TimelineRow {
 		rows = append(rows, tlRow{row: r, wall: wall, grp: g})
 	}
 	for _, g := range bd.groups {
+		if bd.foreignGroup(g) {
+			continue // another host's boot is no fact of this host's timeline
+		}
 		m := g.members[0]
 		src := parse.Ref{Path: m.log.Path, Line: 1}
 		text := "boot"
@@ -65,6 +68,10 @@ func (bd *builder) timeline() []TimelineRow {
 		text := kc.out.Headline
 		if q := bd.quoteText(kc.primRef()); q != "" {
 			text = q
+		}
+		if len(kc.foreign) > 0 {
+			// told apart: a report of another boot or host is no fact of this one's timeline
+			text = strings.ReplaceAll(kc.foreignRule(), "-", " ") + ": " + text
 		}
 		add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
 	}

@@ -51,6 +51,13 @@ func headline(kc *killCtx) string {
 	if kc.out.InferredFrom != nil {
 		why += " (kill inferred from the oom_reaper line)"
 	}
+	if len(kc.foreign) > 0 {
+		if kc.foreignRule() == "not-from-this-host" {
+			why += " — in a report not from this host"
+		} else {
+			why += " — in a report not from this boot"
+		}
+	}
 	return fmt.Sprintf("%s killed: %s", who(kc), why)
 }
 
@@ -185,7 +192,7 @@ func (bd *builder) verdict(kc *killCtx) string {
 			said[id] = true
 		}
 	}
-	for _, id := range []string{"allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
+	for _, id := range []string{"not-from-this-host", "not-from-this-boot", "allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
 		"container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
 		if x := f[id]; x != nil && !said[id] {
 			say(x.Summary)
@@ -227,6 +234,13 @@ func (bd *builder) sureness(kc *killCtx) string {
 	}
 	if kc.fromEvent() {
 		return "How sure: medium that the kill happened (the event reports the kernel's line), low for why: the input holds no kernel report of it, so memory, swap and time at the kill are unknown."
+	}
+	if len(kc.foreign) > 0 {
+		what := "this boot"
+		if kc.foreignRule() == "not-from-this-host" {
+			what = "this host"
+		}
+		return fmt.Sprintf("How sure: low — the report in %s is not from %s (%s), so neither its time nor the machine state of this bundle can be taken as the state at this kill.", shortPath(kc.occs[0].path()), what, kc.foreign[0].text)
 	}
 	have := []string{}
 	missing := []string{}

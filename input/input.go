@@ -110,7 +110,10 @@ func Cause(err error) error {
 type Bundle struct {
 	Name  string   // how the run names it: the path, or DIR/(N loose files)
 	Paths []string // what Open is given
-	Loose bool     // the loose files a folder of bundles holds beside them
+	// Loose: saved output a folder of bundles holds beside its sosreports
+	// and archives (a subfolder, or its top-level files); when nothing in
+	// it is recognised the run lists it as not read instead of failing.
+	Loose bool
 }
 
 // Bundles expands the command-line paths of a many-bundle run: a
@@ -156,7 +159,7 @@ func bundlesIn(dir string) ([]Bundle, error) {
 	var loose []string
 	reports := 0 // sosreports and archives
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".") {
+		if strings.HasPrefix(e.Name(), ".") || (e.IsDir() && sostree.SkipDir(e.Name())) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
@@ -172,7 +175,7 @@ func bundlesIn(dir string) ([]Bundle, error) {
 			reports++
 		case fi.IsDir():
 			if holdsFiles(p) {
-				bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})
+				bundles = append(bundles, Bundle{Name: p, Paths: []string{p}, Loose: true})
 			}
 		case fi.Mode().IsRegular() && IsArchive(p):
 			bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})

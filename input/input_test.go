@@ -34,6 +34,7 @@ func TestBundles(t *testing.T) {
 	mk("case/notes.txt", []byte("both nodes restarted services\n"))
 	mk("case/sosreport-web-3.tar.xz.sha256", []byte("9a4c  sosreport-web-3.tar.xz\n"))
 	os.MkdirAll(filepath.Join(dir, "case/empty"), 0o755)
+	mk("case/want/report.txt", []byte("oomlens's own goldens: not a bundle\n"))
 	// one sosreport with a note beside it stays one bundle (read together)
 	mk("one/sosreport-x/sos_commands/kernel/dmesg", []byte("[    0.000000] Linux version 6.8.0-59-generic\n"))
 	mk("one/notes.txt", []byte("x\n"))
@@ -67,7 +68,7 @@ func TestBundles(t *testing.T) {
 		got = append(got, name)
 	}
 	want := []string{"many/node3", "many/sosreport-a.tar.xz", "many/sosreport-b.tar.gz", "loose", "sos", "loose/dmesg.txt",
-		"case/sosreport-web-3", "case/worker-1", "case/(1 loose file) <case/notes.txt> (loose)",
+		"case/sosreport-web-3", "case/worker-1 (loose)", "case/(1 loose file) <case/notes.txt> (loose)",
 		"one", "root", "nodes"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Bundles =\n%q\nwant\n%q", got, want)

@@ -32,6 +32,15 @@ type Bundle struct {
 	// Nodes, Pods, Containers and K8sEvents: what the Kubernetes
 	// listings say (package kube).
 	kube.Facts
+	// OtherNodes are the described nodes that are not this host (or
+	// cannot be told to be): listed, never used to explain this host's
+	// kills. Nodes holds only this host's (finishNodes).
+	OtherNodes []*kube.Node
+	// NodeHost is the host name nodes were matched against, "" if none;
+	// NodeHostFrom says where it came from.
+	NodeHost     string
+	NodeHostRef  *Ref
+	NodeHostFrom string
 
 	Warnings []Warning // bundle-level warnings (path-level problems)
 

@@ -244,9 +244,7 @@ func (l *loader) collect() error {
 				return nil
 			}
 			base := path.Base(p)
-			// want/ holds oomlens's own golden reports beside a fixture
-			// bundle: they quote the bundle's lines and are not inputs.
-			if strings.HasPrefix(base, ".") || base == "want" || strings.Count(p, "/")+1 >= maxLooseDepth || p == "sys" || p == "sys/fs" ||
+			if sostree.SkipDir(base) || strings.Count(p, "/")+1 >= maxLooseDepth || p == "sys" || p == "sys/fs" ||
 				(strings.HasPrefix(p, "proc/") && isDigits(base)) {
 				return fs.SkipDir
 			}
@@ -803,6 +801,7 @@ func (l *loader) finish() {
 	}
 	l.finishFree()
 	l.finishHost()
+	l.finishNodes()
 	l.finishFreeDates()
 	l.finishKubelet()
 	l.finishCgroup()

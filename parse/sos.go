@@ -224,6 +224,8 @@ var sosRules = []sosRule{
 	{Glob: "usr/lib/systemd/system/kubelet.service.d/*.conf", Kind: "kubelet-flags"},
 	// Kubernetes and container runtimes (any kubectl prefix, any depth)
 	{Glob: "*describe_node_*", Dir: "sos_commands/kubernetes", Kind: "describe-node"},
+	{Glob: "*describe_nodes", Dir: "sos_commands/kubernetes", Kind: "describe-node"}, // `describe nodes`: every node in one file
+	{Glob: "*describe_nodes.[0-9]*", Dir: "sos_commands/kubernetes", Kind: "describe-node"},
 	{Glob: "*get_-o_json_nodes*", Dir: "sos_commands/kubernetes", Kind: "get-nodes-json"},
 	{Glob: "*get_nodes*", Dir: "sos_commands/kubernetes", Kind: "get-nodes"},
 	{Glob: "*get_-o_json_--namespace_*_pods*", Dir: "sos_commands/kubernetes", Kind: "get-pods-json"},

@@ -362,7 +362,7 @@ func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
 // killWhen is "2019-10-20 10:20:39 (uptime+date, medium confidence) · boot 0".
 func killWhen(k *correlate.Kill) string {
 	tm := killTime(k.Time)
-	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && k.Time.WallBasis != "printed" {
+	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && (k.Time.WallBasis != "printed" || k.Time.Confidence == "low") {
 		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
 	} else if k.Time.Wall == nil && k.Time.WallLocal != nil {
 		tm += " node-local"
@@ -655,8 +655,49 @@ func gapName(g correlate.Gap) string {
 		return "kubectl describe node"
 	case g.Source == "hosts":
 		return "one host (files of several hosts)"
+	case strings.Contains(m, ") is not from this host:"):
+		return "this host's own kernel log"
+	case strings.Contains(m, ") is not from this boot:"):
+		return "this boot's kernel log"
+	case strings.Contains(m, "does not name its host"):
+		return "this host's name"
+	case strings.HasPrefix(m, "none of the") && strings.Contains(m, "nodes described"):
+		return "kubectl describe node of this host"
 	}
 	return path0(g.Source)
 }
 
 func path0(p string) string { return shortName(p) }
+
+// otherNodesLine names the described nodes that are not this host: "Other
+// nodes described (not this host, not used): worker-2, worker-3", or, when
+// the bundle does not name its host, that none was used. "" when every
+// node is this host's.
+func otherNodesLine(rep *correlate.Report) (string, []correlate.Ref) {
+	var names []string
+	var refs []correlate.Ref
+	unknown := false
+	seen := map[string]bool{} // a node listed by get nodes and described is one name
+	for _, n := range rep.Nodes {
+		if n.ThisHost {
+			continue
+		}
+		unknown = unknown || n.HostMatch == "unknown-host"
+		name := n.Name
+		if name == "" {
+			name = "(unnamed)"
+		}
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+			refs = append(refs, n.Evidence)
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	if unknown {
+		return "Nodes described: " + strings.Join(names, ", ") + " — the bundle does not name its host, so none of them is used", refs
+	}
+	return "Other nodes described (not this host, not used): " + strings.Join(names, ", "), refs
+}

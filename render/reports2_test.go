@@ -80,7 +80,7 @@ func k8sMemcg() *correlate.Report {
 		Sysctl: correlate.Sysctls{},
 		Kubelet: &correlate.Kubelet{Version: p("v1.30.4"), FailSwapOn: p(false), SwapBehavior: p("NoSwap"), NodeSwapGate: p(true), EffectiveSwap: "NoSwap: pods get no swap",
 			EvictionHard: map[string]string{"memory.available": "100Mi", "nodefs.available": "10%"}, CgroupDriver: p("systemd"), Evidence: refs(kubeletCfg, 12, 31, 32)},
-		Nodes: []correlate.Node{{Name: "ip-10-0-3-17.eu-west-1.compute.internal", KubeletVersion: p("v1.30.4"), KernelVersion: p("6.1.0-27-cloud-amd64"),
+		Nodes: []correlate.Node{{ThisHost: true, HostMatch: "name", AlsoIn: []correlate.Ref{}, Name: "ip-10-0-3-17.eu-west-1.compute.internal", KubeletVersion: p("v1.30.4"), KernelVersion: p("6.1.0-27-cloud-amd64"),
 			ContainerRuntime: p("containerd://1.7.22"), MemoryCapacityKB: p(int64(16205844)), MemoryAllocatableKB: p(int64(15157268)),
 			Conditions: []correlate.Condition{{Type: "MemoryPressure", Status: "False", Reason: "KubeletHasSufficientMemory", Message: "kubelet has sufficient memory available"}},
 			Pods: []correlate.NodePod{

@@ -203,7 +203,7 @@ func founding() *correlate.Report {
 			SwapTotalKB: p(int64(3066872)), SwapFreeKB: p(int64(3047788)), CommittedASKB: p(int64(3121456)), CommitLimitKB: p(int64(4007808)), ShmemKB: p(int64(1224)), OOMKillCount: nil},
 		Sysctl:  correlate.Sysctls{"vm.swappiness": "60", "vm.overcommit_memory": "0", "vm.panic_on_oom": "0", "vm.min_free_kbytes": "45056"},
 		Kubelet: nil,
-		Nodes: []correlate.Node{{Name: "izwz9h8m2chowowqckbcy0z", KubeletVersion: p("v1.16.2"), KernelVersion: p("3.10.0-957.el7.x86_64"),
+		Nodes: []correlate.Node{{ThisHost: true, HostMatch: "name", AlsoIn: []correlate.Ref{}, Name: "izwz9h8m2chowowqckbcy0z", KubeletVersion: p("v1.16.2"), KernelVersion: p("3.10.0-957.el7.x86_64"),
 			ContainerRuntime: p("containerd://1.2.5"), MemoryCapacityKB: p(int64(1881872)), MemoryAllocatableKB: p(int64(1779472)),
 			PodMemRequestsKB: p(int64(71680)), PodMemLimitsKB: p(int64(174080)),
 			Conditions: []correlate.Condition{{Type: "MemoryPressure", Status: "False", Reason: "KubeletHasSufficientMemory", Message: "kubelet has sufficient memory available"}},

@@ -509,7 +509,8 @@ func textTimeline(t *textWriter, rep *correlate.Report) {
 // coverage gaps, reports without a kill line and unexplained lines.
 func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
 	st := t.st
-	if rep.Swap != nil || rep.Memory != nil || rep.Kubelet != nil {
+	others, othersRefs := otherNodesLine(rep)
+	if rep.Swap != nil || rep.Memory != nil || rep.Kubelet != nil || others != "" {
 		t.line(st.head.Render("At capture"))
 		if rep.Memory != nil {
 			t.split("  ", visible(memoryLine(rep.Memory)), lipgloss.Style{}, visible(shortName(rep.Memory.Source)), st.dim)
@@ -519,6 +520,9 @@ func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
 		}
 		if rep.Kubelet != nil {
 			t.split("  ", visible(kubeletLine(rep.Kubelet)), lipgloss.Style{}, visible(shortRefs(rep.Kubelet.Evidence)), st.dim)
+		}
+		if others != "" {
+			t.split("  ", visible(others), lipgloss.Style{}, visible(shortRefs(othersRefs)), st.dim, "    ")
 		}
 		t.line()
 	}

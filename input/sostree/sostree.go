@@ -90,3 +90,12 @@ func Sidecar(name string) bool {
 	}
 	return false
 }
+
+// SkipDir says whether a folder of saved output named base is passed
+// over, by the loader's walk and when a folder of bundles is listed:
+// hidden folders, and want/, which holds oomlens's own golden reports
+// beside a fixture bundle (they quote the bundle's lines and are not
+// inputs).
+func SkipDir(base string) bool {
+	return strings.HasPrefix(base, ".") || base == "want"
+}

@@ -24,3 +24,11 @@ func HasStamp(b []byte) bool {
 // "Out of memory"; README, "Nothing is lost"). The one definition, for
 // the engine and for correlate's check of lines no kill cites.
 func NamesOOMKill(t []byte) bool { return gluedKill(t) }
+
+// LineHost is the host name a log line's syslog or journal prefix prints
+// ("Jun 13 02:41:17 dbprod01 kernel: …" → "dbprod01"), "" when the line
+// prints none (dmesg, kmsg, an unprefixed line). For correlate's check
+// that a kill was logged by this host.
+func LineHost(raw []byte) string {
+	return decodeLine(raw, "").host
+}

@@ -86,6 +86,15 @@ type Node struct {
 	// Status is the STATUS column of `kubectl get nodes` ("Ready",
 	// "NotReady,SchedulingDisabled"); "" elsewhere.
 	Status string
+	// AlsoIn cites the first line of every other description of this node
+	// merged into this one (a combined `describe nodes` beside the
+	// per-node file); set by the loader.
+	AlsoIn []Ref `json:",omitempty"`
+	// Match says how the loader decided whether the node is this host:
+	// "name" (its name is the host name), "only-node" (the only node
+	// described), "other" (another host's), "unknown-host" (several nodes
+	// and nothing names this host); "" before the loader decides.
+	Match string `json:",omitempty"`
 }
 
 // NodeCondition is one row of the Conditions table.
