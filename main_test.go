@@ -15,7 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mattn/go-runewidth"
 
+	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/input"
+	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
 )
@@ -699,5 +701,31 @@ func TestSeedMarkdownAnswerFirst(t *testing.T) {
 	}
 	if n := strings.Count(out, "<details><summary>#"); n != 3 {
 		t.Errorf("%d folded kill details, want 3", n)
+	}
+}
+
+// TestGapsNameWhatIsMissing: every coverage gap of every fixture names in
+// a few words what is missing (the reports' "Missing:" line is built from
+// those words, never from the message), except the loader's notes about the
+// bundle itself, which leave nothing unknown.
+func TestGapsNameWhatIsMissing(t *testing.T) {
+	n := 0
+	for _, dir := range fixtureDirs(t) {
+		rep, err := analyzeBundle([]string{dir}, archive.Options{}, correlate.Options{ToolVersion: "test"}, nil)
+		if err != nil {
+			continue // the hostile fixture's unreadable parts fail alone elsewhere
+		}
+		for _, g := range rep.Coverage {
+			n++
+			if g.Missing == "" && g.Source != "bundle" {
+				t.Errorf("%s: gap %q (%s) names nothing missing", dir, g.Message, g.Source)
+			}
+			if g.Missing == g.Source {
+				t.Errorf("%s: gap Missing %q is its source, not what is missing", dir, g.Missing)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no fixture has a coverage gap")
 	}
 }

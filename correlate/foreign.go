@@ -227,12 +227,15 @@ func (bd *builder) foreignGaps() []Gap {
 			what = "not from this host"
 		}
 		r := kc.primRef()
-		out = append(out, Gap{Source: r.Path,
+		out = append(out, Gap{Source: r.Path, Missing: foreignMissing[what],
 			Message: fmt.Sprintf("the kill of %s (%s:%d) is %s: %s; it is told apart, with low confidence, not as this host's", who(kc), shortPath(r.Path), r.Line, what, strings.Join(parts, "; ")),
 			Collect: "the log of the machine and boot it is from, analysed as a bundle of its own"})
 	}
 	return out
 }
+
+// foreignMissing is what a foreign kill's gap says is missing.
+var foreignMissing = map[string]string{"not from this host": "this host's own kernel log", "not from this boot": "this boot's kernel log"}
 
 // foreignLog tells a log that names only other hosts than the bundle's
 // hostname in its syslog/journal prefixes: another machine's log.

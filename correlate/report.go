@@ -1,5 +1,7 @@
 package correlate
 
+import "github.com/oomlens/oomlens/parse"
+
 // Report is the analysed bundle: the JSON contract of
 // ../shared/contract/report-json.md (schema_version 1). Field names are a
 // contract: add freely, rename only by raising SchemaVersion. Lists are never
@@ -94,7 +96,15 @@ type Gap struct {
 	Source  string `json:"source"`
 	Message string `json:"message"`
 	Collect string `json:"collect"`
+	// Missing names what is missing in a few words for the reports'
+	// one-line summary; MissingOlder for a log that starts late; "" for a
+	// note (not in the JSON: the message says it).
+	Missing string `json:"-"`
 }
+
+// MissingOlder is Gap.Missing of a log that starts late (wrapped, rotated,
+// truncated, an excerpt).
+const MissingOlder = parse.MissingOlder
 
 // Kill is one kill event, deduplicated across sources.
 type Kill struct {

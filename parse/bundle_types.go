@@ -60,7 +60,15 @@ type Gap struct {
 	Source  string // the source's name: kernel-log, swap, memory, describe-node, …
 	Message string // what cannot be seen because of it
 	Collect string // how to collect it next time
+	// Missing names what is missing in a few words, for a report's one-line
+	// summary ("time zone", "swap at capture"); MissingOlder for a log that
+	// starts late; "" for a note that leaves nothing unknown.
+	Missing string
 }
+
+// MissingOlder is Gap.Missing of a log that starts late (wrapped, rotated,
+// truncated, an excerpt): summaries count these.
+const MissingOlder = "older kernel log lines"
 
 // SosInfo describes a sosreport.
 type SosInfo struct {

@@ -1302,18 +1302,18 @@ func (l *loader) finishGaps() {
 			has[k] = true
 		}
 	}
-	gap := func(src, msg, collect string) {
-		b.Gaps = append(b.Gaps, Gap{Source: src, Message: msg, Collect: collect})
+	gap := func(src, missing, msg, collect string) {
+		b.Gaps = append(b.Gaps, Gap{Source: src, Message: msg, Collect: collect, Missing: missing})
 	}
 	eventKills := false
 	for _, lg := range b.KernelLogs {
 		eventKills = eventKills || lg.Format == FormatKubeEvent
 	}
 	if !has["kernel-log"] && eventKills {
-		gap("kernel-log", "no kernel log was read: the kills are known only from Kubernetes events, which print the victim but not the memory, swap or time of the kill",
+		gap("kernel-log", "kernel log", "no kernel log was read: the kills are known only from Kubernetes events, which print the victim but not the memory, swap or time of the kill",
 			"dmesg -T, journalctl -k --no-pager, /var/log/messages or /var/log/kern.log")
 	} else if !has["kernel-log"] {
-		gap("kernel-log", "no kernel log was read: OOM kills cannot be seen, which does not mean there were none",
+		gap("kernel-log", "kernel log", "no kernel log was read: OOM kills cannot be seen, which does not mean there were none",
 			"dmesg -T, journalctl -k --no-pager, /var/log/messages or /var/log/kern.log")
 	} else {
 		var earliest *time.Time
@@ -1324,37 +1324,37 @@ func (l *loader) finishGaps() {
 			}
 		}
 		if earliest != nil {
-			gap("kernel-log", fmt.Sprintf("no kernel log older than %s (%s): OOMs before that cannot be seen",
+			gap("kernel-log", MissingOlder, fmt.Sprintf("no kernel log older than %s (%s): OOMs before that cannot be seen",
 				earliest.Format("2006-01-02 15:04:05 -0700"), from), "older rotated logs (messages-*, kern.log.N.gz) or the persistent journal")
 		}
 		for _, in := range b.Inputs {
 			if in.Kind == "kernel-log" && in.Truncated {
-				gap("kernel-log", in.Path+" was truncated by sos and keeps only its tail: earlier lines are missing",
+				gap("kernel-log", MissingOlder, in.Path+" was truncated by sos and keeps only its tail: earlier lines are missing",
 					"the full file from the node, or sos with --log-size 0")
 			}
 		}
 	}
 	if !has["swapon"] && !has["proc-swaps"] && !has["free"] && !has["meminfo"] {
-		gap("swap", "swap state at capture time is unknown", "swapon --bytes --show, or /proc/swaps")
+		gap("swap", "swap at capture", "swap state at capture time is unknown", "swapon --bytes --show, or /proc/swaps")
 	}
 	if !has["meminfo"] && !has["free"] {
-		gap("memory", "memory state at capture time is unknown", "/proc/meminfo or free")
+		gap("memory", "memory at capture", "memory state at capture time is unknown", "/proc/meminfo or free")
 	}
 	if b.Host.CapturedAt == nil {
-		gap("clock", "the capture time is unknown (no date --utc or timedatectl)", "date --utc; timedatectl")
+		gap("clock", "capture date", "the capture time is unknown (no date --utc or timedatectl)", "date --utc; timedatectl")
 	}
 	if b.Host.Location == nil {
-		gap("clock", "the node's time zone is unknown: local log times cannot be placed exactly", "timedatectl")
+		gap("clock", "time zone", "the node's time zone is unknown: local log times cannot be placed exactly", "timedatectl")
 	}
 	kube := has["kubelet-config"] || has["kubelet-flags"] || has["describe-events"]
 	if l.sos {
 		kube = kube || l.lstatOK(l.at("sos_commands/kubernetes"), true) || l.lstatOK(l.at("sos_commands/microk8s"), true)
 	}
 	if kube && !has["describe-node"] && has["describe-events"] {
-		gap("describe-node", "only the Events table of kubectl describe node was seen: the node's capacity, conditions and pod memory limits cannot be seen",
+		gap("describe-node", "kubectl describe node", "only the Events table of kubectl describe node was seen: the node's capacity, conditions and pod memory limits cannot be seen",
 			"kubectl describe node <node>")
 	} else if kube && !has["describe-node"] {
-		gap("describe-node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",
+		gap("describe-node", "kubectl describe node", "no kubectl describe node: node events (SystemOOM) and pod memory limits cannot be seen",
 			"kubectl describe node <node> (sos: -k kubernetes.describe=on from sos 4.7.1)")
 	}
 }

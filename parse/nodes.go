@@ -88,11 +88,11 @@ func (l *loader) finishNodes() {
 	sort.Strings(distinct)
 	switch {
 	case host == "":
-		b.Gaps = append(b.Gaps, Gap{Source: "describe-node",
+		b.Gaps = append(b.Gaps, Gap{Source: "describe-node", Missing: "this host's name",
 			Message: fmt.Sprintf("%d nodes are described (%s) and the bundle does not name its host: none of them is taken as this host, so no node's kubelet settings, allocatable or events explain the kills", len(distinct), strings.Join(distinct, ", ")),
 			Collect: "hostname (or uname -a) of the machine the logs are from"})
 	case len(own) == 0:
-		b.Gaps = append(b.Gaps, Gap{Source: "describe-node",
+		b.Gaps = append(b.Gaps, Gap{Source: "describe-node", Missing: "kubectl describe node of this host",
 			Message: fmt.Sprintf("none of the %d nodes described (%s) is this host (%s, from %s): their kubelet settings and events are not used", len(distinct), strings.Join(distinct, ", "), host, from),
 			Collect: "kubectl describe node " + host})
 	}

@@ -148,7 +148,7 @@ func (l *loader) readPaste(data []byte, in *Input) bool {
 			}
 		}
 		if len(s.Elided) > 0 && s.Kind != "prose" && s.Kind != "blank" {
-			l.b.Gaps = append(l.b.Gaps, Gap{Source: "paste",
+			l.b.Gaps = append(l.b.Gaps, Gap{Source: "paste", Missing: "elided lines",
 				Message: fmt.Sprintf("%s:%s: lines elided in the pasted %s (lines %d-%d): what they held is not seen", in.Path, lineList(s.Elided), s.Kind, s.Start, s.End),
 				Collect: "attach the whole output as a file"})
 		}

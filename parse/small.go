@@ -165,7 +165,7 @@ func (l *loader) readSosLog(data []byte, in *Input) small {
 		if to.Command != "" {
 			what = "sos command " + strconv.Quote(to.Command) + " (plugin " + to.Plugin + ") timed out: its output is missing or partial"
 		}
-		b.Gaps = append(b.Gaps, Gap{Source: "sos", Message: what + " (" + to.Path + ":" + strconv.Itoa(to.Line) + ")",
+		b.Gaps = append(b.Gaps, Gap{Source: "sos", Missing: "sos " + to.Plugin + " output", Message: what + " (" + to.Path + ":" + strconv.Itoa(to.Line) + ")",
 			Collect: "sos report --plugin-timeout 900 (or -k " + to.Plugin + ".timeout=900)"})
 	}
 	return small{used: true}

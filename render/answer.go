@@ -612,18 +612,17 @@ func verdictLines(k *correlate.Kill, said map[string]bool, seen map[string]bool)
 }
 
 // missingLine names what the bundle lacks in one line: "time zone, capture
-// date, older kernel lines (2 logs wrapped or rotated)".
+// date, older kernel log lines (2 logs start late)", from each gap's
+// Missing (gaps that are notes have none).
 func missingLine(gaps []correlate.Gap) string {
 	var names []string
 	have := map[string]bool{}
 	older := 0
 	for _, g := range gaps {
-		name := gapName(g)
-		if name == "" {
+		switch name := g.Missing; {
+		case name == correlate.MissingOlder:
 			older++
-			continue
-		}
-		if !have[name] {
+		case name != "" && !have[name]:
 			have[name] = true
 			names = append(names, name)
 		}
@@ -633,41 +632,6 @@ func missingLine(gaps []correlate.Gap) string {
 	}
 	return strings.Join(names, ", ")
 }
-
-// gapName names a coverage gap in a few words; "" for a log that starts
-// late (wrapped, rotated, only its tail kept), which missingLine counts.
-func gapName(g correlate.Gap) string {
-	m := g.Message
-	switch {
-	case strings.Contains(m, "wrapped"), strings.Contains(m, "rotated"), strings.Contains(m, "keeps only its tail"), strings.HasPrefix(m, "no kernel log older than"):
-		return ""
-	case strings.Contains(m, "time zone"):
-		return "time zone"
-	case strings.Contains(m, "no capture date"):
-		return "capture date"
-	case strings.Contains(m, "seconds since boot"):
-		return "boot time for " + path0(g.Source)
-	case strings.HasPrefix(m, "memory state at capture"):
-		return "memory at capture"
-	case strings.Contains(m, "swap at capture"):
-		return "swap at capture"
-	case strings.Contains(m, "kubectl describe node"):
-		return "kubectl describe node"
-	case g.Source == "hosts":
-		return "one host (files of several hosts)"
-	case strings.Contains(m, ") is not from this host:"):
-		return "this host's own kernel log"
-	case strings.Contains(m, ") is not from this boot:"):
-		return "this boot's kernel log"
-	case strings.Contains(m, "does not name its host"):
-		return "this host's name"
-	case strings.HasPrefix(m, "none of the") && strings.Contains(m, "nodes described"):
-		return "kubectl describe node of this host"
-	}
-	return path0(g.Source)
-}
-
-func path0(p string) string { return shortName(p) }
 
 // otherNodesLine names the described nodes that are not this host: "Other
 // nodes described (not this host, not used): worker-2, worker-3", or, when

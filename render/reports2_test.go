@@ -68,7 +68,7 @@ func k8sMemcg() *correlate.Report {
 			{Path: "etc/hosts", Kind: "unknown", Format: "none", Lines: 9, Used: false, WhyNot: p("not a source oomlens reads"), Warnings: []correlate.Warning{}},
 		},
 		Coverage: []correlate.Gap{
-			{Source: "journal", Message: "the journal was cut by sos (--log-size): it starts 2026-11-24T22:10:03Z, after the first boot", Collect: "sos report --all-logs, or journalctl -k --since=-7d"},
+			{Source: "journal", Missing: "journal", Message: "the journal was cut by sos (--log-size): it starts 2026-11-24T22:10:03Z, after the first boot", Collect: "sos report --all-logs, or journalctl -k --since=-7d"},
 		},
 		Kills: []correlate.Kill{k},
 		Reports: []correlate.ReportOnly{{Path: journalPath, Line: 12007, Why: "the report is cut: the journal starts inside it (no kill line follows)", Kind: "memcg",
@@ -132,7 +132,7 @@ func empty() *correlate.Report {
 		Inputs: []correlate.Input{{Path: "dmesg.txt", Kind: "kernel-log", Format: "dmesg", Lines: 1412, Used: true,
 			Warnings: []correlate.Warning{}}},
 		Coverage: []correlate.Gap{
-			{Source: "swap", Message: "no swapon, /proc/swaps or free output: swap at capture is unknown", Collect: "swapon --bytes --show > swapon.txt"},
+			{Source: "swap", Missing: "swap at capture", Message: "no swapon, /proc/swaps or free output: swap at capture is unknown", Collect: "swapon --bytes --show > swapon.txt"},
 		},
 		Kills: []correlate.Kill{}, Reports: []correlate.ReportOnly{}, Sysctl: correlate.Sysctls{}, Nodes: []correlate.Node{},
 		Timeline: []correlate.TimelineRow{}, Unexplained: []correlate.Unexplained{}, Excerpts: []correlate.Excerpt{},

@@ -189,8 +189,8 @@ func founding() *correlate.Report {
 			{Path: "var/log/messages", Kind: "kernel-log", Format: "syslog", Lines: 0, Used: false, WhyNot: p("empty file"), Warnings: []correlate.Warning{}},
 		},
 		Coverage: []correlate.Gap{
-			{Source: "journal", Message: "no systemd journal in the bundle: OOM kills older than the dmesg ring buffer cannot be seen", Collect: "journalctl -k -o short-iso > journal-kernel.txt"},
-			{Source: "kubelet-config", Message: "no kubelet configuration: swap behaviour of pods is unknown", Collect: "cat /var/snap/microk8s/current/args/kubelet"},
+			{Source: "journal", Missing: "journal", Message: "no systemd journal in the bundle: OOM kills older than the dmesg ring buffer cannot be seen", Collect: "journalctl -k -o short-iso > journal-kernel.txt"},
+			{Source: "kubelet-config", Missing: "kubelet-config", Message: "no kubelet configuration: swap behaviour of pods is unknown", Collect: "cat /var/snap/microk8s/current/args/kubelet"},
 		},
 		Kills:   kills,
 		Reports: []correlate.ReportOnly{},
