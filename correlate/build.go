@@ -100,7 +100,8 @@ func Build(b *parse.Bundle, opts Options) *Report {
 	}
 	for _, kc := range bd.kills {
 		kc.out.Findings = bd.findings(kc)
-		kc.out.Headline = headline(kc)
+		who, why := headlineParts(kc)
+		kc.out.Headline, kc.out.Reason = who+why, why
 		kc.out.Verdict = bd.verdict(kc)
 	}
 	r.Kills = make([]Kill, 0, len(bd.kills))

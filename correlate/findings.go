@@ -567,6 +567,10 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 		what = "the cgroup's limit (memory, plus swap where counted)"
 	}
 	s := fmt.Sprintf("%s's score %d implies the kernel counted about %s of %s at the kill %s.", kc.sel.Comm, score, units.KBPrecise(*midKB), what, cite(refs...))
+	phrase := ""
+	if kc.kind != "memcg" {
+		phrase = units.KBPrecise(*midKB)
+	}
 	d := fmt.Sprintf("Badness = rss %d + swapents %d + %s = %d pages; score = badness × 1000 ÷ total pages", r.RSS, *r.Swapents, ptText, *points)
 	if adj != 0 {
 		d += fmt.Sprintf(" + oom_score_adj %d", adj)
@@ -614,7 +618,9 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 			d += fmt.Sprintf(" Swap at capture is %s, so RAM at the kill was about %s if swap was the same then.", units.KB(*sc.TotalKB), units.KB(mid*ps-*sc.TotalKB))
 		}
 	}
-	return fnd("info", s, d, refs...)
+	f := fnd("info", s, d, refs...)
+	f.Phrase = phrase
+	return f
 }
 
 // swapAtKill is swap as the report printed it.
@@ -1044,6 +1050,7 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 	}
 	refs = append(refs, sc.Evidence...)
 	s := fmt.Sprintf("Swap changed after the kill: %s at the kill, %s at capture", units.KB(*tot), units.KB(*sc.TotalKB))
+	phrase := ""
 	d := fmt.Sprintf("Total swap = %d kB at the kill; the capture lists %d kB.", *tot, *sc.TotalKB)
 	// Which capture devices add up to the swap at the kill?
 	devs := sc.Devices
@@ -1085,7 +1092,8 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 				}
 			}
 			if len(added) > 0 {
-				s += " — " + strings.Join(added, ", ") + " added later"
+				phrase = strings.Join(added, ", ") + " added later"
+				s += " — " + phrase
 				d += fmt.Sprintf(" The kill's swap matches %s alone; %s came later.", orNone(kept), strings.Join(added, ", "))
 			}
 		} else if diff < 0 {
@@ -1113,7 +1121,9 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 		}
 	}
 	d += " Judge the kill by the swap it had, not by today's swapon."
-	return fnd("warning", s+" "+cite(refs...)+".", d, refs...)
+	f := fnd("warning", s+" "+cite(refs...)+".", d, refs...)
+	f.Phrase = phrase
+	return f
 }
 
 func orNone(ss []string) string {
@@ -1204,9 +1214,12 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	case first.ks != nil && last.ks != nil && first.group == last.group:
 		spanText = fmt.Sprintf(" over %s of uptime", words(secs(*last.ks-*first.ks)))
 	}
-	s := fmt.Sprintf("%s was killed %d times%s: it is restarted or re-run and grows back into the same limit %s.", name, len(same), spanText, cite(refs...))
+	const why = "it is restarted or re-run and grows back into the same limit"
+	s := fmt.Sprintf("%s was killed %d times%s: %s %s.", name, len(same), spanText, why, cite(refs...))
 	d := "Something restarts or re-runs it (a supervisor, systemd Restart=, a Kubernetes restart policy — a crash loop — or a person or job retrying) and it needs the same memory again. Retrying will not help: raise the limit or fix the memory growth."
-	return fnd("warning", s, d, refs...)
+	f := fnd("warning", s, d, refs...)
+	f.Phrase = why
+	return f
 }
 
 // burstWindow is how close kills must follow each other to be one burst.

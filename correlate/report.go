@@ -133,6 +133,9 @@ type Kill struct {
 	Findings     []Finding  `json:"findings"`
 	Verdict      string     `json:"verdict"`
 	Headline     string     `json:"headline"`
+	// Reason is the headline after the victim ("the whole node ran out of
+	// memory"); not in the JSON: the headline says it.
+	Reason string `json:"-"`
 }
 
 // Victim is the killed process.
@@ -242,6 +245,11 @@ type Finding struct {
 	Detail   string `json:"detail"`
 	Origin   string `json:"origin"` // built-in, or the rule file
 	Evidence []Ref  `json:"evidence"`
+	// Phrase is the few words of the summary a one-line answer reuses
+	// ("2.96 GiB" of badness-implies-total, "/swapfile.new (2 GiB) added
+	// later" of swap-changed-since-kill); "" for most rules. Not in the
+	// JSON: the summary says it.
+	Phrase string `json:"-"`
 }
 
 // ReportOnly is an OOM report that has no kill line (cut, or no killable process).

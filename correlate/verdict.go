@@ -12,14 +12,21 @@ import (
 // why swap did or did not help, and what to do next.
 
 func headline(kc *killCtx) string {
+	who, why := headlineParts(kc)
+	return who + why
+}
+
+// headlineParts splits the headline into its victim part ("pip3 (pid 23143)
+// killed: ") and its reason ("the whole node ran out of memory").
+func headlineParts(kc *killCtx) (string, string) {
 	if kc.ev != nil {
 		switch kc.killer {
 		case "systemd-oomd":
-			return fmt.Sprintf("%s killed by systemd-oomd: memory pressure or swap use over its limit", kc.victimName())
+			return kc.victimName() + " killed by systemd-oomd: ", "memory pressure or swap use over its limit"
 		case "earlyoom":
-			return fmt.Sprintf("%s killed by earlyoom: available memory and swap below its thresholds", who(kc))
+			return who(kc) + " killed by earlyoom: ", "available memory and swap below its thresholds"
 		default:
-			return fmt.Sprintf("pod %s evicted by the kubelet: node memory below the eviction threshold", kc.victimName())
+			return "pod " + kc.victimName() + " evicted by the kubelet: ", "node memory below the eviction threshold"
 		}
 	}
 	var why string
@@ -58,7 +65,7 @@ func headline(kc *killCtx) string {
 			why += " — in a report not from this boot"
 		}
 	}
-	return fmt.Sprintf("%s killed: %s", who(kc), why)
+	return who(kc) + " killed: ", why
 }
 
 func (bd *builder) verdict(kc *killCtx) string {

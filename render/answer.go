@@ -178,10 +178,6 @@ func sentences(s string) []string {
 	return out
 }
 
-// impliedRe reads the RAM + swap a score implies from badness-implies-total's
-// summary: "… implies the kernel counted about 2.96 GiB of RAM + swap …".
-var impliedRe = regexp.MustCompile(`about ([0-9.]+ [kMGT]i?B) of RAM \+ swap`)
-
 // buildGroup writes a card: its title, lines, table and verdict.
 func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	k := &rep.Kills[g.Kills[0]]
@@ -406,11 +402,10 @@ func scoreLine(k *correlate.Kill) (string, []correlate.Ref) {
 	if f == nil || k.Victim.Score == nil {
 		return "", nil
 	}
-	m := impliedRe.FindStringSubmatch(f.Summary)
-	if m == nil {
-		return "", nil
+	if f.Phrase == "" {
+		return "", nil // a memcg kill's score implies its limit, not RAM + swap
 	}
-	return "score " + strconv.FormatInt(*k.Victim.Score, 10) + " implies ~" + m[1] + " of RAM + swap at the kill", f.Evidence
+	return "score " + strconv.FormatInt(*k.Victim.Score, 10) + " implies ~" + f.Phrase + " of RAM + swap at the kill", f.Evidence
 }
 
 func severityRank(s string) int {
@@ -468,10 +463,7 @@ func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlat
 // added later": the capture total, and what the finding says changed.
 func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
 	t, _ := uncite(f.Summary)
-	change := ""
-	if i := strings.Index(t, " — "); i >= 0 {
-		change = strings.TrimSuffix(t[i+len(" — "):], ".")
-	}
+	change := f.Phrase
 	total := ""
 	switch {
 	case rep.Swap != nil && rep.Swap.TotalKB != nil:
@@ -534,9 +526,8 @@ func groupCaption(rep *correlate.Report, g *groupView, k *correlate.Kill) (strin
 		s += " over " + shortDuration(last.Sub(first))
 	}
 	if f := findRule(k, "repeated-kills"); f != nil {
-		t, _ := uncite(f.Summary)
-		if i := strings.Index(t, "): "); i >= 0 {
-			s += " — " + strings.TrimSuffix(t[i+3:], ".")
+		if f.Phrase != "" {
+			s += " — " + f.Phrase
 		}
 		return s, f.Evidence
 	}

@@ -110,12 +110,10 @@ func killReason(k *correlate.Kill) string {
 // headlineReason is the part of the headline after the victim: "the whole
 // node ran out of memory".
 func headlineReason(k *correlate.Kill) string {
-	h := headline(k)
-	rest := strings.TrimPrefix(h, victimLabel(k))
-	if i := strings.Index(rest, ": "); i >= 0 {
-		return rest[i+2:]
+	if k.Reason != "" {
+		return k.Reason
 	}
-	return h
+	return headline(k) // a report built elsewhere (tests, rules) may not say
 }
 
 // swapCause says in a few words what swap did at the kill, from the

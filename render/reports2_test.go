@@ -53,6 +53,7 @@ func k8sMemcg() *correlate.Report {
 		},
 		Verdict:  "The container api of pod payments/checkout-api-7d9f8b6c5-x2kqz hit its own 512 MiB memory limit; the node itself was not short of memory. java (pid 48211) held 506 MiB anon when the kernel killed it inside the container's cgroup. Swap could not help: kubelet runs pods with NoSwap. Raise the container's memory limit above the JVM's heap plus overhead, or lower -Xmx.",
 		Headline: "java (pid 48211) killed: container api of payments/checkout-api-7d9f8b6c5-x2kqz hit its 512 MiB limit",
+		Reason:   "container api of payments/checkout-api-7d9f8b6c5-x2kqz hit its 512 MiB limit",
 	}
 	return &correlate.Report{
 		SchemaVersion: 1,
@@ -146,7 +147,7 @@ func hostile() *correlate.Report {
 	rep := k8sMemcg()
 	k := &rep.Kills[0]
 	k.Victim.Name = evil
-	k.Headline = evil + " killed </script> \x1b[2J"
+	k.Headline, k.Reason = evil+" killed </script> \x1b[2J", ""
 	k.Verdict = "Verdict with " + line
 	k.Invoker.Name = "\x1b]0;pwned\x07"
 	k.Top[0].Name = evil

@@ -96,6 +96,7 @@ func pipKill(n int, pid int, ks float64, raw, wall string, line int, anon, total
 		},
 		Verdict:  "The whole node ran out of memory: pip3 (pid " + intOr(&pid, "") + ") grew to " + units.KB(anon) + " of anonymous memory on a node with 1.83 GiB RAM and 947 MiB swap, swap filled up, and the kernel killed it (no cgroup or pod limit was involved). The \"free\" swap seen in swapon afterwards is /swapfile.new, added after the kill. Give pip3 a memory limit (run it in a cgroup or a pod with limits), or size the node for the install; adding swap only delays this kind of kill.",
 		Headline: "pip3 (pid " + intOr(&pid, "") + ") killed: the whole node ran out of memory",
+		Reason:   "the whole node ran out of memory",
 	}
 }
 
