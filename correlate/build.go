@@ -102,7 +102,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 		kc.out.Findings = bd.findings(kc)
 		who, why := headlineParts(kc)
 		kc.out.Headline, kc.out.Reason = who+why, why
-		kc.out.Verdict = bd.verdict(kc)
+		kc.out.Verdict, kc.out.Sentences = bd.verdict(kc)
 	}
 	r.Kills = make([]Kill, 0, len(bd.kills))
 	for _, kc := range bd.kills {

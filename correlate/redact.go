@@ -50,6 +50,7 @@ var keepFields = map[string]bool{
 	"input_digest": true, "kind": true, "format": true, "rule": true, "severity": true,
 	"wall_basis": true, "confidence": true, "killer": true, "id": true, "kill_id": true,
 	"gfp_mask": true, "constraint": true, "qos": true, "effective_swap": true,
+	"role": true,
 }
 
 // builtinNamespaces exist in every cluster and identify no one.

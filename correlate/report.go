@@ -132,7 +132,10 @@ type Kill struct {
 	Evidence     []Ref      `json:"evidence"`
 	Findings     []Finding  `json:"findings"`
 	Verdict      string     `json:"verdict"`
-	Headline     string     `json:"headline"`
+	// Sentences are the verdict's sentences as the reports lay them out
+	// (not in the JSON: the verdict says them).
+	Sentences []Sentence `json:"-"`
+	Headline  string     `json:"headline"`
 	// Reason is the headline after the victim ("the whole node ran out of
 	// memory"); not in the JSON: the headline says it.
 	Reason string `json:"-"`
@@ -250,6 +253,25 @@ type Finding struct {
 	// later" of swap-changed-since-kill); "" for most rules. Not in the
 	// JSON: the summary says it.
 	Phrase string `json:"-"`
+}
+
+// Sentence is one sentence of a kill's verdict: its text without the
+// citation, the lines it cites, and what it is.
+//
+// The tags are for Redact, which keeps "role" and "rule" as they are; a
+// Sentence is never written to the JSON.
+type Sentence struct {
+	Text string `json:"text"`
+	Refs []Ref  `json:"refs"`
+	// Role is "held" (what the victim held), "sure" (how sure), "next"
+	// (what to do; Steps are its steps) or "" for the rest. The first
+	// sentence states the kill.
+	Role  string   `json:"role"`
+	Steps []string `json:"steps"`
+	// Rule is the finding whose summary the sentence repeats; Extends what
+	// it adds to that summary ("So swap was in use and ran out: …").
+	Rule    string `json:"rule"`
+	Extends string `json:"extends"`
 }
 
 // ReportOnly is an OOM report that has no kill line (cut, or no killable process).

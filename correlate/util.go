@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -242,4 +243,37 @@ func kernelVersion(s string) (major, minor int, ok bool) {
 
 func verLess(ma, mi, wantMa, wantMi int) bool {
 	return ma < wantMa || (ma == wantMa && mi < wantMi)
+}
+
+// citeRe matches a citation as cite writes it: " (dmesg:539-540,813;
+// swapon:1-3)".
+var citeRe = regexp.MustCompile(` ?\(((?:[^\s();:]+:[0-9][0-9,\-]*)(?:; [^\s();:]+:[0-9][0-9,\-]*)*)\)`)
+
+// Uncite removes the citations from text and returns the lines they cite
+// (by the file's base name, as correlate writes them).
+func Uncite(text string) (string, []Ref) {
+	var refs []Ref
+	for _, m := range citeRe.FindAllStringSubmatch(text, -1) {
+		for _, part := range strings.Split(m[1], "; ") {
+			i := strings.LastIndexByte(part, ':')
+			name := part[:i]
+			for _, r := range strings.Split(part[i+1:], ",") {
+				a, b, _ := strings.Cut(r, "-")
+				lo, err1 := strconv.Atoi(a)
+				hi, err2 := strconv.Atoi(b)
+				if err2 != nil {
+					hi, err2 = lo, nil
+				}
+				if err1 != nil || hi < lo || hi-lo > 10000 {
+					continue
+				}
+				for l := lo; l <= hi; l++ {
+					refs = append(refs, Ref{Path: name, Line: l})
+				}
+			}
+		}
+	}
+	text = citeRe.ReplaceAllString(text, "")
+	text = strings.Replace(text, " .", ".", -1)
+	return strings.TrimSpace(text), refs
 }

@@ -68,18 +68,68 @@ func headlineParts(kc *killCtx) (string, string) {
 	return who(kc) + " killed: ", why
 }
 
-func (bd *builder) verdict(kc *killCtx) string {
+// verdictPiece is one statement of the verdict as verdict writes it: its
+// text (with citations) and what it is for the reports.
+type verdictPiece struct {
+	text  string
+	role  string   // "held", "sure", "next" or ""
+	steps []string // role "next": the steps
+}
+
+// verdictWriter collects a verdict's statements.
+type verdictWriter struct{ pieces []verdictPiece }
+
+func (v *verdictWriter) say(s string) { v.sayAs(s, "") }
+
+func (v *verdictWriter) sayAs(s, role string) {
+	if s = strings.TrimSpace(s); s != "" {
+		v.pieces = append(v.pieces, verdictPiece{text: s, role: role})
+	}
+}
+
+// verdict writes the kill's verdict: when and why it was killed, what the
+// victim held, the largest consumer, what swap did, the findings that
+// explain more, how sure, and what to do. It returns the paragraph (the
+// JSON's "verdict") and its sentences for the reports (Kill.Sentences).
+func (bd *builder) verdict(kc *killCtx) (string, []Sentence) {
 	f := map[string]*Finding{}
 	for i := range kc.out.Findings {
 		x := &kc.out.Findings[i]
 		f[x.Rule] = x
 	}
-	var ss []string
-	say := func(s string) {
-		if s = strings.TrimSpace(s); s != "" {
-			ss = append(ss, s)
+	v := &verdictWriter{}
+	bd.verdictOpening(v, kc)
+	if x := f["kill-from-reaper"]; x != nil {
+		v.say(x.Summary)
+	}
+	verdictHeld(v, kc, f)
+	verdictTop(v, kc)
+	verdictSwap(v, kc, f)
+	said := map[string]bool{}
+	if f["oom-with-free-swap"] != nil && f["swap-exhausted"] == nil && f["no-swap-configured"] == nil {
+		for _, id := range swapReasonRules {
+			said[id] = true
 		}
 	}
+	for _, id := range []string{"not-from-this-host", "not-from-this-boot", "allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
+		"container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
+		if x := f[id]; x != nil && !said[id] {
+			v.say(x.Summary)
+		}
+	}
+	v.sayAs(bd.sureness(kc), "sure")
+	if steps := bd.nextSteps(kc, f); len(steps) > 0 {
+		v.pieces = append(v.pieces, verdictPiece{text: "Next: " + strings.Join(steps, "; ") + ".", role: "next", steps: steps})
+	}
+	if len(v.pieces) > 0 && strings.HasPrefix(v.pieces[0].text, "the ") { // a process name keeps its case
+		v.pieces[0].text = strings.ToUpper(v.pieces[0].text[:1]) + v.pieces[0].text[1:] // no time to open with
+	}
+	return v.paragraph(kc.out.Findings)
+}
+
+// verdictWhen opens the verdict with the kill's time: "At 2019-10-20
+// 14:41:01 CST (btime …, medium confidence), ", or "" when none is known.
+func (bd *builder) verdictWhen(kc *killCtx) string {
 	when := ""
 	if kc.wall != nil {
 		if bd.zoneKnown {
@@ -103,114 +153,184 @@ func (bd *builder) verdict(kc *killCtx) string {
 	} else if kc.ks != nil {
 		when = fmt.Sprintf("At %.1f s after boot (no wall-clock time can be established), ", *kc.ks)
 	}
+	return when
+}
+
+// verdictOpening says when and why the kill happened.
+func (bd *builder) verdictOpening(v *verdictWriter, kc *killCtx) {
+	when := bd.verdictWhen(kc)
 	ref := cite(kc.killRefs()...)
-	if kc.ev != nil {
-		say(when + headline(kc) + " " + ref + ".") // the headline starts with the victim, whose name keeps its case
+	switch {
+	case kc.ev != nil:
+		v.say(when + headline(kc) + " " + ref + ".") // the headline starts with the victim, whose name keeps its case
 		if p := strings.TrimSpace(kc.ev.Pressure); p != "" {
 			if r := kc.ev.PressureRef; r != nil {
-				say(fmt.Sprintf("Just before, it logged %q %s.", p, cite(toRef(*r))))
+				v.say(fmt.Sprintf("Just before, it logged %q %s.", p, cite(toRef(*r))))
 			} else {
-				say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
+				v.say(fmt.Sprintf("It reported %s %s.", p, cite(toRef(kc.ev.Ref))))
 			}
 		}
-	} else if isManual(kc) {
-		say(fmt.Sprintf("%sthe kernel killed %s because someone or something asked it to (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not because an allocation failed %s.", when, who(kc), cite(append(kc.killRefs(), manualRefs(kc)...)...)))
-		say(manualMemory(kc).text)
-	} else {
-		switch kc.kind {
-		case "global":
-			say(fmt.Sprintf("%sthe kernel killed %s because the whole node ran out of memory %s.", when, who(kc), ref))
-		case "memcg":
-			s := fmt.Sprintf("%sthe kernel killed %s because its memory cgroup reached its limit", when, who(kc))
-			refs := kc.killRefs()
-			if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
-				s += fmt.Sprintf(", usage %s of %s", units.KB(m.Memory.UsageKB), units.KB(m.Memory.LimitKB))
-				refs = append(refs, toRef(m.Memory.Ref))
-			}
-			say(s + "; the node itself was not out of memory " + cite(refs...) + ".")
-		case "cpuset", "mempolicy":
-			say(fmt.Sprintf("%sthe kernel killed %s because the memory nodes its %s allows ran out %s.", when, who(kc), kc.kind, ref))
-		default:
-			say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
+	case isManual(kc):
+		v.say(fmt.Sprintf("%sthe kernel killed %s because someone or something asked it to (SysRq f: Alt+SysRq+f or echo f > /proc/sysrq-trigger, order=-1), not because an allocation failed %s.", when, who(kc), cite(append(kc.killRefs(), manualRefs(kc)...)...)))
+		v.say(manualMemory(kc).text)
+	case kc.kind == "global":
+		v.say(fmt.Sprintf("%sthe kernel killed %s because the whole node ran out of memory %s.", when, who(kc), ref))
+	case kc.kind == "memcg":
+		s := fmt.Sprintf("%sthe kernel killed %s because its memory cgroup reached its limit", when, who(kc))
+		refs := kc.killRefs()
+		if m := kc.memcg; m != nil && m.Memory != nil && !m.Memory.Unlimited {
+			s += fmt.Sprintf(", usage %s of %s", units.KB(m.Memory.UsageKB), units.KB(m.Memory.LimitKB))
+			refs = append(refs, toRef(m.Memory.Ref))
+		}
+		v.say(s + "; the node itself was not out of memory " + cite(refs...) + ".")
+	case kc.kind == "cpuset", kc.kind == "mempolicy":
+		v.say(fmt.Sprintf("%sthe kernel killed %s because the memory nodes its %s allows ran out %s.", when, who(kc), kc.kind, ref))
+	default:
+		v.say(fmt.Sprintf("%sthe kernel killed %s; the report header is missing, so which limit was hit is unknown %s.", when, who(kc), ref))
+	}
+}
+
+// verdictHeld says what the victim held: anon, swap, and the RAM + swap
+// its score implies.
+func verdictHeld(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
+	if kc.ev != nil || kc.kill == nil || kc.kill.AnonRSSKB == nil {
+		return
+	}
+	s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, units.KB(*kc.kill.AnonRSSKB))
+	refs := []Ref{kc.primRef()}
+	if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
+		if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
+			s += fmt.Sprintf(" plus %s in swap", units.KB(*kb))
+			refs = append(refs, toRef(kc.row.Ref))
 		}
 	}
-	if x := f["kill-from-reaper"]; x != nil {
-		say(x.Summary)
+	if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
+		implied := strings.TrimSuffix(afterWord(x.Summary, "about "), ".")
+		if i := strings.LastIndex(implied, " ("); i > 0 {
+			implied = implied[:i] // the summary's own citation: cited below with the rest
+		}
+		s += ", and its score implies " + implied
+		refs = append(refs, x.Evidence...)
 	}
-	if kc.ev == nil && kc.kill != nil && kc.kill.AnonRSSKB != nil {
-		s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, units.KB(*kc.kill.AnonRSSKB))
-		refs := []Ref{kc.primRef()}
-		if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
-			if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
-				s += fmt.Sprintf(" plus %s in swap", units.KB(*kb))
-				refs = append(refs, toRef(kc.row.Ref))
-			}
-		}
-		if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
-			implied := strings.TrimSuffix(afterWord(x.Summary, "about "), ".")
-			if i := strings.LastIndex(implied, " ("); i > 0 {
-				implied = implied[:i] // the summary's own citation: cited below with the rest
-			}
-			s += ", and its score implies " + implied
-			refs = append(refs, x.Evidence...)
-			say(s + " " + cite(refs...) + ".")
-		} else {
-			say(s + " " + cite(refs...) + ".")
-		}
+	v.sayAs(s+" "+cite(refs...)+".", "held")
+}
+
+// verdictTop names the largest consumer of a global kill.
+func verdictTop(v *verdictWriter, kc *killCtx) {
+	if len(kc.out.Top) == 0 || kc.kind != "global" || isManual(kc) {
+		return
 	}
-	if len(kc.out.Top) > 0 && kc.kind == "global" && !isManual(kc) {
-		c := kc.out.Top[0]
-		sw := ""
-		if c.SwapKB != nil && *c.SwapKB > 0 {
-			sw = fmt.Sprintf(" + %s swapped", units.KB(*c.SwapKB))
-		}
-		switch {
-		case !c.IsVictim:
-			say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, units.KB(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
-		case c.Tasks > 1:
-			say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, units.KB(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
-		}
+	c := kc.out.Top[0]
+	sw := ""
+	if c.SwapKB != nil && *c.SwapKB > 0 {
+		sw = fmt.Sprintf(" + %s swapped", units.KB(*c.SwapKB))
 	}
-	// Swap.
+	switch {
+	case !c.IsVictim:
+		v.say(fmt.Sprintf("The largest consumer was %s (%s resident%s in %d tasks) %s.", c.Name, units.KB(c.RSSKB), sw, c.Tasks, cite(topRefs(kc, 1)...)))
+	case c.Tasks > 1:
+		v.say(fmt.Sprintf("Its %d %s tasks together held %s resident%s, the largest group %s.", c.Tasks, c.Name, units.KB(c.RSSKB), sw, cite(topRefs(kc, 1)...)))
+	}
+}
+
+// verdictSwap says what swap did at the kill.
+func verdictSwap(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
 	switch {
 	case isManual(kc):
 		// the kill was asked for: swap did not cause it (Mem-Info above says whether memory was short)
 	case f["swap-exhausted"] != nil:
-		say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
+		v.say(strings.TrimSuffix(f["swap-exhausted"].Summary, ".") + ", so swap was in use and ran out: more of it would only have postponed the kill.")
 	case f["no-swap-configured"] != nil:
-		say(f["no-swap-configured"].Summary)
+		v.say(f["no-swap-configured"].Summary)
 	case f["oom-with-free-swap"] != nil:
-		x := f["oom-with-free-swap"]
-		say(x.Summary)
+		v.say(f["oom-with-free-swap"].Summary)
 		found := false
 		for _, id := range swapReasonRules {
 			if r := f[id]; r != nil {
-				say(r.Summary)
+				v.say(r.Summary)
 				found = true
 			}
 		}
 		if !found {
-			say("The bundle does not show why swap was not used.")
+			v.say("The bundle does not show why swap was not used.")
 		}
 	}
-	said := map[string]bool{}
-	if f["oom-with-free-swap"] != nil && f["swap-exhausted"] == nil && f["no-swap-configured"] == nil {
-		for _, id := range swapReasonRules {
-			said[id] = true
+}
+
+// paragraph joins the statements into the verdict and cuts it into its
+// sentences (at ". "), each without its citation and with the lines it
+// cites; a sentence that repeats a finding's summary names the rule, and
+// keeps what it adds to it (Extends).
+func (v *verdictWriter) paragraph(findings []Finding) (string, []Sentence) {
+	var b strings.Builder
+	var owner []int // the piece each byte of the paragraph comes from
+	for i, p := range v.pieces {
+		if i > 0 {
+			b.WriteByte(' ')
+			owner = append(owner, i)
+		}
+		b.WriteString(p.text)
+		for range len(p.text) {
+			owner = append(owner, i)
 		}
 	}
-	for _, id := range []string{"not-from-this-host", "not-from-this-boot", "allocating-task-killed", "oom-group-kill", "min-free-kbytes-high", "swap-changed-since-kill", "pod-attribution", "kubelet-replayed-events",
-		"container-limit-no-node-event", "repeated-kills", "dmesg-time-drift", "panic-on-oom", "eviction-before-oom", "eviction-too-late", "coverage-gap"} {
-		if x := f[id]; x != nil && !said[id] {
-			say(x.Summary)
+	text := b.String()
+	var stems []string
+	var rules []string
+	for _, f := range findings {
+		t, _ := Uncite(f.Summary)
+		stems = append(stems, strings.TrimSuffix(t, "."))
+		rules = append(rules, f.Rule)
+	}
+	out := []Sentence{}
+	prev := -1
+	for _, sp := range sentenceSpans(text) {
+		raw := strings.TrimSpace(text[sp[0]:sp[1]])
+		t, refs := Uncite(raw)
+		p := v.pieces[owner[sp[0]]]
+		s := Sentence{Text: t, Refs: refs}
+		if owner[sp[0]] != prev { // the piece's first sentence carries its role
+			s.Role, s.Steps = p.role, p.steps
+		}
+		prev = owner[sp[0]]
+		for i, stem := range stems {
+			if stem == "" {
+				continue
+			}
+			if strings.TrimSuffix(t, ".") == stem {
+				s.Rule = rules[i]
+				break
+			}
+			if rest, ok := strings.CutPrefix(t, stem); ok {
+				s.Rule = rules[i]
+				rest = strings.TrimSpace(strings.TrimPrefix(rest, ","))
+				if rest != "" && rest != "." {
+					s.Extends = strings.ToUpper(rest[:1]) + rest[1:]
+				}
+				break
+			}
+		}
+		out = append(out, s)
+	}
+	return text, out
+}
+
+// sentenceSpans cuts prose at ". " into [start, end) spans, the end after
+// the period. Parentheses are not tracked: a process name may hold an
+// unbalanced one ("<script>alert(1").
+func sentenceSpans(s string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' {
+			out = append(out, [2]int{start, i + 1})
+			start = i + 2
 		}
 	}
-	say(bd.sureness(kc))
-	say(bd.nextSteps(kc, f))
-	if len(ss) > 0 && strings.HasPrefix(ss[0], "the ") { // a process name keeps its case
-		ss[0] = strings.ToUpper(ss[0][:1]) + ss[0][1:] // no time to open with
+	if strings.TrimSpace(s[start:]) != "" {
+		out = append(out, [2]int{start, len(s)})
 	}
-	return strings.Join(ss, " ")
+	return out
 }
 
 func afterWord(s, w string) string {
@@ -311,18 +431,20 @@ func (bd *builder) sureness(kc *killCtx) string {
 }
 
 // nextSteps is concrete advice by kind and by what the findings show.
-func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
+func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) []string {
 	var do []string
 	if kc.ev != nil {
 		switch kc.killer {
 		case "kubelet-eviction":
 			do = append(do, "set memory requests close to real usage so the kubelet evicts the right pods, and size the node for the sum of requests")
 		case "systemd-oomd":
-			do = append(do, "find what filled memory in that cgroup (systemd-cgtop, the unit's MemoryCurrent); systemd-oomd kills whole cgroups under sustained memory pressure or when swap is nearly full, often while the machine thrashes; tune ManagedOOMMemoryPressureLimit= or ManagedOOMSwap= if its limits are too tight")
+			do = append(do, "find what filled memory in that cgroup (systemd-cgtop, the unit's MemoryCurrent)",
+				"systemd-oomd kills whole cgroups under sustained memory pressure or when swap is nearly full, often while the machine thrashes",
+				"tune ManagedOOMMemoryPressureLimit= or ManagedOOMSwap= if its limits are too tight")
 		case "earlyoom":
-			do = append(do, "find why available memory and free swap both fell below earlyoom's thresholds (-m/-s, 10% by default); add RAM or swap, or limit the largest process")
+			do = append(do, "find why available memory and free swap both fell below earlyoom's thresholds (-m/-s, 10% by default)", "add RAM or swap, or limit the largest process")
 		}
-		return "Next: " + strings.Join(do, "; ") + "."
+		return do
 	}
 	switch {
 	case isManual(kc):
@@ -385,7 +507,7 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) string {
 	if kc.conf == "none" || kc.noYear != nil && kc.wall == nil {
 		do = append(do, bd.clockAdvice())
 	}
-	return "Next: " + strings.Join(do, "; ") + "."
+	return do
 }
 
 // swapAdvice is how to let pods swap on this kubelet version.

@@ -2,7 +2,6 @@ package render
 
 import (
 	"github.com/oomlens/oomlens/units"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -128,56 +127,6 @@ func buildAnswer(rep *correlate.Report) answer {
 	return a
 }
 
-// citeRe matches a citation in correlate's text: " (dmesg:539-540,813;
-// swapon:1-3)".
-var citeRe = regexp.MustCompile(` ?\(((?:[^\s();:]+:[0-9][0-9,\-]*)(?:; [^\s();:]+:[0-9][0-9,\-]*)*)\)`)
-
-// uncite removes the citations from text and returns the lines they cite
-// (by the file's base name, as correlate writes them).
-func uncite(text string) (string, []correlate.Ref) {
-	var refs []correlate.Ref
-	for _, m := range citeRe.FindAllStringSubmatch(text, -1) {
-		for _, part := range strings.Split(m[1], "; ") {
-			i := strings.LastIndexByte(part, ':')
-			name := part[:i]
-			for _, r := range strings.Split(part[i+1:], ",") {
-				a, b, _ := strings.Cut(r, "-")
-				lo, err1 := strconv.Atoi(a)
-				hi, err2 := strconv.Atoi(b)
-				if err2 != nil {
-					hi, err2 = lo, nil
-				}
-				if err1 != nil || hi < lo || hi-lo > 10000 {
-					continue
-				}
-				for l := lo; l <= hi; l++ {
-					refs = append(refs, correlate.Ref{Path: name, Line: l})
-				}
-			}
-		}
-	}
-	text = citeRe.ReplaceAllString(text, "")
-	text = strings.Replace(text, " .", ".", -1)
-	return strings.TrimSpace(text), refs
-}
-
-// sentences splits prose at ". ". Parentheses are not tracked: a
-// process name may hold an unbalanced one ("<script>alert(1").
-func sentences(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == '.' && s[i+1] == ' ' {
-			out = append(out, strings.TrimSpace(s[start:i+1]))
-			start = i + 2
-		}
-	}
-	if rest := strings.TrimSpace(s[start:]); rest != "" {
-		out = append(out, rest)
-	}
-	return out
-}
-
 // buildGroup writes a card: its title, lines, table and verdict.
 func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	k := &rep.Kills[g.Kills[0]]
@@ -214,7 +163,7 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 			return "", nil, ""
 		}
 		said[rule] = true
-		t, _ := uncite(f.Summary)
+		t, _ := correlate.Uncite(f.Summary)
 		return t, f.Evidence, f.Severity
 	}
 
@@ -440,7 +389,7 @@ func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlat
 			if r.rule == "no-swap-configured" || r.rule == "memcg-swap-limit" {
 				if k.SwapAtOOM == nil || k.SwapAtOOM.TotalKB == nil {
 					said[r.rule] = true
-					t, _ := uncite(f.Summary)
+					t, _ := correlate.Uncite(f.Summary)
 					return t, refs, sev
 				}
 			}
@@ -462,7 +411,7 @@ func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlat
 // swapAtCaptureLine is "swap at capture: 2.9 GiB — /swapfile.new (2 GiB)
 // added later": the capture total, and what the finding says changed.
 func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
-	t, _ := uncite(f.Summary)
+	t, _ := correlate.Uncite(f.Summary)
 	change := f.Phrase
 	total := ""
 	switch {
@@ -495,7 +444,7 @@ func replayLine(rep *correlate.Report, k *correlate.Kill) (string, []correlate.R
 		}
 	}
 	if age == "" {
-		t, _ := uncite(f.Summary)
+		t, _ := correlate.Uncite(f.Summary)
 		return t, f.Evidence
 	}
 	return "SystemOOM " + age + " = kubelet start replaying the kernel log", f.Evidence
@@ -553,53 +502,41 @@ func shortDuration(d time.Duration) string {
 // ("…, so swap was in use and ran out: …") keeps its extension. "How sure"
 // is kept, and of "Next" the first step (every step is under -v).
 func verdictLines(k *correlate.Kill, said map[string]bool, seen map[string]bool) ([]answerLine, string) {
-	var stems []string
-	for _, f := range k.Findings {
-		t, _ := uncite(f.Summary)
-		stems = append(stems, strings.TrimSuffix(t, "."))
-	}
 	var out []answerLine
 	next := ""
-	for i, s := range sentences(k.Verdict) {
-		t, refs := uncite(s)
+	for i, st := range k.Sentences {
 		switch {
 		case i == 0:
 			continue
-		case strings.HasPrefix(t, "Next: "):
-			steps := strings.TrimSuffix(strings.TrimPrefix(t, "Next: "), ".")
-			first, _, _ := strings.Cut(steps, "; ")
-			next = first
+		case st.Role == "next":
+			if len(st.Steps) > 0 {
+				next = st.Steps[0]
+			}
 			continue
-		case said["victim-had-swap"] && (strings.HasPrefix(t, k.Victim.Name+" held ") || strings.HasPrefix(t, victimLabel(k)+" held ")):
+		case st.Role == "held" && said["victim-had-swap"]:
 			continue
 		}
-		keep := t
-		for _, stem := range stems {
-			if stem == "" {
-				continue
-			}
-			if strings.TrimSuffix(t, ".") == stem {
-				keep = ""
-				break
-			}
-			if rest, ok := strings.CutPrefix(t, stem); ok {
-				rest = strings.TrimPrefix(rest, ",")
-				rest = strings.TrimSpace(rest)
-				if rest == "" || rest == "." {
-					keep = ""
-				} else {
-					keep = strings.ToUpper(rest[:1]) + rest[1:]
-				}
-				break
-			}
+		keep := st.Text
+		if st.Rule != "" {
+			keep = st.Extends
 		}
 		if keep == "" || seen[keep] {
 			continue
 		}
 		seen[keep] = true
-		out = append(out, answerLine{Text: keep, Refs: refs})
+		out = append(out, answerLine{Text: keep, Refs: st.Refs})
 	}
 	return out, next
+}
+
+// nextSentence is the verdict's "Next: …" sentence, nil when it has none.
+func nextSentence(k *correlate.Kill) *correlate.Sentence {
+	for i := range k.Sentences {
+		if k.Sentences[i].Role == "next" {
+			return &k.Sentences[i]
+		}
+	}
+	return nil
 }
 
 // missingLine names what the bundle lacks in one line: "time zone, capture

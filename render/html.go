@@ -249,11 +249,8 @@ func buildKillView(rep *correlate.Report, i int) killView {
 	default:
 		kv.SwapNow = swapGauge("at capture", nil, nil, nil, "")
 	}
-	for _, st := range sentences(k.Verdict) {
-		if next, ok := strings.CutPrefix(st, "Next: "); ok {
-			text, _ := uncite(next)
-			kv.Next = visible(text)
-		}
+	if st := nextSentence(k); st != nil {
+		kv.Next = visible(strings.Join(st.Steps, "; ") + ".")
 	}
 	// Excerpts quoting this kill's lines, with one anchor per line.
 	lineID := map[correlate.Ref]string{}
@@ -273,7 +270,7 @@ func buildKillView(rep *correlate.Report, i int) killView {
 		kv.Excerpts = append(kv.Excerpts, ev)
 	}
 	for j, f := range k.Findings {
-		sum, _ := uncite(f.Summary)
+		sum, _ := correlate.Uncite(f.Summary)
 		fv := findingView{F: f, Summary: visible(sum), ID: kv.Anchor + "-f" + strconv.Itoa(j+1)}
 		for _, g := range groupRefs(f.Evidence) {
 			for _, l := range g.Lines {

@@ -151,16 +151,13 @@ func mdKillDetails(b *bufio.Writer, rep *correlate.Report, i int, shown map[int]
 	if len(k.Findings) > 0 {
 		p("| | Finding | Evidence |\n|---|---|---|\n")
 		for _, f := range k.Findings {
-			text, _ := uncite(f.Summary)
+			text, _ := correlate.Uncite(f.Summary)
 			p("| %s | %s | %s |\n", severityMark(f.Severity), mdText(text), mdRefs(f.Evidence))
 		}
 		p("\n")
 	}
-	for _, s := range sentences(k.Verdict) {
-		if strings.HasPrefix(s, "Next: ") {
-			text, _ := uncite(s)
-			p("%s\n\n", mdText(text))
-		}
+	if st := nextSentence(k); st != nil {
+		p("%s\n\n", mdText(st.Text))
 	}
 	for _, x := range killExcerpts(rep, k) {
 		ex := rep.Excerpts[x]

@@ -55,6 +55,7 @@ func k8sMemcg() *correlate.Report {
 		Headline: "java (pid 48211) killed: container api of payments/checkout-api-7d9f8b6c5-x2kqz hit its 512 MiB limit",
 		Reason:   "container api of payments/checkout-api-7d9f8b6c5-x2kqz hit its 512 MiB limit",
 	}
+	k.Sentences = verdictSentences(k.Verdict, "java (pid 48211) held ")
 	return &correlate.Report{
 		SchemaVersion: 1,
 		Tool:          correlate.Tool{Name: "oomlens", Version: "0.1.0"},
@@ -149,6 +150,7 @@ func hostile() *correlate.Report {
 	k.Victim.Name = evil
 	k.Headline, k.Reason = evil+" killed </script> \x1b[2J", ""
 	k.Verdict = "Verdict with " + line
+	k.Sentences = verdictSentences(k.Verdict, "")
 	k.Invoker.Name = "\x1b]0;pwned\x07"
 	k.Top[0].Name = evil
 	k.Findings[0].Summary = "summary " + line

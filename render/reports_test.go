@@ -1,6 +1,8 @@
 package render
 
 import (
+	"strings"
+
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/units"
 )
@@ -47,7 +49,7 @@ const (
 func pipKill(n int, pid int, ks float64, raw, wall string, line int, anon, totalVM, swapents, free int64, score int64) correlate.Kill {
 	id := "k" + string(rune('0'+n))
 	hdr, kill := line-51, line
-	return correlate.Kill{
+	k := correlate.Kill{
 		ID: id, Killer: "kernel", Kind: "global", Constraint: p("CONSTRAINT_NONE"),
 		Victim: correlate.Victim{Pid: p(pid), Name: "pip3", UID: p(0), Score: p(score), OOMScoreAdj: p(0),
 			TotalVMKB: p(totalVM), AnonRSSKB: p(anon), FileRSSKB: p(int64(0)), ShmemRSSKB: p(int64(0)),
@@ -98,6 +100,8 @@ func pipKill(n int, pid int, ks float64, raw, wall string, line int, anon, total
 		Headline: "pip3 (pid " + intOr(&pid, "") + ") killed: the whole node ran out of memory",
 		Reason:   "the whole node ran out of memory",
 	}
+	k.Sentences = verdictSentences(k.Verdict, "pip3 (pid "+intOr(&pid, "")+") held ")
+	return k
 }
 
 func founding() *correlate.Report {
@@ -222,4 +226,31 @@ func founding() *correlate.Report {
 		},
 		Excerpts: exs,
 	}
+}
+
+// verdictSentences cuts a hand-written verdict into the Sentences correlate
+// would give it (at ". ", citations taken out), the one that starts with
+// held (when not "") being what the victim held; the test reports' verdicts
+// repeat no finding and say nothing of what to do.
+func verdictSentences(v, held string) []correlate.Sentence {
+	var out []correlate.Sentence
+	start := 0
+	cut := func(end int) {
+		if t := strings.TrimSpace(v[start:end]); t != "" {
+			text, refs := correlate.Uncite(t)
+			st := correlate.Sentence{Text: text, Refs: refs}
+			if held != "" && strings.HasPrefix(text, held) {
+				st.Role = "held"
+			}
+			out = append(out, st)
+		}
+	}
+	for i := 0; i+1 < len(v); i++ {
+		if v[i] == '.' && v[i+1] == ' ' {
+			cut(i + 1)
+			start = i + 2
+		}
+	}
+	cut(len(v))
+	return out
 }

@@ -356,15 +356,12 @@ func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill) {
 			mark, ms = "!", st.warn
 		}
 		indent := " " + ms.Render(mark) + " "
-		text, _ := uncite(f.Summary)
+		text, _ := correlate.Uncite(f.Summary)
 		// The indent is styled; lay it out by its plain width.
 		t.splitIndent(indent, 3, "   ", visible(text), lipgloss.Style{}, t.refs(f.Evidence), st.dim)
 	}
-	for _, s := range sentences(k.Verdict) {
-		if strings.HasPrefix(s, "Next: ") {
-			text, refs := uncite(s)
-			t.split("   ", visible(text), lipgloss.Style{}, t.refs(refs), st.dim)
-		}
+	if ns := nextSentence(k); ns != nil {
+		t.split("   ", visible(ns.Text), lipgloss.Style{}, t.refs(ns.Refs), st.dim)
 	}
 	for _, i := range killExcerpts(rep, k) {
 		ex := rep.Excerpts[i]
