@@ -3,7 +3,6 @@ package correlate
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,35 +244,103 @@ func verLess(ma, mi, wantMa, wantMi int) bool {
 	return ma < wantMa || (ma == wantMa && mi < wantMi)
 }
 
-// citeRe matches a citation as cite writes it: " (dmesg:539-540,813;
-// swapon:1-3)".
-var citeRe = regexp.MustCompile(` ?\(((?:[^\s();:]+:[0-9][0-9,\-]*)(?:; [^\s();:]+:[0-9][0-9,\-]*)*)\)`)
-
-// Uncite removes the citations from text and returns the lines they cite
-// (by the file's base name, as correlate writes them).
+// Uncite removes the citations cite writes from text — " (dmesg:539-540,813;
+// swapon:1-3)" — and returns the lines they cite (by the file's base name,
+// as cite writes them).
 func Uncite(text string) (string, []Ref) {
 	var refs []Ref
-	for _, m := range citeRe.FindAllStringSubmatch(text, -1) {
-		for _, part := range strings.Split(m[1], "; ") {
-			i := strings.LastIndexByte(part, ':')
-			name := part[:i]
-			for _, r := range strings.Split(part[i+1:], ",") {
-				a, b, _ := strings.Cut(r, "-")
-				lo, err1 := strconv.Atoi(a)
-				hi, err2 := strconv.Atoi(b)
-				if err2 != nil {
-					hi, err2 = lo, nil
-				}
-				if err1 != nil || hi < lo || hi-lo > 10000 {
-					continue
-				}
-				for l := lo; l <= hi; l++ {
-					refs = append(refs, Ref{Path: name, Line: l})
-				}
+	var b strings.Builder
+	last := 0
+	for i := strings.IndexByte(text, '('); i >= 0 && i < len(text); {
+		end := citationEnd(text, i)
+		if end < 0 {
+			next := strings.IndexByte(text[i+1:], '(')
+			if next < 0 {
+				break
+			}
+			i += 1 + next
+			continue
+		}
+		refs = appendCited(refs, text[i+1:end-1])
+		if last == 0 {
+			b.Grow(len(text))
+		}
+		start := i
+		if i > last && text[i-1] == ' ' {
+			start = i - 1
+		}
+		b.WriteString(text[last:start])
+		last = end
+		next := strings.IndexByte(text[end:], '(')
+		if next < 0 {
+			break
+		}
+		i = end + next
+	}
+	if last > 0 {
+		b.WriteString(text[last:])
+		text = b.String()
+	}
+	text = strings.Replace(text, " .", ".", -1)
+	return strings.TrimSpace(text), refs
+}
+
+// citationEnd is the index after the ")" of the citation list that opens
+// at s[i] == '(' — "name:1-3,7; other:2" in parentheses, a name holding no
+// space, parenthesis, ';' or ':' — or -1 when none does.
+func citationEnd(s string, i int) int {
+	j := i + 1
+	for {
+		k := j
+		for k < len(s) && !citeNameStop(s[k]) {
+			k++
+		}
+		if k == j || k+1 >= len(s) || s[k] != ':' || s[k+1] < '0' || s[k+1] > '9' {
+			return -1
+		}
+		k += 2
+		for k < len(s) && (s[k] >= '0' && s[k] <= '9' || s[k] == ',' || s[k] == '-') {
+			k++
+		}
+		switch {
+		case k < len(s) && s[k] == ')':
+			return k + 1
+		case k+1 < len(s) && s[k] == ';' && s[k+1] == ' ':
+			j = k + 2
+		default:
+			return -1
+		}
+	}
+}
+
+func citeNameStop(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r', '(', ')', ';', ':':
+		return true
+	}
+	return false
+}
+
+// appendCited appends the lines of one citation list ("dmesg:539-540,813;
+// swapon:1-3") to refs; a range over 10000 lines or backwards is skipped.
+func appendCited(refs []Ref, list string) []Ref {
+	for _, part := range strings.Split(list, "; ") {
+		i := strings.LastIndexByte(part, ':')
+		name := part[:i]
+		for _, r := range strings.Split(part[i+1:], ",") {
+			a, b, _ := strings.Cut(r, "-")
+			lo, err1 := strconv.Atoi(a)
+			hi, err2 := strconv.Atoi(b)
+			if err2 != nil {
+				hi, err2 = lo, nil
+			}
+			if err1 != nil || hi < lo || hi-lo > 10000 {
+				continue
+			}
+			for l := lo; l <= hi; l++ {
+				refs = append(refs, Ref{Path: name, Line: l})
 			}
 		}
 	}
-	text = citeRe.ReplaceAllString(text, "")
-	text = strings.Replace(text, " .", ".", -1)
-	return strings.TrimSpace(text), refs
+	return refs
 }

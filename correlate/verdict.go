@@ -263,48 +263,48 @@ func verdictSwap(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
 // keeps what it adds to it (Extends).
 func (v *verdictWriter) paragraph(findings []Finding) (string, []Sentence) {
 	var b strings.Builder
-	var owner []int // the piece each byte of the paragraph comes from
+	n := len(v.pieces)
+	for _, p := range v.pieces {
+		n += len(p.text)
+	}
+	b.Grow(n)
+	ends := make([]int, len(v.pieces)) // where each piece ends in the paragraph
 	for i, p := range v.pieces {
 		if i > 0 {
 			b.WriteByte(' ')
-			owner = append(owner, i)
 		}
 		b.WriteString(p.text)
-		for range len(p.text) {
-			owner = append(owner, i)
-		}
+		ends[i] = b.Len()
 	}
 	text := b.String()
-	var stems []string
-	var rules []string
-	for _, f := range findings {
-		t, _ := Uncite(f.Summary)
-		stems = append(stems, strings.TrimSuffix(t, "."))
-		rules = append(rules, f.Rule)
-	}
-	out := []Sentence{}
-	prev := -1
-	for _, sp := range sentenceSpans(text) {
+	spans := sentenceSpans(text)
+	out := make([]Sentence, 0, len(spans))
+	piece, prev := 0, -1
+	for _, sp := range spans {
+		for piece < len(ends)-1 && sp[0] >= ends[piece] {
+			piece++ // the piece the sentence starts in
+		}
 		raw := strings.TrimSpace(text[sp[0]:sp[1]])
 		t, refs := Uncite(raw)
-		p := v.pieces[owner[sp[0]]]
 		s := Sentence{Text: t, Refs: refs}
-		if owner[sp[0]] != prev { // the piece's first sentence carries its role
-			s.Role, s.Steps = p.role, p.steps
+		if piece != prev { // the piece's first sentence carries its role
+			s.Role, s.Steps = v.pieces[piece].role, v.pieces[piece].steps
 		}
-		prev = owner[sp[0]]
-		for i, stem := range stems {
+		prev = piece
+		for _, f := range findings {
+			// a sentence that is a finding's summary, or one that goes
+			// on from it ("…exhausted (dmesg:67-68), so swap was …")
+			stem := strings.TrimSuffix(f.Summary, ".")
 			if stem == "" {
 				continue
 			}
-			if strings.TrimSuffix(t, ".") == stem {
-				s.Rule = rules[i]
+			if raw == f.Summary || raw == stem {
+				s.Rule = f.Rule
 				break
 			}
-			if rest, ok := strings.CutPrefix(t, stem); ok {
-				s.Rule = rules[i]
-				rest = strings.TrimSpace(strings.TrimPrefix(rest, ","))
-				if rest != "" && rest != "." {
+			if rest, ok := strings.CutPrefix(raw, stem); ok && strings.HasPrefix(rest, ", ") {
+				s.Rule = f.Rule
+				if rest, _ := Uncite(rest[2:]); rest != "" && rest != "." {
 					s.Extends = strings.ToUpper(rest[:1]) + rest[1:]
 				}
 				break
