@@ -53,6 +53,9 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	}
 	facts = append(facts, "bundle "+rep.Host.Bundle, rep.Tool.Name+" "+rep.Tool.Version, "inputs "+shortDigest(rep.Host.InputDigest))
 	p("*%s*\n\n", mdText(strings.Join(facts, " · ")))
+	if others, refs := otherNodesLine(rep); others != "" {
+		p("%s — %s\n\n", mdText(others), mdRefs(refs))
+	}
 
 	if len(rep.Reports) > 0 {
 		p("**OOM reports without a kill line:**\n\n")
