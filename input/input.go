@@ -142,7 +142,8 @@ func Bundles(paths []string) ([]Bundle, error) {
 // a folder of loose saved outputs, or one bundle with notes beside it
 // (the loader reads those together). A folder of bundles holds two or more
 // bundles of which at least one is a sosreport or an archive; its other
-// subdirectories holding files are folders of saved output, each a bundle.
+// subdirectories holding files are folders of saved output, each a bundle,
+// or folders of bundles themselves, which stand for theirs.
 func bundlesIn(dir string) ([]Bundle, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -174,7 +175,10 @@ func bundlesIn(dir string) ([]Bundle, error) {
 			bundles = append(bundles, Bundle{Name: p, Paths: []string{p}})
 			reports++
 		case fi.IsDir():
-			if holdsFiles(p) {
+			if sub, err := bundlesIn(p); err == nil && sub != nil {
+				bundles = append(bundles, sub...) // a folder of bundles inside: its bundles
+				reports++
+			} else if holdsFiles(p) {
 				bundles = append(bundles, Bundle{Name: p, Paths: []string{p}, Loose: true})
 			}
 		case fi.Mode().IsRegular() && IsArchive(p):

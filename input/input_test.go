@@ -45,7 +45,11 @@ func TestBundles(t *testing.T) {
 	// loose-file folders only: one bundle (nothing says they are hosts)
 	mk("nodes/a/dmesg", []byte("x\n"))
 	mk("nodes/b/dmesg", []byte("x\n"))
-	paths := []string{"many", "loose", "sos", "loose/dmesg.txt", "case", "one", "root", "nodes"}
+	// a folder of case folders: each case's bundles
+	mk("cases/a/sosreport-x/sos_commands/kernel/dmesg", []byte("x\n"))
+	mk("cases/a/node-2/dmesg", []byte("x\n"))
+	mk("cases/b.tar.gz", gzMagic)
+	paths := []string{"many", "loose", "sos", "loose/dmesg.txt", "case", "one", "root", "nodes", "cases"}
 	for i := range paths {
 		paths[i] = filepath.Join(dir, paths[i])
 	}
@@ -69,7 +73,7 @@ func TestBundles(t *testing.T) {
 	}
 	want := []string{"many/node3", "many/sosreport-a.tar.xz", "many/sosreport-b.tar.gz", "loose", "sos", "loose/dmesg.txt",
 		"case/sosreport-web-3", "case/worker-1 (loose)", "case/(1 loose file) <case/notes.txt> (loose)",
-		"one", "root", "nodes"}
+		"one", "root", "nodes", "cases/a/node-2 (loose)", "cases/a/sosreport-x", "cases/b.tar.gz"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Bundles =\n%q\nwant\n%q", got, want)
 	}
