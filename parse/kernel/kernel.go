@@ -436,13 +436,9 @@ func (p *kParser) run(r io.Reader) error {
 			case cap(buf) < blockSize:
 				// Past the first 64 KiB, straight to a full block (pages
 				// of it that are never written cost no memory).
-				nb := block()[:len(buf)]
-				copy(nb, buf)
-				buf = nb
+				buf = append(block(), buf...)
 			case last < 0 && cap(buf) < maxLineLen:
-				nb := make([]byte, len(buf), cap(buf)*2)
-				copy(nb, buf)
-				buf = nb
+				buf = append(make([]byte, 0, cap(buf)*2), buf...)
 			case last < 0:
 				// One line longer than maxLineLen: process its head, drop the rest.
 				p.warn(lineNo, "line longer than %d bytes cut", maxLineLen)
@@ -462,14 +458,7 @@ func (p *kParser) run(r io.Reader) error {
 				p.setupScan(buf)
 				scan, hb := p.pairs, hitBufs[turn]
 				inflight = true
-				go func() {
-					n, err := fill(r, nb[rest:cap(nb)])
-					var h []int
-					if scan != nil && !forceLiveScan {
-						h = scan.All(nb[:rest+n], hb[:0])
-					}
-					done <- readResult{n, err, h}
-				}()
+				go readAhead(r, nb, scan, hb, done)
 				p.hits = hits
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
@@ -497,14 +486,7 @@ func (p *kParser) run(r io.Reader) error {
 		}
 		if skipping && n > 0 {
 			hits = nil
-			i := bytes.IndexByte(buf, '\n')
-			if i < 0 {
-				buf = buf[:0]
-			} else {
-				rest := copy(buf, buf[i+1:])
-				buf = buf[:rest]
-				skipping = false
-			}
+			buf, skipping = dropLineTail(buf)
 		}
 		if err == io.EOF {
 			if len(buf) > 0 && !skipping {
@@ -518,6 +500,29 @@ func (p *kParser) run(r io.Reader) error {
 			return fmt.Errorf("read %s: %w", p.path, err)
 		}
 	}
+}
+
+// readAhead is the read-ahead goroutine of run: it fills b[len(b):cap(b)]
+// from r and, with a vector scan, lists the needle starts in all of b
+// (into hits, reused), then hands the result over on done.
+func readAhead(r io.Reader, b []byte, scan *pairscan.Scanner, hits []int, done chan<- readResult) {
+	n, err := fill(r, b[len(b):cap(b)])
+	var h []int
+	if scan != nil && !forceLiveScan {
+		h = scan.All(b[:len(b)+n], hits[:0])
+	}
+	done <- readResult{n, err, h}
+}
+
+// dropLineTail drops the head of buf that belongs to a line cut for its
+// length, up to and including its newline; it reports whether that line
+// goes on past buf (buf held no newline: all of it was dropped).
+func dropLineTail(buf []byte) ([]byte, bool) {
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		return buf[:0], true
+	}
+	return buf[:copy(buf, buf[i+1:])], false
 }
 
 // forceSyncRead turns off the read-ahead goroutine (tests compare).
