@@ -12,7 +12,7 @@
 //	}
 //
 //	kline.go      one line's prefix (stamp, level, host, ident) → text
-//	kernel.go     the reader and dispatcher; the fast path over non-OOM lines (pairscan.go)
+//	kernel.go     the reader and dispatcher; the fast path over non-OOM lines (internal/pairscan)
 //	oomreport.go  the OOM report state machine
 //	oomlines.go   the report's lines: trigger, Mem-Info, memcg, constraint, kill
 //	taskrows.go   task tables, kept compactly

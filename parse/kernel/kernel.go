@@ -12,7 +12,7 @@ package kernel
 // # Fast path, and why it cannot skip an OOM line
 //
 // The file is read in 4 MiB blocks. Outside an OOM report, a line is only
-// decoded when it contains a vocabulary needle. With AVX2 (pairscan.go) each
+// decoded when it contains a vocabulary needle. With AVX2 (internal/pairscan) each
 // needle is represented by one pair of adjacent bytes of it (chosen from
 // the head of the file); one vector pass per block tests 32 positions at a
 // time against all pairs (nibble lookup tables) and reports every position
@@ -24,7 +24,7 @@ package kernel
 // compared at each hit. Line numbers come from bytes.Count of '\n' between
 // candidates, so the lines in between are never decoded. From the second
 // block on, the goroutine that reads a block ahead also lists its needle
-// starts with the same vector scan (run, pairScanner.allHits); the line
+// starts with the same vector scan (run, pairscan.Scanner.All); the line
 // taken is the same as with the live scan, because a needle cannot cross a
 // newline.
 //
@@ -72,6 +72,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/oomlens/oomlens/parse/kernel/internal/pairscan"
 )
 
 // vocabulary is the list of needles; see the file comment. Each needle
@@ -92,6 +94,15 @@ var vocabulary = []needle{
 	nd("(PLEG): event for pod", 'G'),
 	nd("SIGTERM to proc", 'G'), nd("SIGKILL to proc", 'G'), nd("ow memory!", '!'), nd("ow Memory!", '!'),
 }
+
+// vocabWords is the words of vocabulary, for the vector scan.
+var vocabWords = func() [][]byte {
+	w := make([][]byte, len(vocabulary))
+	for i, n := range vocabulary {
+		w[i] = n.word
+	}
+	return w
+}()
 
 // needle is one vocabulary word and the offset of its anchor byte.
 type needle struct {
@@ -331,11 +342,11 @@ type kParser struct {
 	all      []*reportBuilder
 	consumed int // highest line number a report has taken
 
-	fullUntil int           // decode every line up to here (after a boot banner)
-	decodedNo int           // number of the last line decoded
-	groups    []anchorGroup // IndexByte scan (no AVX2)
-	pairs     *pairScanner  // vector scan
-	hits      []int         // needle starts in the next block, listed ahead (or nil)
+	fullUntil int               // decode every line up to here (after a boot banner)
+	decodedNo int               // number of the last line decoded
+	groups    []anchorGroup     // IndexByte scan (no AVX2)
+	pairs     *pairscan.Scanner // vector scan
+	hits      []int             // needle starts in the next block, listed ahead (or nil)
 
 	dcache     decodeCache // strings shared between consecutive lines
 	lastLine   []byte
@@ -385,7 +396,7 @@ func (p *kParser) warn(line int, format string, args ...any) {
 // block is read by a goroutine into a second buffer while this one is
 // scanned (the read overlaps the scan on another core); blocks are cut at
 // the same places either way. With the vector scan that goroutine also
-// lists the needles of the block it read (pairScanner.allHits), so the
+// lists the needles of the block it read (pairscan.Scanner.All), so the
 // scanning goroutine only decodes lines.
 func (p *kParser) run(r io.Reader) error {
 	buf := make([]byte, 0, 64<<10)
@@ -425,13 +436,9 @@ func (p *kParser) run(r io.Reader) error {
 			case cap(buf) < blockSize:
 				// Past the first 64 KiB, straight to a full block (pages
 				// of it that are never written cost no memory).
-				nb := block()[:len(buf)]
-				copy(nb, buf)
-				buf = nb
+				buf = append(block(), buf...)
 			case last < 0 && cap(buf) < maxLineLen:
-				nb := make([]byte, len(buf), cap(buf)*2)
-				copy(nb, buf)
-				buf = nb
+				buf = append(make([]byte, 0, cap(buf)*2), buf...)
 			case last < 0:
 				// One line longer than maxLineLen: process its head, drop the rest.
 				p.warn(lineNo, "line longer than %d bytes cut", maxLineLen)
@@ -451,14 +458,7 @@ func (p *kParser) run(r io.Reader) error {
 				p.setupScan(buf)
 				scan, hb := p.pairs, hitBufs[turn]
 				inflight = true
-				go func() {
-					n, err := fill(r, nb[rest:cap(nb)])
-					var h []int
-					if scan != nil && !forceLiveScan {
-						h = scan.allHits(nb[:rest+n], hb[:0])
-					}
-					done <- readResult{n, err, h}
-				}()
+				go readAhead(r, nb, scan, hb, done)
 				p.hits = hits
 				lineNo = p.processBlock(buf[:last+1], lineNo, first)
 				first = false
@@ -486,14 +486,7 @@ func (p *kParser) run(r io.Reader) error {
 		}
 		if skipping && n > 0 {
 			hits = nil
-			i := bytes.IndexByte(buf, '\n')
-			if i < 0 {
-				buf = buf[:0]
-			} else {
-				rest := copy(buf, buf[i+1:])
-				buf = buf[:rest]
-				skipping = false
-			}
+			buf, skipping = dropLineTail(buf)
 		}
 		if err == io.EOF {
 			if len(buf) > 0 && !skipping {
@@ -507,6 +500,29 @@ func (p *kParser) run(r io.Reader) error {
 			return fmt.Errorf("read %s: %w", p.path, err)
 		}
 	}
+}
+
+// readAhead is the read-ahead goroutine of run: it fills b[len(b):cap(b)]
+// from r and, with a vector scan, lists the needle starts in all of b
+// (into hits, reused), then hands the result over on done.
+func readAhead(r io.Reader, b []byte, scan *pairscan.Scanner, hits []int, done chan<- readResult) {
+	n, err := fill(r, b[len(b):cap(b)])
+	var h []int
+	if scan != nil && !forceLiveScan {
+		h = scan.All(b[:len(b)+n], hits[:0])
+	}
+	done <- readResult{n, err, h}
+}
+
+// dropLineTail drops the head of buf that belongs to a line cut for its
+// length, up to and including its newline; it reports whether that line
+// goes on past buf (buf held no newline: all of it was dropped).
+func dropLineTail(buf []byte) ([]byte, bool) {
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		return buf[:0], true
+	}
+	return buf[:copy(buf, buf[i+1:])], false
 }
 
 // forceSyncRead turns off the read-ahead goroutine (tests compare).
@@ -543,8 +559,8 @@ func (p *kParser) setupScan(data []byte) {
 		return
 	}
 	sample := data[:min(len(data), 1<<20)]
-	if haveVectorScan && !forceGroupScan {
-		p.pairs = newPairScanner(sample)
+	if pairscan.Available && !forceGroupScan {
+		p.pairs = pairscan.New(sample, vocabWords)
 	}
 	if p.pairs == nil {
 		p.groups = buildGroups(sample)
@@ -596,7 +612,7 @@ func (p *kParser) processBlock(data []byte, lineNo int, first bool) int {
 				best = hits[hc]
 			}
 		case p.pairs != nil:
-			best = p.pairs.nextHit(data, off)
+			best = p.pairs.Next(data, off)
 		}
 		for i := range p.groups {
 			if next[i] != -1 && next[i] < off {

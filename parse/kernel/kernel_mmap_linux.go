@@ -249,7 +249,7 @@ func (p *kParser) runMapped(f *os.File, size int64) (err error) {
 			}()
 			old := debug.SetPanicOnFault(true)
 			defer debug.SetPanicOnFault(old)
-			pw.hits = scan.allHits(data, out)
+			pw.hits = scan.All(data, out)
 		}()
 	}
 	more := func() bool {

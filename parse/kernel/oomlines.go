@@ -336,48 +336,62 @@ func plainMessage(m []byte) bool {
 // ParseKillLine parses every "Killed process" form (K1…K6 and the RHEL ones).
 // unfit holds a warning for each size too large to hold (left nil).
 func ParseKillLine(t []byte) (k KillLine, ok bool, unfit []string) {
+	fields, ok := killHead(t, &k)
+	if !ok {
+		return k, false, nil
+	}
+	seen := map[string]bool{} // the size keys printed, for the form
+	unfit = killFields(&k, fields, seen)
+	if k.Form == "" {
+		k.Form = killForm(&k, seen)
+	}
+	return k, true, unfit
+}
+
+// killHead reads the message, pid, comm (and the RHEL 6 uid) of kill line
+// t into k and returns the text after the comm, which holds the sizes.
+func killHead(t []byte, k *KillLine) (fields []byte, ok bool) {
 	i := bytes.Index(t, []byte("Killed process "))
 	if i > 0 {
 		pre := t[:i]
 		if !bytes.HasSuffix(pre, []byte(": ")) {
-			return k, false, nil
+			return nil, false
 		}
 		msg := pre[:len(pre)-2]
 		if !plainMessage(msg) {
-			return k, false, nil
+			return nil, false
 		}
 		k.Message = string(msg)
 	}
 	rest := t[i+len("Killed process "):]
 	pid, n := atoiPrefix(rest)
 	if n == 0 {
-		return k, false, nil
+		return nil, false
 	}
 	k.Pid = int(pid)
 	rest = rest[n:]
-	var fields []byte
 	switch {
 	case bytes.HasPrefix(rest, []byte(", UID ")): // RHEL 6: "Killed process 28656, UID 602, (java) total-vm:…"
 		u, n := atoiPrefix(rest[6:])
 		if n == 0 {
-			return k, false, nil
+			return nil, false
 		}
 		k.UID = iptr(int(u))
 		rest = rest[6+n:]
 		if !bytes.HasPrefix(rest, []byte(", (")) {
-			return k, false, nil
+			return nil, false
 		}
 		rest = rest[3:]
 		e := bytes.LastIndex(rest, []byte(") total-vm:"))
 		if e < 0 {
 			e = bytes.LastIndexByte(rest, ')')
 			if e < 0 {
-				return k, false, nil
+				return nil, false
 			}
 		}
 		k.Comm = string(rest[:e])
-		fields = rest[e+1:]
 		k.Form = "K3-RHEL6"
+		return rest[e+1:], true
 	case bytes.HasPrefix(rest, []byte(" (")):
 		rest = rest[2:]
 		e := bytes.LastIndex(rest, []byte(") total-vm:"))
@@ -387,16 +401,20 @@ func ParseKillLine(t []byte) (k KillLine, ok bool, unfit []string) {
 		if e < 0 {
 			e = bytes.LastIndexByte(rest, ')')
 			if e < 0 {
-				return k, false, nil
+				return nil, false
 			}
 		}
 		k.Comm = string(rest[:e])
-		fields = rest[e+1:]
-	default:
-		return k, false, nil
+		return rest[e+1:], true
 	}
+	return nil, false
+}
+
+// killFields reads the "key:value" fields of a kill line (sizes in kB,
+// UID, oom_score_adj, and RHEL 7's ", UID 0,") into k, marks in seen each
+// size key printed, and returns a warning for each size it cannot hold.
+func killFields(k *KillLine, fields []byte, seen map[string]bool) (unfit []string) {
 	f := bytes.Fields(bytes.ReplaceAll(fields, []byte(","), []byte(" ")))
-	seen := map[string]bool{} // the size keys printed, for the form
 	for j := 0; j < len(f); j++ {
 		x := f[j]
 		key, val, ok := bytes.Cut(x, []byte(":"))
@@ -456,25 +474,27 @@ func ParseKillLine(t []byte) (k KillLine, ok bool, unfit []string) {
 			unfit = append(unfit, "kill line: "+string(key)+" "+strconv.Quote(string(val))+" is not a size: left unknown")
 		}
 	}
-	if k.Form == "" {
-		switch {
-		case seen["pgtables"] || k.OOMScoreAdj != nil:
-			k.Form = "K6"
-		case k.UID != nil && k.Message != "":
-			k.Form = "K5-RHEL8"
-		case seen["shmem-rss"] && k.Message != "":
-			k.Form = "K5"
-		case seen["shmem-rss"]:
-			k.Form = "K4"
-		case seen["total-vm"]:
-			k.Form = "K3"
-		case k.Message != "":
-			k.Form = "K1"
-		default:
-			k.Form = "K2"
-		}
+	return unfit
+}
+
+// killForm names the form of kill line k (kernel-oom-formats) from the
+// fields it printed: seen holds its size keys.
+func killForm(k *KillLine, seen map[string]bool) string {
+	switch {
+	case seen["pgtables"] || k.OOMScoreAdj != nil:
+		return "K6"
+	case k.UID != nil && k.Message != "":
+		return "K5-RHEL8"
+	case seen["shmem-rss"] && k.Message != "":
+		return "K5"
+	case seen["shmem-rss"]:
+		return "K4"
+	case seen["total-vm"]:
+		return "K3"
+	case k.Message != "":
+		return "K1"
 	}
-	return k, true, unfit
+	return "K2"
 }
 
 // parseReap: "oom_reaper: reaped process 6439 (tracker-miner-f), now anon-rss:0kB, file-rss:0kB, shmem-rss:4kB",

@@ -262,21 +262,7 @@ func (p *kParser) consFragment(rb *reportBuilder, ll *logical, t []byte) bool {
 func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 	switch {
 	case bytes.Contains(t, []byte(" invoked oom-killer: ")):
-		tr, ok := parseTrigger(t)
-		if !ok {
-			return false
-		}
-		tr.Ref, tr.Stamp = ll.ref, ll.k.stamp.stamp()
-		rb := p.newReport(ll, "")
-		rb.r.Trigger = &tr
-		if tr.Order != nil && *tr.Order == -1 && rb.r.Manual == nil {
-			q := p.quote(ll)
-			rb.r.Manual = &q
-		}
-		p.cur = rb
-		p.addLine(rb, ll)
-		p.clockPoint(ll)
-		return true
+		return p.onTrigger(ll, t)
 	case bytes.Contains(t, []byte("Killed process ")):
 		k, ok, unfit := ParseKillLine(t)
 		if !ok {
@@ -302,9 +288,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		s.Ref, s.Stamp = ll.ref, ll.k.stamp.stamp()
 		rb := p.cur
 		if rb == nil || rb.r.Select != nil || len(rb.r.Kills) > 0 {
-			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
-			p.cur = rb
-			p.lookback(rb, ll, data, at)
+			rb = p.openHeaderless(ll, data, at)
 		}
 		rb.r.Select = &s
 		p.addLine(rb, ll)
@@ -318,9 +302,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		c.Ref = ll.ref
 		rb := p.cur
 		if rb == nil || rb.r.Constraint != nil || len(rb.r.Kills) > 0 {
-			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
-			p.cur = rb
-			p.lookback(rb, ll, data, at)
+			rb = p.openHeaderless(ll, data, at)
 		}
 		rb.r.Constraint = &c
 		rb.consText = nil
@@ -330,40 +312,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		p.addLine(rb, ll)
 		return true
 	case bytes.HasPrefix(t, []byte("oom_reaper: ")):
-		rl, ok, unfit := parseReap(t)
-		if !ok {
-			return false
-		}
-		p.warnAll(ll.ref.Line, unfit)
-		rl.Ref, rl.Stamp = ll.ref, ll.k.stamp.stamp()
-		for i := len(p.recent) - 1; i >= 0; i-- {
-			rb := p.recent[i]
-			for _, k := range rb.r.Kills {
-				if k.Pid == rl.Pid && !reaped(rb.r, rl.Pid) {
-					rb.r.Reaped = append(rb.r.Reaped, rl)
-					p.addLine(rb, ll)
-					return true
-				}
-			}
-		}
-		// No kill line named the pid: the kill line was lost (records cut
-		// from /dev/kmsg, a grep that missed it). The reaper only reaps OOM
-		// victims, so the line belongs to the open report, or to a recent
-		// report that lists the pid and has no kill line.
-		if rb := p.reaperTarget(ll, rl.Pid); rb != nil {
-			rb.r.Reaped = append(rb.r.Reaped, rl)
-			p.addLine(rb, ll)
-			if p.cur == rb {
-				rb.sec = secNone // the table ended: the reaper line comes after the kill
-				p.closeReport("no kill line (the oom_reaper line names the victim)")
-			}
-			return true
-		}
-		rb := p.newReport(ll, "oom_reaper line without its kill line")
-		rb.r.Reaped = append(rb.r.Reaped, rl)
-		p.addLine(rb, ll)
-		p.cur = nil
-		return true
+		return p.onReap(ll, t)
 	case bytes.HasPrefix(t, []byte("Tasks in ")) && bytes.HasSuffix(t, []byte(" are going to be killed due to memory.oom.group set")):
 		q := p.quote(ll)
 		rb := p.attachTarget(ll, 10)
@@ -377,7 +326,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		q := p.quote(ll)
 		rb := p.cur
 		if rb == nil {
-			rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
+			rb = p.newReport(ll, noTrigger)
 		}
 		rb.r.NoKillable = &q
 		p.addLine(rb, ll)
@@ -393,21 +342,7 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		}
 		return true
 	case bytes.HasPrefix(t, []byte("Kernel panic - not syncing: ")):
-		q := p.quote(ll)
-		p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp.stamp(), Kind: "kernel-panic", Text: q.Text})
-		low := lowerASCII(t)
-		if bytes.Contains(low, []byte("out of memory")) || bytes.Contains(low, []byte("deadlocked on memory")) || bytes.Contains(low, []byte("panic_on_oom")) {
-			rb := p.cur
-			if rb == nil {
-				rb = p.attachTarget(ll, 120)
-			}
-			if rb == nil {
-				rb = p.newReport(ll, "kernel panic without its report")
-			}
-			rb.r.Panic = &q
-			p.addLine(rb, ll)
-			p.cur = nil
-		}
+		p.onPanic(ll, t)
 		return true
 	case bytes.HasPrefix(t, []byte("---[ end Kernel panic - not syncing: ")):
 		if rb := p.attachTarget(ll, 10); rb != nil && rb.r.Panic != nil {
@@ -418,12 +353,103 @@ func (p *kParser) kernelVocab(ll *logical, t []byte, data []byte, at int) bool {
 		}
 		return true
 	case p.cur == nil && isTaskHeader(t):
-		rb := p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
-		p.cur = rb
-		p.lookback(rb, ll, data, at)
+		p.openHeaderless(ll, data, at)
 		return false // the body parser reads the header
 	}
 	return false
+}
+
+// noTrigger is why a report that begins without its trigger line is cut.
+const noTrigger = "no trigger line (header rate-limited or not in the log)"
+
+// openHeaderless opens a report that begins at ll without its trigger line
+// and reads back the report body just above it (lookback).
+func (p *kParser) openHeaderless(ll *logical, data []byte, at int) *reportBuilder {
+	rb := p.newReport(ll, noTrigger)
+	p.cur = rb
+	p.lookback(rb, ll, data, at)
+	return rb
+}
+
+// onTrigger opens a report at its "… invoked oom-killer: …" line; false
+// when t does not parse as one.
+func (p *kParser) onTrigger(ll *logical, t []byte) bool {
+	tr, ok := parseTrigger(t)
+	if !ok {
+		return false
+	}
+	tr.Ref, tr.Stamp = ll.ref, ll.k.stamp.stamp()
+	rb := p.newReport(ll, "")
+	rb.r.Trigger = &tr
+	if tr.Order != nil && *tr.Order == -1 && rb.r.Manual == nil {
+		q := p.quote(ll)
+		rb.r.Manual = &q
+	}
+	p.cur = rb
+	p.addLine(rb, ll)
+	p.clockPoint(ll)
+	return true
+}
+
+// onReap places an oom_reaper line: in the recent report whose kill line
+// names its pid, else in the report reaperTarget picks, else in a report
+// of its own; false when t does not parse as one.
+func (p *kParser) onReap(ll *logical, t []byte) bool {
+	rl, ok, unfit := parseReap(t)
+	if !ok {
+		return false
+	}
+	p.warnAll(ll.ref.Line, unfit)
+	rl.Ref, rl.Stamp = ll.ref, ll.k.stamp.stamp()
+	for i := len(p.recent) - 1; i >= 0; i-- {
+		rb := p.recent[i]
+		for _, k := range rb.r.Kills {
+			if k.Pid == rl.Pid && !reaped(rb.r, rl.Pid) {
+				rb.r.Reaped = append(rb.r.Reaped, rl)
+				p.addLine(rb, ll)
+				return true
+			}
+		}
+	}
+	// No kill line named the pid: the kill line was lost (records cut
+	// from /dev/kmsg, a grep that missed it). The reaper only reaps OOM
+	// victims, so the line belongs to the open report, or to a recent
+	// report that lists the pid and has no kill line.
+	if rb := p.reaperTarget(ll, rl.Pid); rb != nil {
+		rb.r.Reaped = append(rb.r.Reaped, rl)
+		p.addLine(rb, ll)
+		if p.cur == rb {
+			rb.sec = secNone // the table ended: the reaper line comes after the kill
+			p.closeReport("no kill line (the oom_reaper line names the victim)")
+		}
+		return true
+	}
+	rb := p.newReport(ll, "oom_reaper line without its kill line")
+	rb.r.Reaped = append(rb.r.Reaped, rl)
+	p.addLine(rb, ll)
+	p.cur = nil
+	return true
+}
+
+// onPanic keeps a "Kernel panic - not syncing: …" line as an event and,
+// when the panic is an OOM one, ends the report it belongs to with it.
+func (p *kParser) onPanic(ll *logical, t []byte) {
+	q := p.quote(ll)
+	p.addEvent(Event{Ref: ll.ref, Boot: p.bootIndex(), Stamp: ll.k.stamp.stamp(), Kind: "kernel-panic", Text: q.Text})
+	low := lowerASCII(t)
+	if !bytes.Contains(low, []byte("out of memory")) && !bytes.Contains(low, []byte("deadlocked on memory")) && !bytes.Contains(low, []byte("panic_on_oom")) {
+		return
+	}
+	rb := p.cur
+	if rb == nil {
+		rb = p.attachTarget(ll, 120)
+	}
+	if rb == nil {
+		rb = p.newReport(ll, "kernel panic without its report")
+	}
+	rb.r.Panic = &q
+	p.addLine(rb, ll)
+	p.cur = nil
 }
 
 // reaperTarget is the report an oom_reaper line belongs to when no kill
@@ -511,9 +537,7 @@ func (p *kParser) onKill(ll *logical, k KillLine, data []byte, at int) {
 		}
 	}
 	if rb == nil {
-		rb = p.newReport(ll, "no trigger line (header rate-limited or not in the log)")
-		p.cur = rb
-		p.lookback(rb, ll, data, at)
+		rb = p.openHeaderless(ll, data, at)
 	}
 	rb.r.Kills = append(rb.r.Kills, k)
 	rb.killed = true
@@ -828,68 +852,9 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		return true
 	case bytes.HasPrefix(t, []byte("memory: usage ")), bytes.HasPrefix(t, []byte("memory+swap: usage ")),
 		bytes.HasPrefix(t, []byte("kmem: usage ")), bytes.HasPrefix(t, []byte("swap: usage ")):
-		c, ok, unfit := parseCounter(t)
-		if len(unfit) > 0 {
-			p.warnAll(ll.ref.Line, unfit)
-			return true // a counter line, its sizes unknown
-		}
-		if !ok {
-			return false
-		}
-		c.Ref = ll.ref
-		m := memcg(r)
-		switch {
-		case t[0] == 'm' && t[6] == '+':
-			m.MemSwap = &c
-		case t[0] == 'm':
-			m.Memory = &c
-		case t[0] == 'k':
-			m.Kmem = &c
-		default:
-			m.Swap = &c
-		}
-		return true
+		return p.memcgCounter(r, ll, t)
 	case bytes.HasPrefix(t, []byte("Memory cgroup stats for ")):
-		m := memcg(r)
-		q := p.quote(ll)
-		m.StatsFor = append(m.StatsFor, q)
-		rest := t[len("Memory cgroup stats for "):]
-		colon := bytes.LastIndex(rest, []byte(":"))
-		first := rb.statsN == 0
-		rb.statsN++
-		if colon < 0 {
-			if first {
-				m.StatsPath = string(rest)
-			}
-			rb.sec = secStats
-			return true
-		}
-		// form f: "…for /mem2: cache:0KB rss:980KB …" (path may contain ':' — find ": " before a key)
-		if sp := bytes.Index(rest, []byte(": ")); sp >= 0 && bytes.Contains(rest[sp:], []byte("KB")) {
-			if first {
-				m.StatsPath = string(rest[:sp])
-				m.StatsInKB = true
-				for _, f := range bytes.Fields(rest[sp+2:]) {
-					c := bytes.IndexByte(f, ':')
-					if c <= 0 {
-						continue
-					}
-					switch n, res := kernelSize(f[c+1:]); res {
-					case units.OK:
-						m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
-					case units.TooLarge:
-						p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+string(f[:c]), string(f[c+1:])))
-					}
-				}
-				m.StatsSource = append(m.StatsSource, ll.ref)
-			}
-			rb.sec = secNone
-			return true
-		}
-		if first {
-			m.StatsPath = string(bytes.TrimSuffix(rest, []byte(":")))
-		}
-		rb.sec = secStats
+		p.memcgStatsFor(rb, ll, t)
 		return true
 	case bytes.HasPrefix(t, []byte("Tasks state (memory values in pages)")):
 		rb.sec = secTasks
@@ -902,27 +867,7 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		rb.sec = secTasks
 		return true
 	case isTaskRow(t):
-		if r.Tasks == nil {
-			r.Tasks = &TaskTable{}
-		}
-		row, ok := parseTaskRow(t, r.Tasks, &rb.rowVals)
-		if !ok {
-			return false
-		}
-		row.Ref = ll.ref
-		if r.Tasks.rows.size() == 0 && rb.rowsHint > 0 {
-			r.Tasks.rows.enc = make([]byte, 0, rb.rowsHint)
-		}
-		if r.Tasks.Len() >= maxTaskRows {
-			if !rb.rowsCapped {
-				rb.rowsCapped = true
-				p.warn(ll.ref.Line, "task table longer than %d rows: the rest are not kept", maxTaskRows)
-			}
-			return true
-		}
-		r.Tasks.Append(row)
-		rb.sec = secTasks
-		return true
+		return p.taskRow(rb, ll, t)
 	case bytes.Equal(t, []byte("Unreclaimable slab info:")):
 		mi := meminfo(r, ll)
 		q := p.quote(ll)
@@ -930,40 +875,149 @@ func (p *kParser) body(rb *reportBuilder, ll *logical, t []byte) bool {
 		rb.sec = secSlab
 		return true
 	}
-	if rb.sec == secStats {
-		if k, v, res := statLine(t); res != units.Syntax {
-			m := memcg(r)
-			if res == units.TooLarge {
-				if rb.statsN == 1 {
-					p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+k, string(bytes.TrimSpace(t[len(k):]))))
-				}
-				return true
-			}
-			if rb.statsN == 1 {
-				m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
-				if n := len(m.StatsSource); n == 0 || m.StatsSource[n-1] != ll.ref {
-					m.StatsSource = append(m.StatsSource, ll.ref)
-				}
-			}
-			return true
-		}
-	}
-	if rb.sec == secSlab {
-		row, res := parseSlabRow(t)
-		if res == units.TooLarge {
-			p.warn(ll.ref.Line, "%s", units.TooLargeText("slab row", string(t)))
-			return true
-		}
-		if res == units.OK {
-			row.Ref = ll.ref
-			r.SlabTop = append(r.SlabTop, row)
-			return true
-		}
-		if bytes.HasPrefix(t, []byte("Name ")) {
+	if rb.sec == secStats || rb.sec == secSlab {
+		if p.sectionLine(rb, ll, t) {
 			return true
 		}
 	}
 	return p.memInfoLine(rb, ll, t)
+}
+
+// memcgCounter parses a memcg counter line ("memory: usage 49152kB, limit
+// 49152kB, failcnt 86", and the memory+swap, kmem and swap ones).
+func (p *kParser) memcgCounter(r *OOMReport, ll *logical, t []byte) bool {
+	c, ok, unfit := parseCounter(t)
+	if len(unfit) > 0 {
+		p.warnAll(ll.ref.Line, unfit)
+		return true // a counter line, its sizes unknown
+	}
+	if !ok {
+		return false
+	}
+	c.Ref = ll.ref
+	m := memcg(r)
+	switch {
+	case t[0] == 'm' && t[6] == '+':
+		m.MemSwap = &c
+	case t[0] == 'm':
+		m.Memory = &c
+	case t[0] == 'k':
+		m.Kmem = &c
+	default:
+		m.Swap = &c
+	}
+	return true
+}
+
+// memcgStatsFor parses a "Memory cgroup stats for /path:" header: the stats
+// follow on lines of their own (secStats), or, in the old one-line form,
+// after it ("…for /mem2: cache:0KB rss:980KB …"). Only the first header's
+// stats are kept (the others are of the cgroup's children).
+func (p *kParser) memcgStatsFor(rb *reportBuilder, ll *logical, t []byte) {
+	m := memcg(rb.r)
+	q := p.quote(ll)
+	m.StatsFor = append(m.StatsFor, q)
+	rest := t[len("Memory cgroup stats for "):]
+	colon := bytes.LastIndex(rest, []byte(":"))
+	first := rb.statsN == 0
+	rb.statsN++
+	if colon < 0 {
+		if first {
+			m.StatsPath = string(rest)
+		}
+		rb.sec = secStats
+		return
+	}
+	// form f: "…for /mem2: cache:0KB rss:980KB …" (path may contain ':' — find ": " before a key)
+	if sp := bytes.Index(rest, []byte(": ")); sp >= 0 && bytes.Contains(rest[sp:], []byte("KB")) {
+		if first {
+			m.StatsPath = string(rest[:sp])
+			m.StatsInKB = true
+			for _, f := range bytes.Fields(rest[sp+2:]) {
+				c := bytes.IndexByte(f, ':')
+				if c <= 0 {
+					continue
+				}
+				switch n, res := kernelSize(f[c+1:]); res {
+				case units.OK:
+					m.Stats = append(m.Stats, KV{Key: string(f[:c]), Value: n, Ref: ll.ref})
+				case units.TooLarge:
+					p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+string(f[:c]), string(f[c+1:])))
+				}
+			}
+			m.StatsSource = append(m.StatsSource, ll.ref)
+		}
+		rb.sec = secNone
+		return
+	}
+	if first {
+		m.StatsPath = string(bytes.TrimSuffix(rest, []byte(":")))
+	}
+	rb.sec = secStats
+}
+
+// taskRow adds a task-table row (up to maxTaskRows; false when t does not
+// parse as a row of the table).
+func (p *kParser) taskRow(rb *reportBuilder, ll *logical, t []byte) bool {
+	r := rb.r
+	if r.Tasks == nil {
+		r.Tasks = &TaskTable{}
+	}
+	row, ok := parseTaskRow(t, r.Tasks, &rb.rowVals)
+	if !ok {
+		return false
+	}
+	row.Ref = ll.ref
+	if r.Tasks.rows.size() == 0 && rb.rowsHint > 0 {
+		r.Tasks.rows.enc = make([]byte, 0, rb.rowsHint)
+	}
+	if r.Tasks.Len() >= maxTaskRows {
+		if !rb.rowsCapped {
+			rb.rowsCapped = true
+			p.warn(ll.ref.Line, "task table longer than %d rows: the rest are not kept", maxTaskRows)
+		}
+		return true
+	}
+	r.Tasks.Append(row)
+	rb.sec = secTasks
+	return true
+}
+
+// sectionLine parses a line of the section the report is in: a memcg stat
+// ("rss 50130944", first stats header only) or an unreclaimable slab row;
+// false when t is neither (the Mem-Info parsers try it next).
+func (p *kParser) sectionLine(rb *reportBuilder, ll *logical, t []byte) bool {
+	if rb.sec == secStats {
+		k, v, res := statLine(t)
+		if res == units.Syntax {
+			return false
+		}
+		m := memcg(rb.r)
+		if res == units.TooLarge {
+			if rb.statsN == 1 {
+				p.warn(ll.ref.Line, "%s", units.TooLargeText("memcg stat "+k, string(bytes.TrimSpace(t[len(k):]))))
+			}
+			return true
+		}
+		if rb.statsN == 1 {
+			m.Stats = append(m.Stats, KV{Key: k, Value: v, Ref: ll.ref})
+			if n := len(m.StatsSource); n == 0 || m.StatsSource[n-1] != ll.ref {
+				m.StatsSource = append(m.StatsSource, ll.ref)
+			}
+		}
+		return true
+	}
+	row, res := parseSlabRow(t)
+	switch {
+	case res == units.TooLarge:
+		p.warn(ll.ref.Line, "%s", units.TooLargeText("slab row", string(t)))
+		return true
+	case res == units.OK:
+		row.Ref = ll.ref
+		rb.r.SlabTop = append(rb.r.SlabTop, row)
+		return true
+	}
+	return bytes.HasPrefix(t, []byte("Name "))
 }
 
 func memcg(r *OOMReport) *MemcgBlock {
@@ -987,114 +1041,14 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 	ref := ll.ref
 	switch {
 	case bytes.HasPrefix(t, []byte("Node ")):
-		f := bytes.Fields(t)
-		if len(f) < 3 {
-			return false
-		}
-		node, err := strconv.Atoi(string(f[1]))
-		if err != nil {
-			return false
-		}
-		switch {
-		case bytes.HasPrefix(f[2], []byte("hugepages_total=")):
-			mi := meminfo(r, ll)
-			for _, x := range f[2:] {
-				k, v, ok := bytes.Cut(x, []byte("="))
-				if !ok {
-					continue
-				}
-				n, res := kernelSize(v)
-				if res == units.TooLarge {
-					p.warn(ref.Line, "%s", units.TooLargeText("Mem-Info: "+string(k), string(v)))
-				}
-				if res != units.OK {
-					continue
-				}
-				switch string(k) {
-				case "hugepages_total":
-					mi.HugepagesTotal = addPtr(mi.HugepagesTotal, n)
-				case "hugepages_free":
-					mi.HugepagesFree = addPtr(mi.HugepagesFree, n)
-				case "hugepages_size":
-					if mi.HugepageSizeKB == nil {
-						mi.HugepageSizeKB = i64(n)
-					}
-				}
-			}
-			if mi.HugepagesRef == nil {
-				rr := ref
-				mi.HugepagesRef = &rr
-			}
-			return true
-		case bytes.HasSuffix(f[2], []byte(":")) && !bytes.Contains(f[2][:len(f[2])-1], []byte(":")) && len(f) > 3 && bytes.IndexByte(f[3], '*') > 0:
-			// buddy line "Node 0 DMA: 5*4kB (UM) … = 7124kB"
-			mi := meminfo(r, ll)
-			if mi.PageSizeKB == nil {
-				star := bytes.IndexByte(f[3], '*')
-				// a page size: the kernel's are 4 kB to 256 kB
-				if n, res := kernelSize(f[3][star+1:]); res == units.OK && n > 0 && n <= 1<<20 {
-					mi.PageSizeKB = i64(n)
-				}
-			}
-			return true
-		case bytes.HasSuffix(f[2], []byte("per-cpu:")) || len(f) > 3 && bytes.Equal(f[3], []byte("per-cpu:")):
-			return true
-		case len(f) > 3 && bytes.IndexByte(f[2], ':') < 0 && bytes.HasPrefix(f[3], []byte("free:")):
-			mi := meminfo(r, ll)
-			fields, unfit := kbFields(f[3:], ref)
-			p.warnAll(ref.Line, unfit)
-			zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: fields}
-			mi.Zones = append(mi.Zones, zl)
-			if u := unreclaimable(f); u != nil {
-				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
-			}
-			return true
-		case bytes.IndexByte(f[2], ':') > 0:
-			mi := meminfo(r, ll)
-			fields, unfit := kbFields(f[2:], ref)
-			p.warnAll(ref.Line, unfit)
-			nl := NodeLine{Ref: ref, Node: node, Fields: fields}
-			mi.Nodes = append(mi.Nodes, nl)
-			if u := unreclaimable(f); u != nil {
-				mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
-			}
-			return true
-		}
-		return false
+		return p.nodeLine(r, ll, t)
 	case bytes.HasPrefix(t, []byte("lowmem_reserve[]:")), bytes.HasPrefix(t, []byte("Swap cache stats:")),
 		bytes.HasPrefix(t, []byte("CPU ")) && bytes.Contains(t, []byte(" hi:")) && bytes.Contains(t, []byte("btch:")):
 		return rb.sec == secMemInfo || r.MemInfo != nil
 	case bytes.HasPrefix(t, []byte("Free swap")):
-		v, pr, res := kbAfter(t, '=')
-		if res == units.Syntax {
-			v, pr, res = kbAfter(t, ':')
-		}
-		if res == units.Syntax {
-			return false
-		}
-		mi := meminfo(r, ll)
-		if res == units.TooLarge {
-			p.warn(ref.Line, "%s", units.TooLargeText("Free swap", pr))
-			return true
-		}
-		mi.FreeSwapKB = i64(v)
-		rr := ref
-		mi.FreeSwapRef = &rr
-		return true
+		return p.swapLine(r, ll, t, true)
 	case bytes.HasPrefix(t, []byte("Total swap = ")):
-		v, pr, res := kbAfter(t, '=')
-		if res == units.Syntax {
-			return false
-		}
-		mi := meminfo(r, ll)
-		if res == units.TooLarge {
-			p.warn(ref.Line, "%s", units.TooLargeText("Total swap", pr))
-			return true
-		}
-		mi.TotalSwapKB = i64(v)
-		rr := ref
-		mi.TotalSwapRef = &rr
-		return true
+		return p.swapLine(r, ll, t, false)
 	}
 	// "<n> pages RAM", "<n> total pagecache pages", …
 	if len(t) > 0 && isDigit(t[0]) {
@@ -1143,4 +1097,116 @@ func (p *kParser) memInfoLine(rb *reportBuilder, ll *logical, t []byte) bool {
 		}
 	}
 	return false
+}
+
+// nodeLine parses the Mem-Info lines that start with "Node <n> ": the
+// node's counters, a zone's, a buddy list (for the page size), a per-cpu
+// header, and the hugepage counts.
+func (p *kParser) nodeLine(r *OOMReport, ll *logical, t []byte) bool {
+	ref := ll.ref
+	f := bytes.Fields(t)
+	if len(f) < 3 {
+		return false
+	}
+	node, err := strconv.Atoi(string(f[1]))
+	if err != nil {
+		return false
+	}
+	switch {
+	case bytes.HasPrefix(f[2], []byte("hugepages_total=")):
+		p.hugepagesLine(meminfo(r, ll), ref, f[2:])
+		return true
+	case bytes.HasSuffix(f[2], []byte(":")) && !bytes.Contains(f[2][:len(f[2])-1], []byte(":")) && len(f) > 3 && bytes.IndexByte(f[3], '*') > 0:
+		// buddy line "Node 0 DMA: 5*4kB (UM) … = 7124kB"
+		mi := meminfo(r, ll)
+		if mi.PageSizeKB == nil {
+			star := bytes.IndexByte(f[3], '*')
+			// a page size: the kernel's are 4 kB to 256 kB
+			if n, res := kernelSize(f[3][star+1:]); res == units.OK && n > 0 && n <= 1<<20 {
+				mi.PageSizeKB = i64(n)
+			}
+		}
+		return true
+	case bytes.HasSuffix(f[2], []byte("per-cpu:")) || len(f) > 3 && bytes.Equal(f[3], []byte("per-cpu:")):
+		return true
+	case len(f) > 3 && bytes.IndexByte(f[2], ':') < 0 && bytes.HasPrefix(f[3], []byte("free:")):
+		mi := meminfo(r, ll)
+		fields, unfit := kbFields(f[3:], ref)
+		p.warnAll(ref.Line, unfit)
+		zl := ZoneLine{Ref: ref, Node: node, Zone: string(f[2]), Fields: fields}
+		mi.Zones = append(mi.Zones, zl)
+		if u := unreclaimable(f); u != nil {
+			mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+		}
+		return true
+	case bytes.IndexByte(f[2], ':') > 0:
+		mi := meminfo(r, ll)
+		fields, unfit := kbFields(f[2:], ref)
+		p.warnAll(ref.Line, unfit)
+		nl := NodeLine{Ref: ref, Node: node, Fields: fields}
+		mi.Nodes = append(mi.Nodes, nl)
+		if u := unreclaimable(f); u != nil {
+			mi.AllUnreclaimNode = orBool(mi.AllUnreclaimNode, *u)
+		}
+		return true
+	}
+	return false
+}
+
+// hugepagesLine adds a node's "hugepages_total=0 hugepages_free=0
+// hugepages_surp=0 hugepages_size=2048kB" fields f to mi (the counts
+// summed over nodes and sizes, the first size kept).
+func (p *kParser) hugepagesLine(mi *MemInfo, ref Ref, f [][]byte) {
+	for _, x := range f {
+		k, v, ok := bytes.Cut(x, []byte("="))
+		if !ok {
+			continue
+		}
+		n, res := kernelSize(v)
+		if res == units.TooLarge {
+			p.warn(ref.Line, "%s", units.TooLargeText("Mem-Info: "+string(k), string(v)))
+		}
+		if res != units.OK {
+			continue
+		}
+		switch string(k) {
+		case "hugepages_total":
+			mi.HugepagesTotal = addPtr(mi.HugepagesTotal, n)
+		case "hugepages_free":
+			mi.HugepagesFree = addPtr(mi.HugepagesFree, n)
+		case "hugepages_size":
+			if mi.HugepageSizeKB == nil {
+				mi.HugepageSizeKB = i64(n)
+			}
+		}
+	}
+	if mi.HugepagesRef == nil {
+		rr := ref
+		mi.HugepagesRef = &rr
+	}
+}
+
+// swapLine parses "Free swap  = 0kB" (free; also "Free swap: 0kB") or
+// "Total swap = 969964kB".
+func (p *kParser) swapLine(r *OOMReport, ll *logical, t []byte, free bool) bool {
+	v, pr, res := kbAfter(t, '=')
+	if res == units.Syntax && free {
+		v, pr, res = kbAfter(t, ':')
+	}
+	if res == units.Syntax {
+		return false
+	}
+	mi := meminfo(r, ll)
+	name, kb, at := "Total swap", &mi.TotalSwapKB, &mi.TotalSwapRef
+	if free {
+		name, kb, at = "Free swap", &mi.FreeSwapKB, &mi.FreeSwapRef
+	}
+	if res == units.TooLarge {
+		p.warn(ll.ref.Line, "%s", units.TooLargeText(name, pr))
+		return true
+	}
+	*kb = i64(v)
+	rr := ll.ref
+	*at = &rr
+	return true
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"testing/iotest"
+
+	"github.com/oomlens/oomlens/parse/kernel/internal/pairscan"
 )
 
 // naiveNextHit is the reference: the smallest start >= from of any needle.
@@ -22,7 +24,7 @@ func naiveNextHit(data []byte, from int) int {
 // scalar tail checks) into log-like noise and checks that the pair scanner
 // finds exactly the line the naive search finds.
 func TestPairScannerFindsEveryNeedle(t *testing.T) {
-	if !haveVectorScan {
+	if !pairscan.Available {
 		t.Log("no AVX2: checking the scalar tail only")
 	}
 	r := genRand(7)
@@ -33,7 +35,7 @@ func TestPairScannerFindsEveryNeedle(t *testing.T) {
 		noise.WriteByte('\n')
 	}
 	sample := noise.Bytes()
-	s := newPairScanner(sample)
+	s := pairscan.New(sample, vocabWords)
 	if s == nil {
 		t.Fatal("no pair table for the vocabulary")
 	}
@@ -50,12 +52,12 @@ func TestPairScannerFindsEveryNeedle(t *testing.T) {
 				copy(data[at:], n.word)
 				for _, from := range []int{0, at / 2, at} {
 					want := naiveNextHit(data, from)
-					got := s.nextHit(data, from)
+					got := s.Next(data, from)
 					if got != want {
 						t.Fatalf("%q at %d of %d bytes, from %d: got %d, want %d", n.word, at, size, from, got, want)
 					}
 				}
-				if got := s.nextHit(data, at+1); got != naiveNextHit(data, at+1) {
+				if got := s.Next(data, at+1); got != naiveNextHit(data, at+1) {
 					t.Fatalf("%q at %d of %d bytes, from %d: got %d, want %d", n.word, at, size, at+1, got, naiveNextHit(data, at+1))
 				}
 			}

@@ -97,13 +97,7 @@ func (p *kParser) kernelEvent(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
-		ev.Stamp = ll.k.stamp.stamp()
-		ev.Text = p.rawString(t, ll.ref.Line)
-	} else {
-		p.noteDropped(ev.Kind, ll, t)
-	}
-	p.addEvent(ev)
+	p.keepEvent(&ev, ll, t)
 	return true
 }
 
@@ -113,85 +107,11 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	id := ll.k.ident
 	switch {
 	case id == "systemd-oomd":
-		switch {
-		case bytes.HasPrefix(t, []byte("Killed ")) && bytes.Contains(t, []byte(" due to ")):
-			i := max(len("Killed "), bytes.Index(t, []byte(" due to ")))
-			ev.Cgroup = string(t[len("Killed "):i])
-			ev.Pressure = string(t[min(len(t), i+len(" due to ")):])
-		case bytes.HasPrefix(t, []byte("Marked ")) && bytes.Contains(t, []byte(" for killing due to ")):
-			i := max(len("Marked "), bytes.Index(t, []byte(" for killing due to ")))
-			ev.Cgroup = string(t[len("Marked "):i])
-			ev.Pressure = string(t[min(len(t), i+len(" for killing due to ")):])
-		case bytes.HasPrefix(t, []byte("Memory pressure for ")) && bytes.Contains(t, []byte(" is greater than ")): // v247
-			i := max(len("Memory pressure for "), bytes.Index(t, []byte(" is greater than ")))
-			ev.Cgroup = string(t[len("Memory pressure for "):i])
-			ev.Pressure = string(t[len("Memory pressure for "):])
-		case bytes.HasPrefix(t, []byte("Swap used (")) || bytes.HasPrefix(t, []byte("Memory used (")):
-			// v247 swap rule: "Swap used (X) / total (Y) is more than 90.00%"
-			ev.Pressure = string(t)
-		default:
+		if !oomdKill(&ev, t) {
 			return true // candidate dumps, start-up lines: known, not kills
 		}
-		ev.Kind = "oomd-kill"
 	case id == "earlyoom" || id == "" && p.earlyoomForm(ll, t):
-		s := string(t)
-		switch {
-		case strings.HasPrefix(s, "Killing process "):
-			// earlyoom before 1.0: "Killing process 20118 (VirtualBox)",
-			// the name as /proc/PID/stat prints it (or the command line)
-			ev.Kind = "earlyoom-kill"
-			rest := s[len("Killing process "):]
-			v, n := atoiPrefix([]byte(rest))
-			if n == 0 {
-				return false
-			}
-			ev.Pid = iptr(int(v))
-			name := strings.TrimSpace(rest[n:])
-			if len(name) >= 2 && name[0] == '(' && name[len(name)-1] == ')' {
-				name = name[1 : len(name)-1]
-			}
-			ev.Name = name
-			ev.Pressure, ev.PressureRef = p.earlyoomLast(ll)
-		case strings.HasPrefix(s, "Out of memory! avail: "):
-			// earlyoom before 1.0: "Out of memory! avail: 3157 MiB < min: 3160 MiB"
-			p.noteEarlyoom(ll, s)
-			return true
-		case strings.HasPrefix(s, "sending SIG") && strings.Contains(s, " to process "):
-			ev.Kind = "earlyoom-kill"
-			rest := s[strings.Index(s, " to process ")+len(" to process "):]
-			if v, n := atoiPrefix([]byte(rest)); n > 0 {
-				ev.Pid = iptr(int(v))
-				rest = rest[n:]
-			}
-			if u, ok := strings.CutPrefix(rest, " uid "); ok {
-				if v, n := atoiPrefix([]byte(u)); n > 0 {
-					ev.UID = iptr(int(v))
-				}
-			}
-			if q := strings.IndexByte(rest, '"'); q >= 0 {
-				if e := strings.Index(rest[q+1:], `": `); e >= 0 {
-					ev.Name = rest[q+1 : q+1+e]
-				}
-			}
-			if _, v, ok := strings.Cut(rest, "VmRSS "); ok {
-				// MiB as printed: "VmRSS 1735 MiB"
-				if n, k := atoiPrefix([]byte(v)); k > 0 {
-					if kb, ok := units.ToKB(n, 1<<10, 1, units.Nearest); ok && (k == len(v) || !isDigit(v[k])) {
-						ev.RSSKB = i64(kb)
-					} else {
-						p.warn(ll.ref.Line, "%s", units.TooLargeText("earlyoom VmRSS MiB", strings.Fields(v)[0]))
-					}
-				}
-			}
-			ev.Pressure, ev.PressureRef = p.earlyoomLast(ll)
-		case strings.HasPrefix(strings.ToLower(s), "low memory!") || strings.HasPrefix(s, "mem avail:"):
-			// "low memory! at or below SIGTERM limits: mem 10.00%, …" (1.3+),
-			// "Low Memory! At or below SIGTERM limits (mem: 10 %, …)" (1.1, 1.2)
-			p.noteEarlyoom(ll, s)
-			return true
-		default:
-			return true
-		}
+		return p.earlyoomLine(ll, t, &ev)
 	case bytes.HasSuffix(t, []byte(": A process of this unit has been killed by the OOM killer.")),
 		bytes.HasSuffix(t, []byte(": Failed with result 'oom-kill'.")),
 		bytes.Contains(t, []byte(": systemd-oomd killed ")) && bytes.Contains(t, []byte(" in this unit")):
@@ -242,14 +162,118 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 	default:
 		return false
 	}
-	if !p.kindFull(ev.Kind) { // a dropped event needs no stamp or text
+	p.keepEvent(&ev, ll, t)
+	return true
+}
+
+// keepEvent adds ev, the event of line ll (text t), with its stamp and
+// text; once its kind has all the events kept of it, only the line is
+// noted (a dropped event needs no stamp or text).
+func (p *kParser) keepEvent(ev *Event, ll *logical, t []byte) {
+	if !p.kindFull(ev.Kind) {
 		ev.Stamp = ll.k.stamp.stamp()
 		ev.Text = p.rawString(t, ll.ref.Line)
 	} else {
 		p.noteDropped(ev.Kind, ll, t)
 	}
-	p.addEvent(ev)
+	p.addEvent(*ev)
+}
+
+// oomdKill fills ev from a systemd-oomd kill line ("Killed /…/app.scope
+// due to memory pressure for …", "Marked … for killing due to …", and the
+// v247 forms); false for its other lines.
+func oomdKill(ev *Event, t []byte) bool {
+	switch {
+	case bytes.HasPrefix(t, []byte("Killed ")) && bytes.Contains(t, []byte(" due to ")):
+		i := max(len("Killed "), bytes.Index(t, []byte(" due to ")))
+		ev.Cgroup = string(t[len("Killed "):i])
+		ev.Pressure = string(t[min(len(t), i+len(" due to ")):])
+	case bytes.HasPrefix(t, []byte("Marked ")) && bytes.Contains(t, []byte(" for killing due to ")):
+		i := max(len("Marked "), bytes.Index(t, []byte(" for killing due to ")))
+		ev.Cgroup = string(t[len("Marked "):i])
+		ev.Pressure = string(t[min(len(t), i+len(" for killing due to ")):])
+	case bytes.HasPrefix(t, []byte("Memory pressure for ")) && bytes.Contains(t, []byte(" is greater than ")): // v247
+		i := max(len("Memory pressure for "), bytes.Index(t, []byte(" is greater than ")))
+		ev.Cgroup = string(t[len("Memory pressure for "):i])
+		ev.Pressure = string(t[len("Memory pressure for "):])
+	case bytes.HasPrefix(t, []byte("Swap used (")) || bytes.HasPrefix(t, []byte("Memory used (")):
+		// v247 swap rule: "Swap used (X) / total (Y) is more than 90.00%"
+		ev.Pressure = string(t)
+	default:
+		return false
+	}
+	ev.Kind = "oomd-kill"
 	return true
+}
+
+// earlyoomLine handles a line of earlyoom: a kill is kept as an event
+// (with the low-memory text noted before it), a low-memory line is noted;
+// true when consumed.
+func (p *kParser) earlyoomLine(ll *logical, t []byte, ev *Event) bool {
+	s := string(t)
+	switch {
+	case strings.HasPrefix(s, "Killing process "):
+		// earlyoom before 1.0: "Killing process 20118 (VirtualBox)",
+		// the name as /proc/PID/stat prints it (or the command line)
+		ev.Kind = "earlyoom-kill"
+		rest := s[len("Killing process "):]
+		v, n := atoiPrefix([]byte(rest))
+		if n == 0 {
+			return false
+		}
+		ev.Pid = iptr(int(v))
+		name := strings.TrimSpace(rest[n:])
+		if len(name) >= 2 && name[0] == '(' && name[len(name)-1] == ')' {
+			name = name[1 : len(name)-1]
+		}
+		ev.Name = name
+	case strings.HasPrefix(s, "Out of memory! avail: "):
+		// earlyoom before 1.0: "Out of memory! avail: 3157 MiB < min: 3160 MiB"
+		p.noteEarlyoom(ll, s)
+		return true
+	case strings.HasPrefix(s, "sending SIG") && strings.Contains(s, " to process "):
+		ev.Kind = "earlyoom-kill"
+		p.earlyoomSignal(ll, s[strings.Index(s, " to process ")+len(" to process "):], ev)
+	case strings.HasPrefix(strings.ToLower(s), "low memory!") || strings.HasPrefix(s, "mem avail:"):
+		// "low memory! at or below SIGTERM limits: mem 10.00%, …" (1.3+),
+		// "Low Memory! At or below SIGTERM limits (mem: 10 %, …)" (1.1, 1.2)
+		p.noteEarlyoom(ll, s)
+		return true
+	default:
+		return true
+	}
+	ev.Pressure, ev.PressureRef = p.earlyoomLast(ll)
+	p.keepEvent(ev, ll, t)
+	return true
+}
+
+// earlyoomSignal fills ev from the rest of an earlyoom "sending SIGTERM to
+// process " line: `5678 uid 1000 "firefox": oom_score 867, …, VmRSS 3530 MiB`.
+func (p *kParser) earlyoomSignal(ll *logical, rest string, ev *Event) {
+	if v, n := atoiPrefix([]byte(rest)); n > 0 {
+		ev.Pid = iptr(int(v))
+		rest = rest[n:]
+	}
+	if u, ok := strings.CutPrefix(rest, " uid "); ok {
+		if v, n := atoiPrefix([]byte(u)); n > 0 {
+			ev.UID = iptr(int(v))
+		}
+	}
+	if q := strings.IndexByte(rest, '"'); q >= 0 {
+		if e := strings.Index(rest[q+1:], `": `); e >= 0 {
+			ev.Name = rest[q+1 : q+1+e]
+		}
+	}
+	if _, v, ok := strings.Cut(rest, "VmRSS "); ok {
+		// MiB as printed: "VmRSS 1735 MiB"
+		if n, k := atoiPrefix([]byte(v)); k > 0 {
+			if kb, ok := units.ToKB(n, 1<<10, 1, units.Nearest); ok && (k == len(v) || !isDigit(v[k])) {
+				ev.RSSKB = i64(kb)
+			} else {
+				p.warn(ll.ref.Line, "%s", units.TooLargeText("earlyoom VmRSS MiB", strings.Fields(v)[0]))
+			}
+		}
+	}
 }
 
 // earlyoomForm: a line without an identifier (earlyoom's own stderr,

@@ -1,13 +1,16 @@
-package kernel
-
-// Vector vocabulary scan (see the file comment of kernel.go): every needle
-// is found through one byte pair of it (two adjacent bytes; the pairs are
-// chosen from the head of the file). pairScanAVX2 looks at 32 positions at
-// a time and tests all pairs at once with nibble lookup tables (the
-// "Teddy" technique of Hyperscan and Rust's aho-corasick), so the block is
-// read once whatever the number of needles. Each pair has a bit of its own
-// in the tables, so a position is reported exactly when a pair of the
-// table is there; each needle of that pair is then compared in full.
+// Package pairscan is the kernel parser's vector vocabulary scan (see the
+// file comment of parse/kernel/kernel.go): every needle is found through
+// one byte pair of it (two adjacent bytes; the pairs are chosen from the
+// head of the file). pairScanAVX2 looks at 32 positions at a time and
+// tests all pairs at once with nibble lookup tables (the "Teddy" technique
+// of Hyperscan and Rust's aho-corasick), so the block is read once whatever
+// the number of needles. Each pair has a bit of its own in the tables, so a
+// position is reported exactly when a pair of the table is there; each
+// needle of that pair is then compared in full.
+//
+//	s := pairscan.New(head, [][]byte{[]byte("invoked oom-k"), []byte("Kill")})
+//	at := s.Next(block, 0) // start of the first needle, or -1
+package pairscan
 
 import (
 	"bytes"
@@ -31,8 +34,8 @@ type pairNeedle struct {
 	off  int
 }
 
-// pairScanner finds vocabulary needles through their pairs.
-type pairScanner struct {
+// Scanner finds vocabulary needles through their pairs.
+type Scanner struct {
 	tab   pairTab
 	n     int // pairs
 	first [maxPairs]byte
@@ -48,34 +51,34 @@ type pairScanner struct {
 // about 50 ms per GiB).
 const pairCostHits = 400
 
-// newPairScanner picks the pairs from the byte-pair counts of sample
+// New picks the pairs for the needles words from the byte-pair counts of sample
 // (greedy weighted set cover: the pair covering most needles not yet
 // covered per cost of one more pair plus its expected candidates) and gives
 // each needle to its rarest chosen pair. It returns nil when the vocabulary
 // would need more than maxPairs pairs.
-func newPairScanner(sample []byte) *pairScanner {
+func New(sample []byte, words [][]byte) *Scanner {
 	counts := make([]int32, 1<<16)
 	for i := 0; i+1 < len(sample); i++ {
 		counts[int(sample[i])<<8|int(sample[i+1])]++
 	}
 	key := func(w []byte, j int) int { return int(w[j])<<8 | int(w[j+1]) }
 	pairCost := float64(pairCostHits) * float64(len(sample)+1) / float64(1<<20)
-	covered := make([]bool, len(vocabulary))
+	covered := make([]bool, len(words))
 	chosen := map[int]bool{}
 	for {
 		best, bestScore := -1, 0.0
-		for i, n := range vocabulary {
+		for i, w := range words {
 			if covered[i] {
 				continue
 			}
-			for j := 0; j+1 < len(n.word); j++ {
-				k := key(n.word, j)
+			for j := 0; j+1 < len(w); j++ {
+				k := key(w, j)
 				if chosen[k] {
 					continue
 				}
 				cover := 0
-				for i2, n2 := range vocabulary {
-					if !covered[i2] && bytes.Contains(n2.word, n.word[j:j+2]) {
+				for i2, w2 := range words {
+					if !covered[i2] && bytes.Contains(w2, w[j:j+2]) {
 						cover++
 					}
 				}
@@ -89,16 +92,15 @@ func newPairScanner(sample []byte) *pairScanner {
 			break
 		}
 		chosen[best] = true
-		for i, n := range vocabulary {
-			if bytes.Contains(n.word, []byte{byte(best >> 8), byte(best)}) {
+		for i, w := range words {
+			if bytes.Contains(w, []byte{byte(best >> 8), byte(best)}) {
 				covered[i] = true
 			}
 		}
 	}
-	s := &pairScanner{slot: make([]uint8, 1<<16)}
+	s := &Scanner{slot: make([]uint8, 1<<16)}
 	slot := map[int]int{}
-	for _, n := range vocabulary {
-		w := n.word
+	for _, w := range words {
 		at := -1
 		for j := 0; j+1 < len(w); j++ {
 			if chosen[key(w, j)] && (at < 0 || counts[key(w, j)] < counts[key(w, at)]) {
@@ -130,9 +132,9 @@ func newPairScanner(sample []byte) *pairScanner {
 	return s
 }
 
-// nextHit returns the start of the first needle that starts at or after
+// Next returns the start of the first needle that starts at or after
 // from, or -1.
-func (s *pairScanner) nextHit(data []byte, from int) int {
+func (s *Scanner) Next(data []byte, from int) int {
 	i := from
 	for i+1 < len(data) {
 		pos, scanned := pairScanAVX2(data[i:], &s.tab)
@@ -159,13 +161,13 @@ func (s *pairScanner) nextHit(data []byte, from int) int {
 }
 
 // pairAt returns k when pair k of the table is at data[at:at+2], else -1.
-func (s *pairScanner) pairAt(data []byte, at int) int {
+func (s *Scanner) pairAt(data []byte, at int) int {
 	return int(s.slot[int(data[at])<<8|int(data[at+1])]) - 1
 }
 
 // verify compares the needles of the pair at data[at:] in full and returns
 // the start of the one found (at or after from), or -1.
-func (s *pairScanner) verify(data []byte, at, from int) int {
+func (s *Scanner) verify(data []byte, at, from int) int {
 	k := s.pairAt(data, at)
 	if k < 0 {
 		return -1
@@ -179,11 +181,11 @@ func (s *pairScanner) verify(data []byte, at, from int) int {
 	return -1
 }
 
-// allHits appends to out the start of every needle occurrence in data, in
-// increasing order (the read-ahead goroutine lists a block's needles with
-// it; processBlock then takes the first start at or after its position,
-// which is on the line nextHit would find).
-func (s *pairScanner) allHits(data []byte, out []int) []int {
+// All appends to out[:0] the start of every needle occurrence in data, in
+// increasing order (the kernel parser's read-ahead goroutine lists a
+// block's needles with it; the scan then takes the first start at or after
+// its position, which is on the line Next would find).
+func (s *Scanner) All(data []byte, out []int) []int {
 	out = out[:0]
 	add := func(at int) {
 		k := s.pairAt(data, at)

@@ -1,9 +1,9 @@
 //go:build !amd64
 
-package kernel
+package pairscan
 
-// haveVectorScan is false: the vocabulary scan uses the IndexByte groups.
-var haveVectorScan = false
+// Available is false: the vector scan needs AVX2 (amd64).
+var Available = false
 
 // pairScanAVX2 only exists on amd64; here it scans nothing.
 func pairScanAVX2(data []byte, tab *pairTab) (pos, scanned int) { return -1, 0 }
