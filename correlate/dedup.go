@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 )
 
@@ -88,9 +89,9 @@ func (bd *builder) occurrences() (kills, reports []*occ) {
 			if r == nil {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, r.Boot}]
+			nd := bd.nodeAt(lg.Path, r.Boot)
 			if nd == nil {
-				nd = bd.nodeOf[bootKey{lg.Path, 0}]
+				nd = bd.nodeAt(lg.Path, 0)
 			}
 			if nd == nil {
 				continue
@@ -166,9 +167,9 @@ func (bd *builder) sameTime(a, b *occ, corr bool) (bool, bool) {
 		}
 		corr = true
 	}
-	if !isCtimeFormat(a.node.log.Format) && !isCtimeFormat(b.node.log.Format) {
-		wa, _ := bd.fixWall(a.path(), a.line(), sa)
-		wb, _ := bd.fixWall(b.path(), b.line(), sb)
+	if !clock.IsCtimeFormat(a.node.log.Format) && !clock.IsCtimeFormat(b.node.log.Format) {
+		wa, _ := bd.clk.Wall(a.path(), a.line(), sa)
+		wb, _ := bd.clk.Wall(b.path(), b.line(), sb)
 		if wa != nil && wb != nil {
 			d := wa.Sub(*wb)
 			if d > 2*time.Minute || d < -2*time.Minute {

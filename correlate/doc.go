@@ -14,7 +14,8 @@
 //
 // The work is split by concern:
 //
-//	clock.go     kernel seconds → wall time per boot; year and zone fixing; boots across logs
+//	clock/       (package clock) kernel seconds → wall time per boot; year and zone; boots across logs
+//	boots.go     each log boot paired with its log; kills handed to the clock; times as written
 //	dedup.go     the same kill in dmesg, journal, messages, kern.log → one kill
 //	kills.go     each Kill assembled from the richest source of each part
 //	coverage.go  logs that should show a kill but do not; what the bundle lacks

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
@@ -1097,18 +1098,18 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 			if e.Kind != "swap-on" && e.Kind != "swap-off" {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp)
 			switch {
 			case w != nil && kc.wall != nil && w.After(*kc.wall):
 				refs = append(refs, toRef(e.Ref))
 				d += fmt.Sprintf(" The kernel logged %q at %s.", strings.TrimSpace(e.Text), w.Format(time.RFC3339))
-			case nd.group == kc.group && e.Stamp.KernelSeconds != nil && kc.ks != nil && *e.Stamp.KernelSeconds > *kc.ks:
+			case nd.Group == kc.group && e.Stamp.KernelSeconds != nil && kc.ks != nil && *e.Stamp.KernelSeconds > *kc.ks:
 				refs = append(refs, toRef(e.Ref))
-				d += fmt.Sprintf(" The kernel logged %q %s after the kill.", strings.TrimSpace(e.Text), words(secs(*e.Stamp.KernelSeconds-*kc.ks)))
+				d += fmt.Sprintf(" The kernel logged %q %s after the kill.", strings.TrimSpace(e.Text), words(clock.Seconds(*e.Stamp.KernelSeconds-*kc.ks)))
 			}
 		}
 	}
@@ -1202,7 +1203,7 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	case first.wall != nil && last.wall != nil:
 		spanText = fmt.Sprintf(" over %s (%s – %s)", words(last.wall.Sub(*first.wall)), first.wall.Format(time.RFC3339), last.wall.Format(time.RFC3339))
 	case first.ks != nil && last.ks != nil && first.group == last.group:
-		spanText = fmt.Sprintf(" over %s of uptime", words(secs(*last.ks-*first.ks)))
+		spanText = fmt.Sprintf(" over %s of uptime", words(clock.Seconds(*last.ks-*first.ks)))
 	}
 	s := fmt.Sprintf("%s was killed %d times%s: it is restarted or re-run and grows back into the same limit %s.", name, len(same), spanText, cite(refs...))
 	d := "Something restarts or re-runs it (a supervisor, systemd Restart=, a Kubernetes restart policy — a crash loop — or a person or job retrying) and it needs the same memory again. Retrying will not help: raise the limit or fix the memory growth."
@@ -1219,7 +1220,7 @@ func (bd *builder) burst(kc *killCtx) *Finding {
 	at := func(o *killCtx) (time.Duration, bool) {
 		switch {
 		case o.ks != nil:
-			return secs(*o.ks), true
+			return clock.Seconds(*o.ks), true
 		case o.wall != nil:
 			return time.Duration(o.wall.UnixNano()), true
 		}
@@ -1469,11 +1470,11 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 			if e.Kind != "kubelet-eviction" || e.Pod != "" || (e.Name != "" && e.Name != "memory") {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			if w, _, _ := bd.when(nd, e.Line, &e.Stamp); w != nil && !w.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(*w) <= 15*time.Minute {
+			if w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp); w != nil && !w.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(*w) <= 15*time.Minute {
 				refs = append(refs, toRef(e.Ref))
 			}
 		}
@@ -1485,7 +1486,7 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 			}
 			for _, e := range n.Events {
 				if (e.Reason == "EvictionThresholdMet" || e.Reason == "NodeHasInsufficientMemory") && e.AgeSec != nil {
-					t := c.Add(-secs(*e.AgeSec))
+					t := c.Add(-clock.Seconds(*e.AgeSec))
 					if !t.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(t) <= 15*time.Minute {
 						refs = append(refs, toRef(e.Ref))
 					}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kube"
 )
@@ -335,7 +336,7 @@ func (bd *builder) nodeOut(n *parse.Node, own bool) (Node, []*string) {
 		e := &n.Events[i]
 		ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
 		if cap != nil && e.AgeSec != nil {
-			t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+			t := cap.Add(-clock.Seconds(*e.AgeSec)).In(bd.loc)
 			ev.Time = rfc3339(&t)
 		}
 		if own && bd.isThisNode(n) {
@@ -403,7 +404,7 @@ func (bd *builder) kubeletStart() *kubeletStartInfo {
 	if best != nil {
 		ks := &kubeletStartInfo{ref: best.Ref, ageSec: *best.AgeSec, text: "the age of \"Starting kubelet.\""}
 		if c != nil {
-			t := c.Add(-secs(*best.AgeSec))
+			t := c.Add(-clock.Seconds(*best.AgeSec))
 			ks.at = &t
 		}
 		return ks
@@ -418,11 +419,11 @@ func (bd *builder) kubeletStart() *kubeletStartInfo {
 			if e.Kind != "kubelet-start" {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp)
 			if w == nil || w.After(c.Add(time.Minute)) {
 				continue
 			}

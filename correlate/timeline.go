@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 )
 
@@ -21,7 +22,7 @@ type tlRow struct {
 }
 
 func (bd *builder) timeline() []TimelineRow {
-	n := len(bd.groups) + len(bd.kills) + len(bd.reportOnly)
+	n := len(bd.clk.Boots) + len(bd.kills) + len(bd.reportOnly)
 	for _, lg := range bd.logs {
 		n += len(lg.Events)
 	}
@@ -35,30 +36,30 @@ func (bd *builder) timeline() []TimelineRow {
 		}
 		rows = append(rows, tlRow{row: r, wall: wall, grp: g})
 	}
-	for _, g := range bd.groups {
+	for _, g := range bd.clk.Boots {
 		if bd.foreignGroup(g) {
 			continue // another host's boot is no fact of this host's timeline
 		}
-		m := g.members[0]
-		src := parse.Ref{Path: m.log.Path, Line: 1}
+		m := g.Members[0]
+		src := parse.Ref{Path: m.Key.Path, Line: 1}
 		text := "boot"
-		for _, nd := range g.members {
-			if nd.boot != nil && nd.boot.Banner != "" {
-				src, text = nd.boot.Start, nd.boot.Banner
+		for _, nd := range g.Members {
+			if nd.Boot != nil && nd.Boot.Banner != "" {
+				src, text = nd.Boot.Start, nd.Boot.Banner
 				break
 			}
 		}
-		if text == "boot" && m.boot != nil {
-			src = m.boot.Start
+		if text == "boot" && m.Boot != nil {
+			src = m.Boot.Start
 		}
-		at := g.base
-		if g.base != nil {
-			text += " (boot time from " + g.basis + ")"
-		} else if g.order != nil {
-			at = g.order
+		at := g.Base
+		if g.Base != nil {
+			text += " (boot time from " + g.Basis + ")"
+		} else if g.Order != nil {
+			at = g.Order
 			text += " (time of the boot's first logged line)"
 		}
-		add(at, ptr(0.0), ptr(g.index), toRef(src), "boot", nil, text)
+		add(at, ptr(0.0), ptr(g.Index), toRef(src), "boot", nil, text)
 	}
 	for _, kc := range bd.kills {
 		kind := "oom-kill"
@@ -87,7 +88,7 @@ func (bd *builder) timeline() []TimelineRow {
 	}
 	for _, rc := range bd.reportOnly {
 		o := rc.occs[0]
-		w, _, _ := bd.when(o.node, o.line(), o.stamp())
+		w, _, _ := bd.clk.When(o.node.LogBoot, o.line(), o.stamp())
 		var ks *float64
 		if st := o.stamp(); st != nil {
 			ks = st.KernelSeconds
@@ -98,7 +99,7 @@ func (bd *builder) timeline() []TimelineRow {
 				text = q
 			}
 		}
-		add(w, ks, ptr(o.node.group), toRef(o.rep.Start), "oom-report", nil, text)
+		add(w, ks, ptr(o.node.Group), toRef(o.rep.Start), "oom-report", nil, text)
 	}
 	// Kernel and system log events, deduplicated across files.
 	type seenKey struct {
@@ -136,11 +137,11 @@ func (bd *builder) timeline() []TimelineRow {
 					continue // an eviction: listed as a kill
 				}
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp)
 			kind := e.Kind
 			switch kind {
 			case "swap-on", "swap-off":
@@ -151,7 +152,7 @@ func (bd *builder) timeline() []TimelineRow {
 			if ks := e.Stamp.KernelSeconds; ks != nil {
 				f := int64(math.Floor(*ks))
 				for d := int64(-1); d <= 1 && !dup; d++ {
-					for _, prev := range seenKS[ksKey{k, nd.group, f + d}] {
+					for _, prev := range seenKS[ksKey{k, nd.Group, f + d}] {
 						if math.Abs(prev-*ks) < 1 {
 							dup = true
 							break
@@ -177,9 +178,9 @@ func (bd *builder) timeline() []TimelineRow {
 			if text == "" {
 				text = e.Kind
 			}
-			add(w, e.Stamp.KernelSeconds, ptr(nd.group), toRef(e.Ref), kind, nil, text)
+			add(w, e.Stamp.KernelSeconds, ptr(nd.Group), toRef(e.Ref), kind, nil, text)
 			if ks := e.Stamp.KernelSeconds; ks != nil {
-				kk := ksKey{k, nd.group, int64(math.Floor(*ks))}
+				kk := ksKey{k, nd.Group, int64(math.Floor(*ks))}
 				seenKS[kk] = append(seenKS[kk], *ks)
 			}
 			if w != nil {
@@ -198,7 +199,7 @@ func (bd *builder) timeline() []TimelineRow {
 			e := &n.Events[i]
 			var w *time.Time
 			if cap != nil && e.AgeSec != nil {
-				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+				t := cap.Add(-clock.Seconds(*e.AgeSec)).In(bd.loc)
 				w = &t
 			}
 			kind := "k8s-event"
