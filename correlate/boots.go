@@ -50,6 +50,7 @@ func (bd *builder) sightings() (kills [][]clock.Sighting, reports [][]*clock.Log
 			}
 			k = append(k, s)
 		}
+		kc.seen = k
 		kills = append(kills, k)
 	}
 	for _, ro := range bd.reportOnly {

@@ -299,7 +299,7 @@ func (bd *builder) inputs() []Input {
 		// year-less syslog) spans what its boots' clocks place its first
 		// and last lines at, as for its kills.
 		if lg := logs[in.Path]; lg != nil && (first == nil || last == nil) {
-			f, l := bd.logSpan(lg)
+			f, l := bd.clk.LogSpan(lg)
 			if first == nil {
 				first = f
 			}
@@ -335,25 +335,6 @@ func (bd *builder) inputs() []Input {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
-}
-
-// logSpan is the wall time of a kernel log's first and last stamped lines,
-// placed by their boots' clocks (bd.when), nil when unknown.
-func (bd *builder) logSpan(lg *parse.KernelLog) (first, last *time.Time) {
-	if len(lg.Boots) == 0 {
-		return nil, nil
-	}
-	if nd := bd.nodeAt(lg.Path, 0); nd != nil {
-		st, line := lg.Boots[0].First, lg.Boots[0].Start.Line
-		if st == nil {
-			st, line = lg.First, 1
-		}
-		first, _, _ = bd.clk.When(nd.LogBoot, line, st)
-	}
-	if nd := bd.nodeAt(lg.Path, len(lg.Boots)-1); nd != nil {
-		last, _, _ = bd.clk.When(nd.LogBoot, lg.Lines+1, lg.Last)
-	}
-	return first, last
 }
 
 // swapAtCapture picks the best swap listing: exact sizes first

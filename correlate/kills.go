@@ -19,7 +19,8 @@ import (
 type killCtx struct {
 	id     string
 	killer string
-	occs   []*occ // primary first
+	occs   []*occ           // primary first
+	seen   []clock.Sighting // occs as the clock sees them
 	ev     *parse.Event
 	evNode *bootNode
 	evOccs []Ref // the same userspace kill in other files
@@ -261,73 +262,11 @@ func (bd *builder) timeKill(kc *killCtx) {
 		}
 		return
 	}
-	var ctimeWall *time.Time
-	var ctimeRef, wallRef Ref
-	for _, o := range kc.occs {
-		st := &o.kill.Stamp
-		if kc.raw == "" && st.Raw != "" {
-			kc.raw = st.Raw
-		}
-		if kc.ks == nil && st.KernelSeconds != nil {
-			kc.ks = st.KernelSeconds
-		}
-		if clock.IsCtimeFormat(o.node.log.Format) {
-			if ctimeWall == nil {
-				ctimeWall, _ = bd.clk.Wall(o.path(), o.kill.Line, st)
-				ctimeRef = toRef(o.kill.Ref)
-			}
-			continue
-		}
-		w, b, c := bd.clk.When(o.node.LogBoot, o.kill.Line, st)
-		if w != nil && (kc.wall == nil || basisRank(b) < basisRank(kc.basis)) {
-			kc.wall, kc.basis, kc.conf = w, b, c
-			wallRef = toRef(o.kill.Ref)
-		}
+	t := bd.clk.KillTime(bd.clk.Boots[kc.group], kc.seen)
+	kc.ks, kc.wall, kc.basis, kc.conf, kc.raw, kc.noYear = t.KS, t.Wall, t.Basis, t.Conf, t.Raw, t.NoYear
+	if t.Drift != nil {
+		kc.drift, kc.driftRefs = t.Drift, []Ref{toRef(t.DriftRefs[0]), toRef(t.DriftRefs[1])}
 	}
-	if kc.wall == nil && kc.ks != nil {
-		g := bd.clk.Boots[kc.group]
-		if g.Base != nil {
-			kc.wall, kc.basis, kc.conf = g.At(*kc.ks), g.Basis, g.Conf
-		}
-	}
-	if kc.wall == nil && ctimeWall == nil {
-		for _, o := range kc.occs {
-			if kc.noYear = bd.clk.NoYearWall(&o.kill.Stamp); kc.noYear != nil {
-				kc.basis, kc.conf = "printed", "low"
-				break
-			}
-		}
-	}
-	if ctimeWall != nil {
-		if kc.wall == nil {
-			kc.wall, kc.basis, kc.conf = ctimeWall, "dmesg-ctime", "medium"
-		} else if kc.basis == "printed" || kc.basis == "calibrated" {
-			d := ctimeWall.Sub(*kc.wall)
-			if d > 5*time.Second || d < -5*time.Second {
-				kc.drift = &d
-				if wallRef.Path == "" {
-					wallRef = kc.primRef()
-				}
-				kc.driftRefs = []Ref{ctimeRef, wallRef}
-			}
-		}
-	}
-}
-
-func basisRank(b string) int {
-	switch b {
-	case "printed":
-		return 0
-	case "calibrated":
-		return 1
-	case "btime":
-		return 2
-	case "uptime+date":
-		return 3
-	case "dmesg-ctime":
-		return 4
-	}
-	return 9
 }
 
 // assemble fills kc.out, the contract Kill, without findings.

@@ -809,6 +809,25 @@ func (c *Clock) Span(nd *LogBoot) Span {
 	return sp
 }
 
+// LogSpan is the wall time of a kernel log's first and last stamped lines,
+// placed by their boots' clocks (When), nil when unknown.
+func (c *Clock) LogSpan(lg *parse.KernelLog) (first, last *time.Time) {
+	if len(lg.Boots) == 0 {
+		return nil, nil
+	}
+	if nd := c.LogBoot(lg.Path, 0); nd != nil {
+		st, line := lg.Boots[0].First, lg.Boots[0].Start.Line
+		if st == nil {
+			st, line = lg.First, 1
+		}
+		first, _, _ = c.When(nd, line, st)
+	}
+	if nd := c.LogBoot(lg.Path, len(lg.Boots)-1); nd != nil {
+		last, _, _ = c.When(nd, lg.Lines+1, lg.Last)
+	}
+	return first, last
+}
+
 // printedSpan is the wall-clock span of one boot of a log from its printed
 // stamps (not dmesg -T, which can drift), nil ends when unknown.
 func (c *Clock) printedSpan(nd *LogBoot) [2]*time.Time {
@@ -889,4 +908,93 @@ func refList(r *parse.Ref) []parse.Ref {
 		return nil
 	}
 	return []parse.Ref{*r}
+}
+
+// KillTime is when one kernel kill happened, from every log that printed it.
+type KillTime struct {
+	KS          *float64   // kernel seconds, from the first sighting that prints them
+	Wall        *time.Time // nil when nothing dates it
+	Basis, Conf string     // as When returns them; "none" when Wall is nil
+	Raw         string     // the first stamp as printed
+	// NoYear is the printed month, day and time when the kill's log prints
+	// no year and nothing in the bundle gives one (Wall is then nil).
+	NoYear *time.Time
+	// Drift is how far dmesg -T's own time is from a better basis, when
+	// over five seconds; DriftRefs are the dmesg -T line and the better one.
+	Drift     *time.Duration
+	DriftRefs [2]parse.Ref
+}
+
+// KillTime dates a kernel kill of boot g from its sightings (the primary,
+// the richest report, first): the best basis of any log that dates it,
+// else the boot's base, else dmesg -T's own time, which is also compared
+// with the better basis for drift.
+func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
+	kt := KillTime{Basis: "none", Conf: "none"}
+	var ctimeWall *time.Time
+	var ctimeRef, wallRef parse.Ref
+	for _, o := range seen {
+		st := o.Stamp
+		if kt.Raw == "" && st.Raw != "" {
+			kt.Raw = st.Raw
+		}
+		if kt.KS == nil && st.KernelSeconds != nil {
+			kt.KS = st.KernelSeconds
+		}
+		if IsCtimeFormat(o.At.log.Format) {
+			if ctimeWall == nil {
+				ctimeWall, _ = c.Wall(o.At.log.Path, o.Line, st)
+				ctimeRef = o.Ref
+			}
+			continue
+		}
+		w, b, cf := c.When(o.At, o.Line, st)
+		if w != nil && (kt.Wall == nil || basisRank(b) < basisRank(kt.Basis)) {
+			kt.Wall, kt.Basis, kt.Conf = w, b, cf
+			wallRef = o.Ref
+		}
+	}
+	if kt.Wall == nil && kt.KS != nil && g.Base != nil {
+		kt.Wall, kt.Basis, kt.Conf = g.At(*kt.KS), g.Basis, g.Conf
+	}
+	if kt.Wall == nil && ctimeWall == nil {
+		for _, o := range seen {
+			if kt.NoYear = c.NoYearWall(o.Stamp); kt.NoYear != nil {
+				kt.Basis, kt.Conf = "printed", "low"
+				break
+			}
+		}
+	}
+	if ctimeWall == nil {
+		return kt
+	}
+	if kt.Wall == nil {
+		kt.Wall, kt.Basis, kt.Conf = ctimeWall, "dmesg-ctime", "medium"
+	} else if kt.Basis == "printed" || kt.Basis == "calibrated" {
+		d := ctimeWall.Sub(*kt.Wall)
+		if d > 5*time.Second || d < -5*time.Second {
+			if wallRef.Path == "" {
+				wallRef = seen[0].Ref
+			}
+			kt.Drift, kt.DriftRefs = &d, [2]parse.Ref{ctimeRef, wallRef}
+		}
+	}
+	return kt
+}
+
+// basisRank orders the bases of a wall time, best first.
+func basisRank(b string) int {
+	switch b {
+	case "printed":
+		return 0
+	case "calibrated":
+		return 1
+	case "btime":
+		return 2
+	case "uptime+date":
+		return 3
+	case "dmesg-ctime":
+		return 4
+	}
+	return 9
 }
