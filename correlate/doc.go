@@ -19,7 +19,8 @@
 //	dedup.go     the same kill in dmesg, journal, messages, kern.log → one kill
 //	kills.go     each Kill assembled from the richest source of each part
 //	coverage.go  logs that should show a kill but do not; what the bundle lacks
-//	kube.go      pod attribution, the kubelet's effective swap, node events ↔ kills
+//	k8s/         (package k8s) pod of a cgroup, this host's node, kubelet version, swap and start
+//	kube.go      the Kubernetes report sections; node and cluster events ↔ kills
 //	findings.go  the rule table: rule ID → func(builder, kill) *Finding
 //	verdict.go   headline and verdict paragraph
 //	timeline.go  every dated fact, oldest first

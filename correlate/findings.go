@@ -770,22 +770,22 @@ func ruleKubeletSwapPolicy(bd *builder, kc *killCtx) *Finding {
 	if kc.out == nil || kc.out.Pod == nil {
 		return nil
 	}
-	sp := bd.kubeletSwap()
+	sp, swapRefs := bd.kubeletSwap()
 	qos := kc.podQoS
-	refs := append([]Ref{}, sp.refs...)
+	refs := append([]Ref{}, swapRefs...)
 	refs = append(refs, kc.out.Pod.Evidence...)
-	switch sp.effective {
+	switch sp.Effective {
 	case "NoSwap":
-		return fnd("warning", fmt.Sprintf("The kubelet gives pods no swap: %s %s.", sp.why, cite(refs...)), "Processes outside pods may still swap. To let this pod swap, use swapBehavior: LimitedSwap (cgroup v2, Burstable QoS, request < limit).", refs...)
+		return fnd("warning", fmt.Sprintf("The kubelet gives pods no swap: %s %s.", sp.Why, cite(refs...)), "Processes outside pods may still swap. To let this pod swap, use swapBehavior: LimitedSwap (cgroup v2, Burstable QoS, request < limit).", refs...)
 	case "LimitedSwap":
 		if qos != "" && qos != "burstable" {
-			return fnd("warning", fmt.Sprintf("The pod is %s QoS, and LimitedSwap gives swap only to Burstable pods %s.", qos, cite(refs...)), sp.why+".", refs...)
+			return fnd("warning", fmt.Sprintf("The pod is %s QoS, and LimitedSwap gives swap only to Burstable pods %s.", qos, cite(refs...)), sp.Why+".", refs...)
 		}
 		cg := bd.b.CgroupV2
 		if cg != nil && !*cg {
-			return fnd("warning", "This node runs cgroup v1, where the kubelet cannot give pods swap (memsw = memory limit) "+cite(refs...)+".", sp.why+".", refs...)
+			return fnd("warning", "This node runs cgroup v1, where the kubelet cannot give pods swap (memsw = memory limit) "+cite(refs...)+".", sp.Why+".", refs...)
 		}
-		return fnd("info", "The kubelet runs LimitedSwap: this pod's swap is limited to its memory request ÷ node RAM × node swap "+cite(refs...)+".", sp.why+".", refs...)
+		return fnd("info", "The kubelet runs LimitedSwap: this pod's swap is limited to its memory request ÷ node RAM × node swap "+cite(refs...)+".", sp.Why+".", refs...)
 	}
 	return nil
 }
@@ -1368,10 +1368,10 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if !isKernel(kc) || start == nil {
 		return nil
 	}
-	startAt := start.at
+	startAt := start.At
 	var evs []*parse.NodeEvent
 	for _, e := range kc.nodeEvents {
-		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
+		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.AgeSec) <= 60 {
 			evs = append(evs, e)
 		}
 	}
@@ -1381,7 +1381,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if kc.wall != nil && startAt != nil && !kc.wall.Before(startAt.Add(-time.Minute)) {
 		return nil // the kill happened as the kubelet started: a live event
 	}
-	refs := []Ref{toRef(start.ref)}
+	refs := []Ref{toRef(start.Ref)}
 	for _, e := range evs {
 		refs = append(refs, toRef(e.Ref))
 	}
@@ -1391,7 +1391,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 			continue
 		}
 		for _, e := range nd.Events {
-			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
+			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.AgeSec) <= 60 {
 				n++
 			}
 		}
@@ -1516,7 +1516,7 @@ func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
 	if len(bd.evictionsBefore(kc)) > 0 {
 		return nil
 	}
-	if st := bd.kubeletStart(); st != nil && st.at != nil && st.at.After(*kc.wall) {
+	if st := bd.kubeletStart(); st != nil && st.At != nil && st.At.After(*kc.wall) {
 		return nil // the kubelet seen in the bundle started after the kill
 	}
 	thr := "100Mi"
