@@ -41,24 +41,30 @@ func (bd *builder) nodeAt(path string, boot int) *bootNode {
 // sightings hands the clock where each kill and each report without a kill
 // was printed: the same one in two logs is one boot.
 func (bd *builder) sightings() (kills [][]clock.Sighting, reports [][]*clock.LogBoot) {
+	n, m := 0, 0
 	for _, kc := range bd.kills {
-		var k []clock.Sighting
-		for _, o := range kc.occs {
-			s := clock.Sighting{At: o.node.LogBoot}
-			if o.kill != nil {
-				s.Line, s.Stamp, s.Ref = o.kill.Line, &o.kill.Stamp, o.kill.Ref
-			}
-			k = append(k, s)
-		}
-		kc.seen = k
-		kills = append(kills, k)
+		n += len(kc.occs)
 	}
 	for _, ro := range bd.reportOnly {
-		var set []*clock.LogBoot
-		for _, o := range ro.occs {
-			set = append(set, o.node.LogBoot)
+		m += len(ro.occs)
+	}
+	seen, at := make([]clock.Sighting, 0, n), make([]*clock.LogBoot, 0, m) // one array each
+	kills = make([][]clock.Sighting, 0, len(bd.kills))
+	for _, kc := range bd.kills {
+		from := len(seen)
+		for _, o := range kc.occs {
+			seen = append(seen, clock.Sighting{At: o.node.LogBoot, Kill: o.kill})
 		}
-		reports = append(reports, set)
+		kc.seen = seen[from:len(seen):len(seen)]
+		kills = append(kills, kc.seen)
+	}
+	reports = make([][]*clock.LogBoot, 0, len(bd.reportOnly))
+	for _, ro := range bd.reportOnly {
+		from := len(at)
+		for _, o := range ro.occs {
+			at = append(at, o.node.LogBoot)
+		}
+		reports = append(reports, at[from:len(at):len(at)])
 	}
 	return kills, reports
 }

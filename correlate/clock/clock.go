@@ -498,13 +498,11 @@ func (c *Clock) union(a, b int) {
 	c.nodes[rb].parent = ra
 }
 
-// A Sighting is one log's line of one kill: the log boot it stands in, and
-// its line, stamp and reference. Stamp is nil for a line that dates nothing.
+// A Sighting is one log's kill line of one kill and the log boot it stands
+// in; Kill is nil for an occurrence that has no kill line.
 type Sighting struct {
-	At    *LogBoot
-	Line  int
-	Stamp *parse.Stamp
-	Ref   parse.Ref
+	At   *LogBoot
+	Kill *parse.KillLine
 }
 
 // Group joins the log boots into global boots, picks each boot's base and
@@ -709,15 +707,15 @@ func (c *Clock) crossCalibrate(g *Boot, kills [][]Sighting, best *int) {
 		var wall *time.Time
 		var ref parse.Ref
 		for _, o := range k {
-			if o.Stamp == nil {
+			if o.Kill == nil {
 				continue
 			}
-			if ks == nil && o.Stamp.KernelSeconds != nil {
-				ks = o.Stamp.KernelSeconds
+			if ks == nil && o.Kill.Stamp.KernelSeconds != nil {
+				ks = o.Kill.Stamp.KernelSeconds
 			}
 			if wall == nil && !IsCtimeFormat(o.At.log.Format) {
-				if w, _ := c.Wall(o.At.log.Path, o.Line, o.Stamp); w != nil {
-					wall, ref = w, o.Ref
+				if w, _ := c.Wall(o.At.log.Path, o.Kill.Line, &o.Kill.Stamp); w != nil {
+					wall, ref = w, o.Kill.Ref
 				}
 			}
 		}
@@ -926,7 +924,7 @@ type KillTime struct {
 }
 
 // KillTime dates a kernel kill of boot g from its sightings (the primary,
-// the richest report, first): the best basis of any log that dates it,
+// the richest report, first; each with its kill line): the best basis of any log that dates it,
 // else the boot's base, else dmesg -T's own time, which is also compared
 // with the better basis for drift.
 func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
@@ -934,7 +932,7 @@ func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
 	var ctimeWall *time.Time
 	var ctimeRef, wallRef parse.Ref
 	for _, o := range seen {
-		st := o.Stamp
+		st := &o.Kill.Stamp
 		if kt.Raw == "" && st.Raw != "" {
 			kt.Raw = st.Raw
 		}
@@ -943,15 +941,15 @@ func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
 		}
 		if IsCtimeFormat(o.At.log.Format) {
 			if ctimeWall == nil {
-				ctimeWall, _ = c.Wall(o.At.log.Path, o.Line, st)
-				ctimeRef = o.Ref
+				ctimeWall, _ = c.Wall(o.At.log.Path, o.Kill.Line, st)
+				ctimeRef = o.Kill.Ref
 			}
 			continue
 		}
-		w, b, cf := c.When(o.At, o.Line, st)
+		w, b, cf := c.When(o.At, o.Kill.Line, st)
 		if w != nil && (kt.Wall == nil || basisRank(b) < basisRank(kt.Basis)) {
 			kt.Wall, kt.Basis, kt.Conf = w, b, cf
-			wallRef = o.Ref
+			wallRef = o.Kill.Ref
 		}
 	}
 	if kt.Wall == nil && kt.KS != nil && g.Base != nil {
@@ -959,7 +957,7 @@ func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
 	}
 	if kt.Wall == nil && ctimeWall == nil {
 		for _, o := range seen {
-			if kt.NoYear = c.NoYearWall(o.Stamp); kt.NoYear != nil {
+			if kt.NoYear = c.NoYearWall(&o.Kill.Stamp); kt.NoYear != nil {
 				kt.Basis, kt.Conf = "printed", "low"
 				break
 			}
@@ -974,7 +972,7 @@ func (c *Clock) KillTime(g *Boot, seen []Sighting) KillTime {
 		d := ctimeWall.Sub(*kt.Wall)
 		if d > 5*time.Second || d < -5*time.Second {
 			if wallRef.Path == "" {
-				wallRef = seen[0].Ref
+				wallRef = seen[0].Kill.Ref
 			}
 			kt.Drift, kt.DriftRefs = &d, [2]parse.Ref{ctimeRef, wallRef}
 		}
