@@ -16,7 +16,8 @@
 //
 //	clock/       (package clock) kernel seconds → wall time per boot; year and zone; boots across logs
 //	boots.go     each log boot paired with its log; kills handed to the clock; times as written
-//	dedup.go     the same kill in dmesg, journal, messages, kern.log → one kill
+//	dedup/       (package dedup) the same kill in dmesg, journal, messages, kern.log → one kill
+//	dedup.go     every kill line of every log as an occurrence; kills from dedup's clusters
 //	kills.go     each Kill assembled from the richest source of each part
 //	coverage.go  logs that should show a kill but do not; what the bundle lacks
 //	k8s/         (package k8s) pod of a cgroup, this host's node, kubelet version, swap and start

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/correlate/clock"
+	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 )
@@ -113,14 +114,14 @@ func (bd *builder) checkForeign(kc *killCtx) {
 	// host: another host name in the log prefix
 	if h := bd.b.Host.Hostname; h != "" && bd.b.Host.HostnameRef != nil {
 		for _, o := range kc.occs {
-			raw := o.lineText(o.line())
+			raw := o.lineText(dedup.Line(o))
 			lh := kernel.LineHost([]byte(raw))
 			if hostKey(lh) == "" || hostKey(lh) == hostKey(h) {
 				continue
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "host",
 				text: fmt.Sprintf("its log line names host %s, but this bundle is from %s", lh, h),
-				refs: []Ref{toRef(parse.Ref{Path: o.path(), Line: o.line()}), toRef(*bd.b.Host.HostnameRef)}})
+				refs: []Ref{toRef(parse.Ref{Path: o.path(), Line: dedup.Line(o)}), toRef(*bd.b.Host.HostnameRef)}})
 			break
 		}
 	}

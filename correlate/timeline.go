@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/correlate/clock"
+	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/units"
 )
@@ -130,9 +131,9 @@ func (tl *tlRows) memorySnapshots() {
 func (tl *tlRows) reportsWithoutKill() {
 	for _, rc := range tl.bd.reportOnly {
 		o := rc.occs[0]
-		w, _, _ := tl.bd.clk.When(o.node.LogBoot, o.line(), o.stamp())
+		w, _, _ := tl.bd.clk.When(o.node.LogBoot, dedup.Line(o), dedup.Stamp(o))
 		var ks *float64
-		if st := o.stamp(); st != nil {
+		if st := dedup.Stamp(o); st != nil {
 			ks = st.KernelSeconds
 		}
 		text := "OOM report without a kill line"
