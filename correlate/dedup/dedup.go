@@ -188,15 +188,15 @@ func cluster[O Occurrence](occs []O, key func(o O) string, same func(a, b O) (bo
 		}
 		return Line(occs[i]) < Line(occs[j])
 	})
-	var cls []*[]O
-	byKey := map[string][]*[]O{}
+	var cls [][]O
+	byKey := map[string][]int{} // key → indexes in cls
 	for _, o := range occs {
-		var cands []*[]O
-		var strong *[]O
+		var cands []int
+		strong := -1
 		k := key(o)
-		for _, c := range byKey[k] {
+		for _, ci := range byKey[k] {
 			ok, anyCorr := true, false
-			for _, m := range *c {
+			for _, m := range cls[ci] {
 				if path(m) == path(o) {
 					ok = false
 					break
@@ -211,25 +211,22 @@ func cluster[O Occurrence](occs []O, key func(o O) string, same func(a, b O) (bo
 			if !ok {
 				continue
 			}
-			if anyCorr && strong == nil {
-				strong = c
+			if anyCorr && strong < 0 {
+				strong = ci
 			}
-			cands = append(cands, c)
+			cands = append(cands, ci)
 		}
 		switch {
-		case strong != nil:
-			*strong = append(*strong, o)
+		case strong >= 0:
+			cls[strong] = append(cls[strong], o)
 		case len(cands) == 1:
-			*cands[0] = append(*cands[0], o)
+			cls[cands[0]] = append(cls[cands[0]], o)
 		default:
-			c := &[]O{o}
-			cls = append(cls, c)
-			byKey[k] = append(byKey[k], c)
+			cls = append(cls, []O{o})
+			byKey[k] = append(byKey[k], len(cls)-1)
 		}
 	}
-	out := make([][]O, len(cls))
-	for i, c := range cls {
-		c := *c
+	for _, c := range cls {
 		sort.SliceStable(c, func(i, j int) bool {
 			ri, rj := richness(c[i]), richness(c[j])
 			if ri != rj {
@@ -240,7 +237,6 @@ func cluster[O Occurrence](occs []O, key func(o O) string, same func(a, b O) (bo
 			}
 			return Line(c[i]) < Line(c[j])
 		})
-		out[i] = c
 	}
-	return out
+	return cls
 }
