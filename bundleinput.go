@@ -10,6 +10,7 @@ import (
 	"github.com/oomlens/oomlens/input"
 	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/redact"
 )
 
 // loadBundle reads one command-line path (a directory, an archive or a
@@ -89,7 +90,7 @@ func analyzeBundle(paths []string, aopts archive.Options, copts correlate.Option
 		rules(rep) // before redaction: patterns see the real names
 	}
 	if copts.Redact {
-		correlate.Redact(rep)
+		redact.Report(rep)
 	}
 	return rep, nil
 }

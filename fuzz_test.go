@@ -16,6 +16,7 @@ import (
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/redact"
 	"github.com/oomlens/oomlens/render"
 	"github.com/oomlens/oomlens/rules"
 )
@@ -90,7 +91,7 @@ func FuzzAnalyze(f *testing.F) {
 				t.Fatalf("render: %v", err)
 			}
 		}
-		correlate.Redact(rep)
+		redact.Report(rep)
 		buf.Reset()
 		if err := render.JSON(&buf, rep); err != nil {
 			t.Fatalf("redacted JSON: %v", err)

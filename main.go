@@ -21,6 +21,7 @@ import (
 	"github.com/oomlens/oomlens/input"
 	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/redact"
 	"github.com/oomlens/oomlens/render"
 )
 
@@ -280,7 +281,7 @@ func (a *analyzeCmd) run(e *env) error {
 		return err
 	}
 	if a.Redact {
-		correlate.Redact(rep)
+		redact.Report(rep)
 	}
 	toStdout := a.Output == "" || a.Output == "-"
 	write := func(w io.Writer) error {

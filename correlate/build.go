@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 )
@@ -20,20 +21,18 @@ type Options struct {
 
 // builder carries the state of one Build call.
 type builder struct {
-	b         *parse.Bundle
-	opts      Options
-	logs      []*parse.KernelLog // sorted by path
-	loc       *time.Location
-	zoneKnown bool
-	// localTimes: no time zone is known and the logs' wall clocks are
-	// node-local, so wall times are written without an offset (wallText).
+	b    *parse.Bundle
+	opts Options
+	logs []*parse.KernelLog // sorted by path
+	clk  *clock.Clock
+	// loc, zoneKnown and localTimes are the clock's zone (clock.Clock's Loc,
+	// ZoneKnown, LocalTimes), which every writer of times reads.
+	loc        *time.Location
+	zoneKnown  bool
 	localTimes bool
-	refTime    *time.Time
-	years      map[lineKey]int
 
-	nodes  []*bootNode
-	nodeOf map[bootKey]*bootNode
-	groups []*bootGroup
+	nodes  []*bootNode // one per boot of each log, in the clock's order
+	nodeOf map[clock.Key]*bootNode
 
 	kills      []*killCtx
 	reportOnly []*reportCtx
@@ -60,11 +59,11 @@ func Build(b *parse.Bundle, opts Options) *Report {
 	}
 	sort.SliceStable(bd.logs, func(i, j int) bool { return bd.logs[i].Path < bd.logs[j].Path })
 
-	bd.setupZone()
-	bd.fixYears()
-	bd.buildBootNodes()
+	bd.clk = clock.New(b, bd.logs)
+	bd.loc, bd.zoneKnown, bd.localTimes = bd.clk.Loc, bd.clk.ZoneKnown, bd.clk.LocalTimes
+	bd.bootNodes()
 	bd.dedup()
-	bd.groupBoots()
+	bd.clk.Group(bd.sightings())
 	bd.userspaceKills()
 	for _, kc := range bd.kills {
 		if kc.ev == nil {
@@ -219,10 +218,10 @@ func (bd *builder) host() Host {
 		bestG := -1
 		var ver string
 		var ref *parse.Ref
-		for gi, g := range bd.groups {
-			for _, nd := range g.members {
-				if nd.boot != nil && nd.boot.Kernel != "" && gi > bestG {
-					bestG, ver, ref = gi, nd.boot.Kernel, &nd.boot.Start
+		for gi, g := range bd.clk.Boots {
+			for _, nd := range g.Members {
+				if nd.Boot != nil && nd.Boot.Kernel != "" && gi > bestG {
+					bestG, ver, ref = gi, nd.Boot.Kernel, &nd.Boot.Start
 				}
 			}
 		}
@@ -249,11 +248,11 @@ func (bd *builder) host() Host {
 	}
 	// One per boot, oldest first: the measured boot time, else the time of
 	// the boot's first logged line; boots with neither are left out.
-	for _, g := range bd.groups {
+	for _, g := range bd.clk.Boots {
 		if bd.foreignGroup(g) {
 			continue // another host's boot, or one that was not running
 		}
-		switch wall, local := bd.wallText(g.order); {
+		switch wall, local := bd.wallText(g.Order); {
 		case wall != nil:
 			out.BootTimes = append(out.BootTimes, *wall)
 		case local != nil:
@@ -301,7 +300,7 @@ func (bd *builder) inputs() []Input {
 		// year-less syslog) spans what its boots' clocks place its first
 		// and last lines at, as for its kills.
 		if lg := logs[in.Path]; lg != nil && (first == nil || last == nil) {
-			f, l := bd.logSpan(lg)
+			f, l := bd.clk.LogSpan(lg)
 			if first == nil {
 				first = f
 			}
@@ -337,25 +336,6 @@ func (bd *builder) inputs() []Input {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
-}
-
-// logSpan is the wall time of a kernel log's first and last stamped lines,
-// placed by their boots' clocks (bd.when), nil when unknown.
-func (bd *builder) logSpan(lg *parse.KernelLog) (first, last *time.Time) {
-	if len(lg.Boots) == 0 {
-		return nil, nil
-	}
-	if nd := bd.nodeOf[bootKey{lg.Path, 0}]; nd != nil {
-		st, line := lg.Boots[0].First, lg.Boots[0].Start.Line
-		if st == nil {
-			st, line = lg.First, 1
-		}
-		first, _, _ = bd.when(nd, line, st)
-	}
-	if nd := bd.nodeOf[bootKey{lg.Path, len(lg.Boots) - 1}]; nd != nil {
-		last, _, _ = bd.when(nd, lg.Lines+1, lg.Last)
-	}
-	return first, last
 }
 
 // swapAtCapture picks the best swap listing: exact sizes first

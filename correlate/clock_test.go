@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 )
 
@@ -28,12 +29,10 @@ func TestFixYears(t *testing.T) {
 				l.event(10+i, 0, syslogStamp(s), "hung-task", "task blocked")
 			}
 			capt := c.capture
-			bd := &builder{b: &parse.Bundle{Host: parse.Host{CapturedAt: &capt, Location: time.UTC}}, logs: []*parse.KernelLog{l.KernelLog}}
-			bd.setupZone()
-			bd.fixYears()
+			clk := clock.New(&parse.Bundle{Host: parse.Host{CapturedAt: &capt, Location: time.UTC}}, []*parse.KernelLog{l.KernelLog})
 			for i := range c.stamps {
 				e := &l.Events[i]
-				w, inferred := bd.fixWall(l.Path, e.Line, &e.Stamp)
+				w, inferred := clk.Wall(l.Path, e.Line, &e.Stamp)
 				if w == nil || w.Year() != c.want[i] || !inferred {
 					t.Errorf("%s: got %v (inferred %v), want year %d", c.stamps[i], w, inferred, c.want[i])
 				}

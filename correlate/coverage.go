@@ -6,53 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 )
 
 // Coverage: what each kernel log can show, which logs should carry a kill
 // but do not, and what the bundle lacks.
-
-// span is the part of one boot that a log covers.
-type span struct {
-	firstKS, lastKS     *float64
-	firstWall, lastWall *time.Time
-	firstRef            parse.Ref
-}
-
-func (bd *builder) nodeSpan(nd *bootNode) span {
-	lg := nd.log
-	var sp span
-	sp.firstRef = parse.Ref{Path: lg.Path, Line: 1}
-	var first, last *parse.Stamp
-	firstLine, lastLine := 0, lg.Lines+1
-	if nd.boot != nil {
-		first, firstLine = nd.boot.First, nd.boot.Start.Line
-		sp.firstRef = nd.boot.Start
-	} else {
-		first = lg.First
-	}
-	if nd.key.boot == 0 && first == nil {
-		first = lg.First
-	}
-	if nd.last {
-		last = lg.Last
-	} else if nd.key.boot+1 < len(lg.Boots) {
-		nb := lg.Boots[nd.key.boot+1]
-		if nb.First != nil && nb.First.Wall != nil {
-			st := parse.Stamp{Wall: nb.First.Wall, WallHasYear: nb.First.WallHasYear, WallHasZone: nb.First.WallHasZone}
-			last, lastLine = &st, nb.Start.Line
-		}
-	}
-	if first != nil {
-		sp.firstKS = first.KernelSeconds
-		sp.firstWall, _, _ = bd.when(nd, firstLine, first)
-	}
-	if last != nil {
-		sp.lastKS = last.KernelSeconds
-		sp.lastWall, _, _ = bd.when(nd, lastLine, last)
-	}
-	return sp
-}
 
 // missingFrom lists kernel logs that should carry the kill but do not: logs
 // of the same boot whose span covers the kill or that begin after it (the
@@ -69,41 +28,41 @@ func (bd *builder) missingFrom(kc *killCtx) []string {
 		if have[lg.Path] || contains(out, lg.Path) {
 			continue
 		}
-		if kc.ev != nil && isDmesgFormat(lg.Format) {
+		if kc.ev != nil && clock.IsDmesgFormat(lg.Format) {
 			continue // userspace killers never reach the kernel ring buffer
 		}
 		if kc.ev == nil && !carriesKernel(lg) {
 			continue // a unit's journal (journalctl -u kubelet) never holds kernel lines
 		}
-		sp := bd.nodeSpan(nd)
+		sp := bd.clk.Span(nd.LogBoot)
 		if lg.Excerpt {
 			// a pasted excerpt is what someone chose to paste: it misses
 			// a kill only when it spans the kill's time
 			switch {
-			case nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && sp.lastKS != nil:
-				if *kc.ks >= *sp.firstKS-1 && *kc.ks <= *sp.lastKS+1 {
+			case nd.Group == kc.group && kc.ks != nil && sp.FirstKS != nil && sp.LastKS != nil:
+				if *kc.ks >= *sp.FirstKS-1 && *kc.ks <= *sp.LastKS+1 {
 					out = append(out, lg.Path)
 				}
-			case kc.wall != nil && sp.firstWall != nil && sp.lastWall != nil:
-				if !kc.wall.Before(sp.firstWall.Add(-time.Minute)) && !kc.wall.After(sp.lastWall.Add(time.Minute)) {
+			case kc.wall != nil && sp.FirstWall != nil && sp.LastWall != nil:
+				if !kc.wall.Before(sp.FirstWall.Add(-time.Minute)) && !kc.wall.After(sp.LastWall.Add(time.Minute)) {
 					out = append(out, lg.Path)
 				}
 			}
 			continue
 		}
-		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && !bd.sameBootShown(nd, kc) {
+		if nd.Group == kc.group && kc.ks != nil && sp.FirstKS != nil && !bd.sameBootShown(nd, kc) {
 			continue // nothing but "both ran last" says it is the kill's boot
 		}
-		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil {
-			if sp.lastKS == nil || *kc.ks <= *sp.lastKS+1 {
+		if nd.Group == kc.group && kc.ks != nil && sp.FirstKS != nil {
+			if sp.LastKS == nil || *kc.ks <= *sp.LastKS+1 {
 				out = append(out, lg.Path)
 			}
 			continue
 		}
-		if kc.wall != nil && sp.firstWall != nil && sp.lastWall != nil {
-			if !kc.wall.Before(sp.firstWall.Add(-time.Minute)) && !kc.wall.After(sp.lastWall.Add(time.Minute)) {
+		if kc.wall != nil && sp.FirstWall != nil && sp.LastWall != nil {
+			if !kc.wall.Before(sp.FirstWall.Add(-time.Minute)) && !kc.wall.After(sp.LastWall.Add(time.Minute)) {
 				out = append(out, lg.Path)
-			} else if nd.group == kc.group && kc.wall.Before(*sp.firstWall) {
+			} else if nd.Group == kc.group && kc.wall.Before(*sp.FirstWall) {
 				out = append(out, lg.Path)
 			}
 		}
@@ -118,23 +77,23 @@ func (bd *builder) whyMissing(kc *killCtx, path string) (string, []Ref) {
 		if nd.log.Path != path {
 			continue
 		}
-		sp := bd.nodeSpan(nd)
-		refs := []Ref{toRef(sp.firstRef)}
-		if nd.group == kc.group && kc.ks != nil && sp.firstKS != nil && *kc.ks < *sp.firstKS {
+		sp := bd.clk.Span(nd.LogBoot)
+		refs := []Ref{toRef(sp.FirstRef)}
+		if nd.Group == kc.group && kc.ks != nil && sp.FirstKS != nil && *kc.ks < *sp.FirstKS {
 			what := "was rotated or vacuumed"
-			if isDmesgFormat(nd.log.Format) {
+			if clock.IsDmesgFormat(nd.log.Format) {
 				what = "is a ring buffer that wrapped"
 			}
-			return fmt.Sprintf("%s starts at %.1f s after boot, after the kill at %.1f s: it %s", shortPath(path), *sp.firstKS, *kc.ks, what), refs
+			return fmt.Sprintf("%s starts at %.1f s after boot, after the kill at %.1f s: it %s", shortPath(path), *sp.FirstKS, *kc.ks, what), refs
 		}
-		if kc.wall != nil && sp.firstWall != nil && kc.wall.Before(*sp.firstWall) {
-			at := sp.firstWall.Format(time.RFC3339)
-			if w, local := bd.wallText(sp.firstWall); w != nil {
+		if kc.wall != nil && sp.FirstWall != nil && kc.wall.Before(*sp.FirstWall) {
+			at := sp.FirstWall.Format(time.RFC3339)
+			if w, local := bd.wallText(sp.FirstWall); w != nil {
 				at = *w
 			} else if local != nil {
 				at = *local + " node-local"
 			}
-			return fmt.Sprintf("%s starts at %s, %s after the kill", shortPath(path), at, words(sp.firstWall.Sub(*kc.wall))), refs
+			return fmt.Sprintf("%s starts at %s, %s after the kill", shortPath(path), at, words(sp.FirstWall.Sub(*kc.wall))), refs
 		}
 		if nd.log.Truncated {
 			return fmt.Sprintf("%s was truncated by the collector", shortPath(path)), refs
@@ -163,15 +122,15 @@ func (bd *builder) coverage() []Gap {
 				collect := "older rotated copies of this log"
 				if lg.Excerpt {
 					out = append(out, Gap{Source: lg.Path, Missing: MissingOlder, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot are not in it",
-						lg.Path, words(secs(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
+						lg.Path, words(clock.Seconds(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
 					continue
 				}
-				if isDmesgFormat(lg.Format) {
+				if clock.IsDmesgFormat(lg.Format) {
 					what = "wrapped (the kernel ring buffer is fixed-size)"
 					collect = "journalctl -k --no-pager, /var/log/messages or kern.log, which keep older kernel lines"
 				}
 				out = append(out, Gap{Source: lg.Path, Missing: MissingOlder, Message: fmt.Sprintf("%s starts %s after boot: it %s, so earlier kills of that boot are not in it",
-					lg.Path, words(secs(*b0.First.KernelSeconds)), what), Collect: collect})
+					lg.Path, words(clock.Seconds(*b0.First.KernelSeconds)), what), Collect: collect})
 			}
 		}
 	}
@@ -197,8 +156,8 @@ func (bd *builder) coverage() []Gap {
 	}
 	if bd.b.Host.Btime == nil && bd.b.Host.UptimeSec == nil {
 		for _, nd := range bd.nodes {
-			g := bd.groups[nd.group]
-			if isDmesgFormat(nd.log.Format) && !isCtimeFormat(nd.log.Format) && g.base == nil {
+			g := bd.clk.Boots[nd.Group]
+			if clock.IsDmesgFormat(nd.log.Format) && !clock.IsCtimeFormat(nd.log.Format) && g.Base == nil {
 				out = append(out, Gap{Source: nd.log.Path, Missing: "boot time for " + shortPath(nd.log.Path), Message: nd.log.Path + " prints only seconds since boot and nothing ties them to the wall clock",
 					Collect: "uptime; grep btime /proc/stat; journalctl -k --no-pager"})
 				break
@@ -265,7 +224,7 @@ func (bd *builder) kubernetesSeenUncached() bool {
 // carriesKernel says whether a log holds kernel messages at all, so that a
 // kernel kill missing from it means something.
 func carriesKernel(lg *parse.KernelLog) bool {
-	if isDmesgFormat(lg.Format) || len(lg.Reports) > 0 || len(lg.Clock) > 0 {
+	if clock.IsDmesgFormat(lg.Format) || len(lg.Reports) > 0 || len(lg.Clock) > 0 {
 		return true
 	}
 	for _, b := range lg.Boots {
@@ -311,11 +270,11 @@ func (bd *builder) strayWarnings() []Gap {
 // because each one's last boot is taken for the running one (a loose folder
 // of unrelated dmesg files) prove nothing about what the other should hold.
 func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
-	if nd.base != nil || (nd.boot != nil && nd.boot.ID != "") {
+	if nd.Base != nil || (nd.Boot != nil && nd.Boot.ID != "") {
 		return true
 	}
 	for _, o := range kc.occs {
-		if o.node.base != nil {
+		if o.node.Base != nil {
 			return true
 		}
 	}

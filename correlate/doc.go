@@ -14,11 +14,14 @@
 //
 // The work is split by concern:
 //
-//	clock.go     kernel seconds → wall time per boot; year and zone fixing; boots across logs
-//	dedup.go     the same kill in dmesg, journal, messages, kern.log → one kill
+//	clock/       (package clock) kernel seconds → wall time per boot; year and zone; boots across logs
+//	boots.go     each log boot paired with its log; kills handed to the clock; times as written
+//	dedup/       (package dedup) the same kill in dmesg, journal, messages, kern.log → one kill
+//	dedup.go     every kill line of every log as an occurrence; kills from dedup's clusters
 //	kills.go     each Kill assembled from the richest source of each part
 //	coverage.go  logs that should show a kill but do not; what the bundle lacks
-//	kube.go      pod attribution, the kubelet's effective swap, node events ↔ kills
+//	k8s/         (package k8s) pod of a cgroup, this host's node, kubelet version, swap and start
+//	kube.go      the Kubernetes report sections; node and cluster events ↔ kills
 //	findings.go  the rule table: rule ID → func(builder, kill) *Finding
 //	verdict.go   headline and verdict paragraph
 //	timeline.go  every dated fact, oldest first

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
@@ -775,22 +776,22 @@ func ruleKubeletSwapPolicy(bd *builder, kc *killCtx) *Finding {
 	if kc.out == nil || kc.out.Pod == nil {
 		return nil
 	}
-	sp := bd.kubeletSwap()
+	sp, swapRefs := bd.kubeletSwap()
 	qos := kc.podQoS
-	refs := append([]Ref{}, sp.refs...)
+	refs := append([]Ref{}, swapRefs...)
 	refs = append(refs, kc.out.Pod.Evidence...)
-	switch sp.effective {
+	switch sp.Effective {
 	case "NoSwap":
-		return fnd("warning", fmt.Sprintf("The kubelet gives pods no swap: %s %s.", sp.why, cite(refs...)), "Processes outside pods may still swap. To let this pod swap, use swapBehavior: LimitedSwap (cgroup v2, Burstable QoS, request < limit).", refs...)
+		return fnd("warning", fmt.Sprintf("The kubelet gives pods no swap: %s %s.", sp.Why, cite(refs...)), "Processes outside pods may still swap. To let this pod swap, use swapBehavior: LimitedSwap (cgroup v2, Burstable QoS, request < limit).", refs...)
 	case "LimitedSwap":
 		if qos != "" && qos != "burstable" {
-			return fnd("warning", fmt.Sprintf("The pod is %s QoS, and LimitedSwap gives swap only to Burstable pods %s.", qos, cite(refs...)), sp.why+".", refs...)
+			return fnd("warning", fmt.Sprintf("The pod is %s QoS, and LimitedSwap gives swap only to Burstable pods %s.", qos, cite(refs...)), sp.Why+".", refs...)
 		}
 		cg := bd.b.CgroupV2
 		if cg != nil && !*cg {
-			return fnd("warning", "This node runs cgroup v1, where the kubelet cannot give pods swap (memsw = memory limit) "+cite(refs...)+".", sp.why+".", refs...)
+			return fnd("warning", "This node runs cgroup v1, where the kubelet cannot give pods swap (memsw = memory limit) "+cite(refs...)+".", sp.Why+".", refs...)
 		}
-		return fnd("info", "The kubelet runs LimitedSwap: this pod's swap is limited to its memory request ÷ node RAM × node swap "+cite(refs...)+".", sp.why+".", refs...)
+		return fnd("info", "The kubelet runs LimitedSwap: this pod's swap is limited to its memory request ÷ node RAM × node swap "+cite(refs...)+".", sp.Why+".", refs...)
 	}
 	return nil
 }
@@ -1105,18 +1106,18 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
 			if e.Kind != "swap-on" && e.Kind != "swap-off" {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp)
 			switch {
 			case w != nil && kc.wall != nil && w.After(*kc.wall):
 				refs = append(refs, toRef(e.Ref))
 				d += fmt.Sprintf(" The kernel logged %q at %s.", strings.TrimSpace(e.Text), w.Format(time.RFC3339))
-			case nd.group == kc.group && e.Stamp.KernelSeconds != nil && kc.ks != nil && *e.Stamp.KernelSeconds > *kc.ks:
+			case nd.Group == kc.group && e.Stamp.KernelSeconds != nil && kc.ks != nil && *e.Stamp.KernelSeconds > *kc.ks:
 				refs = append(refs, toRef(e.Ref))
-				d += fmt.Sprintf(" The kernel logged %q %s after the kill.", strings.TrimSpace(e.Text), words(secs(*e.Stamp.KernelSeconds-*kc.ks)))
+				d += fmt.Sprintf(" The kernel logged %q %s after the kill.", strings.TrimSpace(e.Text), words(clock.Seconds(*e.Stamp.KernelSeconds-*kc.ks)))
 			}
 		}
 	}
@@ -1212,7 +1213,7 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	case first.wall != nil && last.wall != nil:
 		spanText = fmt.Sprintf(" over %s (%s – %s)", words(last.wall.Sub(*first.wall)), first.wall.Format(time.RFC3339), last.wall.Format(time.RFC3339))
 	case first.ks != nil && last.ks != nil && first.group == last.group:
-		spanText = fmt.Sprintf(" over %s of uptime", words(secs(*last.ks-*first.ks)))
+		spanText = fmt.Sprintf(" over %s of uptime", words(clock.Seconds(*last.ks-*first.ks)))
 	}
 	const why = "it is restarted or re-run and grows back into the same limit"
 	s := fmt.Sprintf("%s was killed %d times%s: %s %s.", name, len(same), spanText, why, cite(refs...))
@@ -1232,7 +1233,7 @@ func (bd *builder) burst(kc *killCtx) *Finding {
 	at := func(o *killCtx) (time.Duration, bool) {
 		switch {
 		case o.ks != nil:
-			return secs(*o.ks), true
+			return clock.Seconds(*o.ks), true
 		case o.wall != nil:
 			return time.Duration(o.wall.UnixNano()), true
 		}
@@ -1380,10 +1381,10 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if !isKernel(kc) || start == nil {
 		return nil
 	}
-	startAt := start.at
+	startAt := start.At
 	var evs []*parse.NodeEvent
 	for _, e := range kc.nodeEvents {
-		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
+		if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.AgeSec) <= 60 {
 			evs = append(evs, e)
 		}
 	}
@@ -1393,7 +1394,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if kc.wall != nil && startAt != nil && !kc.wall.Before(startAt.Add(-time.Minute)) {
 		return nil // the kill happened as the kubelet started: a live event
 	}
-	refs := []Ref{toRef(start.ref)}
+	refs := []Ref{toRef(start.Ref)}
 	for _, e := range evs {
 		refs = append(refs, toRef(e.Ref))
 	}
@@ -1403,7 +1404,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 			continue
 		}
 		for _, e := range nd.Events {
-			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.ageSec) <= 60 {
+			if e.Reason == "SystemOOM" && e.AgeSec != nil && absF(*e.AgeSec-start.AgeSec) <= 60 {
 				n++
 			}
 		}
@@ -1482,11 +1483,11 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 			if e.Kind != "kubelet-eviction" || e.Pod != "" || (e.Name != "" && e.Name != "memory") {
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			if w, _, _ := bd.when(nd, e.Line, &e.Stamp); w != nil && !w.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(*w) <= 15*time.Minute {
+			if w, _, _ := bd.clk.When(nd.LogBoot, e.Line, &e.Stamp); w != nil && !w.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(*w) <= 15*time.Minute {
 				refs = append(refs, toRef(e.Ref))
 			}
 		}
@@ -1498,7 +1499,7 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 			}
 			for _, e := range n.Events {
 				if (e.Reason == "EvictionThresholdMet" || e.Reason == "NodeHasInsufficientMemory") && e.AgeSec != nil {
-					t := c.Add(-secs(*e.AgeSec))
+					t := c.Add(-clock.Seconds(*e.AgeSec))
 					if !t.After(kc.wall.Add(time.Minute)) && kc.wall.Sub(t) <= 15*time.Minute {
 						refs = append(refs, toRef(e.Ref))
 					}
@@ -1528,7 +1529,7 @@ func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
 	if len(bd.evictionsBefore(kc)) > 0 {
 		return nil
 	}
-	if st := bd.kubeletStart(); st != nil && st.at != nil && st.at.After(*kc.wall) {
+	if st := bd.kubeletStart(); st != nil && st.At != nil && st.At.After(*kc.wall) {
 		return nil // the kubelet seen in the bundle started after the kill
 	}
 	thr := "100Mi"

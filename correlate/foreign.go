@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
+	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 )
@@ -37,21 +39,13 @@ type foreignWhy struct {
 	refs []Ref
 }
 
-// captureUptime is how long the running boot had been up at capture:
-// /proc/uptime or uptime, else the capture date minus /proc/stat btime;
-// slack is its precision in seconds.
+// captureUptime is clock.CaptureUptime with the report's refs.
 func (bd *builder) captureUptime() (up, slack float64, refs []Ref, ok bool) {
-	h := bd.b.Host
-	if h.UptimeSec != nil {
-		return *h.UptimeSec, h.UptimeErrSec, pref(h.UptimeRef), true
+	up, slack, prefs, ok := clock.CaptureUptime(&bd.b.Host)
+	for _, r := range prefs {
+		refs = append(refs, toRef(r))
 	}
-	if h.CapturedAt != nil && h.Btime != nil {
-		d := h.CapturedAt.Sub(*h.Btime).Seconds()
-		if d >= 0 {
-			return d, 2, append(pref(h.BtimeRef), pref(h.CapturedRef)...), true
-		}
-	}
-	return 0, 0, nil, false
+	return up, slack, refs, ok
 }
 
 // hostRelease is the running kernel's release from uname, "" if unknown.
@@ -66,38 +60,34 @@ func (bd *builder) hostRelease() (string, []Ref) {
 	return "", nil
 }
 
-// uptimeMargin is how far past the capture uptime a kill may be stamped
-// and still be this boot's: the commands of a capture run minutes apart.
-const uptimeMargin = 300
-
 // checkForeign fills kc.foreign; it runs after timeKill.
 func (bd *builder) checkForeign(kc *killCtx) {
 	if kc.ev != nil || kc.fromEvent() || len(kc.occs) == 0 {
 		return
 	}
-	hb, _, _ := bd.hostBoot()
+	hb, _, _ := bd.clk.HostBoot()
 	earlier := func(o *occ) bool {
 		// printed (or calibrated) before this boot began: an earlier boot
 		// of a persistent log, where another kernel is no contradiction
 		if hb == nil || o.kill == nil {
 			return false
 		}
-		w, b, _ := bd.when(o.node, o.kill.Line, &o.kill.Stamp)
+		w, b, _ := bd.clk.When(o.node.LogBoot, o.kill.Line, &o.kill.Stamp)
 		return w != nil && (b == "printed" || b == "calibrated") && w.Before(hb.Add(-time.Minute))
 	}
 	// boot: kernel seconds past the uptime
 	if up, slack, urefs, ok := bd.captureUptime(); ok {
 		for _, o := range kc.occs {
 			nd := o.node
-			if o.kill == nil || o.kill.Stamp.KernelSeconds == nil || !(nd.current || nd.pastUptime) || earlier(o) {
+			if o.kill == nil || o.kill.Stamp.KernelSeconds == nil || !(nd.Current || nd.PastUptime) || earlier(o) {
 				continue
 			}
 			ks := *o.kill.Stamp.KernelSeconds
-			if ks <= up+slack+uptimeMargin {
+			if ks <= up+slack+clock.UptimeMargin {
 				continue
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "boot",
-				text: fmt.Sprintf("its kill line is stamped %.0f s (%s) after boot, but this host had been up only %.0f s (%s) at capture", ks, words(secs(ks)), up, words(secs(up))),
+				text: fmt.Sprintf("its kill line is stamped %.0f s (%s) after boot, but this host had been up only %.0f s (%s) at capture", ks, words(clock.Seconds(ks)), up, words(clock.Seconds(up))),
 				refs: append([]Ref{toRef(o.kill.Ref)}, urefs...)})
 			break
 		}
@@ -108,12 +98,12 @@ func (bd *builder) checkForeign(kc *killCtx) {
 		var vref Ref
 		if kc.cpu != nil && kc.cpu.Kernel != "" {
 			ver, vref = kc.cpu.Kernel, toRef(kc.cpu.Ref)
-		} else if nd := kc.node(); nd.boot != nil && nd.boot.Kernel != "" {
-			ver, vref = nd.boot.Kernel, toRef(nd.boot.Start)
+		} else if nd := kc.node(); nd.Boot != nil && nd.Boot.Kernel != "" {
+			ver, vref = nd.Boot.Kernel, toRef(nd.Boot.Start)
 		}
 		if ver != "" && ver != rel {
 			nd := kc.node()
-			laterBoot := !nd.current && !nd.last
+			laterBoot := !nd.Current && !nd.Last
 			if !laterBoot && !earlier(kc.occs[0]) {
 				kc.foreign = append(kc.foreign, foreignWhy{kind: "kernel",
 					text: fmt.Sprintf("its report was printed by kernel %s, but this host runs %s (uname)", ver, rel),
@@ -124,14 +114,14 @@ func (bd *builder) checkForeign(kc *killCtx) {
 	// host: another host name in the log prefix
 	if h := bd.b.Host.Hostname; h != "" && bd.b.Host.HostnameRef != nil {
 		for _, o := range kc.occs {
-			raw := o.lineText(o.line())
+			raw := o.lineText(dedup.Line(o))
 			lh := kernel.LineHost([]byte(raw))
 			if hostKey(lh) == "" || hostKey(lh) == hostKey(h) {
 				continue
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "host",
 				text: fmt.Sprintf("its log line names host %s, but this bundle is from %s", lh, h),
-				refs: []Ref{toRef(parse.Ref{Path: o.path(), Line: o.line()}), toRef(*bd.b.Host.HostnameRef)}})
+				refs: []Ref{toRef(parse.Ref{Path: o.path(), Line: dedup.Line(o)}), toRef(*bd.b.Host.HostnameRef)}})
 			break
 		}
 	}
@@ -259,12 +249,12 @@ func (bd *builder) foreignLog(lg *parse.KernelLog) bool {
 
 // foreignGroup tells a boot that is not this host's: every log of it is
 // another host's (its boot time is no boot of this host).
-func (bd *builder) foreignGroup(g *bootGroup) bool {
-	if len(g.members) == 0 {
+func (bd *builder) foreignGroup(g *clock.Boot) bool {
+	if len(g.Members) == 0 {
 		return false
 	}
-	for _, nd := range g.members {
-		if !bd.foreignLog(nd.log) {
+	for _, nd := range g.Members {
+		if !bd.foreignLog(bd.nodeOf[nd.Key].log) {
 			return false
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
 	"github.com/oomlens/oomlens/units"
@@ -18,7 +19,8 @@ import (
 type killCtx struct {
 	id     string
 	killer string
-	occs   []*occ // primary first
+	occs   []*occ           // primary first
+	seen   []clock.Sighting // occs as the clock sees them
 	ev     *parse.Event
 	evNode *bootNode
 	evOccs []Ref // the same userspace kill in other files
@@ -247,86 +249,24 @@ func (kc *killCtx) primRef() Ref {
 
 // timeKill settles the kill's time and measures dmesg -T drift.
 func (bd *builder) timeKill(kc *killCtx) {
-	kc.group = kc.node().group
+	kc.group = kc.node().Group
 	kc.basis, kc.conf = "none", "none"
 	if kc.ev != nil {
 		kc.raw = kc.ev.Stamp.Raw
 		kc.ks = kc.ev.Stamp.KernelSeconds
-		kc.wall, kc.basis, kc.conf = bd.when(kc.evNode, kc.ev.Line, &kc.ev.Stamp)
+		kc.wall, kc.basis, kc.conf = bd.clk.When(kc.evNode.LogBoot, kc.ev.Line, &kc.ev.Stamp)
 		if kc.wall == nil {
-			if kc.noYear = bd.noYearWall(&kc.ev.Stamp); kc.noYear != nil {
+			if kc.noYear = bd.clk.NoYearWall(&kc.ev.Stamp); kc.noYear != nil {
 				kc.basis, kc.conf = "printed", "low"
 			}
 		}
 		return
 	}
-	var ctimeWall *time.Time
-	var ctimeRef, wallRef Ref
-	for _, o := range kc.occs {
-		st := &o.kill.Stamp
-		if kc.raw == "" && st.Raw != "" {
-			kc.raw = st.Raw
-		}
-		if kc.ks == nil && st.KernelSeconds != nil {
-			kc.ks = st.KernelSeconds
-		}
-		if isCtimeFormat(o.node.log.Format) {
-			if ctimeWall == nil {
-				ctimeWall, _ = bd.fixWall(o.path(), o.kill.Line, st)
-				ctimeRef = toRef(o.kill.Ref)
-			}
-			continue
-		}
-		w, b, c := bd.when(o.node, o.kill.Line, st)
-		if w != nil && (kc.wall == nil || basisRank(b) < basisRank(kc.basis)) {
-			kc.wall, kc.basis, kc.conf = w, b, c
-			wallRef = toRef(o.kill.Ref)
-		}
+	t := bd.clk.KillTime(bd.clk.Boots[kc.group], kc.seen)
+	kc.ks, kc.wall, kc.basis, kc.conf, kc.raw, kc.noYear = t.KS, t.Wall, t.Basis, t.Conf, t.Raw, t.NoYear
+	if t.Drift != nil {
+		kc.drift, kc.driftRefs = t.Drift, []Ref{toRef(t.DriftRefs[0]), toRef(t.DriftRefs[1])}
 	}
-	if kc.wall == nil && kc.ks != nil {
-		g := bd.groups[kc.group]
-		if g.base != nil {
-			kc.wall, kc.basis, kc.conf = g.at(*kc.ks), g.basis, g.conf
-		}
-	}
-	if kc.wall == nil && ctimeWall == nil {
-		for _, o := range kc.occs {
-			if kc.noYear = bd.noYearWall(&o.kill.Stamp); kc.noYear != nil {
-				kc.basis, kc.conf = "printed", "low"
-				break
-			}
-		}
-	}
-	if ctimeWall != nil {
-		if kc.wall == nil {
-			kc.wall, kc.basis, kc.conf = ctimeWall, "dmesg-ctime", "medium"
-		} else if kc.basis == "printed" || kc.basis == "calibrated" {
-			d := ctimeWall.Sub(*kc.wall)
-			if d > 5*time.Second || d < -5*time.Second {
-				kc.drift = &d
-				if wallRef.Path == "" {
-					wallRef = kc.primRef()
-				}
-				kc.driftRefs = []Ref{ctimeRef, wallRef}
-			}
-		}
-	}
-}
-
-func basisRank(b string) int {
-	switch b {
-	case "printed":
-		return 0
-	case "calibrated":
-		return 1
-	case "btime":
-		return 2
-	case "uptime+date":
-		return 3
-	case "dmesg-ctime":
-		return 4
-	}
-	return 9
 }
 
 // assemble fills kc.out, the contract Kill, without findings.
@@ -417,8 +357,8 @@ func (bd *builder) assemble(kc *killCtx) {
 	k.Top = topConsumers(kc)
 	if kc.cpu != nil && kc.cpu.Kernel != "" {
 		k.Kernel = strPtr(kc.cpu.Kernel)
-	} else if nd := kc.node(); nd.boot != nil && nd.boot.Kernel != "" {
-		k.Kernel = strPtr(nd.boot.Kernel)
+	} else if nd := kc.node(); nd.Boot != nil && nd.Boot.Kernel != "" {
+		k.Kernel = strPtr(nd.Boot.Kernel)
 	}
 	seen := map[string]bool{}
 	for _, o := range kc.occs {
@@ -733,9 +673,9 @@ func (bd *builder) userspaceKills() {
 			default:
 				continue
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
-				nd = bd.nodeOf[bootKey{lg.Path, 0}]
+				nd = bd.nodeAt(lg.Path, 0)
 			}
 			if nd == nil {
 				continue
@@ -747,8 +687,8 @@ func (bd *builder) userspaceKills() {
 				if o.killer != killer || o.evNode.log.Path == lg.Path || o.victimName() != kc.victimName() || !eqIntPtr(o.ev.Pid, e.Pid) {
 					continue
 				}
-				wa, _ := bd.fixWall(lg.Path, e.Line, &e.Stamp)
-				wb, _ := bd.fixWall(o.evNode.log.Path, o.ev.Line, &o.ev.Stamp)
+				wa, _ := bd.clk.Wall(lg.Path, e.Line, &e.Stamp)
+				wb, _ := bd.clk.Wall(o.evNode.log.Path, o.ev.Line, &o.ev.Stamp)
 				if wa != nil && wb != nil {
 					if d := wa.Sub(*wb); d > 2*time.Second || d < -2*time.Second {
 						continue

@@ -1,19 +1,20 @@
 package correlate
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
+	"github.com/oomlens/oomlens/correlate/k8s"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kube"
 )
 
-// Kubernetes: which pod a kill hit, what the kubelet does with swap, and the
-// node's events matched to kills.
+// Kubernetes in the report: the pod a kill hit, the kubelet and node
+// sections, and node and cluster events matched to kills. What the facts
+// themselves say (which pod, which node, the kubelet's swap) is package k8s.
 
 // attributePod reads the victim's memcg path for a pod UID, QoS and
-// container ID, and looks the pod up in the bundle's pod listings.
+// container ID, and looks the pod up in the bundle (k8s.PodOf).
 func (bd *builder) attributePod(kc *killCtx) *Pod {
 	for _, p := range []string{kc.taskMemcg(), kc.oomMemcg()} {
 		if p == "" {
@@ -31,7 +32,9 @@ func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
 	if cp == nil {
 		return nil
 	}
-	pod := &Pod{UID: strPtr(cp.UID), ContainerID: strPtr(cp.ContainerID), QoS: strPtr(cp.QoS), Evidence: []Ref{}}
+	kp := k8s.PodOf(bd.b, bd.logs, cp)
+	pod := &Pod{UID: strPtr(kp.UID), ContainerID: strPtr(kp.ContainerID), QoS: strPtr(kp.QoS),
+		Namespace: strPtr(kp.Namespace), Name: strPtr(kp.Name), Container: strPtr(kp.Container), Evidence: []Ref{}}
 	if kc.cons != nil {
 		pod.Evidence = append(pod.Evidence, toRef(kc.cons.Ref))
 	} else if kc.memcg != nil && kc.memcg.TaskIn != nil {
@@ -41,96 +44,12 @@ func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
 	} else if kc.ev != nil {
 		pod.Evidence = append(pod.Evidence, toRef(kc.ev.Ref))
 	}
-	kc.podQoS = cp.QoS
-	uid := strings.ToLower(strings.ReplaceAll(cp.UID, "_", "-"))
-	for _, p := range bd.b.Pods {
-		if p == nil || strings.ToLower(p.UID) != uid {
-			continue
-		}
-		pod.Namespace, pod.Name = strPtr(p.Namespace), strPtr(p.Name)
-		if p.QoS != "" {
-			pod.QoS = strPtr(strings.ToLower(p.QoS))
-			kc.podQoS = strings.ToLower(p.QoS)
-		}
-		pod.Evidence = append(pod.Evidence, toRef(p.Ref))
-		if cp.ContainerID != "" {
-			for _, c := range p.Containers {
-				if idMatch(c.ID, cp.ContainerID) {
-					pod.Container = strPtr(c.Name)
-					pod.Evidence = append(pod.Evidence, toRef(c.Ref))
-				}
-			}
-		}
-	}
-	// kubelet PLEG lines name the pod of a UID (and of its containers).
-	if pod.Name == nil {
-		for _, lg := range bd.logs {
-			for i := range lg.Events {
-				ev := &lg.Events[i]
-				if ev.Kind != "kubelet-pleg" || strings.ToLower(ev.PodUID) != uid {
-					continue
-				}
-				if ns, name, ok := strings.Cut(ev.Pod, "/"); ok {
-					pod.Namespace, pod.Name = strPtr(ns), strPtr(name)
-					pod.Evidence = append(pod.Evidence, toRef(ev.Ref))
-				}
-				break
-			}
-			if pod.Name != nil {
-				break
-			}
-		}
-		if pod.Name != nil {
-			for _, p := range bd.b.Pods {
-				if p == nil || p.Name != *pod.Name || p.Namespace != *pod.Namespace {
-					continue
-				}
-				if p.QoS != "" {
-					pod.QoS = strPtr(strings.ToLower(p.QoS))
-					kc.podQoS = strings.ToLower(p.QoS)
-					pod.Evidence = append(pod.Evidence, toRef(p.Ref))
-				}
-				// the one container whose last state is OOMKilled
-				var oomed []parse.PodContainer
-				for _, c := range p.Containers {
-					if c.LastReason == "OOMKilled" {
-						oomed = append(oomed, c)
-					}
-				}
-				if len(oomed) == 1 && pod.Container == nil {
-					pod.Container = strPtr(oomed[0].Name)
-					pod.Evidence = append(pod.Evidence, toRef(oomed[0].Ref))
-				}
-			}
-		}
-	}
-	if cp.ContainerID != "" && pod.Container == nil {
-		for _, c := range bd.b.Containers {
-			if c == nil || !idMatch(c.ID, cp.ContainerID) {
-				continue
-			}
-			pod.Container = strPtr(c.Name)
-			if pod.Name == nil {
-				pod.Name, pod.Namespace = strPtr(c.PodName), strPtr(c.PodNamespace)
-			}
-			pod.Evidence = append(pod.Evidence, toRef(c.Ref))
-			break
-		}
+	kc.podQoS = kp.QoS
+	for _, r := range kp.Refs {
+		pod.Evidence = append(pod.Evidence, toRef(r))
 	}
 	pod.Evidence = sortRefs(pod.Evidence)
 	return pod
-}
-
-// idMatch compares a runtime-prefixed or truncated container ID with a full one.
-func idMatch(listed, full string) bool {
-	if i := strings.Index(listed, "://"); i >= 0 {
-		listed = listed[i+3:]
-	}
-	listed, full = strings.ToLower(listed), strings.ToLower(full)
-	if len(listed) < 12 || len(full) < 12 {
-		return false
-	}
-	return strings.HasPrefix(full, listed) || strings.HasPrefix(listed, full)
 }
 
 // kubeVer is a parsed kubelet version.
@@ -140,123 +59,29 @@ type kubeVer struct {
 	ref          *parse.Ref
 }
 
-// kubeletVersion is the kubelet's version from its config or the node.
+// kubeletVersion is k8s.KubeletVersion: the kubelet's version from its
+// config or the node.
 func (bd *builder) kubeletVersion() *kubeVer {
-	if k := bd.b.Kubelet; k != nil && k.Version != "" {
-		if ma, mi, ok := kernelVersion(k.Version); ok {
-			var r *parse.Ref
-			if len(k.Sources) > 0 {
-				rr := k.Sources[0]
-				r = &rr
-			}
-			return &kubeVer{ma, mi, k.Version, r}
-		}
-	}
-	for _, n := range bd.b.Nodes {
-		if n == nil || n.KubeletVersion == "" {
-			continue
-		}
-		if ma, mi, ok := kernelVersion(n.KubeletVersion); ok {
-			r := n.Ref
-			for _, q := range n.Lines {
-				if strings.Contains(q.Text, "Kubelet Version:") {
-					r = q.Ref
-				}
-			}
-			return &kubeVer{ma, mi, n.KubeletVersion, &r}
-		}
-	}
-	return nil
-}
-
-// swapPolicy is what the kubelet does with swap for pods.
-type swapPolicy struct {
-	effective string // unrestricted, NoSwap, LimitedSwap, UnlimitedSwap, kubelet-refuses-swap, unknown
-	why       string
-	refs      []Ref
-}
-
-// kubeletSwap derives the effective pod swap behaviour from the kubelet
-// version, failSwapOn, the NodeSwap gate and swapBehavior
-// (kubernetes-swap-memory §1.7).
-func (bd *builder) kubeletSwap() swapPolicy {
-	k := bd.b.Kubelet
-	v := bd.kubeletVersion()
-	sp := swapPolicy{effective: "unknown"}
-	if v != nil && v.ref != nil {
-		sp.refs = append(sp.refs, toRef(*v.ref))
-	}
-	var failSwapOn *bool
-	behavior := ""
-	var gate *bool
-	if k != nil {
-		failSwapOn, behavior, gate = k.FailSwapOn, k.SwapBehavior, k.NodeSwapGate
-		for _, r := range []*parse.Ref{k.FailSwapOnRef, k.SwapBehavRef, k.NodeSwapRef} {
-			if r != nil {
-				sp.refs = append(sp.refs, toRef(*r))
-			}
-		}
-	}
-	cg2 := bd.b.CgroupV2
-	if failSwapOn != nil && *failSwapOn {
-		sp.effective, sp.why = "kubelet-refuses-swap", "failSwapOn is true: the kubelet does not start while swap is on"
-		return sp
-	}
+	v := k8s.KubeletVersion(bd.b)
 	if v == nil {
-		if failSwapOn != nil && !*failSwapOn {
-			sp.why = "failSwapOn is false but the kubelet version is unknown"
-		}
-		return sp
+		return nil
 	}
-	vs := fmt.Sprintf("kubelet %s", v.text)
-	switch {
-	case verLess(v.major, v.minor, 1, 22):
-		sp.effective = "unrestricted"
-		sp.why = vs + " predates swap support: with failSwapOn=false it sets no swap limit, so pods may swap without limit until swap is full"
-	case verLess(v.major, v.minor, 1, 28):
-		if gate == nil || !*gate {
-			sp.effective = "unrestricted"
-			sp.why = vs + " with the NodeSwap gate off (the default) sets no swap limit, so pods may swap without limit"
-		} else if behavior == "UnlimitedSwap" {
-			sp.effective = "UnlimitedSwap"
-			sp.why = vs + " with NodeSwap on and UnlimitedSwap lets pods swap up to the node's swap"
-		} else {
-			sp.effective = "LimitedSwap"
-			sp.why = vs + " with NodeSwap on defaults to LimitedSwap: memory+swap capped at the memory limit on cgroup v1, no swap at all on cgroup v2"
-		}
-	case verLess(v.major, v.minor, 1, 30):
-		if gate != nil && *gate {
-			if behavior == "LimitedSwap" {
-				sp.effective = "LimitedSwap"
-				sp.why = vs + " with NodeSwap on and LimitedSwap: only Burstable pods swap, in proportion to their requests (cgroup v2 only)"
-			} else {
-				sp.effective = "UnlimitedSwap"
-				sp.why = vs + " with NodeSwap on defaults to UnlimitedSwap (cgroup v2 only)"
-			}
-		} else {
-			sp.why = vs + " with the NodeSwap gate off: swap behaviour of this release is not verified"
-		}
-	default:
-		if gate != nil && !*gate && verLess(v.major, v.minor, 1, 34) {
-			sp.effective = "NoSwap"
-			sp.why = vs + " with the NodeSwap gate turned off: pods get no swap"
-		} else if behavior == "LimitedSwap" {
-			sp.effective = "LimitedSwap"
-			sp.why = vs + " with LimitedSwap: only non-critical Burstable pods with request ≠ limit on cgroup v2 may swap, limited to request ÷ node RAM × node swap"
-		} else {
-			sp.effective = "NoSwap"
-			sp.why = vs + " defaults to NoSwap: pods get memory.swap.max=0 on cgroup v2 (memsw = memory limit on cgroup v1)"
-		}
+	return &kubeVer{v.Major, v.Minor, v.Text, v.Ref}
+}
+
+// verLess says whether version ma.mi is older than wantMa.wantMi.
+func verLess(ma, mi, wantMa, wantMi int) bool {
+	return k8s.Version{Major: ma, Minor: mi}.Before(wantMa, wantMi)
+}
+
+// kubeletSwap is k8s.KubeletSwap, the effective pod swap behaviour, with
+// its refs sorted as the report cites them.
+func (bd *builder) kubeletSwap() (sp k8s.SwapPolicy, refs []Ref) {
+	sp = k8s.KubeletSwap(bd.b)
+	for _, r := range sp.Refs {
+		refs = append(refs, toRef(r))
 	}
-	if cg2 != nil && *cg2 && sp.effective == "LimitedSwap" && verLess(v.major, v.minor, 1, 28) {
-		sp.why += "; this node runs cgroup v2, so pods get no swap"
-	}
-	if cg2 != nil && !*cg2 && !verLess(v.major, v.minor, 1, 28) && (sp.effective == "LimitedSwap" || sp.effective == "UnlimitedSwap") {
-		sp.effective = "NoSwap"
-		sp.why += "; but this node runs cgroup v1, where swap for pods is not supported since 1.28, so pods get no swap"
-	}
-	sp.refs = sortRefs(sp.refs)
-	return sp
+	return sp, sortRefs(refs)
 }
 
 func (bd *builder) kubeletSection() *Kubelet {
@@ -265,8 +90,8 @@ func (bd *builder) kubeletSection() *Kubelet {
 	if k == nil && v == nil {
 		return nil
 	}
-	sp := bd.kubeletSwap()
-	out := &Kubelet{EffectiveSwap: sp.effective, EvictionHard: map[string]string{}, Evidence: sp.refs}
+	sp, refs := bd.kubeletSwap()
+	out := &Kubelet{EffectiveSwap: sp.Effective, EvictionHard: map[string]string{}, Evidence: refs}
 	if v != nil {
 		out.Version = strPtr(v.text)
 	}
@@ -335,7 +160,7 @@ func (bd *builder) nodeOut(n *parse.Node, own bool) (Node, []*string) {
 		e := &n.Events[i]
 		ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
 		if cap != nil && e.AgeSec != nil {
-			t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+			t := cap.Add(-clock.Seconds(*e.AgeSec)).In(bd.loc)
 			ev.Time = rfc3339(&t)
 		}
 		if own && bd.isThisNode(n) {
@@ -374,64 +199,22 @@ func (bd *builder) matchEvent(e *parse.NodeEvent) *killCtx {
 	return found
 }
 
-// kubeletStartInfo is when the kubelet last started, from the node's
-// "Starting kubelet." event or, failing that, the journal's kubelet start.
+// kubeletStartInfo is k8s.KubeletStart with how the finding names it.
 type kubeletStartInfo struct {
-	ref    parse.Ref
-	ageSec float64    // seconds before capture (event ages are relative to it)
-	at     *time.Time // nil without a capture date
-	text   string
+	*k8s.Start
+	text string
 }
 
 // kubeletStart is the newest kubelet start the bundle shows, nil if none.
 func (bd *builder) kubeletStart() *kubeletStartInfo {
-	var best *parse.NodeEvent
-	for _, n := range bd.b.Nodes {
-		if n == nil || !bd.isThisNode(n) {
-			continue
-		}
-		for i := range n.Events {
-			e := &n.Events[i]
-			if e.Reason == "Starting" && strings.Contains(e.Message, "kubelet") && e.AgeSec != nil {
-				if best == nil || *e.AgeSec < *best.AgeSec {
-					best = e
-				}
-			}
-		}
-	}
-	c := bd.b.Host.CapturedAt
-	if best != nil {
-		ks := &kubeletStartInfo{ref: best.Ref, ageSec: *best.AgeSec, text: "the age of \"Starting kubelet.\""}
-		if c != nil {
-			t := c.Add(-secs(*best.AgeSec))
-			ks.at = &t
-		}
-		return ks
-	}
-	if c == nil {
+	st := k8s.KubeletStart(bd.b, bd.logs, bd.clk)
+	if st == nil {
 		return nil
 	}
-	var out *kubeletStartInfo
-	for _, lg := range bd.logs {
-		for i := range lg.Events {
-			e := &lg.Events[i]
-			if e.Kind != "kubelet-start" {
-				continue
-			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
-			if nd == nil {
-				continue
-			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
-			if w == nil || w.After(c.Add(time.Minute)) {
-				continue
-			}
-			if out == nil || w.After(*out.at) {
-				out = &kubeletStartInfo{ref: e.Ref, ageSec: c.Sub(*w).Seconds(), at: w, text: "the kubelet's start in " + shortPath(lg.Path)}
-			}
-		}
+	if st.Log == "" {
+		return &kubeletStartInfo{st, "the age of \"Starting kubelet.\""}
 	}
-	return out
+	return &kubeletStartInfo{st, "the kubelet's start in " + shortPath(st.Log)}
 }
 
 // podFromCgroup is kube.PodFromCgroup; tests may replace it while the
@@ -460,23 +243,9 @@ func (bd *builder) matchK8sEvent(e *parse.K8sEvent) *killCtx {
 	return found
 }
 
-// isThisNode says whether a described node is the host the logs came from:
-// with one node in the bundle, assume so (sos clean renames hosts); with
-// several, the node name must match the hostname.
-func (bd *builder) isThisNode(n *parse.Node) bool {
-	count := 0
-	for _, x := range bd.b.Nodes {
-		if x != nil {
-			count++
-		}
-	}
-	h := strings.ToLower(bd.b.Host.Hostname)
-	if count <= 1 || h == "" {
-		return true
-	}
-	name := strings.ToLower(n.Name)
-	return name == h || strings.HasPrefix(h, name+".") || strings.HasPrefix(name, h+".")
-}
+// isThisNode is k8s.IsThisNode: whether a described node is the host the
+// logs came from.
+func (bd *builder) isThisNode(n *parse.Node) bool { return k8s.IsThisNode(bd.b, n) }
 
 // podMemSums adds up the memory requests and limits of a node's pods that
 // print one: nil when no pod prints one, and nil with fits false when the

@@ -2,13 +2,15 @@ package correlate
 
 import (
 	"fmt"
-	"github.com/oomlens/oomlens/units"
 	"math"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/oomlens/oomlens/correlate/clock"
+	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/units"
 )
 
 // The timeline: every dated fact from every source, oldest first. The same
@@ -20,112 +22,135 @@ type tlRow struct {
 	grp  int
 }
 
+// tlRows collects the rows of one timeline, in the order they are found
+// (the sort is stable).
+type tlRows struct {
+	bd   *builder
+	rows []tlRow
+}
+
+func (tl *tlRows) add(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
+	t, local := tl.bd.wallText(wall)
+	r := TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
+	g := -1
+	if grp != nil {
+		g = *grp
+	}
+	tl.rows = append(tl.rows, tlRow{row: r, wall: wall, grp: g})
+}
+
 func (bd *builder) timeline() []TimelineRow {
-	n := len(bd.groups) + len(bd.kills) + len(bd.reportOnly)
+	n := len(bd.clk.Boots) + len(bd.kills) + len(bd.reportOnly)
 	for _, lg := range bd.logs {
 		n += len(lg.Events)
 	}
-	rows := make([]tlRow, 0, n) // sized once: a doubling slice would leave its halves as garbage
-	add := func(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
-		t, local := bd.wallText(wall)
-		r := TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
-		g := -1
-		if grp != nil {
-			g = *grp
+	tl := &tlRows{bd: bd, rows: make([]tlRow, 0, n)} // sized once: a doubling slice would leave its halves as garbage
+	tl.boots()
+	tl.kills()
+	tl.memorySnapshots()
+	tl.reportsWithoutKill()
+	tl.logEvents()
+	tl.nodeEvents()
+	tl.clusterEvents()
+	rows := tl.rows
+	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
+	// Events the parser did not keep (past its per-kind cap) count too.
+	notKept := map[tlKey]int{}
+	for _, lg := range bd.logs {
+		for _, d := range lg.Dropped {
+			notKept[tlKey{d.Kind, lg.Path}] += d.Count
 		}
-		rows = append(rows, tlRow{row: r, wall: wall, grp: g})
 	}
-	for _, g := range bd.groups {
-		if bd.foreignGroup(g) {
+	return capTimeline(rows, notKept)
+}
+
+// boots adds one row per boot of this host: its banner (or first line) at
+// its boot time, else at its first logged line.
+func (tl *tlRows) boots() {
+	for _, g := range tl.bd.clk.Boots {
+		if tl.bd.foreignGroup(g) {
 			continue // another host's boot is no fact of this host's timeline
 		}
-		m := g.members[0]
-		src := parse.Ref{Path: m.log.Path, Line: 1}
+		m := g.Members[0]
+		src := parse.Ref{Path: m.Key.Path, Line: 1}
 		text := "boot"
-		for _, nd := range g.members {
-			if nd.boot != nil && nd.boot.Banner != "" {
-				src, text = nd.boot.Start, nd.boot.Banner
+		for _, nd := range g.Members {
+			if nd.Boot != nil && nd.Boot.Banner != "" {
+				src, text = nd.Boot.Start, nd.Boot.Banner
 				break
 			}
 		}
-		if text == "boot" && m.boot != nil {
-			src = m.boot.Start
+		if text == "boot" && m.Boot != nil {
+			src = m.Boot.Start
 		}
-		at := g.base
-		if g.base != nil {
-			text += " (boot time from " + g.basis + ")"
-		} else if g.order != nil {
-			at = g.order
+		at := g.Base
+		if g.Base != nil {
+			text += " (boot time from " + g.Basis + ")"
+		} else if g.Order != nil {
+			at = g.Order
 			text += " (time of the boot's first logged line)"
 		}
-		add(at, ptr(0.0), ptr(g.index), toRef(src), "boot", nil, text)
+		tl.add(at, ptr(0.0), ptr(g.Index), toRef(src), "boot", nil, text)
 	}
-	for _, kc := range bd.kills {
+}
+
+// kills adds one row per kill, with its kill line as printed.
+func (tl *tlRows) kills() {
+	for _, kc := range tl.bd.kills {
 		kind := "oom-kill"
 		if kc.ev != nil {
 			kind = "userspace-kill"
 		}
 		text := kc.out.Headline
-		if q := bd.quoteText(kc.primRef()); q != "" {
+		if q := tl.bd.quoteText(kc.primRef()); q != "" {
 			text = q
 		}
 		if len(kc.foreign) > 0 {
 			// told apart: a report of another boot or host is no fact of this one's timeline
 			text = strings.ReplaceAll(kc.foreignRule(), "-", " ") + ": " + text
 		}
-		add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
+		tl.add(kc.wall, kc.ks, ptr(kc.group), kc.primRef(), kind, ptr(kc.id), text)
 	}
-	// Memory snapshots (free listings): dated when a pasted `date` is
-	// printed just before them; two snapshots are two points.
-	if len(bd.b.Free) > 1 {
-		for _, f := range bd.b.Free {
-			if f == nil {
-				continue
-			}
-			add(f.At, nil, nil, toRef(f.Ref), "memory-snapshot", nil, freeText(f))
+}
+
+// memorySnapshots adds the free listings, dated when a pasted `date` is
+// printed just before them; two snapshots are two points, one is none.
+func (tl *tlRows) memorySnapshots() {
+	if len(tl.bd.b.Free) <= 1 {
+		return
+	}
+	for _, f := range tl.bd.b.Free {
+		if f == nil {
+			continue
 		}
+		tl.add(f.At, nil, nil, toRef(f.Ref), "memory-snapshot", nil, freeText(f))
 	}
-	for _, rc := range bd.reportOnly {
+}
+
+// reportsWithoutKill adds one row per OOM report that shows no kill.
+func (tl *tlRows) reportsWithoutKill() {
+	for _, rc := range tl.bd.reportOnly {
 		o := rc.occs[0]
-		w, _, _ := bd.when(o.node, o.line(), o.stamp())
+		w, _, _ := tl.bd.clk.When(o.node.LogBoot, dedup.Line(o), dedup.Stamp(o))
 		var ks *float64
-		if st := o.stamp(); st != nil {
+		if st := dedup.Stamp(o); st != nil {
 			ks = st.KernelSeconds
 		}
 		text := "OOM report without a kill line"
 		if o.rep.Trigger != nil {
-			if q := bd.quoteText(toRef(o.rep.Trigger.Ref)); q != "" {
+			if q := tl.bd.quoteText(toRef(o.rep.Trigger.Ref)); q != "" {
 				text = q
 			}
 		}
-		add(w, ks, ptr(o.node.group), toRef(o.rep.Start), "oom-report", nil, text)
+		tl.add(w, ks, ptr(o.node.Group), toRef(o.rep.Start), "oom-report", nil, text)
 	}
-	// Kernel and system log events, deduplicated across files.
-	type seenKey struct {
-		kind, text string
-	}
-	// seen indexes the rows added so far by kernel second (per boot group)
-	// and by 2-second wall bucket, so a duplicate is found among the rows
-	// of the neighbouring buckets instead of all rows with the same text.
-	type ksKey struct {
-		k    seenKey
-		grp  int
-		secs int64
-	}
-	type wallKey struct {
-		k      seenKey
-		bucket int64
-	}
-	seenKS := map[ksKey][]float64{}
-	seenWall := map[wallKey][]time.Time{}
-	floorDiv := func(a, b int64) int64 {
-		q := a / b
-		if a%b != 0 && a < 0 {
-			q--
-		}
-		return q
-	}
-	for _, lg := range bd.logs {
+}
+
+// logEvents adds the kernel and system log events, once each however many
+// logs print them (eventSeen).
+func (tl *tlRows) logEvents() {
+	seen := newEventSeen()
+	for _, lg := range tl.bd.logs {
 		for i := range lg.Events {
 			e := &lg.Events[i]
 			switch e.Kind {
@@ -136,59 +161,110 @@ func (bd *builder) timeline() []TimelineRow {
 					continue // an eviction: listed as a kill
 				}
 			}
-			nd := bd.nodeOf[bootKey{lg.Path, e.Boot}]
+			nd := tl.bd.nodeAt(lg.Path, e.Boot)
 			if nd == nil {
 				continue
 			}
-			w, _, _ := bd.when(nd, e.Line, &e.Stamp)
+			w, _, _ := tl.bd.clk.When(nd.LogBoot, e.Line, &e.Stamp)
 			kind := e.Kind
 			switch kind {
 			case "swap-on", "swap-off":
 				kind = "swap-change"
 			}
 			k := seenKey{e.Kind, e.Text}
-			dup := false
-			if ks := e.Stamp.KernelSeconds; ks != nil {
-				f := int64(math.Floor(*ks))
-				for d := int64(-1); d <= 1 && !dup; d++ {
-					for _, prev := range seenKS[ksKey{k, nd.group, f + d}] {
-						if math.Abs(prev-*ks) < 1 {
-							dup = true
-							break
-						}
-					}
-				}
-			}
-			if w != nil && !dup {
-				b := floorDiv(w.Unix(), 2)
-				for d := int64(-1); d <= 1 && !dup; d++ {
-					for _, prev := range seenWall[wallKey{k, b + d}] {
-						if absDur(w.Sub(prev)) < 2*time.Second {
-							dup = true
-							break
-						}
-					}
-				}
-			}
-			if dup {
+			ks := e.Stamp.KernelSeconds
+			if seen.dup(k, nd.Group, ks, w) {
 				continue
 			}
 			text := e.Text
 			if text == "" {
 				text = e.Kind
 			}
-			add(w, e.Stamp.KernelSeconds, ptr(nd.group), toRef(e.Ref), kind, nil, text)
-			if ks := e.Stamp.KernelSeconds; ks != nil {
-				kk := ksKey{k, nd.group, int64(math.Floor(*ks))}
-				seenKS[kk] = append(seenKS[kk], *ks)
-			}
-			if w != nil {
-				wk := wallKey{k, floorDiv(w.Unix(), 2)}
-				seenWall[wk] = append(seenWall[wk], *w)
+			tl.add(w, ks, ptr(nd.Group), toRef(e.Ref), kind, nil, text)
+			seen.remember(k, nd.Group, ks, w)
+		}
+	}
+}
+
+// seenKey is an event as it is deduplicated: its kind and text.
+type seenKey struct {
+	kind, text string
+}
+
+// eventSeen indexes the events added so far by kernel second (per boot
+// group) and by 2-second wall bucket, so a duplicate is found among the
+// rows of the neighbouring buckets instead of all rows with the same text.
+type eventSeen struct {
+	ks   map[ksKey][]float64
+	wall map[wallKey][]time.Time
+}
+
+type ksKey struct {
+	k    seenKey
+	grp  int
+	secs int64
+}
+
+type wallKey struct {
+	k      seenKey
+	bucket int64
+}
+
+func newEventSeen() *eventSeen {
+	return &eventSeen{ks: map[ksKey][]float64{}, wall: map[wallKey][]time.Time{}}
+}
+
+// dup says whether the same event of the same boot was added within a
+// kernel second, or within two seconds of wall time.
+func (s *eventSeen) dup(k seenKey, grp int, ks *float64, w *time.Time) bool {
+	if ks != nil {
+		f := int64(math.Floor(*ks))
+		for d := int64(-1); d <= 1; d++ {
+			for _, prev := range s.ks[ksKey{k, grp, f + d}] {
+				if math.Abs(prev-*ks) < 1 {
+					return true
+				}
 			}
 		}
 	}
-	// Kubernetes node events and conditions.
+	if w != nil {
+		b := floorDiv(w.Unix(), 2)
+		for d := int64(-1); d <= 1; d++ {
+			for _, prev := range s.wall[wallKey{k, b + d}] {
+				if absDur(w.Sub(prev)) < 2*time.Second {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// remember records an added event for dup.
+func (s *eventSeen) remember(k seenKey, grp int, ks *float64, w *time.Time) {
+	if ks != nil {
+		kk := ksKey{k, grp, int64(math.Floor(*ks))}
+		s.ks[kk] = append(s.ks[kk], *ks)
+	}
+	if w != nil {
+		wk := wallKey{k, floorDiv(w.Unix(), 2)}
+		s.wall[wk] = append(s.wall[wk], *w)
+	}
+}
+
+// floorDiv is a / b rounded down.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// nodeEvents adds the described nodes' events, dated by their age before
+// capture, and their MemoryPressure transitions.
+func (tl *tlRows) nodeEvents() {
+	bd := tl.bd
 	cap := bd.b.Host.CapturedAt
 	for ni, n := range bd.b.Nodes {
 		if n == nil {
@@ -198,7 +274,7 @@ func (bd *builder) timeline() []TimelineRow {
 			e := &n.Events[i]
 			var w *time.Time
 			if cap != nil && e.AgeSec != nil {
-				t := cap.Add(-secs(*e.AgeSec)).In(bd.loc)
+				t := cap.Add(-clock.Seconds(*e.AgeSec)).In(bd.loc)
 				w = &t
 			}
 			kind := "k8s-event"
@@ -212,7 +288,7 @@ func (bd *builder) timeline() []TimelineRow {
 			if ni < len(bd.nodeOutEvents) && i < len(bd.nodeOutEvents[ni]) {
 				kill = bd.nodeOutEvents[ni][i]
 			}
-			add(w, nil, nil, toRef(e.Ref), kind, kill, e.Reason+": "+e.Message+" (age "+e.Age+")")
+			tl.add(w, nil, nil, toRef(e.Ref), kind, kill, e.Reason+": "+e.Message+" (age "+e.Age+")")
 		}
 		for _, c := range n.Conditions {
 			if c.Type != "MemoryPressure" {
@@ -223,9 +299,14 @@ func (bd *builder) timeline() []TimelineRow {
 				continue
 			}
 			t = t.In(bd.loc)
-			add(&t, nil, nil, toRef(c.Ref), "memory-pressure", nil, "MemoryPressure is now "+c.Status+" ("+c.Reason+")")
+			tl.add(&t, nil, nil, toRef(c.Ref), "memory-pressure", nil, "MemoryPressure is now "+c.Status+" ("+c.Reason+")")
 		}
 	}
+}
+
+// clusterEvents adds the `kubectl get events` rows, matched to kills.
+func (tl *tlRows) clusterEvents() {
+	bd := tl.bd
 	for i := range bd.b.K8sEvents {
 		e := &bd.b.K8sEvents[i]
 		var w *time.Time
@@ -237,17 +318,8 @@ func (bd *builder) timeline() []TimelineRow {
 		if kc := bd.matchK8sEvent(e); kc != nil {
 			kill = ptr(kc.id)
 		}
-		add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
+		tl.add(w, nil, nil, toRef(e.Ref), "k8s-event", kill, e.Reason+" "+e.Object+": "+e.Message)
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return tlLess(rows[i], rows[j]) })
-	// Events the parser did not keep (past its per-kind cap) count too.
-	notKept := map[tlKey]int{}
-	for _, lg := range bd.logs {
-		for _, d := range lg.Dropped {
-			notKept[tlKey{d.Kind, lg.Path}] += d.Count
-		}
-	}
-	return capTimeline(rows, notKept)
 }
 
 // tlKey is one kind of row from one source.

@@ -217,33 +217,6 @@ func kvGet(kvs []parse.KV, key string) (int64, *parse.Ref, bool) {
 	return 0, nil, false
 }
 
-// kernelVersion parses "4.15.0-65-generic" into (4, 15); ok false if absent.
-func kernelVersion(s string) (major, minor int, ok bool) {
-	s = strings.TrimSpace(strings.TrimPrefix(s, "v"))
-	parts := strings.SplitN(s, ".", 3)
-	if len(parts) < 2 {
-		return 0, 0, false
-	}
-	ma, err1 := strconv.Atoi(parts[0])
-	mi := 0
-	digits := parts[1]
-	for i, c := range digits {
-		if c < '0' || c > '9' {
-			digits = digits[:i]
-			break
-		}
-	}
-	mi, err2 := strconv.Atoi(digits)
-	if err1 != nil || err2 != nil {
-		return 0, 0, false
-	}
-	return ma, mi, true
-}
-
-func verLess(ma, mi, wantMa, wantMi int) bool {
-	return ma < wantMa || (ma == wantMa && mi < wantMi)
-}
-
 // Uncite removes the citations cite writes from text — " (dmesg:539-540,813;
 // swapon:1-3)" — and returns the lines they cite (by the file's base name,
 // as cite writes them).

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/redact"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -23,7 +24,7 @@ var cases = []struct {
 	{"k8s-memcg", k8sMemcg},
 	{"empty", empty},
 	{"hostile", hostile},
-	{"k8s-memcg-redacted", func() *correlate.Report { r := k8sMemcg(); correlate.Redact(r); return r }},
+	{"k8s-memcg-redacted", func() *correlate.Report { r := k8sMemcg(); redact.Report(r); return r }},
 }
 
 // formats are every renderer, named by its golden file's suffix.

@@ -1,4 +1,4 @@
-package correlate
+package redact
 
 import (
 	"net/netip"
@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/oomlens/oomlens/correlate"
 )
 
-// Redact replaces what identifies a customer's machines and people in rep
+// Report replaces what identifies a customer's machines and people in rep
 // with stable pseudonyms, for reports that leave the company: host names
 // (host-1), IPv4 and IPv6 addresses (ip-1), MAC addresses (mac-1), user
 // names (user-1), pod names (pod-1) and namespace names (ns-1). The same
@@ -24,7 +26,7 @@ import (
 // are: root, loopback and unspecified addresses, and the namespaces every
 // cluster has (default, kube-system, kube-public, kube-node-lease), which
 // identify no one. Versions, digests and enum fields are not rewritten.
-func Redact(rep *Report) {
+func Report(rep *correlate.Report) {
 	if rep == nil {
 		return
 	}
@@ -118,7 +120,7 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func (r *redactor) learnStructured(rep *Report) {
+func (r *redactor) learnStructured(rep *correlate.Report) {
 	if rep.Host.Hostname != nil {
 		r.host(*rep.Host.Hostname)
 	}
