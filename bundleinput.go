@@ -11,6 +11,7 @@ import (
 	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/redact"
+	"github.com/oomlens/oomlens/report"
 )
 
 // loadBundle reads one command-line path (a directory, an archive or a
@@ -80,7 +81,7 @@ func addArchiveWarnings(b *parse.Bundle, info *archive.Info) {
 
 // analyzeBundle is the per-bundle function of a many-bundle run; rules
 // (nil for none) adds the rule findings, as for a single bundle.
-func analyzeBundle(paths []string, aopts archive.Options, copts correlate.Options, rules func(*correlate.Report)) (*correlate.Report, error) {
+func analyzeBundle(paths []string, aopts archive.Options, copts correlate.Options, rules func(*report.Report)) (*report.Report, error) {
 	b, err := loadPaths(paths, nil, aopts)
 	if err != nil {
 		return nil, err

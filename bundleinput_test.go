@@ -23,6 +23,7 @@ import (
 	"github.com/oomlens/oomlens/input/archive"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/report"
 )
 
 // packDir writes dir as a tar (members under prefix, if any).
@@ -135,7 +136,7 @@ func zipOf(t *testing.T, tarData []byte) []byte {
 	return buf.Bytes()
 }
 
-func reportJSON(t *testing.T, rep *correlate.Report) string {
+func reportJSON(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	rep.Host.Bundle = "BUNDLE" // the one field that names the input path
 	var buf bytes.Buffer

@@ -16,9 +16,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/report"
 )
 
 // fleetOptions tunes analyzeMany.
@@ -34,7 +34,7 @@ type fleetOptions struct {
 // fleetResult is the outcome for one bundle, in input order.
 type fleetResult struct {
 	Path   string
-	Report *correlate.Report // nil when Err is set
+	Report *report.Report // nil when Err is set
 	Err    error
 	// Skipped: the loose files beside a folder's bundles (its notes, a
 	// README) hold nothing oomlens reads; Err says so. Listed, not failed.
@@ -52,7 +52,7 @@ func (e fleetError) Error() string {
 // the results in input order whatever order they finish in. A failing or
 // panicking bundle is recorded in its result and does not stop the others;
 // the error is a fleetError when any failed.
-func analyzeMany(paths []string, opts fleetOptions, analyzeOne func(path string) (*correlate.Report, error)) ([]fleetResult, error) {
+func analyzeMany(paths []string, opts fleetOptions, analyzeOne func(path string) (*report.Report, error)) ([]fleetResult, error) {
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
@@ -88,7 +88,7 @@ func analyzeMany(paths []string, opts fleetOptions, analyzeOne func(path string)
 	return results, nil
 }
 
-func runOne(path string, analyzeOne func(string) (*correlate.Report, error)) (res fleetResult) {
+func runOne(path string, analyzeOne func(string) (*report.Report, error)) (res fleetResult) {
 	res.Path = path
 	defer func() {
 		if r := recover(); r != nil {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/oomlens/oomlens/input/archive"
+	"github.com/oomlens/oomlens/report"
 
 	"github.com/oomlens/oomlens/correlate"
 )
@@ -24,18 +25,18 @@ import (
 func strp(s string) *string { return &s }
 
 // fakeReport builds a report with one kill per (wall time, severity) pair.
-func fakeReport(host string, kills ...[2]string) *correlate.Report {
-	rep := &correlate.Report{SchemaVersion: 1, Tool: correlate.Tool{Name: "oomlens", Version: "0.1.0"}, Kills: []correlate.Kill{}}
+func fakeReport(host string, kills ...[2]string) *report.Report {
+	rep := &report.Report{SchemaVersion: 1, Tool: report.Tool{Name: "oomlens", Version: "0.1.0"}, Kills: []report.Kill{}}
 	if host != "" {
 		rep.Host.Hostname = strp(host)
 	}
 	for i, k := range kills {
-		kill := correlate.Kill{ID: fmt.Sprintf("k%d", i+1), Killer: "kernel", Kind: "memcg"}
+		kill := report.Kill{ID: fmt.Sprintf("k%d", i+1), Killer: "kernel", Kind: "memcg"}
 		if k[0] != "" {
 			kill.Time.Wall = strp(k[0])
 		}
 		if k[1] != "" {
-			kill.Findings = []correlate.Finding{{Rule: "memcg-limit", Severity: k[1]}}
+			kill.Findings = []report.Finding{{Rule: "memcg-limit", Severity: k[1]}}
 		}
 		rep.Kills = append(rep.Kills, kill)
 	}
@@ -44,7 +45,7 @@ func fakeReport(host string, kills ...[2]string) *correlate.Report {
 
 // fleetFixture is four bundles of three hosts and one failure; bundle 0
 // finishes last whatever the scheduling, to prove results keep input order.
-func fleetFixture() ([]string, func(string) (*correlate.Report, error), func()) {
+func fleetFixture() ([]string, func(string) (*report.Report, error), func()) {
 	paths := []string{
 		"cases/sosreport-node2-01234-2026-11-26.tar.xz",
 		"cases/sosreport-node1-01234-2026-11-25.tar.gz",
@@ -52,7 +53,7 @@ func fleetFixture() ([]string, func(string) (*correlate.Report, error), func()) 
 		"cases/broken.tar.xz",
 		"cases/saved-outputs/",
 	}
-	reports := map[string]*correlate.Report{
+	reports := map[string]*report.Report{
 		paths[0]: fakeReport("node2", [2]string{"2026-11-26T08:00:00+08:00", "warning"}),
 		paths[1]: fakeReport("node1", [2]string{"2026-11-25T10:00:00Z", "info"}, [2]string{"2026-11-25T09:30:00Z", ""}),
 		paths[2]: fakeReport("node1", [2]string{"2026-11-26T19:23:14Z", "critical"}, [2]string{"", "warning"}),
@@ -61,7 +62,7 @@ func fleetFixture() ([]string, func(string) (*correlate.Report, error), func()) 
 	var mu sync.Mutex
 	finished := 0
 	release := make(chan struct{})
-	analyze := func(p string) (*correlate.Report, error) {
+	analyze := func(p string) (*report.Report, error) {
 		if p == paths[0] {
 			<-release
 		}
@@ -96,7 +97,7 @@ func TestAnalyzeManyGolden(t *testing.T) {
 			if jobs == 1 {
 				// bundle 0 waits for the others: with one job it must not block
 				a := analyze
-				analyze = func(p string) (*correlate.Report, error) {
+				analyze = func(p string) (*report.Report, error) {
 					if p == paths[0] {
 						return fakeReport("node2", [2]string{"2026-11-26T08:00:00+08:00", "warning"}), nil
 					}
@@ -150,7 +151,7 @@ func TestAnalyzeManyGolden(t *testing.T) {
 }
 
 func TestAnalyzeManyPanicAndEmpty(t *testing.T) {
-	results, err := analyzeMany([]string{"a", "b"}, fleetOptions{}, func(p string) (*correlate.Report, error) {
+	results, err := analyzeMany([]string{"a", "b"}, fleetOptions{}, func(p string) (*report.Report, error) {
 		if p == "a" {
 			panic("index out of range")
 		}

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/report"
 
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func (e *env) analyzeFleet(bundles []input.Bundle, f archiveFlags, format string
 		return err
 	}
 	var warnMu sync.Mutex
-	applyRules := func(rep *correlate.Report) {
+	applyRules := func(rep *report.Report) {
 		warns := set.Apply(rep)
 		warnMu.Lock()
 		defer warnMu.Unlock()
@@ -105,7 +106,7 @@ func (e *env) analyzeFleet(bundles []input.Bundle, f archiveFlags, format string
 			loose[b.Name] = true
 		}
 	}
-	results, ferr := analyzeMany(names, fleetOptions{Jobs: f.Jobs, Progress: prog}, func(name string) (*correlate.Report, error) {
+	results, ferr := analyzeMany(names, fleetOptions{Jobs: f.Jobs, Progress: prog}, func(name string) (*report.Report, error) {
 		return analyzeBundle(byName[name], aopts, copts, applyRules)
 	})
 	prog.finish()

@@ -18,6 +18,7 @@ import (
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/redact"
 	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/rules"
 )
 
@@ -177,7 +178,7 @@ func archiveFS(arch []byte) fstest.MapFS {
 
 // analyzeJSON runs Load → Build → rules and renders JSON. ok is false when
 // Load refused the bundle (nothing understood), which is a valid outcome.
-func analyzeJSON(t *testing.T, m fstest.MapFS, set *rules.Set) ([]byte, *correlate.Report, bool) {
+func analyzeJSON(t *testing.T, m fstest.MapFS, set *rules.Set) ([]byte, *report.Report, bool) {
 	t.Helper()
 	b, err := parse.Load(m, parse.LoadOptions{Name: "fuzz"})
 	if err != nil {
@@ -194,9 +195,9 @@ func analyzeJSON(t *testing.T, m fstest.MapFS, set *rules.Set) ([]byte, *correla
 
 // checkEvidence fails when a kill, a report without kill or an unexplained
 // line cites a line that is not in the bundle.
-func checkEvidence(t *testing.T, rep *correlate.Report, m fstest.MapFS) {
+func checkEvidence(t *testing.T, rep *report.Report, m fstest.MapFS) {
 	t.Helper()
-	check := func(what string, r correlate.Ref) {
+	check := func(what string, r report.Ref) {
 		f, ok := m[r.Path]
 		if !ok {
 			t.Fatalf("%s cites %s:%d, not a file of the bundle", what, r.Path, r.Line)
@@ -223,12 +224,12 @@ func checkEvidence(t *testing.T, rep *correlate.Report, m fstest.MapFS) {
 		}
 	}
 	for _, u := range rep.Unexplained {
-		check("unexplained", correlate.Ref{Path: u.Path, Line: u.Line})
+		check("unexplained", report.Ref{Path: u.Path, Line: u.Line})
 	}
 	for _, in := range rep.Inputs {
 		for _, w := range in.Warnings {
 			if _, ok := m[in.Path]; ok {
-				check("warning "+w.Message, correlate.Ref{Path: in.Path, Line: w.Line})
+				check("warning "+w.Message, report.Ref{Path: in.Path, Line: w.Line})
 			}
 		}
 	}
@@ -269,7 +270,7 @@ func kernelCaseInputs(f *testing.F) [][]byte {
 // bundle read as a kernel log: each line that names an OOM kill is in
 // exactly one kill's evidence, one report without kill, or unexplained.
 // Compressed files are skipped (their lines are of the inflated text).
-func checkBundleAccounted(t *testing.T, rep *correlate.Report, m fstest.MapFS) {
+func checkBundleAccounted(t *testing.T, rep *report.Report, m fstest.MapFS) {
 	t.Helper()
 	for _, in := range rep.Inputs {
 		f, ok := m[in.Path]

@@ -24,9 +24,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/internal/schemacheck"
 	"github.com/oomlens/oomlens/render"
+	"github.com/oomlens/oomlens/report"
 )
 
 // runBounded runs the CLI like runCLI but fails the test (with every
@@ -62,7 +62,7 @@ func runBounded(t *testing.T, limit time.Duration, args ...string) (code int, st
 
 // jsonReport runs analyze --format json and decodes the report, failing
 // unless the exit code is want.
-func jsonReport(t *testing.T, limit time.Duration, args ...string) *correlate.Report {
+func jsonReport(t *testing.T, limit time.Duration, args ...string) *report.Report {
 	t.Helper()
 	code, out, stderr := runBounded(t, limit, append([]string{"analyze", "--format", "json"}, args...)...)
 	if code != exitOK {
@@ -73,7 +73,7 @@ func jsonReport(t *testing.T, limit time.Duration, args ...string) *correlate.Re
 			t.Fatalf("report fails its schema: %v", err)
 		}
 	}
-	var rep correlate.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func write(t *testing.T, path string, data []byte) string {
 }
 
 // inputOf returns the report's Input for path.
-func inputOf(t *testing.T, rep *correlate.Report, path string) correlate.Input {
+func inputOf(t *testing.T, rep *report.Report, path string) report.Input {
 	t.Helper()
 	for _, in := range rep.Inputs {
 		if in.Path == path {
@@ -100,11 +100,11 @@ func inputOf(t *testing.T, rep *correlate.Report, path string) correlate.Input {
 		}
 	}
 	t.Fatalf("no input %q among %d inputs", path, len(rep.Inputs))
-	return correlate.Input{}
+	return report.Input{}
 }
 
 // killPids lists the victims' pids of rep in order.
-func killPids(rep *correlate.Report) []int {
+func killPids(rep *report.Report) []int {
 	var out []int
 	for _, k := range rep.Kills {
 		if k.Victim.Pid != nil {
@@ -230,7 +230,7 @@ func TestHostileEncodings(t *testing.T) {
 			if !json.Valid([]byte(out)) || !bytes.Equal([]byte(strings.ToValidUTF8(out, "?")), []byte(out)) {
 				t.Fatal("the report is not valid UTF-8 JSON")
 			}
-			var rep correlate.Report
+			var rep report.Report
 			if err := json.Unmarshal([]byte(out), &rep); err != nil {
 				t.Fatal(err)
 			}

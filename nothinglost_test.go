@@ -12,17 +12,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // analyzeFileJSON runs the real CLI on one file and decodes its JSON report.
-func analyzeFileJSON(t *testing.T, path string) *correlate.Report {
+func analyzeFileJSON(t *testing.T, path string) *report.Report {
 	t.Helper()
 	code, out, stderr := runCLI(t, "", nil, "analyze", "--format", "json", path)
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
-	var rep correlate.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("report is not JSON: %v", err)
 	}
@@ -62,7 +62,7 @@ func TestNothingLost(t *testing.T) {
 	}
 }
 
-func checkNothingLost(t *testing.T, rep *correlate.Report, g genLog, name string) {
+func checkNothingLost(t *testing.T, rep *report.Report, g genLog, name string) {
 	t.Helper()
 	type kv = genKill
 	var got, want []kv
@@ -89,7 +89,7 @@ func checkNothingLost(t *testing.T, rep *correlate.Report, g genLog, name string
 
 // checkAccounted fails unless every line of g.Mentions is in exactly one
 // kill's evidence, one report without kill, or unexplained.
-func checkAccounted(t *testing.T, rep *correlate.Report, g genLog, name string) {
+func checkAccounted(t *testing.T, rep *report.Report, g genLog, name string) {
 	t.Helper()
 	seen := map[int][]string{}
 	add := func(where string, path string, line int, set map[int]bool) {

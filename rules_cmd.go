@@ -20,6 +20,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/rules"
 )
 
@@ -132,9 +133,9 @@ type ruleTestResult struct {
 
 // ruleTestHit is one kill a rule fires on.
 type ruleTestHit struct {
-	Kill     string          `json:"kill"`
-	Summary  string          `json:"summary"`
-	Evidence []correlate.Ref `json:"evidence"`
+	Kill     string       `json:"kill"`
+	Summary  string       `json:"summary"`
+	Evidence []report.Ref `json:"evidence"`
 }
 
 func (c *rulesTestCmd) Run(e *env) error {
@@ -165,7 +166,7 @@ func (c *rulesTestCmd) Run(e *env) error {
 }
 
 // ruleTestResults lists, for each rule of set, the kills of rep it fires on.
-func ruleTestResults(set *rules.Set, rep *correlate.Report) ([]ruleTestResult, []rules.Warning) {
+func ruleTestResults(set *rules.Set, rep *report.Report) ([]ruleTestResult, []rules.Warning) {
 	out := []ruleTestResult{}
 	var warns []rules.Warning
 	for _, r := range set.Rules() {
@@ -184,7 +185,7 @@ func ruleTestResults(set *rules.Set, rep *correlate.Report) ([]ruleTestResult, [
 
 // writeRuleTest prints, for each rule of set, the kills of rep it fires on
 // with the summary it would add; it returns the warnings met.
-func writeRuleTest(w io.Writer, set *rules.Set, rep *correlate.Report, file, bundle string) []rules.Warning {
+func writeRuleTest(w io.Writer, set *rules.Set, rep *report.Report, file, bundle string) []rules.Warning {
 	var warns []rules.Warning
 	fmt.Fprintf(w, "%s against %s: %d %s\n", file, bundle, len(rep.Kills), plural(len(rep.Kills), "kill", "kills"))
 	for _, r := range set.Rules() {
@@ -223,7 +224,7 @@ func writeRuleTest(w io.Writer, set *rules.Set, rep *correlate.Report, file, bun
 }
 
 // killLabel names a kill for people: "java (pid 4242) at 2019-10-20T15:07:17+08:00".
-func killLabel(k *correlate.Kill) string {
+func killLabel(k *report.Kill) string {
 	name := k.Victim.Name
 	if name == "" && k.Victim.Cgroup != nil {
 		name = *k.Victim.Cgroup
@@ -246,7 +247,7 @@ func killLabel(k *correlate.Kill) string {
 
 // applyRules loads the rules in force (built-in, the user's rules.d, then
 // files) and adds their findings to rep's kills; warnings go to stderr.
-func (e *env) applyRules(rep *correlate.Report, files []string) error {
+func (e *env) applyRules(rep *report.Report, files []string) error {
 	set, err := e.ruleSet(files)
 	if err != nil {
 		return err

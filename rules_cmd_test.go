@@ -11,7 +11,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/rules"
 )
 
@@ -140,10 +140,10 @@ func TestWriteRuleTest(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, anon, wall := 81234, int64(1884160), "2024-03-02T11:04:51Z"
-	rep := &correlate.Report{Kills: []correlate.Kill{
-		{ID: "k1", Kind: "global", Victim: correlate.Victim{Name: "cc1plus", Pid: &pid, AnonRSSKB: &anon},
-			Time: correlate.KillTime{Wall: &wall}, Evidence: []correlate.Ref{{Path: "var/log/kern.log", Line: 912}}},
-		{ID: "k2", Kind: "memcg", Victim: correlate.Victim{Name: "cc1plus"}},
+	rep := &report.Report{Kills: []report.Kill{
+		{ID: "k1", Kind: "global", Victim: report.Victim{Name: "cc1plus", Pid: &pid, AnonRSSKB: &anon},
+			Time: report.KillTime{Wall: &wall}, Evidence: []report.Ref{{Path: "var/log/kern.log", Line: 912}}},
+		{ID: "k2", Kind: "memcg", Victim: report.Victim{Name: "cc1plus"}},
 	}}
 	var out bytes.Buffer
 	warns := writeRuleTest(&out, set, rep, "build.yaml", "builder-7/")
@@ -164,7 +164,7 @@ cc1plus-on-builders (warning): fires on 1 of 2 kills
 		t.Errorf("json:\n%s\nwant:\n%s", js, want)
 	}
 	out.Reset()
-	writeRuleTest(&out, set, &correlate.Report{}, "build.yaml", "empty/")
+	writeRuleTest(&out, set, &report.Report{}, "build.yaml", "empty/")
 	if want := "build.yaml against empty/: 0 kills\ncc1plus-on-builders (warning): no kills to test\n"; out.String() != want {
 		t.Errorf("no kills: %q", out.String())
 	}

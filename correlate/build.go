@@ -11,6 +11,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Options tunes Build.
@@ -36,7 +37,7 @@ type builder struct {
 
 	kills      []*killCtx
 	reportOnly []*reportCtx
-	swapCap    *Swap
+	swapCap    *report.Swap
 	k8sSeen    *bool
 	byVictim   map[string][]*killCtx // killer + victim name → kills, in order
 	quotes     map[string]map[int]string
@@ -47,7 +48,7 @@ type builder struct {
 // Build turns parsed facts into a Report. It is pure: no I/O, no clock.
 // Every list in the result is non-nil and sorted; the same bundle gives the
 // same report.
-func Build(b *parse.Bundle, opts Options) *Report {
+func Build(b *parse.Bundle, opts Options) *report.Report {
 	if b == nil {
 		b = &parse.Bundle{}
 	}
@@ -77,10 +78,10 @@ func Build(b *parse.Bundle, opts Options) *Report {
 		bd.assemble(kc)
 	}
 
-	r := &Report{
+	r := &report.Report{
 		SchemaVersion: 1,
-		Tool:          Tool{Name: "oomlens", Version: opts.ToolVersion},
-		Sysctl:        Sysctls{},
+		Tool:          report.Tool{Name: "oomlens", Version: opts.ToolVersion},
+		Sysctl:        report.Sysctls{},
 	}
 	r.Host = bd.host()
 	r.Inputs = bd.inputs()
@@ -103,7 +104,7 @@ func Build(b *parse.Bundle, opts Options) *Report {
 		kc.out.Headline, kc.out.Reason = who+why, why
 		kc.out.Verdict, kc.out.Sentences = bd.verdict(kc)
 	}
-	r.Kills = make([]Kill, 0, len(bd.kills))
+	r.Kills = make([]report.Kill, 0, len(bd.kills))
 	for _, kc := range bd.kills {
 		r.Kills = append(r.Kills, *kc.out)
 	}
@@ -119,20 +120,20 @@ func Build(b *parse.Bundle, opts Options) *Report {
 // unfitWarnings lists the kills' page-count warnings (pagesKB: kB that do
 // not fit in an int64) with the inputs they cite, once each, after the
 // warnings the parsers gave.
-func (bd *builder) unfitWarnings(r *Report) {
+func (bd *builder) unfitWarnings(r *report.Report) {
 	at := map[string]int{}
 	for i, in := range r.Inputs {
 		at[in.Path] = i
 	}
 	type key struct {
 		path string
-		w    Warning
+		w    report.Warning
 	}
 	seen := map[key]bool{}
 	for _, kc := range bd.kills {
 		for _, w := range kc.unfit {
 			i, ok := at[w.Path]
-			k := key{w.Path, Warning{Line: w.Line, Message: w.Message}}
+			k := key{w.Path, report.Warning{Line: w.Line, Message: w.Message}}
 			if !ok || seen[k] {
 				continue
 			}
@@ -146,7 +147,7 @@ func (bd *builder) unfitWarnings(r *Report) {
 // compared without domain as mixedHosts does ("localhost" does not count),
 // and the first kill line of a log that prints it; "" when no log prints
 // a host or they print several.
-func (bd *builder) logHost() (string, *Ref) {
+func (bd *builder) logHost() (string, *report.Ref) {
 	name, norm := "", ""
 	var from *parse.KernelLog
 	for _, lg := range bd.logs {
@@ -176,9 +177,9 @@ func (bd *builder) logHost() (string, *Ref) {
 	return name, nil
 }
 
-func (bd *builder) host() Host {
+func (bd *builder) host() report.Host {
 	h := bd.b.Host
-	out := Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, BootTimesLocal: []string{}, Evidence: []Ref{}}
+	out := report.Host{Hostname: strPtr(h.Hostname), Bundle: bd.b.Name, BootTimes: []string{}, BootTimesLocal: []string{}, Evidence: []report.Ref{}}
 	add := func(r *parse.Ref) {
 		if r != nil {
 			out.Evidence = append(out.Evidence, toRef(*r))
@@ -276,16 +277,16 @@ func (bd *builder) digest() string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-func (bd *builder) inputs() []Input {
-	out := []Input{}
+func (bd *builder) inputs() []report.Input {
+	out := []report.Input{}
 	logs := map[string]*parse.KernelLog{}
 	for _, lg := range bd.logs {
 		logs[lg.Path] = lg
 	}
 	for _, in := range bd.b.Inputs {
-		x := Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []Warning{}, Segments: []Segment{}}
+		x := report.Input{Path: in.Path, Kind: in.Kind, Format: in.Format, Lines: in.Lines, Truncated: in.Truncated, Used: in.Used, Warnings: []report.Warning{}, Segments: []report.Segment{}}
 		for _, s := range in.Segments {
-			seg := Segment{StartLine: s.Start, EndLine: s.End, Kind: s.Kind, Format: s.Format, Used: s.Used,
+			seg := report.Segment{StartLine: s.Start, EndLine: s.End, Kind: s.Kind, Format: s.Format, Used: s.Used,
 				QuoteDepth: s.Quote, Indent: s.Indent, ElidedLines: append([]int{}, s.Elided...), JoinedLines: append([]int{}, s.Joined...)}
 			if s.Command != "" {
 				seg.Command = ptr(s.Command)
@@ -325,11 +326,11 @@ func (bd *builder) inputs() []Input {
 			x.WhyNot = &why
 		}
 		for _, w := range in.Warnings {
-			x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
+			x.Warnings = append(x.Warnings, report.Warning{Line: w.Line, Message: w.Message})
 		}
 		for _, w := range bd.b.Warnings {
 			if w.Path == in.Path {
-				x.Warnings = append(x.Warnings, Warning{Line: w.Line, Message: w.Message})
+				x.Warnings = append(x.Warnings, report.Warning{Line: w.Line, Message: w.Message})
 			}
 		}
 		out = append(out, x)
@@ -340,7 +341,7 @@ func (bd *builder) inputs() []Input {
 
 // swapAtCapture picks the best swap listing: exact sizes first
 // (swapon --bytes, /proc/swaps), then human-size swapon, then free.
-func (bd *builder) swapAtCapture() *Swap {
+func (bd *builder) swapAtCapture() *report.Swap {
 	rank := func(f string) int {
 		switch f {
 		case "swapon-bytes":
@@ -362,7 +363,7 @@ func (bd *builder) swapAtCapture() *Swap {
 		}
 	}
 	if best != nil {
-		s := &Swap{Source: best.Ref.Path, Devices: []SwapDevice{}, Exact: true, Evidence: []Ref{toRef(best.Ref)}}
+		s := &report.Swap{Source: best.Ref.Path, Devices: []report.SwapDevice{}, Exact: true, Evidence: []report.Ref{toRef(best.Ref)}}
 		tot, used := ptr(int64(0)), ptr(int64(0))
 		printed := func(s *parse.Size) string {
 			if s == nil {
@@ -371,7 +372,7 @@ func (bd *builder) swapAtCapture() *Swap {
 			return s.Printed
 		}
 		for _, d := range best.Devices {
-			s.Devices = append(s.Devices, SwapDevice{Name: d.Name, Type: d.Type, SizeKB: sizeKB(d.Size), UsedKB: sizeKB(d.Used),
+			s.Devices = append(s.Devices, report.SwapDevice{Name: d.Name, Type: d.Type, SizeKB: sizeKB(d.Size), UsedKB: sizeKB(d.Used),
 				Size: printed(d.Size), Used: printed(d.Used), Priority: d.Priority, Line: d.Line})
 			// a device of unknown size (not printed, or too large to
 			// hold) makes the total unknown
@@ -385,7 +386,7 @@ func (bd *builder) swapAtCapture() *Swap {
 	}
 	if mi := bd.b.MemInfo; mi != nil {
 		if tot, r, ok := kvGet(mi.Fields, "SwapTotal"); ok {
-			s := &Swap{Source: mi.Path, Devices: []SwapDevice{}, Exact: true, TotalKB: ptr(tot), Evidence: []Ref{toRef(*r)}}
+			s := &report.Swap{Source: mi.Path, Devices: []report.SwapDevice{}, Exact: true, TotalKB: ptr(tot), Evidence: []report.Ref{toRef(*r)}}
 			if free, r2, ok := kvGet(mi.Fields, "SwapFree"); ok {
 				if free <= tot { // more free than total: used unknown, not negative
 					s.UsedKB = ptr(tot - free)
@@ -399,7 +400,7 @@ func (bd *builder) swapAtCapture() *Swap {
 		if f.SwapTotal == nil {
 			continue
 		}
-		s := &Swap{Source: f.Path, Devices: []SwapDevice{}, Exact: f.SwapTotal.Exact, TotalKB: ptr(f.SwapTotal.KB), Evidence: []Ref{toRef(f.Ref)}}
+		s := &report.Swap{Source: f.Path, Devices: []report.SwapDevice{}, Exact: f.SwapTotal.Exact, TotalKB: ptr(f.SwapTotal.KB), Evidence: []report.Ref{toRef(f.Ref)}}
 		if f.SwapUsed != nil {
 			s.UsedKB = ptr(f.SwapUsed.KB)
 		}
@@ -411,10 +412,10 @@ func (bd *builder) swapAtCapture() *Swap {
 	return nil
 }
 
-func (bd *builder) memory() *Memory {
-	var m *Memory
+func (bd *builder) memory() *report.Memory {
+	var m *report.Memory
 	if mi := bd.b.MemInfo; mi != nil && len(mi.Fields) > 0 {
-		m = &Memory{Source: mi.Path}
+		m = &report.Memory{Source: mi.Path}
 		get := func(k string) *int64 {
 			if v, _, ok := kvGet(mi.Fields, k); ok {
 				return ptr(v)
@@ -426,7 +427,7 @@ func (bd *builder) memory() *Memory {
 		m.CommittedASKB, m.CommitLimitKB, m.ShmemKB = get("Committed_AS"), get("CommitLimit"), get("Shmem")
 	} else {
 		for _, f := range bd.captureFrees() {
-			m = &Memory{Source: f.Path}
+			m = &report.Memory{Source: f.Path}
 			sz := func(s *parse.Size) *int64 {
 				if s == nil {
 					return nil
@@ -440,15 +441,15 @@ func (bd *builder) memory() *Memory {
 	}
 	if v, _, ok := kvGet(bd.b.VMStat, "oom_kill"); ok {
 		if m == nil {
-			m = &Memory{Source: "proc/vmstat"}
+			m = &report.Memory{Source: "proc/vmstat"}
 		}
 		m.OOMKillCount = ptr(v)
 	}
 	return m
 }
 
-func (bd *builder) reportsWithoutKill() []ReportOnly {
-	out := []ReportOnly{}
+func (bd *builder) reportsWithoutKill() []report.ReportOnly {
+	out := []report.ReportOnly{}
 	for _, rc := range bd.reportOnly {
 		p := rc.occs[0]
 		why := "no kill line"
@@ -460,7 +461,7 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 		case p.rep.Cut && p.rep.CutWhy != "":
 			why = p.rep.CutWhy
 		}
-		var ev []Ref
+		var ev []report.Ref
 		for _, o := range rc.occs {
 			ev = append(ev, toRef(o.rep.Start))
 			for _, q := range []*parse.Quote{o.rep.NoKillable, o.rep.Panic, o.rep.Manual} {
@@ -479,7 +480,7 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 		}
 		kc := &killCtx{occs: rc.occs}
 		kc.merge()
-		out = append(out, ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Kind: kc.kind, Invoker: invokerOf(kc),
+		out = append(out, report.ReportOnly{Path: p.path(), Line: p.rep.Start.Line, Why: why, Kind: kc.kind, Invoker: invokerOf(kc),
 			SwapAtOOM: swapAtOOM(kc), MemInfo: killMem(kc), Evidence: sortRefs(ev)})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -491,20 +492,20 @@ func (bd *builder) reportsWithoutKill() []ReportOnly {
 	return out
 }
 
-func (bd *builder) unexplained(r *Report) []Unexplained {
+func (bd *builder) unexplained(r *report.Report) []report.Unexplained {
 	// A line the parser could not read whole but that a kill or a report
 	// without kill cites (a task row of a process named "Out of memory", or
 	// the victim's row with a kill phrase glued to it by a lost newline) is
 	// shown there, with its text; listing it here too would put one line in
 	// two places.
 	cited := citedByKills(r, false)
-	out := []Unexplained{}
+	out := []report.Unexplained{}
 	for _, lg := range bd.logs {
 		for _, q := range lg.Unknown {
 			if cited[toRef(q.Ref)] {
 				continue
 			}
-			out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
+			out = append(out, report.Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
 		}
 	}
 	out = append(out, bd.unparsedInReports(r)...)
@@ -519,8 +520,8 @@ func (bd *builder) unexplained(r *Report) []Unexplained {
 
 // citedByKills is the set of lines r's kills (and, with findings, their
 // findings) and reports without kill cite.
-func citedByKills(r *Report, findings bool) map[Ref]bool {
-	cited := map[Ref]bool{}
+func citedByKills(r *report.Report, findings bool) map[report.Ref]bool {
+	cited := map[report.Ref]bool{}
 	for _, k := range r.Kills {
 		for _, e := range k.Evidence {
 			cited[e] = true
@@ -534,7 +535,7 @@ func citedByKills(r *Report, findings bool) map[Ref]bool {
 		}
 	}
 	for _, ro := range r.Reports {
-		cited[Ref{Path: ro.Path, Line: ro.Line}] = true
+		cited[report.Ref{Path: ro.Path, Line: ro.Line}] = true
 		for _, e := range ro.Evidence {
 			cited[e] = true
 		}
@@ -547,7 +548,7 @@ func citedByKills(r *Report, findings bool) map[Ref]bool {
 // the parser could not read — a kill line cut in the middle, a mangled
 // header — and that nothing in r cites: they would otherwise be kept only
 // as report context and never shown. They are unexplained lines.
-func (bd *builder) unparsedInReports(r *Report) []Unexplained {
+func (bd *builder) unparsedInReports(r *report.Report) []report.Unexplained {
 	cited := citedByKills(r, true)
 	for _, t := range r.Timeline {
 		cited[t.Source] = true
@@ -557,7 +558,7 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 			cited[toRef(q.Ref)] = true
 		}
 	}
-	var out []Unexplained
+	var out []report.Unexplained
 	for _, lg := range bd.logs {
 		for _, rep := range lg.Reports {
 			if rep == nil {
@@ -578,7 +579,7 @@ func (bd *builder) unparsedInReports(r *Report) []Unexplained {
 					continue
 				}
 				cited[toRef(q.Ref)] = true
-				out = append(out, Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
+				out = append(out, report.Unexplained{Path: q.Path, Line: q.Line, Text: q.Text})
 			}
 		}
 	}

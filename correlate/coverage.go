@@ -8,6 +8,7 @@ import (
 
 	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Coverage: what each kernel log can show, which logs should carry a kill
@@ -72,13 +73,13 @@ func (bd *builder) missingFrom(kc *killCtx) []string {
 }
 
 // whyMissing explains one missing source for the coverage-gap finding.
-func (bd *builder) whyMissing(kc *killCtx, path string) (string, []Ref) {
+func (bd *builder) whyMissing(kc *killCtx, path string) (string, []report.Ref) {
 	for _, nd := range bd.nodes {
 		if nd.log.Path != path {
 			continue
 		}
 		sp := bd.clk.Span(nd.LogBoot)
-		refs := []Ref{toRef(sp.FirstRef)}
+		refs := []report.Ref{toRef(sp.FirstRef)}
 		if nd.Group == kc.group && kc.ks != nil && sp.FirstKS != nil && *kc.ks < *sp.FirstKS {
 			what := "was rotated or vacuumed"
 			if clock.IsDmesgFormat(nd.log.Format) {
@@ -104,15 +105,15 @@ func (bd *builder) whyMissing(kc *killCtx, path string) (string, []Ref) {
 }
 
 // coverage lists what the bundle cannot show.
-func (bd *builder) coverage() []Gap {
-	out := []Gap{}
+func (bd *builder) coverage() []report.Gap {
+	out := []report.Gap{}
 	if len(bd.logs) == 0 {
-		out = append(out, Gap{Source: "kernel-log", Missing: "kernel log", Message: "the bundle has no kernel log: kernel OOM kills cannot be seen at all",
+		out = append(out, report.Gap{Source: "kernel-log", Missing: "kernel log", Message: "the bundle has no kernel log: kernel OOM kills cannot be seen at all",
 			Collect: "dmesg; journalctl -k --no-pager; /var/log/messages or /var/log/kern.log"})
 	}
 	for _, lg := range bd.logs {
 		if lg.Truncated {
-			out = append(out, Gap{Source: lg.Path, Missing: MissingOlder, Message: fmt.Sprintf("%s keeps only its tail (truncated by the collector): older kills may be missing", lg.Path),
+			out = append(out, report.Gap{Source: lg.Path, Missing: report.MissingOlder, Message: fmt.Sprintf("%s keeps only its tail (truncated by the collector): older kills may be missing", lg.Path),
 				Collect: "copy the whole file (sos report --log-size 0, or --all-logs)"})
 		}
 		if len(lg.Boots) > 0 {
@@ -121,7 +122,7 @@ func (bd *builder) coverage() []Gap {
 				what := "was rotated"
 				collect := "older rotated copies of this log"
 				if lg.Excerpt {
-					out = append(out, Gap{Source: lg.Path, Missing: MissingOlder, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot are not in it",
+					out = append(out, report.Gap{Source: lg.Path, Missing: report.MissingOlder, Message: fmt.Sprintf("the kernel lines pasted at %s are an excerpt starting %s after boot: earlier kills of that boot are not in it",
 						lg.Path, words(clock.Seconds(*b0.First.KernelSeconds))), Collect: "the whole kernel log: dmesg -T > dmesg.txt, or journalctl -k --no-pager"})
 					continue
 				}
@@ -129,7 +130,7 @@ func (bd *builder) coverage() []Gap {
 					what = "wrapped (the kernel ring buffer is fixed-size)"
 					collect = "journalctl -k --no-pager, /var/log/messages or kern.log, which keep older kernel lines"
 				}
-				out = append(out, Gap{Source: lg.Path, Missing: MissingOlder, Message: fmt.Sprintf("%s starts %s after boot: it %s, so earlier kills of that boot are not in it",
+				out = append(out, report.Gap{Source: lg.Path, Missing: report.MissingOlder, Message: fmt.Sprintf("%s starts %s after boot: it %s, so earlier kills of that boot are not in it",
 					lg.Path, words(clock.Seconds(*b0.First.KernelSeconds)), what), Collect: collect})
 			}
 		}
@@ -144,7 +145,7 @@ func (bd *builder) coverage() []Gap {
 		}
 	}
 	if !hasSwap {
-		out = append(out, Gap{Source: "swap", Missing: "swap at capture", Message: "no swapon, /proc/swaps, free or /proc/meminfo output: swap at capture is unknown",
+		out = append(out, report.Gap{Source: "swap", Missing: "swap at capture", Message: "no swapon, /proc/swaps, free or /proc/meminfo output: swap at capture is unknown",
 			Collect: "swapon --show --bytes; cat /proc/swaps; cat /proc/meminfo"})
 	}
 	if bd.b.Host.CapturedAt == nil {
@@ -152,20 +153,20 @@ func (bd *builder) coverage() []Gap {
 		if bd.hasInput("date") {
 			msg = "the capture date could not be read (no zone, or an ambiguous one such as CST): kernel seconds, year-less syslog times and Kubernetes event ages cannot be placed in time"
 		}
-		out = append(out, Gap{Source: "date", Missing: "capture date", Message: msg, Collect: "date --utc; timedatectl"})
+		out = append(out, report.Gap{Source: "date", Missing: "capture date", Message: msg, Collect: "date --utc; timedatectl"})
 	}
 	if bd.b.Host.Btime == nil && bd.b.Host.UptimeSec == nil {
 		for _, nd := range bd.nodes {
 			g := bd.clk.Boots[nd.Group]
 			if clock.IsDmesgFormat(nd.log.Format) && !clock.IsCtimeFormat(nd.log.Format) && g.Base == nil {
-				out = append(out, Gap{Source: nd.log.Path, Missing: "boot time for " + shortPath(nd.log.Path), Message: nd.log.Path + " prints only seconds since boot and nothing ties them to the wall clock",
+				out = append(out, report.Gap{Source: nd.log.Path, Missing: "boot time for " + shortPath(nd.log.Path), Message: nd.log.Path + " prints only seconds since boot and nothing ties them to the wall clock",
 					Collect: "uptime; grep btime /proc/stat; journalctl -k --no-pager"})
 				break
 			}
 		}
 	}
 	if bd.kubernetesSeen() && len(bd.b.Nodes) == 0 {
-		out = append(out, Gap{Source: "kubernetes", Missing: "kubectl describe node", Message: "Kubernetes is in use but there is no `kubectl describe node`: node events (SystemOOM, evictions), pod limits and allocatable memory are unknown",
+		out = append(out, report.Gap{Source: "kubernetes", Missing: "kubectl describe node", Message: "Kubernetes is in use but there is no `kubectl describe node`: node events (SystemOOM, evictions), pod limits and allocatable memory are unknown",
 			Collect: "run sos with `-k kubernetes.describe=on`, or save `kubectl describe node <node>`"})
 	}
 	// The loader's own gaps (sos plugin timeouts, failed commands, …), unless
@@ -180,7 +181,7 @@ func (bd *builder) coverage() []Gap {
 			g.Source == "describe-node" && seen["kubernetes"] ||
 			g.Source == "kernel-log" && strings.Contains(g.Message, "truncated")
 		if !dup {
-			out = append(out, Gap{Source: g.Source, Message: g.Message, Collect: g.Collect, Missing: g.Missing})
+			out = append(out, report.Gap{Source: g.Source, Message: g.Message, Collect: g.Collect, Missing: g.Missing})
 		}
 	}
 	out = append(out, bd.strayWarnings()...)
@@ -245,12 +246,12 @@ func carriesKernel(lg *parse.KernelLog) bool {
 // (a folder that cannot be listed, the file-count cap, a sosreport found one
 // level down) into gaps, so that none is dropped silently; warnings about an
 // input are listed with it (inputs).
-func (bd *builder) strayWarnings() []Gap {
+func (bd *builder) strayWarnings() []report.Gap {
 	inputs := map[string]bool{}
 	for _, in := range bd.b.Inputs {
 		inputs[in.Path] = true
 	}
-	var out []Gap
+	var out []report.Gap
 	for _, w := range bd.b.Warnings {
 		if inputs[w.Path] {
 			continue
@@ -259,7 +260,7 @@ func (bd *builder) strayWarnings() []Gap {
 		if w.Line > 0 {
 			where = fmt.Sprintf("%s:%d", w.Path, w.Line)
 		}
-		out = append(out, Gap{Source: "bundle", Message: where + ": " + w.Message})
+		out = append(out, report.Gap{Source: "bundle", Message: where + ": " + w.Message})
 	}
 	return out
 }
@@ -313,7 +314,7 @@ func normHost(h string) string {
 // server's messages) would be told as one. Host names are compared without
 // their domain; "localhost" (early boot) does not count. A log naming
 // several hosts may also be one renamed host, and the message says so.
-func (bd *builder) mixedHosts() []Gap {
+func (bd *builder) mixedHosts() []report.Gap {
 	norm := normHost
 	type logHosts struct {
 		path  string
@@ -333,10 +334,10 @@ func (bd *builder) mixedHosts() []Gap {
 			logs = append(logs, lh)
 		}
 	}
-	var out []Gap
+	var out []report.Gap
 	for _, lh := range logs {
 		if len(lh.names) > 1 {
-			out = append(out, Gap{Source: lh.path, Missing: "one host (a log with several host names)", Message: fmt.Sprintf("%s has lines from %d host names (%s): one host renamed, or a log gathered from several machines, whose kills would be told here as one node's",
+			out = append(out, report.Gap{Source: lh.path, Missing: "one host (a log with several host names)", Message: fmt.Sprintf("%s has lines from %d host names (%s): one host renamed, or a log gathered from several machines, whose kills would be told here as one node's",
 				lh.path, len(lh.names), strings.Join(lh.names, ", ")), Collect: "each machine's own logs, analysed separately"})
 		}
 	}
@@ -351,7 +352,7 @@ func (bd *builder) mixedHosts() []Gap {
 				}
 			}
 			if !shared {
-				out = append(out, Gap{Source: "hosts", Missing: "one host (files of several hosts)", Message: fmt.Sprintf("%s is from %s but %s is from %s: oomlens reads a bundle as one machine, so if these are different machines their kills and timelines are mixed here",
+				out = append(out, report.Gap{Source: "hosts", Missing: "one host (files of several hosts)", Message: fmt.Sprintf("%s is from %s but %s is from %s: oomlens reads a bundle as one machine, so if these are different machines their kills and timelines are mixed here",
 					a.path, strings.Join(a.names, ", "), b.path, strings.Join(b.names, ", ")), Collect: "analyse each machine's files as a bundle of its own (one folder each)"})
 				return out // one pair says it; the rest would repeat it
 			}
@@ -362,8 +363,8 @@ func (bd *builder) mixedHosts() []Gap {
 
 // excerptGaps names the kills of pasted kernel lines whose report the
 // paste does not hold: no Mem-Info, no "Total swap"/"Free swap" lines.
-func (bd *builder) excerptGaps() []Gap {
-	var out []Gap
+func (bd *builder) excerptGaps() []report.Gap {
+	var out []report.Gap
 	for _, kc := range bd.kills {
 		if kc.ev != nil || kc.fromEvent() || len(kc.occs) == 0 || !kc.occs[0].node.log.Excerpt {
 			continue
@@ -380,7 +381,7 @@ func (bd *builder) excerptGaps() []Gap {
 		if kc.mi != nil {
 			what = "no swap totals (Total swap / Free swap)"
 		}
-		out = append(out, Gap{Source: kc.occs[0].node.log.Path, Missing: "the whole OOM report",
+		out = append(out, report.Gap{Source: kc.occs[0].node.log.Path, Missing: "the whole OOM report",
 			Message: fmt.Sprintf("the pasted kernel lines hold %s of the kill of %s %s: memory and swap at the kill are unknown", what, who(kc), cite(kc.primRef())),
 			Collect: "the whole OOM report: dmesg -T (or journalctl -k) from the \"invoked oom-killer\" line to the \"Killed process\" line"})
 	}

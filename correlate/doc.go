@@ -1,4 +1,5 @@
-// Package correlate turns the facts parse/ read from a bundle into a Report:
+// Package correlate turns the facts parse/ read from a bundle into a
+// report.Report (package report holds the type, the JSON contract):
 // one timeline, one Kill per kill however many logs printed it, and for each
 // kill findings with evidence and a verdict paragraph.
 //
@@ -26,4 +27,5 @@
 //	verdict.go   headline and verdict paragraph
 //	timeline.go  every dated fact, oldest first
 //	excerpts.go  cited lines with context
+//	util.go      cite and Uncite: the one citation format of every sentence
 package correlate

@@ -2,6 +2,8 @@ package correlate
 
 import (
 	"sort"
+
+	"github.com/oomlens/oomlens/report"
 )
 
 // Excerpts: the cited lines with a little context, from the verbatim lines
@@ -72,7 +74,7 @@ func (bd *builder) quoteIndex() map[string]map[int]string {
 	return idx
 }
 
-func (bd *builder) quoteText(r Ref) string {
+func (bd *builder) quoteText(r report.Ref) string {
 	if m := bd.quoteIndex()[r.Path]; m != nil {
 		return m[r.Line]
 	}
@@ -80,9 +82,9 @@ func (bd *builder) quoteText(r Ref) string {
 }
 
 // excerpts collects every cited ref of the report and quotes it with context.
-func (bd *builder) excerpts(r *Report) []Excerpt {
-	cited := map[Ref]bool{}
-	mark := func(rs []Ref) {
+func (bd *builder) excerpts(r *report.Report) []report.Excerpt {
+	cited := map[report.Ref]bool{}
+	mark := func(rs []report.Ref) {
 		for _, x := range rs {
 			cited[x] = true
 		}
@@ -130,11 +132,11 @@ func (bd *builder) excerpts(r *Report) []Excerpt {
 		}
 	}
 	sort.Strings(paths)
-	out := []Excerpt{}
+	out := []report.Excerpt{}
 	for _, p := range paths {
 		lines := byPath[p]
 		sort.Ints(lines)
-		var cur *Excerpt
+		var cur *report.Excerpt
 		last := -10
 		for _, l := range lines {
 			if l == last {
@@ -144,9 +146,9 @@ func (bd *builder) excerpts(r *Report) []Excerpt {
 				if cur != nil {
 					out = append(out, *cur)
 				}
-				cur = &Excerpt{Path: p}
+				cur = &report.Excerpt{Path: p}
 			}
-			cur.Lines = append(cur.Lines, ExcerptLine{Line: l, Text: idx[p][l], Cited: cited[Ref{Path: p, Line: l}]})
+			cur.Lines = append(cur.Lines, report.ExcerptLine{Line: l, Text: idx[p][l], Cited: cited[report.Ref{Path: p, Line: l}]})
 			last = l
 		}
 		if cur != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -18,7 +19,7 @@ import (
 // evidence does not support it. Every number in a finding comes from printed
 // values, with its unit.
 
-type ruleFunc func(bd *builder, kc *killCtx) *Finding
+type ruleFunc func(bd *builder, kc *killCtx) *report.Finding
 
 type rule struct {
 	id string
@@ -85,8 +86,8 @@ func ruleByID(id string) ruleFunc {
 	return nil
 }
 
-func (bd *builder) findings(kc *killCtx) []Finding {
-	out := []Finding{}
+func (bd *builder) findings(kc *killCtx) []report.Finding {
+	out := []report.Finding{}
 	for _, r := range rules {
 		if f := r.fn(bd, kc); f != nil {
 			f.Rule = r.id
@@ -100,15 +101,15 @@ func (bd *builder) findings(kc *killCtx) []Finding {
 	return out
 }
 
-func fnd(sev, summary, detail string, refs ...Ref) *Finding {
-	return &Finding{Severity: sev, Summary: summary, Detail: detail, Evidence: append([]Ref{}, refs...)}
+func fnd(sev, summary, detail string, refs ...report.Ref) *report.Finding {
+	return &report.Finding{Severity: sev, Summary: summary, Detail: detail, Evidence: append([]report.Ref{}, refs...)}
 }
 
-func pref(r *parse.Ref) []Ref {
+func pref(r *parse.Ref) []report.Ref {
 	if r == nil {
 		return nil
 	}
-	return []Ref{toRef(*r)}
+	return []report.Ref{toRef(*r)}
 }
 
 func who(kc *killCtx) string {
@@ -122,7 +123,7 @@ func isKernel(kc *killCtx) bool { return kc.ev == nil && kc.kill != nil }
 
 // --- what was hit -------------------------------------------------------
 
-func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
+func ruleUserspaceKill(bd *builder, kc *killCtx) *report.Finding {
 	if kc.ev == nil {
 		return nil
 	}
@@ -153,7 +154,7 @@ func ruleUserspaceKill(bd *builder, kc *killCtx) *Finding {
 }
 
 // ruleEventOnly: a kill known only from a Kubernetes event.
-func ruleEventOnly(bd *builder, kc *killCtx) *Finding {
+func ruleEventOnly(bd *builder, kc *killCtx) *report.Finding {
 	if !kc.fromEvent() {
 		return nil
 	}
@@ -177,11 +178,11 @@ func ruleEventOnly(bd *builder, kc *killCtx) *Finding {
 	return fnd("warning", s, d, ref)
 }
 
-func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
+func ruleGlobalOOM(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.kind != "global" || kc.fromEvent() || isManual(kc) {
 		return nil
 	}
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	s := fmt.Sprintf("The whole node ran out of memory: the kernel's global OOM killer killed %s %s.", who(kc), cite(kc.primRef()))
 	var d []string
 	if kc.cons != nil {
@@ -210,7 +211,7 @@ func ruleGlobalOOM(bd *builder, kc *killCtx) *Finding {
 }
 
 // composition describes Mem-Info in words.
-func composition(km *KillMem, kc *killCtx) string {
+func composition(km *report.KillMem, kc *killCtx) string {
 	type part struct {
 		name string
 		v    *int64
@@ -274,7 +275,7 @@ func topText(kc *killCtx, n int) string {
 	return strings.Join(ws, ", ")
 }
 
-func topRefs(kc *killCtx, n int) []Ref {
+func topRefs(kc *killCtx, n int) []report.Ref {
 	if kc.tasks == nil {
 		return nil
 	}
@@ -284,7 +285,7 @@ func topRefs(kc *killCtx, n int) []Ref {
 			names[c.Name] = true
 		}
 	}
-	var rs []Ref
+	var rs []report.Ref
 	seen := map[string]int{}
 	for r := range kc.tasks.Briefs() {
 		if names[r.Name] && seen[r.Name] < 4 {
@@ -295,12 +296,12 @@ func topRefs(kc *killCtx, n int) []Ref {
 	return rs
 }
 
-func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
+func ruleMemcgLimit(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.kind != "memcg" {
 		return nil
 	}
 	cg := firstNonEmpty(kc.oomMemcg(), kc.taskMemcg(), "(path not printed)")
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	if kc.cons != nil {
 		refs = append(refs, toRef(kc.cons.Ref))
 	}
@@ -334,7 +335,7 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 			}
 		}
 		if len(ws) > 0 {
-			r := []Ref{}
+			r := []report.Ref{}
 			if len(m.StatsFor) > 0 {
 				r = append(r, toRef(m.StatsFor[0].Ref))
 			}
@@ -349,11 +350,11 @@ func ruleMemcgLimit(bd *builder, kc *killCtx) *Finding {
 	return fnd("critical", s+".", strings.Join(d, " "), refs...)
 }
 
-func ruleCpusetMempolicy(bd *builder, kc *killCtx) *Finding {
+func ruleCpusetMempolicy(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || (kc.kind != "cpuset" && kc.kind != "mempolicy") || isManual(kc) {
 		return nil
 	}
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	nodes := allowedNodes(kc)
 	if kc.cons != nil {
 		refs = append(refs, toRef(kc.cons.Ref))
@@ -399,13 +400,13 @@ func allowedNodes(kc *killCtx) string {
 }
 
 // nodeFree sums the zones' free memory per NUMA node from Mem-Info.
-func nodeFree(kc *killCtx) (string, []Ref) {
+func nodeFree(kc *killCtx) (string, []report.Ref) {
 	if kc.mi == nil || len(kc.mi.Zones) == 0 {
 		return "", nil
 	}
 	free := map[int]int64{}
 	var order []int
-	var refs []Ref
+	var refs []report.Ref
 	for _, z := range kc.mi.Zones {
 		f, _, ok := kvGet(z.Fields, "free")
 		if !ok {
@@ -427,7 +428,7 @@ func nodeFree(kc *killCtx) (string, []Ref) {
 	return "Free memory by node at the kill: " + strings.Join(ws, ", ") + " " + cite(refs...) + ".", refs
 }
 
-func ruleManualOOM(bd *builder, kc *killCtx) *Finding {
+func ruleManualOOM(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || !kc.out.Manual {
 		return nil
 	}
@@ -444,7 +445,7 @@ func ruleManualOOM(bd *builder, kc *killCtx) *Finding {
 }
 
 // ruleKillFromReaper explains a kill known only from its oom_reaper line.
-func ruleKillFromReaper(bd *builder, kc *killCtx) *Finding {
+func ruleKillFromReaper(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.out.InferredFrom == nil {
 		return nil
 	}
@@ -454,7 +455,7 @@ func ruleKillFromReaper(bd *builder, kc *killCtx) *Finding {
 	return fnd("info", s, d, r)
 }
 
-func rulePanicOnOOM(bd *builder, kc *killCtx) *Finding {
+func rulePanicOnOOM(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -470,7 +471,7 @@ func rulePanicOnOOM(bd *builder, kc *killCtx) *Finding {
 	return nil
 }
 
-func ruleNoKillable(bd *builder, kc *killCtx) *Finding {
+func ruleNoKillable(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.rep.NoKillable == nil {
 		return nil
 	}
@@ -503,7 +504,7 @@ func swapPages(mi *parse.MemInfo, pageKB int64) *int64 {
 // ruleBadnessTotal infers RAM+swap (or the memcg limit) from the printed
 // score: score = points*1000/totalpages + adj, points = rss + swapents +
 // page-table pages.
-func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
+func ruleBadnessTotal(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.sel == nil || kc.sel.Score == nil || kc.tasks == nil {
 		return nil
 	}
@@ -562,7 +563,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 	if loKB == nil || hiKB == nil || midKB == nil {
 		return nil
 	}
-	refs := []Ref{toRef(kc.sel.Ref), toRef(r.Ref)}
+	refs := []report.Ref{toRef(kc.sel.Ref), toRef(r.Ref)}
 	what := "RAM + swap"
 	if kc.kind == "memcg" {
 		what = "the cgroup's limit (memory, plus swap where counted)"
@@ -625,7 +626,7 @@ func ruleBadnessTotal(bd *builder, kc *killCtx) *Finding {
 }
 
 // swapAtKill is swap as the report printed it.
-func swapAtKill(kc *killCtx) (total, free *int64, refs []Ref) {
+func swapAtKill(kc *killCtx) (total, free *int64, refs []report.Ref) {
 	if kc.mi == nil {
 		return nil, nil, nil
 	}
@@ -634,7 +635,7 @@ func swapAtKill(kc *killCtx) (total, free *int64, refs []Ref) {
 	return kc.mi.TotalSwapKB, kc.mi.FreeSwapKB, refs
 }
 
-func ruleNoSwap(bd *builder, kc *killCtx) *Finding {
+func ruleNoSwap(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -678,7 +679,7 @@ func SwapExhausted(totalKB, freeKB int64) bool {
 	return totalKB > 0 && freeKB <= totalKB/50 && freeKB <= 64*1024
 }
 
-func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
+func ruleSwapExhausted(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -708,7 +709,7 @@ func ruleSwapExhausted(bd *builder, kc *killCtx) *Finding {
 	return nil
 }
 
-func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
+func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || isManual(kc) {
 		return nil
 	}
@@ -745,7 +746,7 @@ func ruleOOMWithFreeSwap(bd *builder, kc *killCtx) *Finding {
 	return fnd("warning", s, d, refs...)
 }
 
-func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *Finding {
+func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.memcg == nil {
 		return nil
 	}
@@ -761,7 +762,7 @@ func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *Finding {
 			"With memory.swap.max=0 the cgroup's anonymous memory cannot be swapped out, so reaching memory.max means an OOM kill however much swap the node has. "+who, r)
 	}
 	if c := m.MemSwap; c != nil && m.Memory != nil && !c.Unlimited && !m.Memory.Unlimited && c.LimitKB <= m.Memory.LimitKB {
-		r := []Ref{toRef(c.Ref), toRef(m.Memory.Ref)}
+		r := []report.Ref{toRef(c.Ref), toRef(m.Memory.Ref)}
 		who := "Docker and other runtimes set this when --memory-swap equals --memory."
 		if kube {
 			who = "The kubelet sets this on cgroup v1 when swap is not allowed."
@@ -772,13 +773,13 @@ func ruleMemcgSwapLimit(bd *builder, kc *killCtx) *Finding {
 	return nil
 }
 
-func ruleKubeletSwapPolicy(bd *builder, kc *killCtx) *Finding {
+func ruleKubeletSwapPolicy(bd *builder, kc *killCtx) *report.Finding {
 	if kc.out == nil || kc.out.Pod == nil {
 		return nil
 	}
 	sp, swapRefs := bd.kubeletSwap()
 	qos := kc.podQoS
-	refs := append([]Ref{}, swapRefs...)
+	refs := append([]report.Ref{}, swapRefs...)
 	refs = append(refs, kc.out.Pod.Evidence...)
 	switch sp.Effective {
 	case "NoSwap":
@@ -813,7 +814,7 @@ func (bd *builder) sysctl(key string) *parse.Sysctl {
 	return conf
 }
 
-func ruleSwappinessZero(bd *builder, kc *killCtx) *Finding {
+func ruleSwappinessZero(bd *builder, kc *killCtx) *report.Finding {
 	s := bd.sysctl("vm.swappiness")
 	if !isKernel(kc) || s == nil || strings.TrimSpace(s.Value) != "0" {
 		return nil
@@ -844,7 +845,7 @@ const (
 	gfpFS = 0x80 // ___GFP_FS
 )
 
-func ruleGFPNoIO(bd *builder, kc *killCtx) *Finding {
+func ruleGFPNoIO(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.trig == nil || kc.trig.GFPMask == "" {
 		return nil
 	}
@@ -864,7 +865,7 @@ func ruleGFPNoIO(bd *builder, kc *killCtx) *Finding {
 	return nil
 }
 
-func ruleHighOrder(bd *builder, kc *killCtx) *Finding {
+func ruleHighOrder(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.trig == nil || kc.trig.Order == nil || *kc.trig.Order < 1 {
 		return nil
 	}
@@ -887,11 +888,11 @@ func ruleHighOrder(bd *builder, kc *killCtx) *Finding {
 
 // ruleZramSwap: free swap on zram is no headroom in a node-wide OOM, since
 // zram keeps its compressed pages in the same RAM that ran out.
-func ruleZramSwap(bd *builder, kc *killCtx) *Finding {
+func ruleZramSwap(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.kind != "global" {
 		return nil
 	}
-	var refs []Ref
+	var refs []report.Ref
 	var names []string
 	zramKB, allKB := ptr(int64(0)), ptr(int64(0))
 	for _, t := range bd.b.Swaps {
@@ -932,21 +933,21 @@ func ramOrLimit(kc *killCtx) int64 {
 	return 0
 }
 
-func memRefs(kc *killCtx, key string) []Ref {
+func memRefs(kc *killCtx, key string) []report.Ref {
 	if kc.mi != nil {
 		if _, r, ok := kvGet(kc.mi.Counters, key); ok {
-			return []Ref{toRef(*r)}
+			return []report.Ref{toRef(*r)}
 		}
 	}
 	if kc.memcg != nil {
 		if _, r, ok := kvGet(kc.memcg.Stats, key); ok {
-			return []Ref{toRef(*r)}
+			return []report.Ref{toRef(*r)}
 		}
 	}
 	return nil
 }
 
-func ruleUnevictable(bd *builder, kc *killCtx) *Finding {
+func ruleUnevictable(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.out.MemInfo == nil || kc.out.MemInfo.UnevictableKB == nil {
 		return nil
 	}
@@ -959,7 +960,7 @@ func ruleUnevictable(bd *builder, kc *killCtx) *Finding {
 		"Find what locks memory (mlock in databases/JVMs with -XX:+AlwaysPreTouch, ramfs, SHM_LOCK) and size it into the limit.", r...)
 }
 
-func ruleShmem(bd *builder, kc *killCtx) *Finding {
+func ruleShmem(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.out.MemInfo == nil || kc.out.MemInfo.ShmemKB == nil {
 		return nil
 	}
@@ -972,7 +973,7 @@ func ruleShmem(bd *builder, kc *killCtx) *Finding {
 		"tmpfs and shared memory leave only by swapping or deleting files; with swap full or a noswap mount (Kubernetes memory-backed emptyDir, secrets) they pin RAM. Check df -t tmpfs and ipcs -m.", r...)
 }
 
-func ruleHugepages(bd *builder, kc *killCtx) *Finding {
+func ruleHugepages(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.out.MemInfo == nil || kc.out.MemInfo.HugepagesKB == nil || kc.mi == nil {
 		return nil
 	}
@@ -991,7 +992,7 @@ func ruleHugepages(bd *builder, kc *killCtx) *Finding {
 
 // rulePageTables says when page tables are a large part of the victim (or
 // of the node): memory that is neither the program's data nor swappable.
-func rulePageTables(bd *builder, kc *killCtx) *Finding {
+func rulePageTables(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -1013,7 +1014,7 @@ func rulePageTables(bd *builder, kc *killCtx) *Finding {
 	if pt < 1024*1024 || pt*10 < rss+pt {
 		return nil
 	}
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	if kc.row != nil {
 		refs = append(refs, toRef(kc.row.Ref))
 	}
@@ -1028,7 +1029,7 @@ func rulePageTables(bd *builder, kc *killCtx) *Finding {
 
 // --- swap over time -------------------------------------------------------
 
-func ruleSwapChanged(bd *builder, kc *killCtx) *Finding {
+func ruleSwapChanged(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -1134,7 +1135,7 @@ func orNone(ss []string) string {
 	return strings.Join(ss, ", ")
 }
 
-func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
+func ruleVictimHadSwap(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.row == nil || kc.row.Swapents == nil || *kc.row.Swapents <= 0 {
 		return nil
 	}
@@ -1152,7 +1153,7 @@ func ruleVictimHadSwap(bd *builder, kc *killCtx) *Finding {
 	return fnd("info", s, d, r, kc.primRef())
 }
 
-func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
+func ruleVictimNotInvoker(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.trig == nil || kc.rep.OOMGroup != nil || isManual(kc) {
 		return nil
 	}
@@ -1166,7 +1167,7 @@ func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
 	if inv.Pid == nil && kc.trig.Comm == kc.kill.Comm {
 		return nil
 	}
-	r := []Ref{toRef(kc.trig.Ref), kc.primRef()}
+	r := []report.Ref{toRef(kc.trig.Ref), kc.primRef()}
 	iv := kc.trig.Comm
 	if inv.Pid != nil {
 		iv += fmt.Sprintf(" (pid %d)", *inv.Pid)
@@ -1182,7 +1183,7 @@ func ruleVictimNotInvoker(bd *builder, kc *killCtx) *Finding {
 	return fnd("info", s, d, r...)
 }
 
-func ruleRepeated(bd *builder, kc *killCtx) *Finding {
+func ruleRepeated(bd *builder, kc *killCtx) *report.Finding {
 	name := kc.victimName()
 	if name == "" {
 		return nil
@@ -1201,7 +1202,7 @@ func ruleRepeated(bd *builder, kc *killCtx) *Finding {
 	if len(same) < 3 {
 		return nil
 	}
-	var refs []Ref
+	var refs []report.Ref
 	for i, o := range same {
 		if i < 10 {
 			refs = append(refs, o.primRef())
@@ -1229,7 +1230,7 @@ const burstWindow = 10 * time.Second
 // burst reports kills by the same killer within seconds of each other (two
 // or more OOM reports, not the members of one memory.oom.group kill):
 // killing one task did not end the shortage.
-func (bd *builder) burst(kc *killCtx) *Finding {
+func (bd *builder) burst(kc *killCtx) *report.Finding {
 	at := func(o *killCtx) (time.Duration, bool) {
 		switch {
 		case o.ks != nil:
@@ -1263,7 +1264,7 @@ func (bd *builder) burst(kc *killCtx) *Finding {
 	for hi+1 < len(bd.kills) && near(bd.kills[hi], bd.kills[hi+1]) {
 		hi++
 	}
-	reports := map[Ref]bool{} // a memory.oom.group kill is one report of several kills
+	reports := map[report.Ref]bool{} // a memory.oom.group kill is one report of several kills
 	for _, o := range bd.kills[lo : hi+1] {
 		run = append(run, o)
 		if o.rep != nil {
@@ -1278,7 +1279,7 @@ func (bd *builder) burst(kc *killCtx) *Finding {
 	first, last := run[0], run[len(run)-1]
 	tf, _ := at(first)
 	tl, _ := at(last)
-	var refs []Ref
+	var refs []report.Ref
 	var names []string
 	for _, o := range run {
 		refs = append(refs, o.primRef())
@@ -1300,7 +1301,7 @@ func (bd *builder) burst(kc *killCtx) *Finding {
 
 // --- Kubernetes ----------------------------------------------------------
 
-func rulePodAttribution(bd *builder, kc *killCtx) *Finding {
+func rulePodAttribution(bd *builder, kc *killCtx) *report.Finding {
 	p := kc.out.Pod
 	if p == nil {
 		return nil
@@ -1322,7 +1323,7 @@ func rulePodAttribution(bd *builder, kc *killCtx) *Finding {
 	if p.QoS != nil {
 		qos = fmt.Sprintf(", %s QoS", *p.QoS)
 	}
-	refs := append([]Ref{}, p.Evidence...)
+	refs := append([]report.Ref{}, p.Evidence...)
 	d := "Read from the memory cgroup path (kubepods/<qos>/pod<uid>/<container>)."
 	if c := bd.podContainer(p); c != nil && c.LastReason != "" {
 		refs = append(refs, toRef(c.Ref))
@@ -1352,11 +1353,11 @@ func deref(s *string) string {
 	return *s
 }
 
-func ruleContainerNoNodeEvent(bd *builder, kc *killCtx) *Finding {
+func ruleContainerNoNodeEvent(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.kind != "memcg" || (kc.out.Pod == nil && !strings.Contains(kc.oomMemcg(), "kubepods")) {
 		return nil
 	}
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	if kc.cons != nil {
 		refs = append(refs, toRef(kc.cons.Ref))
 	}
@@ -1376,7 +1377,7 @@ func ruleContainerNoNodeEvent(bd *builder, kc *killCtx) *Finding {
 	return fnd("info", "A container-limit kill produces no SystemOOM node event "+cite(refs...)+".", d, refs...)
 }
 
-func ruleReplayed(bd *builder, kc *killCtx) *Finding {
+func ruleReplayed(bd *builder, kc *killCtx) *report.Finding {
 	start := bd.kubeletStart()
 	if !isKernel(kc) || start == nil {
 		return nil
@@ -1394,7 +1395,7 @@ func ruleReplayed(bd *builder, kc *killCtx) *Finding {
 	if kc.wall != nil && startAt != nil && !kc.wall.Before(startAt.Add(-time.Minute)) {
 		return nil // the kill happened as the kubelet started: a live event
 	}
-	refs := []Ref{toRef(start.Ref)}
+	refs := []report.Ref{toRef(start.Ref)}
 	for _, e := range evs {
 		refs = append(refs, toRef(e.Ref))
 	}
@@ -1428,7 +1429,7 @@ func absF(f float64) float64 {
 	return f
 }
 
-func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
+func ruleOvercommitted(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -1448,7 +1449,7 @@ func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
 			req = *reqP
 		}
 		alloc := *n.MemAllocatableKB
-		refs := []Ref{toRef(n.Ref)}
+		refs := []report.Ref{toRef(n.Ref)}
 		for _, q := range n.Lines {
 			if strings.HasPrefix(strings.TrimSpace(q.Text), "memory") {
 				refs = append(refs, toRef(q.Ref))
@@ -1467,11 +1468,11 @@ func ruleOvercommitted(bd *builder, kc *killCtx) *Finding {
 }
 
 // evictionsBefore lists kubelet eviction signals in the 15 minutes before the kill.
-func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
+func (bd *builder) evictionsBefore(kc *killCtx) []report.Ref {
 	if kc.wall == nil {
 		return nil
 	}
-	var refs []Ref
+	var refs []report.Ref
 	for _, o := range bd.kills {
 		if o.killer == "kubelet-eviction" && o.wall != nil && !o.wall.After(*kc.wall) && kc.wall.Sub(*o.wall) <= 15*time.Minute {
 			refs = append(refs, o.primRef())
@@ -1510,7 +1511,7 @@ func (bd *builder) evictionsBefore(kc *killCtx) []Ref {
 	return refs
 }
 
-func ruleEvictionBefore(bd *builder, kc *killCtx) *Finding {
+func ruleEvictionBefore(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) {
 		return nil
 	}
@@ -1522,7 +1523,7 @@ func ruleEvictionBefore(bd *builder, kc *killCtx) *Finding {
 		"Eviction polls every 10 s (housekeeping) and ranks pods by usage above requests; a fast allocation burst reaches the kernel OOM killer first.", refs...)
 }
 
-func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
+func ruleEvictionTooLate(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.kind != "global" || isManual(kc) || (bd.b.Kubelet == nil && len(bd.b.Nodes) == 0) || kc.wall == nil {
 		return nil
 	}
@@ -1533,7 +1534,7 @@ func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
 		return nil // the kubelet seen in the bundle started after the kill
 	}
 	thr := "100Mi"
-	var refs []Ref
+	var refs []report.Ref
 	if k := bd.b.Kubelet; k != nil {
 		for _, e := range k.EvictionHard {
 			if e.Key == "memory.available" {
@@ -1549,7 +1550,7 @@ func ruleEvictionTooLate(bd *builder, kc *killCtx) *Finding {
 
 // --- evidence quality ----------------------------------------------------
 
-func ruleDrift(bd *builder, kc *killCtx) *Finding {
+func ruleDrift(bd *builder, kc *killCtx) *report.Finding {
 	if kc.drift == nil {
 		return nil
 	}
@@ -1562,12 +1563,12 @@ func ruleDrift(bd *builder, kc *killCtx) *Finding {
 	return fnd("warning", s, "dmesg computes -T times from the current boot time and ignores time spent suspended, so after a suspend/resume its times drift by the total suspended time. The printed syslog/journal time is used.", kc.driftRefs...)
 }
 
-func ruleCoverageGap(bd *builder, kc *killCtx) *Finding {
+func ruleCoverageGap(bd *builder, kc *killCtx) *report.Finding {
 	if len(kc.out.Missing) == 0 {
 		return nil
 	}
 	var why []string
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	for _, p := range kc.out.Missing {
 		w, r := bd.whyMissing(kc, p)
 		why = append(why, w)
@@ -1588,11 +1589,11 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // ruleOOMGroup explains kills of a whole cgroup with memory.oom.group set.
-func ruleOOMGroup(bd *builder, kc *killCtx) *Finding {
+func ruleOOMGroup(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || kc.rep.OOMGroup == nil {
 		return nil
 	}
-	refs := []Ref{toRef(kc.rep.OOMGroup.Ref)}
+	refs := []report.Ref{toRef(kc.rep.OOMGroup.Ref)}
 	var names []string
 	for _, k := range kc.rep.Kills {
 		refs = append(refs, toRef(k.Ref))
@@ -1605,9 +1606,9 @@ func ruleOOMGroup(bd *builder, kc *killCtx) *Finding {
 
 // watermarks reports zones whose free memory was below the min watermark,
 // and whether reclaim had given up (all_unreclaimable? yes).
-func watermarks(mi *parse.MemInfo) (string, []Ref) {
+func watermarks(mi *parse.MemInfo) (string, []report.Ref) {
 	var ws []string
-	var refs []Ref
+	var refs []report.Ref
 	for _, z := range mi.Zones {
 		free, _, ok1 := kvGet(z.Fields, "free")
 		min, _, ok2 := kvGet(z.Fields, "min")
@@ -1635,7 +1636,7 @@ func watermarks(mi *parse.MemInfo) (string, []Ref) {
 }
 
 // podContainer finds the listed container a Pod attribution names.
-func (bd *builder) podContainer(p *Pod) *parse.PodContainer {
+func (bd *builder) podContainer(p *report.Pod) *parse.PodContainer {
 	if p == nil || p.UID == nil || p.Container == nil {
 		return nil
 	}
@@ -1654,7 +1655,7 @@ func (bd *builder) podContainer(p *Pod) *parse.PodContainer {
 
 // ruleMinFreeHigh flags a vm.min_free_kbytes reserve large enough to cause
 // OOM kills by itself (vm.rst: "Setting this too high will OOM your machine").
-func ruleMinFreeHigh(bd *builder, kc *killCtx) *Finding {
+func ruleMinFreeHigh(bd *builder, kc *killCtx) *report.Finding {
 	s := bd.sysctl("vm.min_free_kbytes")
 	if !isKernel(kc) || kc.kind != "global" || s == nil {
 		return nil
@@ -1680,7 +1681,7 @@ func ruleMinFreeHigh(bd *builder, kc *killCtx) *Finding {
 }
 
 // ruleAllocatingTask explains kills made under vm.oom_kill_allocating_task.
-func ruleAllocatingTask(bd *builder, kc *killCtx) *Finding {
+func ruleAllocatingTask(bd *builder, kc *killCtx) *report.Finding {
 	if !isKernel(kc) || !strings.Contains(kc.kill.Message, "oom_kill_allocating_task") {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Evidence that cannot be this host's. A bundle is read as one machine,
@@ -36,11 +37,11 @@ import (
 type foreignWhy struct {
 	kind string // boot | kernel | host
 	text string // "its kernel seconds … exceed …"
-	refs []Ref
+	refs []report.Ref
 }
 
 // captureUptime is clock.CaptureUptime with the report's refs.
-func (bd *builder) captureUptime() (up, slack float64, refs []Ref, ok bool) {
+func (bd *builder) captureUptime() (up, slack float64, refs []report.Ref, ok bool) {
 	up, slack, prefs, ok := clock.CaptureUptime(&bd.b.Host)
 	for _, r := range prefs {
 		refs = append(refs, toRef(r))
@@ -49,7 +50,7 @@ func (bd *builder) captureUptime() (up, slack float64, refs []Ref, ok bool) {
 }
 
 // hostRelease is the running kernel's release from uname, "" if unknown.
-func (bd *builder) hostRelease() (string, []Ref) {
+func (bd *builder) hostRelease() (string, []report.Ref) {
 	h := bd.b.Host
 	if h.Kernel != "" {
 		return h.Kernel, pref(h.KernelRef)
@@ -88,14 +89,14 @@ func (bd *builder) checkForeign(kc *killCtx) {
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "boot",
 				text: fmt.Sprintf("its kill line is stamped %.0f s (%s) after boot, but this host had been up only %.0f s (%s) at capture", ks, words(clock.Seconds(ks)), up, words(clock.Seconds(up))),
-				refs: append([]Ref{toRef(o.kill.Ref)}, urefs...)})
+				refs: append([]report.Ref{toRef(o.kill.Ref)}, urefs...)})
 			break
 		}
 	}
 	// kernel: another release than uname's
 	if rel, rrefs := bd.hostRelease(); rel != "" {
 		var ver string
-		var vref Ref
+		var vref report.Ref
 		if kc.cpu != nil && kc.cpu.Kernel != "" {
 			ver, vref = kc.cpu.Kernel, toRef(kc.cpu.Ref)
 		} else if nd := kc.node(); nd.Boot != nil && nd.Boot.Kernel != "" {
@@ -107,7 +108,7 @@ func (bd *builder) checkForeign(kc *killCtx) {
 			if !laterBoot && !earlier(kc.occs[0]) {
 				kc.foreign = append(kc.foreign, foreignWhy{kind: "kernel",
 					text: fmt.Sprintf("its report was printed by kernel %s, but this host runs %s (uname)", ver, rel),
-					refs: append([]Ref{vref}, rrefs...)})
+					refs: append([]report.Ref{vref}, rrefs...)})
 			}
 		}
 	}
@@ -121,7 +122,7 @@ func (bd *builder) checkForeign(kc *killCtx) {
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "host",
 				text: fmt.Sprintf("its log line names host %s, but this bundle is from %s", lh, h),
-				refs: []Ref{toRef(parse.Ref{Path: o.path(), Line: dedup.Line(o)}), toRef(*bd.b.Host.HostnameRef)}})
+				refs: []report.Ref{toRef(parse.Ref{Path: o.path(), Line: dedup.Line(o)}), toRef(*bd.b.Host.HostnameRef)}})
 			break
 		}
 	}
@@ -179,13 +180,13 @@ func (kc *killCtx) foreignRule() string {
 	return "not-from-this-boot"
 }
 
-func ruleNotHere(want string) func(bd *builder, kc *killCtx) *Finding {
-	return func(bd *builder, kc *killCtx) *Finding {
+func ruleNotHere(want string) func(bd *builder, kc *killCtx) *report.Finding {
+	return func(bd *builder, kc *killCtx) *report.Finding {
 		if len(kc.foreign) == 0 || kc.foreignRule() != want {
 			return nil
 		}
 		var parts []string
-		var refs []Ref
+		var refs []report.Ref
 		for _, f := range kc.foreign {
 			parts = append(parts, f.text)
 			refs = append(refs, f.refs...)
@@ -202,8 +203,8 @@ func ruleNotHere(want string) func(bd *builder, kc *killCtx) *Finding {
 
 // foreignGaps is one coverage gap per kill whose report is not this
 // host's running boot.
-func (bd *builder) foreignGaps() []Gap {
-	var out []Gap
+func (bd *builder) foreignGaps() []report.Gap {
+	var out []report.Gap
 	for _, kc := range bd.kills {
 		if len(kc.foreign) == 0 {
 			continue
@@ -217,7 +218,7 @@ func (bd *builder) foreignGaps() []Gap {
 			what = "not from this host"
 		}
 		r := kc.primRef()
-		out = append(out, Gap{Source: r.Path, Missing: foreignMissing[what],
+		out = append(out, report.Gap{Source: r.Path, Missing: foreignMissing[what],
 			Message: fmt.Sprintf("the kill of %s (%s:%d) is %s: %s; it is told apart, with low confidence, not as this host's", who(kc), shortPath(r.Path), r.Line, what, strings.Join(parts, "; ")),
 			Collect: "the log of the machine and boot it is from, analysed as a bundle of its own"})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kube"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Test helpers: hand-built parse values shaped like what the parsers produce
@@ -239,7 +240,7 @@ func (l *lg) clock(line, boot int, st parse.Stamp) {
 		Wall: *st.Wall, WallHasYear: st.WallHasYear, WallHasZone: st.WallHasZone})
 }
 
-func findKill(t *testing.T, r *Report, id string) Kill {
+func findKill(t *testing.T, r *report.Report, id string) report.Kill {
 	t.Helper()
 	for _, k := range r.Kills {
 		if k.ID == id {
@@ -247,10 +248,10 @@ func findKill(t *testing.T, r *Report, id string) Kill {
 		}
 	}
 	t.Fatalf("no kill %s among %d kills", id, len(r.Kills))
-	return Kill{}
+	return report.Kill{}
 }
 
-func finding(k Kill, rule string) *Finding {
+func finding(k report.Kill, rule string) *report.Finding {
 	for i := range k.Findings {
 		if k.Findings[i].Rule == rule {
 			return &k.Findings[i]
@@ -259,7 +260,7 @@ func finding(k Kill, rule string) *Finding {
 	return nil
 }
 
-func mustFinding(t *testing.T, k Kill, rule string) *Finding {
+func mustFinding(t *testing.T, k report.Kill, rule string) *report.Finding {
 	t.Helper()
 	f := finding(k, rule)
 	if f == nil {
@@ -280,7 +281,7 @@ func mustContain(t *testing.T, what, s string, subs ...string) {
 	}
 }
 
-func hasRef(rs []Ref, path string, line int) bool {
+func hasRef(rs []report.Ref, path string, line int) bool {
 	for _, r := range rs {
 		if r.Path == path && r.Line == line {
 			return true
@@ -329,7 +330,7 @@ func withPodParser(t *testing.T) {
 }
 
 // findingIDs lists the rule IDs of a kill's findings (sorted), for test messages.
-func findingIDs(fs []Finding) []string {
+func findingIDs(fs []report.Finding) []string {
 	var ids []string
 	for _, f := range fs {
 		ids = append(ids, f.Rule)

@@ -9,6 +9,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kernel"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -23,7 +24,7 @@ type killCtx struct {
 	seen   []clock.Sighting // occs as the clock sees them
 	ev     *parse.Event
 	evNode *bootNode
-	evOccs []Ref // the same userspace kill in other files
+	evOccs []report.Ref // the same userspace kill in other files
 
 	rep   *parse.OOMReport // the primary report
 	trig  *parse.Trigger
@@ -54,7 +55,7 @@ type killCtx struct {
 
 	// dmesg -T drift against a better basis, when measured.
 	drift     *time.Duration
-	driftRefs []Ref
+	driftRefs []report.Ref
 
 	kind   string
 	podQoS string
@@ -63,7 +64,7 @@ type killCtx struct {
 	// foreign: why the report cannot be this host's running boot (foreign.go)
 	foreign []foreignWhy
 	burst   bool // repeated-kills is about a burst of kills within seconds
-	out     *Kill
+	out     *report.Kill
 }
 
 // reportCtx is one report without a kill line, deduplicated.
@@ -226,8 +227,8 @@ func (kc *killCtx) oomMemcg() string {
 }
 
 // killRefs are the kill lines of every source.
-func (kc *killCtx) killRefs() []Ref {
-	var rs []Ref
+func (kc *killCtx) killRefs() []report.Ref {
+	var rs []report.Ref
 	for _, o := range kc.occs {
 		if o.kill != nil {
 			rs = append(rs, toRef(o.kill.Ref))
@@ -240,7 +241,7 @@ func (kc *killCtx) killRefs() []Ref {
 	return sortRefs(rs)
 }
 
-func (kc *killCtx) primRef() Ref {
+func (kc *killCtx) primRef() report.Ref {
 	if kc.kill != nil {
 		return toRef(kc.kill.Ref)
 	}
@@ -265,20 +266,20 @@ func (bd *builder) timeKill(kc *killCtx) {
 	t := bd.clk.KillTime(bd.clk.Boots[kc.group], kc.seen)
 	kc.ks, kc.wall, kc.basis, kc.conf, kc.raw, kc.noYear = t.KS, t.Wall, t.Basis, t.Conf, t.Raw, t.NoYear
 	if t.Drift != nil {
-		kc.drift, kc.driftRefs = t.Drift, []Ref{toRef(t.DriftRefs[0]), toRef(t.DriftRefs[1])}
+		kc.drift, kc.driftRefs = t.Drift, []report.Ref{toRef(t.DriftRefs[0]), toRef(t.DriftRefs[1])}
 	}
 }
 
 // assemble fills kc.out, the contract Kill, without findings.
 func (bd *builder) assemble(kc *killCtx) {
-	k := &Kill{
+	k := &report.Kill{
 		ID: kc.id, Killer: kc.killer, Kind: kc.kind,
-		Top: []Consumer{}, Sources: []string{}, Missing: []string{}, Findings: []Finding{},
+		Top: []report.Consumer{}, Sources: []string{}, Missing: []string{}, Findings: []report.Finding{},
 		Boot: kc.group,
 	}
 	kc.out = k
 	wall, local := bd.wallText(kc.wall)
-	k.Time = KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallNoYear: bd.noYearText(kc.noYear), WallBasis: kc.basis, Confidence: kc.conf}
+	k.Time = report.KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallNoYear: bd.noYearText(kc.noYear), WallBasis: kc.basis, Confidence: kc.conf}
 	if kc.ev != nil {
 		bd.assembleUserspace(kc)
 		return
@@ -293,7 +294,7 @@ func (bd *builder) assemble(kc *killCtx) {
 	k.Manual = rp.Manual != nil || (kc.trig != nil && kc.trig.Order != nil && *kc.trig.Order == -1)
 	k.Reaped = kc.reap != nil && kc.reap.Reaped
 	kl := kc.kill
-	v := Victim{Pid: kc.victimPid(), Name: kl.Comm, UID: kl.UID, OOMScoreAdj: kl.OOMScoreAdj,
+	v := report.Victim{Pid: kc.victimPid(), Name: kl.Comm, UID: kl.UID, OOMScoreAdj: kl.OOMScoreAdj,
 		TotalVMKB: kl.TotalVMKB, AnonRSSKB: kl.AnonRSSKB, FileRSSKB: kl.FileRSSKB, ShmemRSSKB: kl.ShmemRSSKB, PgtablesKB: kl.PgtablesKB}
 	if kc.sel != nil && kc.sel.Pid == kl.Pid {
 		v.Score = kc.sel.Score
@@ -330,7 +331,7 @@ func (bd *builder) assemble(kc *killCtx) {
 	k.Victim = v
 	k.Invoker = invokerOf(kc)
 	if m := kc.memcg; m != nil || kc.taskMemcg() != "" || kc.oomMemcg() != "" {
-		mc := &Memcg{OOMMemcg: strPtr(kc.oomMemcg()), TaskMemcg: strPtr(kc.taskMemcg())}
+		mc := &report.Memcg{OOMMemcg: strPtr(kc.oomMemcg()), TaskMemcg: strPtr(kc.taskMemcg())}
 		if m != nil {
 			if c := m.Memory; c != nil {
 				mc.UsageKB, mc.LimitKB, mc.Failcnt = ptr(c.UsageKB), ptr(c.LimitKB), ptr(c.Failcnt)
@@ -374,12 +375,12 @@ func (bd *builder) assemble(kc *killCtx) {
 
 // invokerOf is the task that invoked the OOM killer ("<comm> invoked
 // oom-killer: …", its pid from the "CPU: … PID: N Comm:" line), or nil.
-func invokerOf(kc *killCtx) *Invoker {
+func invokerOf(kc *killCtx) *report.Invoker {
 	t := kc.trig
 	if t == nil {
 		return nil
 	}
-	inv := &Invoker{Name: t.Comm, GFPMask: strPtr(t.GFPMask), Order: t.Order, OOMScoreAdj: t.OOMScoreAdj}
+	inv := &report.Invoker{Name: t.Comm, GFPMask: strPtr(t.GFPMask), Order: t.Order, OOMScoreAdj: t.OOMScoreAdj}
 	if kc.cpu != nil && kc.cpu.PID != nil && (kc.cpu.Comm == "" || strings.HasPrefix(t.Comm, kc.cpu.Comm) || strings.HasPrefix(kc.cpu.Comm, t.Comm)) {
 		inv.Pid = kc.cpu.PID
 	}
@@ -387,16 +388,16 @@ func invokerOf(kc *killCtx) *Invoker {
 }
 
 // swapAtOOM is the report's own "Total swap" / "Free swap" lines, or nil.
-func swapAtOOM(kc *killCtx) *SwapAtOOM {
+func swapAtOOM(kc *killCtx) *report.SwapAtOOM {
 	if mi := kc.mi; mi != nil && (mi.TotalSwapKB != nil || mi.FreeSwapKB != nil) {
-		return &SwapAtOOM{TotalKB: mi.TotalSwapKB, FreeKB: mi.FreeSwapKB}
+		return &report.SwapAtOOM{TotalKB: mi.TotalSwapKB, FreeKB: mi.FreeSwapKB}
 	}
 	return nil
 }
 
 // killEvidence is every line the kill rests on, in the primary source plus
 // the kill lines of every other source.
-func (bd *builder) killEvidence(kc *killCtx) []Ref {
+func (bd *builder) killEvidence(kc *killCtx) []report.Ref {
 	rs := kc.killRefs()
 	add := func(r parse.Ref) { rs = append(rs, toRef(r)) }
 	if kc.trig != nil {
@@ -464,9 +465,9 @@ func (bd *builder) killEvidence(kc *killCtx) []Ref {
 	return sortRefs(rs)
 }
 
-func killMem(kc *killCtx) *KillMem {
+func killMem(kc *killCtx) *report.KillMem {
 	if mi := kc.mi; mi != nil && len(mi.Counters) > 0 {
-		km := &KillMem{Source: "mem-info"}
+		km := &report.KillMem{Source: "mem-info"}
 		pages := func(keys ...string) *int64 {
 			var sum *int64
 			var at parse.Ref
@@ -535,7 +536,7 @@ func killMem(kc *killCtx) *KillMem {
 		return km
 	}
 	if m := kc.memcg; m != nil && len(m.Stats) > 0 {
-		km := &KillMem{Source: "memcg-stats"}
+		km := &report.KillMem{Source: "memcg-stats"}
 		conv := func(keys ...string) *int64 {
 			for _, k := range keys {
 				if v, _, ok := kvGet(m.Stats, k); ok {
@@ -567,8 +568,8 @@ func killMem(kc *killCtx) *KillMem {
 }
 
 // topConsumers groups the task table by name, largest RSS first.
-func topConsumers(kc *killCtx) []Consumer {
-	out := []Consumer{}
+func topConsumers(kc *killCtx) []report.Consumer {
+	out := []report.Consumer{}
 	if kc.tasks == nil {
 		return out
 	}
@@ -581,7 +582,7 @@ func topConsumers(kc *killCtx) []Consumer {
 		if !ok {
 			i = len(out)
 			idx[r.Name] = i
-			out = append(out, Consumer{Name: r.Name})
+			out = append(out, report.Consumer{Name: r.Name})
 			unknown, swapUnknown = append(unknown, false), append(swapUnknown, false)
 		}
 		c := &out[i]
@@ -716,7 +717,7 @@ func eqIntPtr(a, b *int) bool {
 func (bd *builder) assembleUserspace(kc *killCtx) {
 	k := kc.out
 	e := kc.ev
-	k.Victim = Victim{Pid: e.Pid, Name: kc.victimName(), UID: e.UID, AnonRSSKB: e.AnonKB, Cgroup: strPtr(e.Cgroup)}
+	k.Victim = report.Victim{Pid: e.Pid, Name: kc.victimName(), UID: e.UID, AnonRSSKB: e.AnonKB, Cgroup: strPtr(e.Cgroup)}
 	k.Sources = []string{e.Path}
 	for _, r := range kc.evOccs {
 		if !contains(k.Sources, r.Path) {
@@ -733,7 +734,7 @@ func (bd *builder) assembleUserspace(kc *killCtx) {
 	}
 	if e.Kind == "kubelet-eviction" && e.Pod != "" {
 		ns, name, _ := strings.Cut(e.Pod, "/")
-		k.Pod = &Pod{Namespace: strPtr(ns), Name: strPtr(name), Evidence: []Ref{toRef(e.Ref)}}
+		k.Pod = &report.Pod{Namespace: strPtr(ns), Name: strPtr(name), Evidence: []report.Ref{toRef(e.Ref)}}
 	}
 }
 
@@ -784,12 +785,12 @@ func (bd *builder) orderKills() {
 // eventRef is the line of the node event that reports the kill: the
 // kill's own line for a kill known only from an event, else a SystemOOM
 // or OOMKilling event naming its pid.
-func (bd *builder) eventRef(kc *killCtx) (Ref, bool) {
+func (bd *builder) eventRef(kc *killCtx) (report.Ref, bool) {
 	if kc.fromEvent() {
 		return kc.primRef(), true
 	}
 	if kc.kill == nil {
-		return Ref{}, false
+		return report.Ref{}, false
 	}
 	for _, n := range bd.b.Nodes {
 		if n == nil {
@@ -802,5 +803,5 @@ func (bd *builder) eventRef(kc *killCtx) (Ref, bool) {
 			}
 		}
 	}
-	return Ref{}, false
+	return report.Ref{}, false
 }

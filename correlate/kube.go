@@ -7,6 +7,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/k8s"
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kube"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Kubernetes in the report: the pod a kill hit, the kubelet and node
@@ -15,7 +16,7 @@ import (
 
 // attributePod reads the victim's memcg path for a pod UID, QoS and
 // container ID, and looks the pod up in the bundle (k8s.PodOf).
-func (bd *builder) attributePod(kc *killCtx) *Pod {
+func (bd *builder) attributePod(kc *killCtx) *report.Pod {
 	for _, p := range []string{kc.taskMemcg(), kc.oomMemcg()} {
 		if p == "" {
 			continue
@@ -27,14 +28,14 @@ func (bd *builder) attributePod(kc *killCtx) *Pod {
 	return nil
 }
 
-func (bd *builder) podFromPath(path string, kc *killCtx) *Pod {
+func (bd *builder) podFromPath(path string, kc *killCtx) *report.Pod {
 	cp := podFromCgroup(path)
 	if cp == nil {
 		return nil
 	}
 	kp := k8s.PodOf(bd.b, bd.logs, cp)
-	pod := &Pod{UID: strPtr(kp.UID), ContainerID: strPtr(kp.ContainerID), QoS: strPtr(kp.QoS),
-		Namespace: strPtr(kp.Namespace), Name: strPtr(kp.Name), Container: strPtr(kp.Container), Evidence: []Ref{}}
+	pod := &report.Pod{UID: strPtr(kp.UID), ContainerID: strPtr(kp.ContainerID), QoS: strPtr(kp.QoS),
+		Namespace: strPtr(kp.Namespace), Name: strPtr(kp.Name), Container: strPtr(kp.Container), Evidence: []report.Ref{}}
 	if kc.cons != nil {
 		pod.Evidence = append(pod.Evidence, toRef(kc.cons.Ref))
 	} else if kc.memcg != nil && kc.memcg.TaskIn != nil {
@@ -76,7 +77,7 @@ func verLess(ma, mi, wantMa, wantMi int) bool {
 
 // kubeletSwap is k8s.KubeletSwap, the effective pod swap behaviour, with
 // its refs sorted as the report cites them.
-func (bd *builder) kubeletSwap() (sp k8s.SwapPolicy, refs []Ref) {
+func (bd *builder) kubeletSwap() (sp k8s.SwapPolicy, refs []report.Ref) {
 	sp = k8s.KubeletSwap(bd.b)
 	for _, r := range sp.Refs {
 		refs = append(refs, toRef(r))
@@ -84,14 +85,14 @@ func (bd *builder) kubeletSwap() (sp k8s.SwapPolicy, refs []Ref) {
 	return sp, sortRefs(refs)
 }
 
-func (bd *builder) kubeletSection() *Kubelet {
+func (bd *builder) kubeletSection() *report.Kubelet {
 	k := bd.b.Kubelet
 	v := bd.kubeletVersion()
 	if k == nil && v == nil {
 		return nil
 	}
 	sp, refs := bd.kubeletSwap()
-	out := &Kubelet{EffectiveSwap: sp.Effective, EvictionHard: map[string]string{}, Evidence: refs}
+	out := &report.Kubelet{EffectiveSwap: sp.Effective, EvictionHard: map[string]string{}, Evidence: refs}
 	if v != nil {
 		out.Version = strPtr(v.text)
 	}
@@ -113,8 +114,8 @@ func (bd *builder) kubeletSection() *Kubelet {
 // nodeSection converts the nodes and matches their events to kills: this
 // host's nodes first, then the other nodes described, whose events are
 // listed but never matched to this host's kills.
-func (bd *builder) nodeSection() []Node {
-	out := []Node{}
+func (bd *builder) nodeSection() []report.Node {
+	out := []report.Node{}
 	bd.nodeOutEvents = make([][]*string, len(bd.b.Nodes))
 	for ni, n := range bd.b.Nodes {
 		if n == nil {
@@ -134,31 +135,31 @@ func (bd *builder) nodeSection() []Node {
 	return out
 }
 
-func (bd *builder) nodeOut(n *parse.Node, own bool) (Node, []*string) {
+func (bd *builder) nodeOut(n *parse.Node, own bool) (report.Node, []*string) {
 	cap := bd.b.Host.CapturedAt
 	match := n.Match
 	if match == "" {
 		match = "only-node"
 	}
-	nn := Node{Name: n.Name, KubeletVersion: strPtr(n.KubeletVersion), KernelVersion: strPtr(n.KernelVersion),
+	nn := report.Node{Name: n.Name, KubeletVersion: strPtr(n.KubeletVersion), KernelVersion: strPtr(n.KernelVersion),
 		ContainerRuntime: strPtr(n.ContainerRuntime), MemoryCapacityKB: n.MemCapacityKB, MemoryAllocatableKB: n.MemAllocatableKB,
-		Conditions: []Condition{}, Pods: []NodePod{}, Events: []Event{}, Evidence: toRef(n.Ref),
-		ThisHost: own, HostMatch: match, AlsoIn: []Ref{}}
+		Conditions: []report.Condition{}, Pods: []report.NodePod{}, Events: []report.Event{}, Evidence: toRef(n.Ref),
+		ThisHost: own, HostMatch: match, AlsoIn: []report.Ref{}}
 	for _, r := range n.AlsoIn {
 		nn.AlsoIn = append(nn.AlsoIn, toRef(r))
 	}
 	nn.AlsoIn = sortRefs(nn.AlsoIn)
 	for _, c := range n.Conditions {
-		nn.Conditions = append(nn.Conditions, Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+		nn.Conditions = append(nn.Conditions, report.Condition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
 	}
 	for _, p := range n.Pods {
-		nn.Pods = append(nn.Pods, NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
+		nn.Pods = append(nn.Pods, report.NodePod{Namespace: p.Namespace, Name: p.Name, MemoryRequest: p.MemoryRequest, MemoryLimit: p.MemoryLimit})
 	}
 	nn.PodMemRequestsKB, nn.PodMemLimitsKB, _ = podMemSums(n)
 	var ids []*string
 	for i := range n.Events {
 		e := &n.Events[i]
-		ev := Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
+		ev := report.Event{Type: e.Type, Reason: e.Reason, Age: e.Age, Count: e.Count, From: e.From, Message: e.Message, Evidence: toRef(e.Ref)}
 		if cap != nil && e.AgeSec != nil {
 			t := cap.Add(-clock.Seconds(*e.AgeSec)).In(bd.loc)
 			ev.Time = rfc3339(&t)

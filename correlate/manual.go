@@ -2,8 +2,10 @@ package correlate
 
 import (
 	"fmt"
-	"github.com/oomlens/oomlens/units"
 	"strings"
+
+	"github.com/oomlens/oomlens/report"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Manual kills. SysRq f (Alt+SysRq+f, or "echo f > /proc/sysrq-trigger")
@@ -18,7 +20,7 @@ type manualMem struct {
 	known bool   // Mem-Info with a free count was printed
 	short bool   // free memory was at or below a zone's min watermark, or nearly gone
 	text  string // one sentence, with citations
-	refs  []Ref
+	refs  []report.Ref
 }
 
 // manualMemory says what Mem-Info shows about memory when a manual kill was
@@ -35,7 +37,7 @@ func manualMemory(kc *killCtx) manualMem {
 	}
 	ps := kc.pageKB
 	free := freeP * ps
-	refs := []Ref{toRef(mi.Header), toRef(*freeRef)}
+	refs := []report.Ref{toRef(mi.Header), toRef(*freeRef)}
 	var file int64
 	fileKnown := false
 	for _, k := range []string{"active_file", "inactive_file"} {
@@ -85,8 +87,8 @@ func manualMemory(kc *killCtx) manualMem {
 
 // manualRefs are the lines that mark a kill as asked for: the sysrq line
 // and the order=-1 trigger.
-func manualRefs(kc *killCtx) []Ref {
-	var refs []Ref
+func manualRefs(kc *killCtx) []report.Ref {
+	var refs []report.Ref
 	if kc.rep != nil && kc.rep.Manual != nil {
 		refs = append(refs, toRef(kc.rep.Manual.Ref))
 	}

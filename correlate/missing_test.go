@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Two dmesg files with no clock basis and no kill in common: nothing shows
@@ -11,7 +12,7 @@ import (
 // kill is printed in both, the same boot is shown and a second kill missing
 // from one of them is reported.
 func TestMissingFromNeedsTheSameBootShown(t *testing.T) {
-	build := func(shared bool) *Report {
+	build := func(shared bool) *report.Report {
 		a := newLog("a/dmesg", "dmesg-raw")
 		a.boot(1, ksStamp(0), "banner", "5.15.0-91-generic")
 		a.report(0).trigger(100, ksStamp(611.2), "make", "0x100cca(GFP_HIGHUSER_MOVABLE)", 0).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oomlens/oomlens/parse"
 	"github.com/oomlens/oomlens/parse/kube"
+	"github.com/oomlens/oomlens/report"
 )
 
 const (
@@ -177,7 +178,7 @@ func TestFoundingCase(t *testing.T) {
 }
 
 // checkInvariants asserts contract rules every report must keep.
-func checkInvariants(t *testing.T, r *Report) {
+func checkInvariants(t *testing.T, r *report.Report) {
 	t.Helper()
 	js, err := json.Marshal(r)
 	if err != nil {

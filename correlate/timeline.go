@@ -10,6 +10,7 @@ import (
 	"github.com/oomlens/oomlens/correlate/clock"
 	"github.com/oomlens/oomlens/correlate/dedup"
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -17,7 +18,7 @@ import (
 // event printed by several logs appears once, from the first log that dates it.
 
 type tlRow struct {
-	row  TimelineRow
+	row  report.TimelineRow
 	wall *time.Time
 	grp  int
 }
@@ -29,9 +30,9 @@ type tlRows struct {
 	rows []tlRow
 }
 
-func (tl *tlRows) add(wall *time.Time, ks *float64, grp *int, src Ref, kind string, kill *string, text string) {
+func (tl *tlRows) add(wall *time.Time, ks *float64, grp *int, src report.Ref, kind string, kill *string, text string) {
 	t, local := tl.bd.wallText(wall)
-	r := TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
+	r := report.TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
 	g := -1
 	if grp != nil {
 		g = *grp
@@ -39,7 +40,7 @@ func (tl *tlRows) add(wall *time.Time, ks *float64, grp *int, src Ref, kind stri
 	tl.rows = append(tl.rows, tlRow{row: r, wall: wall, grp: g})
 }
 
-func (bd *builder) timeline() []TimelineRow {
+func (bd *builder) timeline() []report.TimelineRow {
 	n := len(bd.clk.Boots) + len(bd.kills) + len(bd.reportOnly)
 	for _, lg := range bd.logs {
 		n += len(lg.Events)
@@ -334,9 +335,9 @@ const timelineCapPerKind = 200
 // capTimeline keeps the first timelineCapPerKind rows of each kind and
 // source, and turns the last of the rest into a summary row counting them
 // and the notKept events the parser dropped.
-func capTimeline(rows []tlRow, notKept map[tlKey]int) []TimelineRow {
+func capTimeline(rows []tlRow, notKept map[tlKey]int) []report.TimelineRow {
 	type key = tlKey
-	capped := func(r TimelineRow) bool {
+	capped := func(r report.TimelineRow) bool {
 		switch r.Kind {
 		case "oom-kill", "oom-report", "boot", "userspace-kill":
 			return false
@@ -350,7 +351,7 @@ func capTimeline(rows []tlRow, notKept map[tlKey]int) []TimelineRow {
 		}
 	}
 	seen := map[key]int{}
-	out := make([]TimelineRow, 0, len(rows))
+	out := make([]report.TimelineRow, 0, len(rows))
 	for _, r := range rows {
 		if capped(r.row) {
 			k := key{r.row.Kind, r.row.Source.Path}
@@ -358,7 +359,7 @@ func capTimeline(rows []tlRow, notKept map[tlKey]int) []TimelineRow {
 			if n := seen[k]; n > timelineCapPerKind {
 				if n == total[k] { // the last one stands for all past the cap, in time order
 					lr := r.row
-					out = append(out, TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
+					out = append(out, report.TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
 						Text: fmt.Sprintf("%d more %s rows from %s are not listed (the first %d are; this is the last, line %d)",
 							n-timelineCapPerKind+notKept[k], k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
 				}

@@ -3,18 +3,20 @@ package correlate
 import (
 	"strings"
 	"testing"
+
+	"github.com/oomlens/oomlens/report"
 )
 
 func TestCapTimeline(t *testing.T) {
 	var rows []tlRow
 	kill := "k1"
 	for i := 1; i <= timelineCapPerKind+50; i++ {
-		rows = append(rows, tlRow{row: TimelineRow{Kind: "hung-task", Source: Ref{Path: "dmesg", Line: i}}})
+		rows = append(rows, tlRow{row: report.TimelineRow{Kind: "hung-task", Source: report.Ref{Path: "dmesg", Line: i}}})
 		if i == 120 {
-			rows = append(rows, tlRow{row: TimelineRow{Kind: "oom-kill", KillID: &kill, Source: Ref{Path: "dmesg", Line: 1000}}})
+			rows = append(rows, tlRow{row: report.TimelineRow{Kind: "oom-kill", KillID: &kill, Source: report.Ref{Path: "dmesg", Line: 1000}}})
 		}
 	}
-	rows = append(rows, tlRow{row: TimelineRow{Kind: "boot", Source: Ref{Path: "dmesg", Line: 2000}}})
+	rows = append(rows, tlRow{row: report.TimelineRow{Kind: "boot", Source: report.Ref{Path: "dmesg", Line: 2000}}})
 	out := capTimeline(rows, map[tlKey]int{{"hung-task", "dmesg"}: 7000, {"kswapd", "dmesg"}: 3})
 	if len(out) != timelineCapPerKind+1+1+1 {
 		t.Fatalf("%d rows, want the %d first hung tasks, the kill, one summary and the boot", len(out), timelineCapPerKind)

@@ -5,14 +5,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/oomlens/oomlens/report"
 )
 
 // citeRe is the citation as a regular expression: the reference Uncite is
 // checked against.
 var citeRe = regexp.MustCompile(` ?\(((?:[^\s();:]+:[0-9][0-9,\-]*)(?:; [^\s();:]+:[0-9][0-9,\-]*)*)\)`)
 
-func unciteRE(text string) (string, []Ref) {
-	var refs []Ref
+func unciteRE(text string) (string, []report.Ref) {
+	var refs []report.Ref
 	for _, m := range citeRe.FindAllStringSubmatch(text, -1) {
 		refs = appendCited(refs, m[1])
 	}

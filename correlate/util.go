@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oomlens/oomlens/parse"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -24,12 +25,12 @@ func strPtr(s string) *string {
 	return &s
 }
 
-func toRef(r parse.Ref) Ref { return Ref{Path: r.Path, Line: r.Line} }
+func toRef(r parse.Ref) report.Ref { return report.Ref{Path: r.Path, Line: r.Line} }
 
 // sortRefs sorts and de-duplicates refs by path then line.
-func sortRefs(rs []Ref) []Ref {
+func sortRefs(rs []report.Ref) []report.Ref {
 	if rs == nil {
-		return []Ref{}
+		return []report.Ref{}
 	}
 	sort.Slice(rs, func(i, j int) bool {
 		if rs[i].Path != rs[j].Path {
@@ -49,8 +50,8 @@ func sortRefs(rs []Ref) []Ref {
 
 // cite renders refs as "(dmesg:1838,1841; swapon:2)" for prose: the base name
 // of each path and its lines, ranges collapsed.
-func cite(rs ...Ref) string {
-	rs = sortRefs(append([]Ref(nil), rs...))
+func cite(rs ...report.Ref) string {
+	rs = sortRefs(append([]report.Ref(nil), rs...))
 	if len(rs) == 0 {
 		return ""
 	}
@@ -220,8 +221,8 @@ func kvGet(kvs []parse.KV, key string) (int64, *parse.Ref, bool) {
 // Uncite removes the citations cite writes from text — " (dmesg:539-540,813;
 // swapon:1-3)" — and returns the lines they cite (by the file's base name,
 // as cite writes them).
-func Uncite(text string) (string, []Ref) {
-	var refs []Ref
+func Uncite(text string) (string, []report.Ref) {
+	var refs []report.Ref
 	var b strings.Builder
 	last := 0
 	for i := strings.IndexByte(text, '('); i >= 0 && i < len(text); {
@@ -296,7 +297,7 @@ func citeNameStop(c byte) bool {
 
 // appendCited appends the lines of one citation list ("dmesg:539-540,813;
 // swapon:1-3") to refs; a range over 10000 lines or backwards is skipped.
-func appendCited(refs []Ref, list string) []Ref {
+func appendCited(refs []report.Ref, list string) []report.Ref {
 	for _, part := range strings.Split(list, "; ") {
 		i := strings.LastIndexByte(part, ':')
 		name := part[:i]
@@ -311,7 +312,7 @@ func appendCited(refs []Ref, list string) []Ref {
 				continue
 			}
 			for l := lo; l <= hi; l++ {
-				refs = append(refs, Ref{Path: name, Line: l})
+				refs = append(refs, report.Ref{Path: name, Line: l})
 			}
 		}
 	}

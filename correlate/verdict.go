@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -91,8 +92,8 @@ func (v *verdictWriter) sayAs(s, role string) {
 // victim held, the largest consumer, what swap did, the findings that
 // explain more, how sure, and what to do. It returns the paragraph (the
 // JSON's "verdict") and its sentences for the reports (Kill.Sentences).
-func (bd *builder) verdict(kc *killCtx) (string, []Sentence) {
-	f := map[string]*Finding{}
+func (bd *builder) verdict(kc *killCtx) (string, []report.Sentence) {
+	f := map[string]*report.Finding{}
 	for i := range kc.out.Findings {
 		x := &kc.out.Findings[i]
 		f[x.Rule] = x
@@ -192,12 +193,12 @@ func (bd *builder) verdictOpening(v *verdictWriter, kc *killCtx) {
 
 // verdictHeld says what the victim held: anon, swap, and the RAM + swap
 // its score implies.
-func verdictHeld(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
+func verdictHeld(v *verdictWriter, kc *killCtx, f map[string]*report.Finding) {
 	if kc.ev != nil || kc.kill == nil || kc.kill.AnonRSSKB == nil {
 		return
 	}
 	s := fmt.Sprintf("%s held %s of anonymous memory", kc.kill.Comm, units.KB(*kc.kill.AnonRSSKB))
-	refs := []Ref{kc.primRef()}
+	refs := []report.Ref{kc.primRef()}
 	if kc.row != nil && kc.row.Swapents != nil && *kc.row.Swapents > 0 {
 		if kb := kc.pagesKB(*kc.row.Swapents, "swapents", kc.row.Ref); kb != nil {
 			s += fmt.Sprintf(" plus %s in swap", units.KB(*kb))
@@ -234,7 +235,7 @@ func verdictTop(v *verdictWriter, kc *killCtx) {
 }
 
 // verdictSwap says what swap did at the kill.
-func verdictSwap(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
+func verdictSwap(v *verdictWriter, kc *killCtx, f map[string]*report.Finding) {
 	switch {
 	case isManual(kc):
 		// the kill was asked for: swap did not cause it (Mem-Info above says whether memory was short)
@@ -261,7 +262,7 @@ func verdictSwap(v *verdictWriter, kc *killCtx, f map[string]*Finding) {
 // sentences (at ". "), each without its citation and with the lines it
 // cites; a sentence that repeats a finding's summary names the rule, and
 // keeps what it adds to it (Extends).
-func (v *verdictWriter) paragraph(findings []Finding) (string, []Sentence) {
+func (v *verdictWriter) paragraph(findings []report.Finding) (string, []report.Sentence) {
 	var b strings.Builder
 	n := len(v.pieces)
 	for _, p := range v.pieces {
@@ -278,7 +279,7 @@ func (v *verdictWriter) paragraph(findings []Finding) (string, []Sentence) {
 	}
 	text := b.String()
 	spans := sentenceSpans(text)
-	out := make([]Sentence, 0, len(spans))
+	out := make([]report.Sentence, 0, len(spans))
 	piece, prev := 0, -1
 	for _, sp := range spans {
 		for piece < len(ends)-1 && sp[0] >= ends[piece] {
@@ -286,7 +287,7 @@ func (v *verdictWriter) paragraph(findings []Finding) (string, []Sentence) {
 		}
 		raw := strings.TrimSpace(text[sp[0]:sp[1]])
 		t, refs := Uncite(raw)
-		s := Sentence{Text: t, Refs: refs}
+		s := report.Sentence{Text: t, Refs: refs}
 		if piece != prev { // the piece's first sentence carries its role
 			s.Role, s.Steps = v.pieces[piece].role, v.pieces[piece].steps
 		}
@@ -431,7 +432,7 @@ func (bd *builder) sureness(kc *killCtx) string {
 }
 
 // nextSteps is concrete advice by kind and by what the findings show.
-func (bd *builder) nextSteps(kc *killCtx, f map[string]*Finding) []string {
+func (bd *builder) nextSteps(kc *killCtx, f map[string]*report.Finding) []string {
 	var do []string
 	if kc.ev != nil {
 		switch kc.killer {

@@ -12,7 +12,7 @@
 //	redact.Report(rep)
 //	err := render.JSON(os.Stdout, rep)
 //
-// It may touch only the Report it is given: it imports correlate for the
+// It may touch only the Report it is given: it imports report for the
 // Report type and nothing else of oomlens; it never reads the bundle, so it
 // can hide only what the Report says.
 package redact

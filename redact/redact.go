@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Report replaces what identifies a customer's machines and people in rep
@@ -26,7 +26,7 @@ import (
 // are: root, loopback and unspecified addresses, and the namespaces every
 // cluster has (default, kube-system, kube-public, kube-node-lease), which
 // identify no one. Versions, digests and enum fields are not rewritten.
-func Report(rep *correlate.Report) {
+func Report(rep *report.Report) {
 	if rep == nil {
 		return
 	}
@@ -120,7 +120,7 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func (r *redactor) learnStructured(rep *correlate.Report) {
+func (r *redactor) learnStructured(rep *report.Report) {
 	if rep.Host.Hostname != nil {
 		r.host(*rep.Host.Hostname)
 	}

@@ -6,49 +6,49 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 func sp(s string) *string { return &s }
 
 // nodeReport is a memcg kill on a Kubernetes node, with the names and
 // addresses a customer bundle carries in structured fields and in log text.
-func nodeReport() *correlate.Report {
+func nodeReport() *report.Report {
 	const host = "ip-10-0-3-17"
 	const ctr = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod7c1e2f9a_4b3d.slice"
 	line := "2026-11-26T09:14:07.412031+00:00 " + host + " kernel: Memory cgroup out of memory: Killed process 48211 (java) total-vm:4318212kB"
-	return &correlate.Report{
+	return &report.Report{
 		SchemaVersion: 1,
-		Tool:          correlate.Tool{Name: "oomlens", Version: "10.0.3.17"}, // a version that looks like an address stays
-		Host: correlate.Host{Hostname: sp(host), KernelVersion: sp("6.1.0-27-cloud-amd64"), Bundle: "sosreport-" + host + "-2026-11-26",
-			InputDigest: "sha256:0a9b", BootTimes: []string{"2026-11-24T22:10:03Z"}, Evidence: []correlate.Ref{}},
-		Inputs: []correlate.Input{{Path: "sos_commands/kubernetes/kubectl_describe_node_" + host + ".eu-west-1.compute.internal", Kind: "describe-node", Format: "kubectl", Used: true, Warnings: []correlate.Warning{}}},
-		Kills: []correlate.Kill{{
+		Tool:          report.Tool{Name: "oomlens", Version: "10.0.3.17"}, // a version that looks like an address stays
+		Host: report.Host{Hostname: sp(host), KernelVersion: sp("6.1.0-27-cloud-amd64"), Bundle: "sosreport-" + host + "-2026-11-26",
+			InputDigest: "sha256:0a9b", BootTimes: []string{"2026-11-24T22:10:03Z"}, Evidence: []report.Ref{}},
+		Inputs: []report.Input{{Path: "sos_commands/kubernetes/kubectl_describe_node_" + host + ".eu-west-1.compute.internal", Kind: "describe-node", Format: "kubectl", Used: true, Warnings: []report.Warning{}}},
+		Kills: []report.Kill{{
 			ID: "k1", Kind: "memcg", Killer: "kernel",
-			Victim: correlate.Victim{Name: "java", Cgroup: sp(ctr)},
-			Pod:    &correlate.Pod{Namespace: sp("payments"), Name: sp("checkout-api-7d9f8b6c5-x2kqz"), Container: sp("api"), QoS: sp("burstable"), Evidence: []correlate.Ref{}},
-			Findings: []correlate.Finding{{Rule: "pod-identified", Severity: "info",
-				Summary: "pod payments/checkout-api-7d9f8b6c5-x2kqz on " + host, Detail: "node " + host + ".eu-west-1.compute.internal, pod IP 10.0.3.201", Evidence: []correlate.Ref{}}},
+			Victim: report.Victim{Name: "java", Cgroup: sp(ctr)},
+			Pod:    &report.Pod{Namespace: sp("payments"), Name: sp("checkout-api-7d9f8b6c5-x2kqz"), Container: sp("api"), QoS: sp("burstable"), Evidence: []report.Ref{}},
+			Findings: []report.Finding{{Rule: "pod-identified", Severity: "info",
+				Summary: "pod payments/checkout-api-7d9f8b6c5-x2kqz on " + host, Detail: "node " + host + ".eu-west-1.compute.internal, pod IP 10.0.3.201", Evidence: []report.Ref{}}},
 			Verdict:  "The container api of payments/checkout-api-7d9f8b6c5-x2kqz on " + host + " hit its limit.",
 			Headline: "java killed on " + host,
-			Sources:  []string{}, Missing: []string{}, Evidence: []correlate.Ref{}, Top: []correlate.Consumer{},
+			Sources:  []string{}, Missing: []string{}, Evidence: []report.Ref{}, Top: []report.Consumer{},
 		}},
-		Sysctl: correlate.Sysctls{"kernel.hostname": host, "vm.swappiness": "60"},
-		Nodes: []correlate.Node{{Name: host + ".eu-west-1.compute.internal",
-			Pods: []correlate.NodePod{
+		Sysctl: report.Sysctls{"kernel.hostname": host, "vm.swappiness": "60"},
+		Nodes: []report.Node{{Name: host + ".eu-west-1.compute.internal",
+			Pods: []report.NodePod{
 				{Namespace: "payments", Name: "checkout-api-7d9f8b6c5-x2kqz"},
 				{Namespace: "kube-system", Name: "aws-node-8jx2p"},
 			},
-			Events: []correlate.Event{{Type: "Warning", Reason: "SystemOOM", From: "kubelet, " + host, Message: "System OOM encountered, victim process: java, pid: 48211"}}}},
-		Timeline: []correlate.TimelineRow{
+			Events: []report.Event{{Type: "Warning", Reason: "SystemOOM", From: "kubelet, " + host, Message: "System OOM encountered, victim process: java, pid: 48211"}}}},
+		Timeline: []report.TimelineRow{
 			{Kind: "network", Text: "ens5: link up, 02:4F:8A:11:C3:7E, 10.0.3.17/20, fe80::4f:8aff:fe11:c37e; lo 127.0.0.1"},
 			{Kind: "kubelet", Text: `kubelet[912]: "Container exited" pod="payments/checkout-api-7d9f8b6c5-x2kqz" podIP="10.0.3.201" at 09:14:09`},
 		},
-		Unexplained: []correlate.Unexplained{
+		Unexplained: []report.Unexplained{
 			{Path: "var/log/secure", Line: 7, Text: "Nov 26 09:20:31 worker-7 sshd[71002]: pam_unix(sshd:session): session opened for user alice(uid=1001) by (uid=0) from 10.0.9.44"},
 			{Path: "var/log/messages", Line: 9, Text: "Nov 26 09:21:00 worker-7 su: (to root) bob on pts/0, HOME=/home/bob"},
 		},
-		Excerpts: []correlate.Excerpt{{Path: "sos_commands/logs/journalctl_--no-pager", Lines: []correlate.ExcerptLine{{Line: 40262, Text: line, Cited: true}}}},
+		Excerpts: []report.Excerpt{{Path: "sos_commands/logs/journalctl_--no-pager", Lines: []report.ExcerptLine{{Line: 40262, Text: line, Cited: true}}}},
 	}
 }
 
@@ -109,7 +109,7 @@ func TestReportDeterministic(t *testing.T) {
 		t.Error("two redactions of the same report differ")
 	}
 	Report(nil) // must not panic
-	var empty correlate.Report
+	var empty report.Report
 	Report(&empty)
 	if !empty.Redacted {
 		t.Error("empty report not marked redacted")

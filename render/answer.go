@@ -1,10 +1,12 @@
 package render
 
 import (
-	"github.com/oomlens/oomlens/units"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oomlens/oomlens/report"
+	"github.com/oomlens/oomlens/units"
 
 	"github.com/oomlens/oomlens/correlate"
 )
@@ -47,7 +49,7 @@ func (c causeView) Text() string {
 type groupView struct {
 	Kills   []int // indexes into Report.Kills, oldest first
 	Title   string
-	Ref     []correlate.Ref // the first kill's kill line
+	Ref     []report.Ref // the first kill's kill line
 	Lines   []answerLine
 	Caption string // above the table of a group of several kills
 	Rows    []groupRow
@@ -58,7 +60,7 @@ type groupView struct {
 // answerLine is one statement of a card with its evidence.
 type answerLine struct {
 	Text     string
-	Refs     []correlate.Ref
+	Refs     []report.Ref
 	Severity string // critical | warning | info | ""
 }
 
@@ -73,16 +75,16 @@ type groupRow struct {
 	// SwapFree is Swap without the total ("0.2 MiB free"), for a text
 	// table too narrow for Swap.
 	SwapFree string
-	Ref      []correlate.Ref
+	Ref      []report.Ref
 }
 
 // buildAnswer groups the kills and writes each card's lines.
-func buildAnswer(rep *correlate.Report) answer {
+func buildAnswer(rep *report.Report) answer {
 	var a answer
 	type key struct{ victim, reason string }
 	groupOf := map[key]int{}
 	causeOf := map[string]int{}
-	var causeKills [][]correlate.Kill
+	var causeKills [][]report.Kill
 	for i := range rep.Kills {
 		k := &rep.Kills[i]
 		reason := killReason(k)
@@ -128,12 +130,12 @@ func buildAnswer(rep *correlate.Report) answer {
 }
 
 // buildGroup writes a card: its title, lines, table and verdict.
-func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
+func buildGroup(rep *report.Report, g *groupView, seen map[string]bool) {
 	k := &rep.Kills[g.Kills[0]]
 	n := g.Kills[0] + 1
 	g.Title = "#" + strconv.Itoa(n) + " " + headline(k)
 	g.Ref = killLineRefs(rep, k)
-	add := func(text string, refs []correlate.Ref, sev string) {
+	add := func(text string, refs []report.Ref, sev string) {
 		text = strings.TrimSpace(text)
 		if text == "" || seen[text] {
 			return
@@ -157,7 +159,7 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 		g.Lines = append(g.Lines, answerLine{Text: text, Refs: refs, Severity: sev})
 	}
 	said := map[string]bool{} // rules whose statement a line carries
-	summary := func(rule string) (string, []correlate.Ref, string) {
+	summary := func(rule string) (string, []report.Ref, string) {
 		f := findRule(k, rule)
 		if f == nil {
 			return "", nil, ""
@@ -172,7 +174,7 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 	}
 	// The numbers that prove it: what the victim held, the limit.
 	if k.Kind == "memcg" && k.Memcg != nil && k.Memcg.LimitKB != nil {
-		var refs []correlate.Ref
+		var refs []report.Ref
 		if f := findRule(k, "memcg-limit"); f != nil {
 			refs = f.Evidence
 			said["memcg-limit"] = true
@@ -237,9 +239,9 @@ func buildGroup(rep *correlate.Report, g *groupView, seen map[string]bool) {
 // changedRefs is swap-changed-since-kill's evidence without the lines of
 // swap at the kill, when the card's last line says swap at the kill (they
 // are that line's evidence); all of it when nothing is left.
-func changedRefs(f *correlate.Finding, lines []answerLine) []correlate.Ref {
-	var refs []correlate.Ref
-	atKill := map[correlate.Ref]bool{}
+func changedRefs(f *report.Finding, lines []answerLine) []report.Ref {
+	var refs []report.Ref
+	atKill := map[report.Ref]bool{}
 	if n := len(lines); n > 0 && strings.HasPrefix(lines[n-1].Text, "swap at the kill") {
 		for _, r := range lines[n-1].Refs {
 			atKill[r] = true
@@ -258,12 +260,12 @@ func changedRefs(f *correlate.Finding, lines []answerLine) []correlate.Ref {
 
 // eventOnlyLine is "#2, #3 known only from Kubernetes events: …" for the
 // kills of a group after its first that only an event shows; "" for none.
-func eventOnlyLine(rep *correlate.Report, g *groupView) (string, []correlate.Ref) {
+func eventOnlyLine(rep *report.Report, g *groupView) (string, []report.Ref) {
 	if len(g.Kills) <= 1 {
 		return "", nil
 	}
 	var nums []string
-	var refs []correlate.Ref
+	var refs []report.Ref
 	for _, i := range g.Kills[1:] {
 		if f := findRule(&rep.Kills[i], "event-only-kill"); f != nil {
 			nums = append(nums, "#"+strconv.Itoa(i+1))
@@ -278,7 +280,7 @@ func eventOnlyLine(rep *correlate.Report, g *groupView) (string, []correlate.Ref
 
 // groupTable writes the caption and one row per kill of a group of several
 // kills; times drop their date when every kill is on the first one's day.
-func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
+func groupTable(rep *report.Report, g *groupView, k *report.Kill) {
 	g.Caption, _ = groupCaption(rep, g, k)
 	sameDay := true
 	for _, i := range g.Kills {
@@ -305,7 +307,7 @@ func groupTable(rep *correlate.Report, g *groupView, k *correlate.Kill) {
 }
 
 // killWhen is "2019-10-20 10:20:39 (uptime+date, medium confidence) · boot 0".
-func killWhen(k *correlate.Kill) string {
+func killWhen(k *report.Kill) string {
 	tm := killTime(k.Time)
 	if wallOf(k.Time) != nil && k.Time.WallBasis != "" && (k.Time.WallBasis != "printed" || k.Time.Confidence == "low") {
 		tm += " (" + k.Time.WallBasis + ", " + k.Time.Confidence + " confidence)"
@@ -318,10 +320,10 @@ func killWhen(k *correlate.Kill) string {
 }
 
 // killLineRefs is the kill's own line (the timeline's oom-kill row).
-func killLineRefs(rep *correlate.Report, k *correlate.Kill) []correlate.Ref {
+func killLineRefs(rep *report.Report, k *report.Kill) []report.Ref {
 	for _, row := range rep.Timeline {
 		if row.Kind == "oom-kill" && row.KillID != nil && *row.KillID == k.ID {
-			return []correlate.Ref{row.Source}
+			return []report.Ref{row.Source}
 		}
 	}
 	return nil
@@ -329,12 +331,12 @@ func killLineRefs(rep *correlate.Report, k *correlate.Kill) []correlate.Ref {
 
 // heldLine is "pip3 held 1.7 GiB anon + 153 MiB in swap", from the
 // victim's kill line and task row (victim-had-swap's evidence).
-func heldLine(k *correlate.Kill, killLine []correlate.Ref) (string, []correlate.Ref) {
+func heldLine(k *report.Kill, killLine []report.Ref) (string, []report.Ref) {
 	if k.Victim.AnonRSSKB == nil {
 		return "", nil
 	}
 	s := visibleName(k.Victim.Name) + " held " + units.KB(*k.Victim.AnonRSSKB) + " anon"
-	refs := append([]correlate.Ref(nil), killLine...) // the kill line prints anon-rss
+	refs := append([]report.Ref(nil), killLine...) // the kill line prints anon-rss
 	if f := findRule(k, "victim-had-swap"); f != nil {
 		refs = append(refs, f.Evidence...)
 	}
@@ -346,7 +348,7 @@ func heldLine(k *correlate.Kill, killLine []correlate.Ref) (string, []correlate.
 
 // scoreLine is "score 613 implies ~2.96 GiB of RAM + swap at the kill",
 // from badness-implies-total.
-func scoreLine(k *correlate.Kill) (string, []correlate.Ref) {
+func scoreLine(k *report.Kill) (string, []report.Ref) {
 	f := findRule(k, "badness-implies-total")
 	if f == nil || k.Victim.Score == nil {
 		return "", nil
@@ -377,8 +379,8 @@ func visibleName(s string) string {
 }
 
 // swapAtKillLine is "swap at the kill: 947 MiB, 0.2 MiB free (exhausted)".
-func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlate.Ref, string) {
-	var refs []correlate.Ref
+func swapAtKillLine(k *report.Kill, said map[string]bool) (string, []report.Ref, string) {
+	var refs []report.Ref
 	sev := ""
 	note := ""
 	for _, r := range []struct{ rule, note string }{
@@ -410,7 +412,7 @@ func swapAtKillLine(k *correlate.Kill, said map[string]bool) (string, []correlat
 
 // swapAtCaptureLine is "swap at capture: 2.9 GiB — /swapfile.new (2 GiB)
 // added later": the capture total, and what the finding says changed.
-func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
+func swapAtCaptureLine(rep *report.Report, f *report.Finding) string {
 	t, _ := correlate.Uncite(f.Summary)
 	change := f.Phrase
 	total := ""
@@ -429,7 +431,7 @@ func swapAtCaptureLine(rep *correlate.Report, f *correlate.Finding) string {
 // replayLine says the SystemOOM node events of the kill carry the
 // kubelet's start age, from the kubelet-replayed-events finding and the
 // events linked to the kill.
-func replayLine(rep *correlate.Report, k *correlate.Kill) (string, []correlate.Ref) {
+func replayLine(rep *report.Report, k *report.Kill) (string, []report.Ref) {
 	f := findRule(k, "kubelet-replayed-events")
 	if f == nil {
 		return "", nil
@@ -452,7 +454,7 @@ func replayLine(rep *correlate.Report, k *correlate.Kill) (string, []correlate.R
 
 // groupCaption introduces the table of a group: "killed 3 times over
 // 1h29m: it is restarted or re-run and grows back into the same limit".
-func groupCaption(rep *correlate.Report, g *groupView, k *correlate.Kill) (string, []correlate.Ref) {
+func groupCaption(rep *report.Report, g *groupView, k *report.Kill) (string, []report.Ref) {
 	s := visibleName(k.Victim.Name) + " killed " + strconv.Itoa(len(g.Kills)) + " times"
 	var first, last time.Time
 	for _, i := range g.Kills {
@@ -501,7 +503,7 @@ func shortDuration(d time.Duration) string {
 // it), not a finding's summary; a sentence that only extends a summary
 // ("…, so swap was in use and ran out: …") keeps its extension. "How sure"
 // is kept, and of "Next" the first step (every step is under -v).
-func verdictLines(k *correlate.Kill, said map[string]bool, seen map[string]bool) ([]answerLine, string) {
+func verdictLines(k *report.Kill, said map[string]bool, seen map[string]bool) ([]answerLine, string) {
 	var out []answerLine
 	next := ""
 	for i, st := range k.Sentences {
@@ -530,7 +532,7 @@ func verdictLines(k *correlate.Kill, said map[string]bool, seen map[string]bool)
 }
 
 // nextSentence is the verdict's "Next: …" sentence, nil when it has none.
-func nextSentence(k *correlate.Kill) *correlate.Sentence {
+func nextSentence(k *report.Kill) *report.Sentence {
 	for i := range k.Sentences {
 		if k.Sentences[i].Role == "next" {
 			return &k.Sentences[i]
@@ -542,13 +544,13 @@ func nextSentence(k *correlate.Kill) *correlate.Sentence {
 // missingLine names what the bundle lacks in one line: "time zone, capture
 // date, older kernel log lines (2 logs start late)", from each gap's
 // Missing (gaps that are notes have none).
-func missingLine(gaps []correlate.Gap) string {
+func missingLine(gaps []report.Gap) string {
 	var names []string
 	have := map[string]bool{}
 	older := 0
 	for _, g := range gaps {
 		switch name := g.Missing; {
-		case name == correlate.MissingOlder:
+		case name == report.MissingOlder:
 			older++
 		case name != "" && !have[name]:
 			have[name] = true
@@ -565,9 +567,9 @@ func missingLine(gaps []correlate.Gap) string {
 // nodes described (not this host, not used): worker-2, worker-3", or, when
 // the bundle does not name its host, that none was used. "" when every
 // node is this host's.
-func otherNodesLine(rep *correlate.Report) (string, []correlate.Ref) {
+func otherNodesLine(rep *report.Report) (string, []report.Ref) {
 	var names []string
-	var refs []correlate.Ref
+	var refs []report.Ref
 	unknown := false
 	seen := map[string]bool{} // a node listed by get nodes and described is one name
 	for _, n := range rep.Nodes {

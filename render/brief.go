@@ -2,13 +2,13 @@ package render
 
 import (
 	"bufio"
-	"github.com/oomlens/oomlens/units"
 	"io"
 	"path"
 	"strconv"
 	"strings"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
+	"github.com/oomlens/oomlens/units"
 )
 
 // Brief writes one line per kill, for ticket titles, chat and fleets:
@@ -19,7 +19,7 @@ import (
 // host, victim and pid, the limit hit, swap at the kill, the cause. A value
 // the input does not print is "unknown". A report without a kill is one
 // line saying so.
-func Brief(w io.Writer, rep *correlate.Report) error {
+func Brief(w io.Writer, rep *report.Report) error {
 	rep = orEmpty(rep)
 	bw := bufio.NewWriter(w)
 	host := visible(briefHost(rep))
@@ -45,7 +45,7 @@ func Brief(w io.Writer, rep *correlate.Report) error {
 	return bw.Flush()
 }
 
-func briefHost(rep *correlate.Report) string {
+func briefHost(rep *report.Report) string {
 	if h := rep.Host.Hostname; h != nil && *h != "" {
 		return *h
 	}
@@ -57,7 +57,7 @@ func briefHost(rep *correlate.Report) string {
 
 // briefTime is "2019-10-20 10:20:39 +08:00", "2024-03-05 21:14:07
 // node-local", "4093127.6 s after boot" or "time unknown".
-func briefTime(t correlate.KillTime) string {
+func briefTime(t report.KillTime) string {
 	switch {
 	case t.Wall != nil && len(*t.Wall) >= 19:
 		s := shortTime(*t.Wall)
@@ -79,7 +79,7 @@ func briefTime(t correlate.KillTime) string {
 	return "time unknown"
 }
 
-func briefVictim(k *correlate.Kill) string {
+func briefVictim(k *report.Kill) string {
 	name := k.Victim.Name
 	if name == "" {
 		name = "victim unknown"
@@ -87,7 +87,7 @@ func briefVictim(k *correlate.Kill) string {
 	return name + " pid " + intOr(k.Victim.Pid, "unknown")
 }
 
-func briefSwap(s *correlate.SwapAtOOM) string {
+func briefSwap(s *report.SwapAtOOM) string {
 	switch {
 	case s == nil || s.TotalKB == nil:
 		return "unknown"
@@ -99,7 +99,7 @@ func briefSwap(s *correlate.SwapAtOOM) string {
 
 // killReason is why the kill happened, in a few words: the headline's
 // reason ("the whole node ran out of memory") and what swap did.
-func killReason(k *correlate.Kill) string {
+func killReason(k *report.Kill) string {
 	r := headlineReason(k)
 	if s := swapCause(k); s != "" {
 		r += ", " + s
@@ -109,7 +109,7 @@ func killReason(k *correlate.Kill) string {
 
 // headlineReason is the part of the headline after the victim: "the whole
 // node ran out of memory".
-func headlineReason(k *correlate.Kill) string {
+func headlineReason(k *report.Kill) string {
 	if k.Reason != "" {
 		return k.Reason
 	}
@@ -119,7 +119,7 @@ func headlineReason(k *correlate.Kill) string {
 // swapCause says in a few words what swap did at the kill, from the
 // findings: "swap exhausted", "no swap", "swap free but not usable (zram
 // swap lives in RAM)".
-func swapCause(k *correlate.Kill) string {
+func swapCause(k *report.Kill) string {
 	switch {
 	case hasRule(k, "swap-exhausted"):
 		return "swap exhausted"
@@ -156,9 +156,9 @@ var swapReasonWords = map[string]string{
 	"zram-swap":            "zram swap lives in RAM",
 }
 
-func hasRule(k *correlate.Kill, rule string) bool { return findRule(k, rule) != nil }
+func hasRule(k *report.Kill, rule string) bool { return findRule(k, rule) != nil }
 
-func findRule(k *correlate.Kill, rule string) *correlate.Finding {
+func findRule(k *report.Kill, rule string) *report.Finding {
 	for i := range k.Findings {
 		if k.Findings[i].Rule == rule {
 			return &k.Findings[i]
@@ -169,7 +169,7 @@ func findRule(k *correlate.Kill, rule string) *correlate.Finding {
 
 // limitHit names the limit the kill hit: "node RAM+swap", "cgroup 256
 // MiB", "cpuset", "mempolicy", or the userspace killer's threshold.
-func limitHit(k *correlate.Kill) string {
+func limitHit(k *report.Kill) string {
 	if k.Manual {
 		return "none (manual, SysRq f)"
 	}

@@ -1,4 +1,4 @@
-// Package render turns a correlate.Report into bytes: the JSON contract
+// Package render turns a report.Report into bytes: the JSON contract
 // (JSON, SourcesJSON, with its JSON Schema in report.schema.json), a terminal
 // report styled with lipgloss (Text, Sources), a ticket-sized Markdown report
 // (Markdown) and one self-contained HTML file (HTML).

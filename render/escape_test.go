@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // TestHostileText checks that no format lets a process name or log line
@@ -106,7 +106,7 @@ func checkHTMLInert(t *testing.T, out string) {
 	if !strings.Contains(island, `\u003cscript\u003ealert(1)\u003c/script\u003e`) {
 		t.Errorf("data island does not hold the escaped victim name")
 	}
-	var rep correlate.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(island), &rep); err != nil {
 		t.Fatalf("data island is not JSON: %v", err)
 	}

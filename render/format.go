@@ -11,7 +11,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -260,7 +260,7 @@ type refGroup struct {
 
 // groupRefs groups refs by path in order of first appearance, lines sorted
 // and deduplicated.
-func groupRefs(refs []correlate.Ref) []refGroup {
+func groupRefs(refs []report.Ref) []refGroup {
 	var out []refGroup
 	idx := map[string]int{}
 	for _, r := range refs {
@@ -309,7 +309,7 @@ func lineRanges(ls []int) string {
 }
 
 // shortRefs prints refs compactly: "dmesg:1790-1791,1841 swapon:2-3".
-func shortRefs(refs []correlate.Ref) string {
+func shortRefs(refs []report.Ref) string {
 	var parts []string
 	for _, g := range groupRefs(refs) {
 		parts = append(parts, shortName(g.Path)+":"+lineRanges(g.Lines))
@@ -320,7 +320,7 @@ func shortRefs(refs []correlate.Ref) string {
 // fitRefs is shortRefs in at most w cells: whole files' line lists, as
 // many as fit, then "+N files" for the rest; a single file's list too long
 // for w keeps its first ranges and ends in "…".
-func fitRefs(refs []correlate.Ref, w int) string {
+func fitRefs(refs []report.Ref, w int) string {
 	var parts []string
 	for _, g := range groupRefs(refs) {
 		parts = append(parts, shortName(g.Path)+":"+lineRanges(g.Lines))
@@ -371,7 +371,7 @@ func killKindText(kind string) string {
 
 // killTime prints when a kill happened: wall time if known, else the raw
 // kernel stamp.
-func killTime(t correlate.KillTime) string {
+func killTime(t report.KillTime) string {
 	if w := wallOf(t); w != nil {
 		return shortTime(*w)
 	}
@@ -407,7 +407,7 @@ func noYearTime(s string) string {
 
 // wallOf is the kill's wall time: RFC 3339, else node-local without an
 // offset (the bundle names no time zone), else nil.
-func wallOf(t correlate.KillTime) *string {
+func wallOf(t report.KillTime) *string {
 	if t.Wall != nil {
 		return t.Wall
 	}
@@ -415,7 +415,7 @@ func wallOf(t correlate.KillTime) *string {
 }
 
 // rowTime is a timeline row's time, RFC 3339 or node-local (see wallOf).
-func rowTime(r correlate.TimelineRow) *string {
+func rowTime(r report.TimelineRow) *string {
 	if r.Time != nil {
 		return r.Time
 	}
@@ -423,7 +423,7 @@ func rowTime(r correlate.TimelineRow) *string {
 }
 
 // bootTimes are the host's boot times, RFC 3339 or node-local.
-func bootTimes(h correlate.Host) []string {
+func bootTimes(h report.Host) []string {
 	if len(h.BootTimes) > 0 {
 		return h.BootTimes
 	}
@@ -449,7 +449,7 @@ func shortTime(s string) string {
 }
 
 // victimLabel is "pip3 (pid 23143)".
-func victimLabel(k *correlate.Kill) string {
+func victimLabel(k *report.Kill) string {
 	if k.Victim.Pid != nil {
 		return fmt.Sprintf("%s (pid %d)", k.Victim.Name, *k.Victim.Pid)
 	}
@@ -457,7 +457,7 @@ func victimLabel(k *correlate.Kill) string {
 }
 
 // headline is the kill's one-line statement, with a fallback.
-func headline(k *correlate.Kill) string {
+func headline(k *report.Kill) string {
 	if k.Headline != "" {
 		return k.Headline
 	}
@@ -465,7 +465,7 @@ func headline(k *correlate.Kill) string {
 }
 
 // swapAtKill prints "947 MiB, 0.2 MiB free".
-func swapAtKill(s *correlate.SwapAtOOM) string {
+func swapAtKill(s *report.SwapAtOOM) string {
 	if s == nil || (s.TotalKB == nil && s.FreeKB == nil) {
 		return "—"
 	}
@@ -477,7 +477,7 @@ func swapAtKill(s *correlate.SwapAtOOM) string {
 
 // swapFreeAtKill is swapAtKill without the total: "0.2 MiB free", "none"
 // (no swap), "?" (free not printed), "—" (nothing printed).
-func swapFreeAtKill(s *correlate.SwapAtOOM) string {
+func swapFreeAtKill(s *report.SwapAtOOM) string {
 	switch {
 	case s == nil || (s.TotalKB == nil && s.FreeKB == nil):
 		return "—"
@@ -490,7 +490,7 @@ func swapFreeAtKill(s *correlate.SwapAtOOM) string {
 // reportOnlyText says what an OOM report without a kill line shows: "pip3
 // (pid 23143) invoked the OOM killer (global; swap 947 MiB, 0.2 MiB free):
 // log ended before the report did".
-func reportOnlyText(r correlate.ReportOnly) string {
+func reportOnlyText(r report.ReportOnly) string {
 	s := "an OOM report"
 	if inv := r.Invoker; inv != nil {
 		s = inv.Name
@@ -517,7 +517,7 @@ func reportOnlyText(r correlate.ReportOnly) string {
 }
 
 // victims lists victim names with counts in first-seen order: "pip3 ×3".
-func victims(kills []correlate.Kill) string {
+func victims(kills []report.Kill) string {
 	var order []string
 	n := map[string]int{}
 	for _, k := range kills {
@@ -538,7 +538,7 @@ func victims(kills []correlate.Kill) string {
 }
 
 // timeSpan is the first and last kill time, when known.
-func timeSpan(kills []correlate.Kill) string {
+func timeSpan(kills []report.Kill) string {
 	var first, last string
 	for _, k := range kills {
 		w := wallOf(k.Time)
@@ -571,10 +571,10 @@ func plural(n int, one, many string) string {
 }
 
 // refSet is a set of cited lines.
-type refSet map[correlate.Ref]bool
+type refSet map[report.Ref]bool
 
 // killRefs is every line a kill or its findings cite.
-func killRefs(k *correlate.Kill) refSet {
+func killRefs(k *report.Kill) refSet {
 	s := refSet{}
 	for _, r := range k.Evidence {
 		s[r] = true
@@ -594,12 +594,12 @@ func killRefs(k *correlate.Kill) refSet {
 
 // killExcerpts returns the indexes of the report's excerpts that quote a
 // line the kill cites, in report order.
-func killExcerpts(rep *correlate.Report, k *correlate.Kill) []int {
+func killExcerpts(rep *report.Report, k *report.Kill) []int {
 	refs := killRefs(k)
 	var out []int
 	for i, ex := range rep.Excerpts {
 		for _, l := range ex.Lines {
-			if refs[correlate.Ref{Path: ex.Path, Line: l.Line}] {
+			if refs[report.Ref{Path: ex.Path, Line: l.Line}] {
 				out = append(out, i)
 				break
 			}
@@ -609,7 +609,7 @@ func killExcerpts(rep *correlate.Report, k *correlate.Kill) []int {
 }
 
 // excerptRange is "lines 1830-1845".
-func excerptRange(ex correlate.Excerpt) string {
+func excerptRange(ex report.Excerpt) string {
 	if len(ex.Lines) == 0 {
 		return ""
 	}

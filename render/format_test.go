@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 func TestShortRefs(t *testing.T) {
-	refs := []correlate.Ref{
+	refs := []report.Ref{
 		{Path: "sos_commands/kernel/dmesg", Line: 1841}, {Path: "sos_commands/kernel/dmesg", Line: 1790},
 		{Path: "sos_commands/kernel/dmesg", Line: 1791}, {Path: "swapon", Line: 3}, {Path: "sos_commands/kernel/dmesg", Line: 1790},
 		{Path: "swapon", Line: 2},
@@ -40,7 +40,7 @@ func TestVisible(t *testing.T) {
 // TestZeroReport renders a nil and a zero Report in every format: bad
 // input never panics.
 func TestZeroReport(t *testing.T) {
-	for _, rep := range []*correlate.Report{nil, {}} {
+	for _, rep := range []*report.Report{nil, {}} {
 		for _, f := range formats {
 			var b bytes.Buffer
 			if err := f.render(&b, rep); err != nil {
@@ -102,7 +102,7 @@ func TestWrapNeverBreaksAWord(t *testing.T) {
 }
 
 func TestFitRefs(t *testing.T) {
-	refs := []correlate.Ref{{Path: "dmesg", Line: 3922}, {Path: "dmesg", Line: 3923}, {Path: "dmesg_-T", Line: 3924},
+	refs := []report.Ref{{Path: "dmesg", Line: 3922}, {Path: "dmesg", Line: 3923}, {Path: "dmesg_-T", Line: 3924},
 		{Path: "var/log/kern.log", Line: 1637}, {Path: "var/log/syslog", Line: 249}}
 	for _, tt := range []struct {
 		w    int

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/redact"
+	"github.com/oomlens/oomlens/report"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -18,29 +18,29 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // cases are the hand-built reports every format is checked on.
 var cases = []struct {
 	name string
-	rep  func() *correlate.Report
+	rep  func() *report.Report
 }{
 	{"founding", founding},
 	{"k8s-memcg", k8sMemcg},
 	{"empty", empty},
 	{"hostile", hostile},
-	{"k8s-memcg-redacted", func() *correlate.Report { r := k8sMemcg(); redact.Report(r); return r }},
+	{"k8s-memcg-redacted", func() *report.Report { r := k8sMemcg(); redact.Report(r); return r }},
 }
 
 // formats are every renderer, named by its golden file's suffix.
 var formats = []struct {
 	name   string
-	render func(*bytes.Buffer, *correlate.Report) error
+	render func(*bytes.Buffer, *report.Report) error
 }{
-	{"json", func(b *bytes.Buffer, r *correlate.Report) error { return JSON(b, r) }},
-	{"txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{}) }},
-	{"wide.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{Width: 120}) }},
-	{"verbose.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Text(b, r, TextOptions{Verbose: true}) }},
-	{"brief.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Brief(b, r) }},
-	{"md", func(b *bytes.Buffer, r *correlate.Report) error { return Markdown(b, r) }},
-	{"html", func(b *bytes.Buffer, r *correlate.Report) error { return HTML(b, r) }},
-	{"sources.txt", func(b *bytes.Buffer, r *correlate.Report) error { return Sources(b, r) }},
-	{"sources.json", func(b *bytes.Buffer, r *correlate.Report) error { return SourcesJSON(b, r) }},
+	{"json", func(b *bytes.Buffer, r *report.Report) error { return JSON(b, r) }},
+	{"txt", func(b *bytes.Buffer, r *report.Report) error { return Text(b, r, TextOptions{}) }},
+	{"wide.txt", func(b *bytes.Buffer, r *report.Report) error { return Text(b, r, TextOptions{Width: 120}) }},
+	{"verbose.txt", func(b *bytes.Buffer, r *report.Report) error { return Text(b, r, TextOptions{Verbose: true}) }},
+	{"brief.txt", func(b *bytes.Buffer, r *report.Report) error { return Brief(b, r) }},
+	{"md", func(b *bytes.Buffer, r *report.Report) error { return Markdown(b, r) }},
+	{"html", func(b *bytes.Buffer, r *report.Report) error { return HTML(b, r) }},
+	{"sources.txt", func(b *bytes.Buffer, r *report.Report) error { return Sources(b, r) }},
+	{"sources.json", func(b *bytes.Buffer, r *report.Report) error { return SourcesJSON(b, r) }},
 }
 
 // golden compares got with testdata/name, or rewrites it under -update.

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -50,8 +51,8 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"str":        func(v *string) string { return visible(strOr(v, "—")) },
 	"base":       func(p string) string { return visible(path.Base(p)) },
 	"short":      func(p string) string { return visible(shortName(p)) },
-	"ref":        func(r correlate.Ref) string { return visible(shortName(r.Path) + ":" + strconv.Itoa(r.Line)) },
-	"refs":       func(rs []correlate.Ref) string { return visible(shortRefs(rs)) },
+	"ref":        func(r report.Ref) string { return visible(shortName(r.Path) + ":" + strconv.Itoa(r.Line)) },
+	"refs":       func(rs []report.Ref) string { return visible(shortRefs(rs)) },
 	"time":       func(s *string) string { return visible(shortTime(strOr(s, "—"))) },
 	"bootTimes":  bootTimes,
 	"plural":     plural,
@@ -60,14 +61,14 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sub":        func(a, b float64) float64 { return a - b },
 	"inc":        func(i int) int { return i + 1 },
 	"kindText":   killKindText,
-	"reportOnly": func(r correlate.ReportOnly) string { return visible(reportOnlyText(r)) },
+	"reportOnly": func(r report.ReportOnly) string { return visible(reportOnlyText(r)) },
 	"join":       strings.Join,
 	"pages":      func(p *int64) string { return sizeOr(pagesKB(p), "size unknown") },
 }).Parse(htmlTemplate))
 
 // htmlView is what the template draws.
 type htmlView struct {
-	Rep       *correlate.Report
+	Rep       *report.Report
 	Title     string
 	CSS       template.CSS
 	JS        template.JS
@@ -90,7 +91,7 @@ type kv struct{ K, V string }
 
 type killView struct {
 	N          int
-	K          *correlate.Kill
+	K          *report.Kill
 	Anchor     string
 	Victim     string
 	Meta       string
@@ -106,7 +107,7 @@ type killView struct {
 	Sources    []refLink
 	MissingIn  []refLink
 	KillRefStr string
-	lineID     map[correlate.Ref]string // evidence line → its anchor
+	lineID     map[report.Ref]string // evidence line → its anchor
 }
 
 // cardView is an answer card: a group of kills with the same victim and
@@ -138,7 +139,7 @@ type cardRow struct {
 }
 
 type findingView struct {
-	F       correlate.Finding
+	F       report.Finding
 	Summary string // without its inline citation: the links below it cite
 	ID      string
 	Links   []refLink
@@ -166,7 +167,7 @@ type lineView struct {
 // file, readable with scripts off and when printed. The JSON of JSON is
 // embedded as a data island (<script type="application/json"
 // id="oomlens-report">) with <, > and & escaped as \u003c, \u003e, \u0026.
-func HTML(w io.Writer, rep *correlate.Report) error {
+func HTML(w io.Writer, rep *report.Report) error {
 	rep = orEmpty(rep)
 	data, err := marshalReport(rep, true)
 	if err != nil {
@@ -223,7 +224,7 @@ func HTML(w io.Writer, rep *correlate.Report) error {
 	return err
 }
 
-func buildKillView(rep *correlate.Report, i int) killView {
+func buildKillView(rep *report.Report, i int) killView {
 	k := &rep.Kills[i]
 	n := i + 1
 	kv := killView{N: n, K: k, Anchor: "kill-" + strconv.Itoa(n), Victim: visible(victimLabel(k)), Meta: visible(killMeta(k)),
@@ -253,7 +254,7 @@ func buildKillView(rep *correlate.Report, i int) killView {
 		kv.Next = visible(strings.Join(st.Steps, "; ") + ".")
 	}
 	// Excerpts quoting this kill's lines, with one anchor per line.
-	lineID := map[correlate.Ref]string{}
+	lineID := map[report.Ref]string{}
 	kv.lineID = lineID
 	for _, x := range killExcerpts(rep, k) {
 		ex := rep.Excerpts[x]
@@ -262,7 +263,7 @@ func buildKillView(rep *correlate.Report, i int) killView {
 			id := ev.ID + "-L" + strconv.Itoa(l.Line)
 			ev.Lines = append(ev.Lines, lineView{ID: id, N: l.Line, Text: visible(l.Text), Cited: l.Cited})
 			ev.Cited = ev.Cited || l.Cited
-			r := correlate.Ref{Path: ex.Path, Line: l.Line}
+			r := report.Ref{Path: ex.Path, Line: l.Line}
 			if _, ok := lineID[r]; !ok {
 				lineID[r] = id
 			}
@@ -274,7 +275,7 @@ func buildKillView(rep *correlate.Report, i int) killView {
 		fv := findingView{F: f, Summary: visible(sum), ID: kv.Anchor + "-f" + strconv.Itoa(j+1)}
 		for _, g := range groupRefs(f.Evidence) {
 			for _, l := range g.Lines {
-				r := correlate.Ref{Path: g.Path, Line: l}
+				r := report.Ref{Path: g.Path, Line: l}
 				link := refLink{Text: visible(shortName(g.Path) + ":" + strconv.Itoa(l)), Title: visible(g.Path + ":" + strconv.Itoa(l))}
 				if id, ok := lineID[r]; ok {
 					link.Href = "#" + id
@@ -309,12 +310,12 @@ func buildCardView(g *groupView, kills []killView) cardView {
 
 // refLinks is one link per file: "dmesg:539-540" to the first of its lines
 // quoted in an excerpt.
-func refLinks(refs []correlate.Ref, lineID map[correlate.Ref]string) []refLink {
+func refLinks(refs []report.Ref, lineID map[report.Ref]string) []refLink {
 	var out []refLink
 	for _, g := range groupRefs(refs) {
 		l := refLink{Text: visible(shortName(g.Path) + ":" + lineRanges(g.Lines)), Title: visible(g.Path + ":" + lineRanges(g.Lines))}
 		for _, n := range g.Lines {
-			if id, ok := lineID[correlate.Ref{Path: g.Path, Line: n}]; ok {
+			if id, ok := lineID[report.Ref{Path: g.Path, Line: n}]; ok {
 				l.Href = "#" + id
 				break
 			}
@@ -325,7 +326,7 @@ func refLinks(refs []correlate.Ref, lineID map[correlate.Ref]string) []refLink {
 }
 
 // limitText says which limit the kill hit.
-func limitText(k *correlate.Kill) string {
+func limitText(k *report.Kill) string {
 	switch {
 	case k.Manual:
 		return "none: the kill was asked for through SysRq f"

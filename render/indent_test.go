@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // indentCases are compact JSON texts with every shape writeIndented must
@@ -87,7 +87,7 @@ func FuzzWriteIndented(f *testing.F) {
 // report (the hostile one has <, > and & in its strings), an empty one and
 // one whose lists are nil.
 func TestWriteReportMatchesEncoder(t *testing.T) {
-	reps := []*correlate.Report{{}, empty()}
+	reps := []*report.Report{{}, empty()}
 	for _, c := range cases {
 		reps = append(reps, c.rep())
 	}

@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // JSON writes the report as the versioned JSON contract
@@ -16,7 +16,7 @@ import (
 // never null, one trailing newline. The report is encoded a piece at a
 // time (writeReport) and indented on the way out (indenter): neither the
 // compact nor the indented text of a large report is held in memory.
-func JSON(w io.Writer, rep *correlate.Report) error {
+func JSON(w io.Writer, rep *report.Report) error {
 	x := newIndenter(w)
 	if err := writeReport(x, rep, false); err != nil {
 		return err
@@ -26,7 +26,7 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 
 // JSONLine writes the report as JSON does, on one line (for --format
 // jsonl): the same fields, lists [] never null, one trailing newline.
-func JSONLine(w io.Writer, rep *correlate.Report) error {
+func JSONLine(w io.Writer, rep *report.Report) error {
 	return writeReport(w, rep, false)
 }
 
@@ -36,7 +36,7 @@ func JSONLine(w io.Writer, rep *correlate.Report) error {
 // each top-level list, at a time: the largest piece held (and copied by
 // filled) is one kill. rep is not changed. TestWriteReportMatchesEncoder
 // keeps the two equal.
-func writeReport(w io.Writer, rep *correlate.Report, escapeHTML bool) error {
+func writeReport(w io.Writer, rep *report.Report, escapeHTML bool) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(escapeHTML)
@@ -95,13 +95,13 @@ type reportField struct {
 // embedded structs), which is what lets writeReport match encoding/json;
 // init panics if that ever changes (and so does every test).
 var reportFields = func() []reportField {
-	t := reflect.TypeFor[correlate.Report]()
+	t := reflect.TypeFor[report.Report]()
 	var out []reportField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if f.Anonymous || !f.IsExported() || name == "" || name == "-" || opts != "" {
-			panic("render: writeReport cannot stream correlate.Report field " + f.Name + " (tag " + string(f.Tag) + ")")
+			panic("render: writeReport cannot stream report.Report field " + f.Name + " (tag " + string(f.Tag) + ")")
 		}
 		key, _ := json.Marshal(name)
 		out = append(out, reportField{index: i, key: append(key, ':')})
@@ -111,11 +111,11 @@ var reportFields = func() []reportField {
 
 // SourcesJSON writes the input inventory (the report's "inputs" and
 // "coverage") as one JSON object.
-func SourcesJSON(w io.Writer, rep *correlate.Report) error {
+func SourcesJSON(w io.Writer, rep *report.Report) error {
 	n := orEmpty(rep)
 	type inventory struct {
-		Inputs   []correlate.Input `json:"inputs"`
-		Coverage []correlate.Gap   `json:"coverage"`
+		Inputs   []report.Input `json:"inputs"`
+		Coverage []report.Gap   `json:"coverage"`
 	}
 	v := filled(reflect.ValueOf(inventory{n.Inputs, n.Coverage})).Interface().(inventory)
 	var buf bytes.Buffer
@@ -132,12 +132,12 @@ func SourcesJSON(w io.Writer, rep *correlate.Report) error {
 // SourcesJSONLine writes one bundle's input inventory as one compact JSON
 // line, {"bundle", "inputs", "coverage"}: `oomlens sources --format json`
 // given several bundles prints one such line per bundle.
-func SourcesJSONLine(w io.Writer, bundle string, rep *correlate.Report) error {
+func SourcesJSONLine(w io.Writer, bundle string, rep *report.Report) error {
 	n := orEmpty(rep)
 	type line struct {
-		Bundle   string            `json:"bundle"`
-		Inputs   []correlate.Input `json:"inputs"`
-		Coverage []correlate.Gap   `json:"coverage"`
+		Bundle   string         `json:"bundle"`
+		Inputs   []report.Input `json:"inputs"`
+		Coverage []report.Gap   `json:"coverage"`
 	}
 	v := filled(reflect.ValueOf(line{bundle, n.Inputs, n.Coverage})).Interface().(line)
 	enc := json.NewEncoder(w)
@@ -148,7 +148,7 @@ func SourcesJSONLine(w io.Writer, bundle string, rep *correlate.Report) error {
 // marshalReport encodes the normalized report, indented as JSON writes
 // it. escapeHTML makes <, > and & \u003c, \u003e, \u0026 so the JSON can
 // sit inside an HTML <script> element.
-func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
+func marshalReport(rep *report.Report, escapeHTML bool) ([]byte, error) {
 	data, err := compactReport(rep, escapeHTML)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func marshalReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
 
 // compactReport encodes the normalized report without indentation, with
 // one trailing newline (as json.Encoder writes it).
-func compactReport(rep *correlate.Report, escapeHTML bool) ([]byte, error) {
+func compactReport(rep *report.Report, escapeHTML bool) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := writeReport(&buf, rep, escapeHTML); err != nil {
 		return nil, err
@@ -283,9 +283,9 @@ func (x *indenter) Close() error {
 }
 
 // orEmpty is rep, or an empty report for nil.
-func orEmpty(rep *correlate.Report) *correlate.Report {
+func orEmpty(rep *report.Report) *report.Report {
 	if rep == nil {
-		return &correlate.Report{}
+		return &report.Report{}
 	}
 	return rep
 }

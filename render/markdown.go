@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Markdown writes a report sized for a ticket comment (GitHub, GitLab, Jira
@@ -16,7 +17,7 @@ import (
 // lines with their evidence, the group's table, what to do next), then,
 // folded in <details>, every finding of every kill with the cited log
 // lines, the coverage gaps and the unexplained lines.
-func Markdown(w io.Writer, rep *correlate.Report) error {
+func Markdown(w io.Writer, rep *report.Report) error {
 	rep = orEmpty(rep)
 	b := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
@@ -60,7 +61,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	if len(rep.Reports) > 0 {
 		p("**OOM reports without a kill line:**\n\n")
 		for _, r := range rep.Reports {
-			p("- %s — %s\n", mdRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}}), mdText(reportOnlyText(r)))
+			p("- %s — %s\n", mdRefs([]report.Ref{{Path: r.Path, Line: r.Line}}), mdText(reportOnlyText(r)))
 		}
 		p("\n")
 	}
@@ -88,10 +89,10 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 	}
 	if n := len(rep.Unexplained); n > 0 {
 		p("<details><summary>%s not understood</summary>\n\n", plural(n, "unexplained line", "unexplained lines"))
-		lines := make([]correlate.ExcerptLine, 0, n)
+		lines := make([]report.ExcerptLine, 0, n)
 		var body strings.Builder
 		for _, u := range rep.Unexplained {
-			lines = append(lines, correlate.ExcerptLine{Line: u.Line, Text: shortName(u.Path) + ":" + strconv.Itoa(u.Line) + "  " + u.Text})
+			lines = append(lines, report.ExcerptLine{Line: u.Line, Text: shortName(u.Path) + ":" + strconv.Itoa(u.Line) + "  " + u.Text})
 			body.WriteString(u.Text)
 		}
 		fence := mdFence(body.String())
@@ -108,7 +109,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 
 // mdCard writes one card: the title, its lines with their evidence, the
 // group's table, the verdict's additions and the first step.
-func mdCard(b *bufio.Writer, rep *correlate.Report, g *groupView) {
+func mdCard(b *bufio.Writer, rep *report.Report, g *groupView) {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	if len(g.Ref) > 0 {
 		p("#### %s · %s\n\n", mdText(g.Title), mdRefs(g.Ref))
@@ -146,7 +147,7 @@ func mdCard(b *bufio.Writer, rep *correlate.Report, g *groupView) {
 
 // mdKillDetails folds a kill's every finding, every next step and the
 // cited log lines into one <details>.
-func mdKillDetails(b *bufio.Writer, rep *correlate.Report, i int, shown map[int]int) {
+func mdKillDetails(b *bufio.Writer, rep *report.Report, i int, shown map[int]int) {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	k := &rep.Kills[i]
 	p("<details><summary>#%d %s: %s</summary>\n\n", i+1, mdText(victimLabel(k)), plural(len(k.Findings), "finding", "findings")+" and the log lines")
@@ -190,7 +191,7 @@ func severityMark(s string) string {
 
 // mdExcerpt writes an excerpt as a fenced code block; the fence is longer
 // than any backtick run in the text, so log lines cannot close it.
-func mdExcerpt(b *bufio.Writer, ex correlate.Excerpt) {
+func mdExcerpt(b *bufio.Writer, ex report.Excerpt) {
 	var all strings.Builder
 	nw := 0
 	for _, l := range ex.Lines {
@@ -274,7 +275,7 @@ func mdCode(s string) string {
 }
 
 // mdRefs cites evidence as code spans: `dmesg:1840-1841`.
-func mdRefs(refs []correlate.Ref) string {
+func mdRefs(refs []report.Ref) string {
 	var parts []string
 	for _, g := range groupRefs(refs) {
 		parts = append(parts, mdCode(shortName(g.Path)+":"+lineRanges(g.Lines)))

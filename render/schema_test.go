@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/internal/schemacheck"
+	"github.com/oomlens/oomlens/report"
 )
 
 func TestJSONFollowsSchema(t *testing.T) {
@@ -48,7 +48,7 @@ func TestSchemaRejects(t *testing.T) {
 // TestJSONNilLists checks that lists left nil come out as [].
 func TestJSONNilLists(t *testing.T) {
 	var b bytes.Buffer
-	if err := JSON(&b, &correlate.Report{SchemaVersion: 1, Kills: []correlate.Kill{{ID: "k1", Time: correlate.KillTime{Confidence: "none"}}}}); err != nil {
+	if err := JSON(&b, &report.Report{SchemaVersion: 1, Kills: []report.Kill{{ID: "k1", Time: report.KillTime{Confidence: "none"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(b.String(), "null,\n") && strings.Contains(b.String(), `"kills": null`) {

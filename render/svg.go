@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -34,7 +34,7 @@ type stackBar struct {
 
 // compositionBar builds the memory composition of a kill from Mem-Info or
 // the memcg stats; nil when the report printed neither.
-func compositionBar(k *correlate.Kill) *stackBar {
+func compositionBar(k *report.Kill) *stackBar {
 	m := k.MemInfo
 	if m == nil {
 		return nil
@@ -175,7 +175,7 @@ type hbarChart struct {
 	Height float64
 }
 
-func consumersChart(k *correlate.Kill) *hbarChart {
+func consumersChart(k *report.Kill) *hbarChart {
 	if len(k.Top) == 0 {
 		return nil
 	}
@@ -269,7 +269,7 @@ type tlBoot struct {
 // tlDated is a timeline row with its parsed time.
 type tlDated struct {
 	t   time.Time
-	row correlate.TimelineRow
+	row report.TimelineRow
 }
 
 // tlSpan is a time interval.
@@ -284,7 +284,7 @@ func (s *tlSpan) widen(t time.Time) {
 	}
 }
 
-func timeline(rep *correlate.Report) *timelineChart {
+func timeline(rep *report.Report) *timelineChart {
 	ch := &timelineChart{Width: 1000, PlotX: 190, PlotW: 780}
 	rows := datedRows(rep, ch)
 	if len(rows) == 0 {
@@ -306,7 +306,7 @@ func timeline(rep *correlate.Report) *timelineChart {
 
 // datedRows are the timeline rows with a wall time; the others are
 // counted as undated.
-func datedRows(rep *correlate.Report, ch *timelineChart) []tlDated {
+func datedRows(rep *report.Report, ch *timelineChart) []tlDated {
 	var rows []tlDated
 	for _, r := range rep.Timeline {
 		rt := rowTime(r)
@@ -330,7 +330,7 @@ type tlKillAt struct {
 	t time.Time
 }
 
-func datedKills(rep *correlate.Report) []tlKillAt {
+func datedKills(rep *report.Report) []tlKillAt {
 	var kills []tlKillAt
 	for i, k := range rep.Kills {
 		if w := wallOf(k.Time); w != nil {
@@ -409,7 +409,7 @@ func overview(ax tlAxis, all tlSpan, rows []tlDated, kills []tlKillAt) *tlOvervi
 // killLabels places the kill marks and their labels: rows of labels, each
 // in the first row where it does not touch the one before it (at most
 // three rows). It returns the y below them.
-func killLabels(ch *timelineChart, ax tlAxis, rep *correlate.Report, kills []tlKillAt, top float64) float64 {
+func killLabels(ch *timelineChart, ax tlAxis, rep *report.Report, kills []tlKillAt, top float64) float64 {
 	const labelW, labelGap, labelRowH = 26.0, 4.0, 13.0
 	var rowEnd []float64
 	for _, k := range kills {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // TestTimelineZoomedOnKills: the axis spans the kills (not boot to
@@ -12,13 +12,13 @@ import (
 // go to different rows, boots are labelled by their number, and two
 // sources with the same base name get different lanes and labels.
 func TestTimelineZoomedOnKills(t *testing.T) {
-	kill := func(id, wall string) correlate.Kill {
-		return correlate.Kill{ID: id, Kind: "global", Victim: correlate.Victim{Name: "pip3", Pid: p(1)}, Time: correlate.KillTime{Wall: p(wall)}}
+	kill := func(id, wall string) report.Kill {
+		return report.Kill{ID: id, Kind: "global", Victim: report.Victim{Name: "pip3", Pid: p(1)}, Time: report.KillTime{Wall: p(wall)}}
 	}
 	long := "sos_commands/kubernetes/kubectl_--kubeconfig_.etc.kubernetes.admin.conf_"
-	rep := &correlate.Report{
-		Kills: []correlate.Kill{kill("k1", "2019-10-20T10:20:39+08:00"), kill("k2", "2019-10-20T10:20:41+08:00"), kill("k3", "2019-10-20T11:49:41+08:00")},
-		Timeline: []correlate.TimelineRow{
+	rep := &report.Report{
+		Kills: []report.Kill{kill("k1", "2019-10-20T10:20:39+08:00"), kill("k2", "2019-10-20T10:20:41+08:00"), kill("k3", "2019-10-20T11:49:41+08:00")},
+		Timeline: []report.TimelineRow{
 			{Time: p("2019-10-04T12:08:03+08:00"), Boot: p(0), Source: ref("sos_commands/kernel/dmesg", 1), Kind: "boot", Text: "Linux version"},
 			{Time: p("2019-10-20T10:20:39+08:00"), Source: ref("sos_commands/kernel/dmesg", 599), Kind: "oom-kill", KillID: p("k1"), Text: "Killed process"},
 			{Time: p("2019-10-20T10:20:41+08:00"), Source: ref("var/log/dmesg", 9), Kind: "oom-kill", KillID: p("k2"), Text: "Killed process"},

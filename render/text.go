@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -135,7 +136,7 @@ func (t *textWriter) splitIndent(indent string, indentW int, cont string, left s
 
 // refs is evidence for the right column: whole files' line lists, as many
 // as fit in half the width, then "+N files".
-func (t *textWriter) refs(rs []correlate.Ref) string {
+func (t *textWriter) refs(rs []report.Ref) string {
 	return visible(fitRefs(rs, (t.width-3)/2))
 }
 
@@ -147,7 +148,7 @@ func (t *textWriter) refs(rs []correlate.Ref) string {
 // coverage gaps and unexplained lines. Verbose adds every finding of every
 // kill with the cited log lines, the timeline, what to collect for each
 // gap and the unexplained lines.
-func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
+func Text(w io.Writer, rep *report.Report, opts TextOptions) error {
 	rep = orEmpty(rep)
 	t := &textWriter{w: bufio.NewWriter(w), st: newTextStyles(w, opts.Color), width: max(opts.Width, 80)}
 	textHeader(t, rep)
@@ -181,7 +182,7 @@ func Text(w io.Writer, rep *correlate.Report, opts TextOptions) error {
 	return t.w.Flush()
 }
 
-func textHeader(t *textWriter, rep *correlate.Report) {
+func textHeader(t *textWriter, rep *report.Report) {
 	st := t.st
 	host := strOr(rep.Host.Hostname, rep.Host.Bundle)
 	t.split("", visible("oomlens "+rep.Tool.Version+" · OOM report for "+shortenPath(host, t.width-30)), st.title, "", st.dim)
@@ -218,7 +219,7 @@ const textCardRows = 8
 // textCard prints one group of kills: the first kill's headline, the lines
 // that prove it, the table of the group, the verdict's additions and the
 // first thing to do.
-func textCard(t *textWriter, rep *correlate.Report, g *groupView, verbose bool) {
+func textCard(t *textWriter, rep *report.Report, g *groupView, verbose bool) {
 	st := t.st
 	t.split("", visible(g.Title), st.bold, t.refs(g.Ref), st.dim, "   ")
 	lineStyle := func(sev string) lipgloss.Style {
@@ -336,13 +337,13 @@ func textGroupTable(t *textWriter, g *groupView, verbose bool) {
 
 // killLineRef is the source line of the kill itself (the timeline's
 // oom-kill row), or "".
-func killLineRef(rep *correlate.Report, k *correlate.Kill) string {
+func killLineRef(rep *report.Report, k *report.Kill) string {
 	return shortRefs(killLineRefs(rep, k))
 }
 
 // textKill is a kill's details under -v: its facts, every finding with its
 // evidence, every next step and the cited log lines.
-func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill) {
+func textKill(t *textWriter, rep *report.Report, k *report.Kill) {
 	st := t.st
 	n := killNumber(rep, k)
 	t.split("", visible("#"+strconv.Itoa(n)+" "+headline(k)), st.bold, visible(killLineRef(rep, k)), st.dim, "   ")
@@ -371,7 +372,7 @@ func textKill(t *textWriter, rep *correlate.Report, k *correlate.Kill) {
 	}
 }
 
-func textExcerpt(t *textWriter, ex correlate.Excerpt) {
+func textExcerpt(t *textWriter, ex report.Excerpt) {
 	nw := 0
 	for _, l := range ex.Lines {
 		nw = max(nw, len(strconv.Itoa(l.Line)))
@@ -395,7 +396,7 @@ func textExcerpt(t *textWriter, ex correlate.Excerpt) {
 	}
 }
 
-func killNumber(rep *correlate.Report, k *correlate.Kill) int {
+func killNumber(rep *report.Report, k *report.Kill) int {
 	for i := range rep.Kills {
 		if rep.Kills[i].ID == k.ID {
 			return i + 1
@@ -406,7 +407,7 @@ func killNumber(rep *correlate.Report, k *correlate.Kill) int {
 
 // killMeta is the kill's second line: kind, constraint, killer, time and
 // its basis, boot, reaped.
-func killMeta(k *correlate.Kill) string {
+func killMeta(k *report.Kill) string {
 	parts := []string{k.Kind}
 	if k.Constraint != nil {
 		parts = append(parts, *k.Constraint)
@@ -451,7 +452,7 @@ func keyTimelineKind(kind string) bool {
 
 // textTimeline lists the timeline (verbose), one line a row: time, kind
 // (with the kill it belongs to), source line, and the text cut to fit.
-func textTimeline(t *textWriter, rep *correlate.Report) {
+func textTimeline(t *textWriter, rep *report.Report) {
 	st := t.st
 	rows := rep.Timeline
 	keep := make([]bool, len(rows))
@@ -480,7 +481,7 @@ func textTimeline(t *textWriter, rep *correlate.Report) {
 		if !keep[i] {
 			continue
 		}
-		l := line{when: "time unknown", kind: visible(r.Kind), text: visible(r.Text), ref: truncateLeft(visible(shortRefs([]correlate.Ref{r.Source})), 18)}
+		l := line{when: "time unknown", kind: visible(r.Kind), text: visible(r.Text), ref: truncateLeft(visible(shortRefs([]report.Ref{r.Source})), 18)}
 		switch {
 		case rowTime(r) != nil:
 			l.when = shortTime(*rowTime(r))
@@ -504,7 +505,7 @@ func textTimeline(t *textWriter, rep *correlate.Report) {
 
 // textFooter is the machine at capture and one line each for inputs,
 // coverage gaps, reports without a kill line and unexplained lines.
-func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
+func textFooter(t *textWriter, rep *report.Report, a answer, verbose bool) {
 	st := t.st
 	others, othersRefs := otherNodesLine(rep)
 	if rep.Swap != nil || rep.Memory != nil || rep.Kubelet != nil || others != "" {
@@ -526,7 +527,7 @@ func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
 	if len(rep.Reports) > 0 {
 		t.split("", "OOM reports without a kill line:", st.bold, "", st.dim)
 		for _, r := range rep.Reports {
-			t.split("  - ", visible(reportOnlyText(r)), lipgloss.Style{}, visible(shortRefs([]correlate.Ref{{Path: r.Path, Line: r.Line}})), st.dim, "    ")
+			t.split("  - ", visible(reportOnlyText(r)), lipgloss.Style{}, visible(shortRefs([]report.Ref{{Path: r.Path, Line: r.Line}})), st.dim, "    ")
 		}
 		t.line()
 	}
@@ -572,7 +573,7 @@ func textFooter(t *textWriter, rep *correlate.Report, a answer, verbose bool) {
 // textVerboseFooter is the details of the footer's one-liners: inputs not
 // used or truncated, what each coverage gap is and how to collect it, the
 // unexplained lines.
-func textVerboseFooter(t *textWriter, rep *correlate.Report) {
+func textVerboseFooter(t *textWriter, rep *report.Report) {
 	st := t.st
 	var notes []string
 	for _, in := range rep.Inputs {
@@ -605,7 +606,7 @@ func textVerboseFooter(t *textWriter, rep *correlate.Report) {
 		t.line()
 		t.line(st.head.Render("Unexplained lines"))
 		for _, u := range rep.Unexplained {
-			ref := shortRefs([]correlate.Ref{{Path: u.Path, Line: u.Line}})
+			ref := shortRefs([]report.Ref{{Path: u.Path, Line: u.Line}})
 			for i, chunk := range hardWrap(visible(u.Text), t.width-3-width(ref)) {
 				if i == 0 {
 					t.line("  ", st.dim.Render(ref), " ", chunk)
@@ -624,7 +625,7 @@ func shortDigest(d string) string {
 	return d
 }
 
-func usedInputs(rep *correlate.Report) int {
+func usedInputs(rep *report.Report) int {
 	n := 0
 	for _, in := range rep.Inputs {
 		if in.Used {
@@ -634,7 +635,7 @@ func usedInputs(rep *correlate.Report) int {
 	return n
 }
 
-func memoryLine(m *correlate.Memory) string {
+func memoryLine(m *report.Memory) string {
 	s := "RAM " + sizeOr(m.MemTotalKB, "?")
 	if m.MemAvailableKB != nil {
 		s += ", " + units.KB(*m.MemAvailableKB) + " available"
@@ -645,7 +646,7 @@ func memoryLine(m *correlate.Memory) string {
 	return s
 }
 
-func swapLine(s *correlate.Swap) string {
+func swapLine(s *report.Swap) string {
 	if s.TotalKB != nil && *s.TotalKB == 0 || len(s.Devices) == 0 && s.TotalKB == nil {
 		return "Swap: none"
 	}
@@ -663,7 +664,7 @@ func swapLine(s *correlate.Swap) string {
 	return out
 }
 
-func kubeletLine(k *correlate.Kubelet) string {
+func kubeletLine(k *report.Kubelet) string {
 	s := "kubelet"
 	if k.Version != nil {
 		s += " " + *k.Version
@@ -679,7 +680,7 @@ func kubeletLine(k *correlate.Kubelet) string {
 
 // Sources writes the input inventory as a table: every file looked at, its
 // kind and layout, lines, the time span it covers and whether it was used.
-func Sources(w io.Writer, rep *correlate.Report) error {
+func Sources(w io.Writer, rep *report.Report) error {
 	rep = orEmpty(rep)
 	bw := bufio.NewWriter(w)
 	hdr := []string{"path", "kind", "format", "lines", "span", "used"}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // TestTextTimeline: --verbose lists the timeline, one line a row within the
@@ -14,15 +14,15 @@ import (
 // before the noise, in time order, and the header says how many are shown.
 func TestTextTimeline(t *testing.T) {
 	rep := founding()
-	var rows []correlate.TimelineRow
+	var rows []report.TimelineRow
 	for i := range 100 {
-		rows = append(rows, correlate.TimelineRow{Time: p(fmt.Sprintf("2019-10-20T10:%02d:%02d+08:00", i/60, i%60)), Kind: "hung-task",
+		rows = append(rows, report.TimelineRow{Time: p(fmt.Sprintf("2019-10-20T10:%02d:%02d+08:00", i/60, i%60)), Kind: "hung-task",
 			Source: ref("dmesg", 10+i), Text: fmt.Sprintf("INFO: task java:%d blocked for more than 120 seconds.", 100+i)})
 	}
 	id := rep.Kills[0].ID
 	rows = append(rows,
-		correlate.TimelineRow{Time: p("2019-10-20T11:00:00+08:00"), Kind: "oom-kill", KillID: &id, Source: ref("dmesg", 599), Text: "Killed process 23143 (pip3)"},
-		correlate.TimelineRow{KernelSeconds: p(1381298.09657), Kind: "boot", Source: ref("dmesg", 700), Text: "Linux version 4.15.0-65-generic " + strings.Repeat("x", 200)})
+		report.TimelineRow{Time: p("2019-10-20T11:00:00+08:00"), Kind: "oom-kill", KillID: &id, Source: ref("dmesg", 599), Text: "Killed process 23143 (pip3)"},
+		report.TimelineRow{KernelSeconds: p(1381298.09657), Kind: "boot", Source: ref("dmesg", 700), Text: "Linux version 4.15.0-65-generic " + strings.Repeat("x", 200)})
 	rep.Timeline = rows
 	for _, w := range []int{80, 150} {
 		var b bytes.Buffer

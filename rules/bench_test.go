@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // BenchmarkApply runs the built-in set over 1000 kills, each with four
@@ -16,25 +16,25 @@ func BenchmarkApply(b *testing.B) {
 	}
 	n := func(v int64) *int64 { return &v }
 	o := func(v int) *int { return &v }
-	var kills []correlate.Kill
-	var lines []correlate.ExcerptLine
+	var kills []report.Kill
+	var lines []report.ExcerptLine
 	for i := 0; i < 1000; i++ {
-		var ev []correlate.Ref
+		var ev []report.Ref
 		for j := 0; j < 4; j++ {
 			l := i*10 + j
-			ev = append(ev, correlate.Ref{Path: "messages", Line: l})
-			lines = append(lines, correlate.ExcerptLine{Line: l, Text: fmt.Sprintf("Oct 20 15:07:17 node1 kernel: Killed process %d (java) total-vm:5412216kB, anon-rss:1992704kB, file-rss:21344kB, shmem-rss:0kB", 4000+i)})
+			ev = append(ev, report.Ref{Path: "messages", Line: l})
+			lines = append(lines, report.ExcerptLine{Line: l, Text: fmt.Sprintf("Oct 20 15:07:17 node1 kernel: Killed process %d (java) total-vm:5412216kB, anon-rss:1992704kB, file-rss:21344kB, shmem-rss:0kB", 4000+i)})
 		}
-		kills = append(kills, correlate.Kill{ID: fmt.Sprintf("k%d", i+1), Kind: "memcg", Killer: "kernel",
-			Victim:   correlate.Victim{Name: "java", AnonRSSKB: n(1992704), FileRSSKB: n(21344), ShmemRSSKB: n(0)},
-			Invoker:  &correlate.Invoker{Name: "java", Order: o(0)},
-			Memcg:    &correlate.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
+		kills = append(kills, report.Kill{ID: fmt.Sprintf("k%d", i+1), Kind: "memcg", Killer: "kernel",
+			Victim:   report.Victim{Name: "java", AnonRSSKB: n(1992704), FileRSSKB: n(21344), ShmemRSSKB: n(0)},
+			Invoker:  &report.Invoker{Name: "java", Order: o(0)},
+			Memcg:    &report.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
 			Evidence: ev})
 	}
-	excerpts := []correlate.Excerpt{{Path: "messages", Lines: lines}}
+	excerpts := []report.Excerpt{{Path: "messages", Lines: lines}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rep := &correlate.Report{Kills: append([]correlate.Kill(nil), kills...), Excerpts: excerpts}
+		rep := &report.Report{Kills: append([]report.Kill(nil), kills...), Excerpts: excerpts}
 		set.Apply(rep)
 	}
 }

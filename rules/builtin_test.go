@@ -12,9 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oomlens/oomlens/report"
 	"golang.org/x/tools/txtar"
-
-	"github.com/oomlens/oomlens/correlate"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -68,11 +67,11 @@ func TestBuiltinFixtures(t *testing.T) {
 	}
 }
 
-func reportFrom(t *testing.T, ar *txtar.Archive, name string) *correlate.Report {
+func reportFrom(t *testing.T, ar *txtar.Archive, name string) *report.Report {
 	t.Helper()
 	for _, f := range ar.Files {
 		if f.Name == name {
-			var rep correlate.Report
+			var rep report.Report
 			dec := json.NewDecoder(bytes.NewReader(f.Data))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&rep); err != nil {
@@ -85,7 +84,7 @@ func reportFrom(t *testing.T, ar *txtar.Archive, name string) *correlate.Report 
 	return nil
 }
 
-func firedIDs(rep *correlate.Report) map[string]bool {
+func firedIDs(rep *report.Report) map[string]bool {
 	m := map[string]bool{}
 	for _, k := range rep.Kills {
 		for _, f := range k.Findings {
@@ -96,7 +95,7 @@ func firedIDs(rep *correlate.Report) map[string]bool {
 }
 
 // writeFindings prints every finding of every kill, one block each.
-func writeFindings(w *bytes.Buffer, rep *correlate.Report) {
+func writeFindings(w *bytes.Buffer, rep *report.Report) {
 	for _, k := range rep.Kills {
 		if len(k.Findings) == 0 {
 			fmt.Fprintf(w, "%s: no findings\n", k.ID)

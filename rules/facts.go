@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // factType is how a `when` key is written and compared.
@@ -22,7 +23,7 @@ const (
 // evidence lines so a finding can cite the line it matched.
 type textValue struct {
 	text string
-	ref  *correlate.Ref
+	ref  *report.Ref
 }
 
 // fact is one `when` key: what it reads from a kill and how.
@@ -159,14 +160,14 @@ var facts = []fact{
 	{name: "kernel", typ: typeKernel, doc: `the kernel release printed in the kill's report, compared with a range such as ">=4.15 <5.0"`},
 
 	// Numbers: the victim.
-	{name: "anon_rss_kb", typ: typeNumber, size: true, doc: "victim anonymous RSS", num: victimNum(func(v *correlate.Victim) *int64 { return v.AnonRSSKB })},
-	{name: "file_rss_kb", typ: typeNumber, size: true, doc: "victim file-backed RSS", num: victimNum(func(v *correlate.Victim) *int64 { return v.FileRSSKB })},
-	{name: "shmem_rss_kb", typ: typeNumber, size: true, doc: "victim shared-memory RSS (tmpfs, SysV/POSIX shm)", num: victimNum(func(v *correlate.Victim) *int64 { return v.ShmemRSSKB })},
+	{name: "anon_rss_kb", typ: typeNumber, size: true, doc: "victim anonymous RSS", num: victimNum(func(v *report.Victim) *int64 { return v.AnonRSSKB })},
+	{name: "file_rss_kb", typ: typeNumber, size: true, doc: "victim file-backed RSS", num: victimNum(func(v *report.Victim) *int64 { return v.FileRSSKB })},
+	{name: "shmem_rss_kb", typ: typeNumber, size: true, doc: "victim shared-memory RSS (tmpfs, SysV/POSIX shm)", num: victimNum(func(v *report.Victim) *int64 { return v.ShmemRSSKB })},
 	{name: "victim_rss_kb", typ: typeNumber, size: true, doc: "victim RSS: the sum of the printed anon, file and shmem RSS",
 		num: func(c *evalCtx) *float64 { return c.victimRSS() }},
-	{name: "total_vm_kb", typ: typeNumber, size: true, doc: "victim virtual size", num: victimNum(func(v *correlate.Victim) *int64 { return v.TotalVMKB })},
-	{name: "pgtables_kb", typ: typeNumber, size: true, doc: "victim page tables", num: victimNum(func(v *correlate.Victim) *int64 { return v.PgtablesKB })},
-	{name: "swapents", typ: typeNumber, doc: "victim swap entries (pages) from the task table", num: victimNum(func(v *correlate.Victim) *int64 { return v.Swapents })},
+	{name: "total_vm_kb", typ: typeNumber, size: true, doc: "victim virtual size", num: victimNum(func(v *report.Victim) *int64 { return v.TotalVMKB })},
+	{name: "pgtables_kb", typ: typeNumber, size: true, doc: "victim page tables", num: victimNum(func(v *report.Victim) *int64 { return v.PgtablesKB })},
+	{name: "swapents", typ: typeNumber, doc: "victim swap entries (pages) from the task table", num: victimNum(func(v *report.Victim) *int64 { return v.Swapents })},
 	{name: "oom_score_adj", typ: typeNumber, doc: "victim oom_score_adj",
 		num: func(c *evalCtx) *float64 {
 			if c.k.Victim.OOMScoreAdj == nil {
@@ -175,7 +176,7 @@ var facts = []fact{
 			f := float64(*c.k.Victim.OOMScoreAdj)
 			return &f
 		}},
-	{name: "score", typ: typeNumber, doc: "victim badness score from the kill line", num: victimNum(func(v *correlate.Victim) *int64 { return v.Score })},
+	{name: "score", typ: typeNumber, doc: "victim badness score from the kill line", num: victimNum(func(v *report.Victim) *int64 { return v.Score })},
 	{name: "victim_tasks", typ: typeNumber, doc: "task-table rows with the victim's name (how many copies ran)",
 		num: func(c *evalCtx) *float64 {
 			for _, t := range c.k.Top {
@@ -202,45 +203,45 @@ var facts = []fact{
 		}},
 
 	// Numbers: the memory cgroup.
-	{name: "usage_kb", typ: typeNumber, size: true, doc: "memcg usage", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.UsageKB })},
-	{name: "limit_kb", typ: typeNumber, size: true, doc: "memcg limit", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.LimitKB })},
-	{name: "failcnt", typ: typeNumber, doc: "memcg failcnt", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.Failcnt })},
-	{name: "swap_usage_kb", typ: typeNumber, size: true, doc: "memcg swap usage (cgroup v2)", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.SwapUsageKB })},
-	{name: "swap_limit_kb", typ: typeNumber, size: true, doc: "memcg swap limit (cgroup v2)", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.SwapLimitKB })},
-	{name: "memsw_usage_kb", typ: typeNumber, size: true, doc: "memcg memory+swap usage (cgroup v1)", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.MemswUsageKB })},
-	{name: "memsw_limit_kb", typ: typeNumber, size: true, doc: "memcg memory+swap limit (cgroup v1)", num: memcgNum(func(m *correlate.Memcg) *int64 { return m.MemswLimitKB })},
+	{name: "usage_kb", typ: typeNumber, size: true, doc: "memcg usage", num: memcgNum(func(m *report.Memcg) *int64 { return m.UsageKB })},
+	{name: "limit_kb", typ: typeNumber, size: true, doc: "memcg limit", num: memcgNum(func(m *report.Memcg) *int64 { return m.LimitKB })},
+	{name: "failcnt", typ: typeNumber, doc: "memcg failcnt", num: memcgNum(func(m *report.Memcg) *int64 { return m.Failcnt })},
+	{name: "swap_usage_kb", typ: typeNumber, size: true, doc: "memcg swap usage (cgroup v2)", num: memcgNum(func(m *report.Memcg) *int64 { return m.SwapUsageKB })},
+	{name: "swap_limit_kb", typ: typeNumber, size: true, doc: "memcg swap limit (cgroup v2)", num: memcgNum(func(m *report.Memcg) *int64 { return m.SwapLimitKB })},
+	{name: "memsw_usage_kb", typ: typeNumber, size: true, doc: "memcg memory+swap usage (cgroup v1)", num: memcgNum(func(m *report.Memcg) *int64 { return m.MemswUsageKB })},
+	{name: "memsw_limit_kb", typ: typeNumber, size: true, doc: "memcg memory+swap limit (cgroup v1)", num: memcgNum(func(m *report.Memcg) *int64 { return m.MemswLimitKB })},
 	{name: "usage_pct", typ: typeNumber, doc: "usage_kb as a percentage of limit_kb",
 		num: func(c *evalCtx) *float64 {
-			return pct(c.memcg(func(m *correlate.Memcg) *int64 { return m.UsageKB }), c.memcg(func(m *correlate.Memcg) *int64 { return m.LimitKB }))
+			return pct(c.memcg(func(m *report.Memcg) *int64 { return m.UsageKB }), c.memcg(func(m *report.Memcg) *int64 { return m.LimitKB }))
 		}},
 
 	// Numbers: swap in the report.
-	{name: "swap_total_kb", typ: typeNumber, size: true, doc: `"Total swap" in the report`, num: swapNum(func(s *correlate.SwapAtOOM) *int64 { return s.TotalKB })},
-	{name: "swap_free_kb", typ: typeNumber, size: true, doc: `"Free swap" in the report`, num: swapNum(func(s *correlate.SwapAtOOM) *int64 { return s.FreeKB })},
+	{name: "swap_total_kb", typ: typeNumber, size: true, doc: `"Total swap" in the report`, num: swapNum(func(s *report.SwapAtOOM) *int64 { return s.TotalKB })},
+	{name: "swap_free_kb", typ: typeNumber, size: true, doc: `"Free swap" in the report`, num: swapNum(func(s *report.SwapAtOOM) *int64 { return s.FreeKB })},
 
 	// Numbers: memory composition at the kill (Mem-Info or memcg stats).
-	{name: "ram_kb", typ: typeNumber, size: true, doc: "RAM (pages RAM in Mem-Info)", num: memNum(func(m *correlate.KillMem) *int64 { return m.RAMKB })},
-	{name: "mem_anon_kb", typ: typeNumber, size: true, doc: "anonymous memory", num: memNum(func(m *correlate.KillMem) *int64 { return m.AnonKB })},
-	{name: "mem_file_kb", typ: typeNumber, size: true, doc: "file cache", num: memNum(func(m *correlate.KillMem) *int64 { return m.FileKB })},
-	{name: "mem_shmem_kb", typ: typeNumber, size: true, doc: "shared memory (tmpfs, shm)", num: memNum(func(m *correlate.KillMem) *int64 { return m.ShmemKB })},
-	{name: "mem_free_kb", typ: typeNumber, size: true, doc: "free memory", num: memNum(func(m *correlate.KillMem) *int64 { return m.FreeKB })},
-	{name: "slab_reclaimable_kb", typ: typeNumber, size: true, doc: "reclaimable slab", num: memNum(func(m *correlate.KillMem) *int64 { return m.SlabReclaimKB })},
-	{name: "slab_unreclaimable_kb", typ: typeNumber, size: true, doc: "unreclaimable slab", num: memNum(func(m *correlate.KillMem) *int64 { return m.SlabUnreclaimKB })},
-	{name: "kernel_stack_kb", typ: typeNumber, size: true, doc: "kernel stacks", num: memNum(func(m *correlate.KillMem) *int64 { return m.KernelStackKB })},
-	{name: "pagetables_kb", typ: typeNumber, size: true, doc: "page tables", num: memNum(func(m *correlate.KillMem) *int64 { return m.PagetablesKB })},
-	{name: "unevictable_kb", typ: typeNumber, size: true, doc: "unevictable (mlocked) memory", num: memNum(func(m *correlate.KillMem) *int64 { return m.UnevictableKB })},
-	{name: "hugepages_kb", typ: typeNumber, size: true, doc: "HugeTLB pool size", num: memNum(func(m *correlate.KillMem) *int64 { return m.HugepagesKB })},
+	{name: "ram_kb", typ: typeNumber, size: true, doc: "RAM (pages RAM in Mem-Info)", num: memNum(func(m *report.KillMem) *int64 { return m.RAMKB })},
+	{name: "mem_anon_kb", typ: typeNumber, size: true, doc: "anonymous memory", num: memNum(func(m *report.KillMem) *int64 { return m.AnonKB })},
+	{name: "mem_file_kb", typ: typeNumber, size: true, doc: "file cache", num: memNum(func(m *report.KillMem) *int64 { return m.FileKB })},
+	{name: "mem_shmem_kb", typ: typeNumber, size: true, doc: "shared memory (tmpfs, shm)", num: memNum(func(m *report.KillMem) *int64 { return m.ShmemKB })},
+	{name: "mem_free_kb", typ: typeNumber, size: true, doc: "free memory", num: memNum(func(m *report.KillMem) *int64 { return m.FreeKB })},
+	{name: "slab_reclaimable_kb", typ: typeNumber, size: true, doc: "reclaimable slab", num: memNum(func(m *report.KillMem) *int64 { return m.SlabReclaimKB })},
+	{name: "slab_unreclaimable_kb", typ: typeNumber, size: true, doc: "unreclaimable slab", num: memNum(func(m *report.KillMem) *int64 { return m.SlabUnreclaimKB })},
+	{name: "kernel_stack_kb", typ: typeNumber, size: true, doc: "kernel stacks", num: memNum(func(m *report.KillMem) *int64 { return m.KernelStackKB })},
+	{name: "pagetables_kb", typ: typeNumber, size: true, doc: "page tables", num: memNum(func(m *report.KillMem) *int64 { return m.PagetablesKB })},
+	{name: "unevictable_kb", typ: typeNumber, size: true, doc: "unevictable (mlocked) memory", num: memNum(func(m *report.KillMem) *int64 { return m.UnevictableKB })},
+	{name: "hugepages_kb", typ: typeNumber, size: true, doc: "HugeTLB pool size", num: memNum(func(m *report.KillMem) *int64 { return m.HugepagesKB })},
 	{name: "shmem_pct", typ: typeNumber, doc: "mem_shmem_kb as a percentage of the memory that ran out",
 		num: func(c *evalCtx) *float64 {
-			return pct(c.mem(func(m *correlate.KillMem) *int64 { return m.ShmemKB }), c.base())
+			return pct(c.mem(func(m *report.KillMem) *int64 { return m.ShmemKB }), c.base())
 		}},
 	{name: "slab_unreclaimable_pct", typ: typeNumber, doc: "slab_unreclaimable_kb as a percentage of the memory that ran out",
 		num: func(c *evalCtx) *float64 {
-			return pct(c.mem(func(m *correlate.KillMem) *int64 { return m.SlabUnreclaimKB }), c.base())
+			return pct(c.mem(func(m *report.KillMem) *int64 { return m.SlabUnreclaimKB }), c.base())
 		}},
 	{name: "hugepages_pct", typ: typeNumber, doc: "hugepages_kb as a percentage of the memory that ran out",
 		num: func(c *evalCtx) *float64 {
-			return pct(c.mem(func(m *correlate.KillMem) *int64 { return m.HugepagesKB }), c.base())
+			return pct(c.mem(func(m *report.KillMem) *int64 { return m.HugepagesKB }), c.base())
 		}},
 }
 
@@ -297,7 +298,7 @@ func pct(a, b *float64) *float64 {
 // swapState classifies the report's swap: "none", "exhausted" (as
 // correlate.SwapExhausted defines it, the same as the swap-exhausted
 // finding), "free", or "" when the report printed no swap totals.
-func swapState(s *correlate.SwapAtOOM) string {
+func swapState(s *report.SwapAtOOM) string {
 	if s == nil || s.TotalKB == nil {
 		return ""
 	}
@@ -316,37 +317,37 @@ func swapState(s *correlate.SwapAtOOM) string {
 
 // memNum, memcgNum, swapNum and victimNum make a fact's getter from a
 // field of one block of the kill.
-func memNum(get func(*correlate.KillMem) *int64) func(*evalCtx) *float64 {
+func memNum(get func(*report.KillMem) *int64) func(*evalCtx) *float64 {
 	return func(c *evalCtx) *float64 { return c.mem(get) }
 }
 
-func memcgNum(get func(*correlate.Memcg) *int64) func(*evalCtx) *float64 {
+func memcgNum(get func(*report.Memcg) *int64) func(*evalCtx) *float64 {
 	return func(c *evalCtx) *float64 { return c.memcg(get) }
 }
 
-func swapNum(get func(*correlate.SwapAtOOM) *int64) func(*evalCtx) *float64 {
+func swapNum(get func(*report.SwapAtOOM) *int64) func(*evalCtx) *float64 {
 	return func(c *evalCtx) *float64 { return c.swap(get) }
 }
 
-func victimNum(get func(*correlate.Victim) *int64) func(*evalCtx) *float64 {
+func victimNum(get func(*report.Victim) *int64) func(*evalCtx) *float64 {
 	return func(c *evalCtx) *float64 { return fnum(get(&c.k.Victim)) }
 }
 
-func (c *evalCtx) memcg(get func(*correlate.Memcg) *int64) *float64 {
+func (c *evalCtx) memcg(get func(*report.Memcg) *int64) *float64 {
 	if c.k.Memcg == nil {
 		return nil
 	}
 	return fnum(get(c.k.Memcg))
 }
 
-func (c *evalCtx) swap(get func(*correlate.SwapAtOOM) *int64) *float64 {
+func (c *evalCtx) swap(get func(*report.SwapAtOOM) *int64) *float64 {
 	if c.k.SwapAtOOM == nil {
 		return nil
 	}
 	return fnum(get(c.k.SwapAtOOM))
 }
 
-func (c *evalCtx) mem(get func(*correlate.KillMem) *int64) *float64 {
+func (c *evalCtx) mem(get func(*report.KillMem) *int64) *float64 {
 	if c.k.MemInfo == nil {
 		return nil
 	}
@@ -375,7 +376,7 @@ func (c *evalCtx) victimRSS() *float64 {
 // machine's RAM otherwise; nil when the report does not say.
 func (c *evalCtx) base() *float64 {
 	if c.k.Kind == "memcg" {
-		return c.memcg(func(m *correlate.Memcg) *int64 { return m.LimitKB })
+		return c.memcg(func(m *report.Memcg) *int64 { return m.LimitKB })
 	}
-	return c.mem(func(m *correlate.KillMem) *int64 { return m.RAMKB })
+	return c.mem(func(m *report.KillMem) *int64 { return m.RAMKB })
 }

@@ -3,9 +3,8 @@ package rules
 import (
 	"testing"
 
+	"github.com/oomlens/oomlens/report"
 	"golang.org/x/tools/txtar"
-
-	"github.com/oomlens/oomlens/correlate"
 )
 
 // FuzzLoadFile feeds arbitrary bytes to the rule-file reader: it must never
@@ -21,9 +20,9 @@ func FuzzLoadFile(f *testing.F) {
 	}
 	n := func(v int64) *int64 { return &v }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rep := &correlate.Report{Kills: []correlate.Kill{
-			{ID: "k1", Kind: "memcg", Victim: correlate.Victim{Name: "java", AnonRSSKB: n(1 << 20)},
-				Memcg: &correlate.Memcg{LimitKB: n(1 << 20)}},
+		rep := &report.Report{Kills: []report.Kill{
+			{ID: "k1", Kind: "memcg", Victim: report.Victim{Name: "java", AnonRSSKB: n(1 << 20)},
+				Memcg: &report.Memcg{LimitKB: n(1 << 20)}},
 			{ID: "k2"},
 		}}
 		rs, err := LoadFile("fuzz.yaml", data, "")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 // Warning is a problem met while applying rules: a pattern that timed out
@@ -26,19 +26,19 @@ func (w Warning) String() string {
 
 // evalCtx is one kill being matched, with the report around it.
 type evalCtx struct {
-	rep    *correlate.Report
-	k      *correlate.Kill
-	lines  map[correlate.Ref]string // excerpt text by path and line
+	rep    *report.Report
+	k      *report.Kill
+	lines  map[report.Ref]string // excerpt text by path and line
 	warns  []Warning
 	gaveUp map[*pattern]bool // patterns that timed out on this kill: not tried again
 }
 
 // excerptIndex maps every quoted line of the report to its text.
-func excerptIndex(rep *correlate.Report) map[correlate.Ref]string {
-	m := map[correlate.Ref]string{}
+func excerptIndex(rep *report.Report) map[report.Ref]string {
+	m := map[report.Ref]string{}
 	for _, ex := range rep.Excerpts {
 		for _, l := range ex.Lines {
-			m[correlate.Ref{Path: ex.Path, Line: l.Line}] = l.Text
+			m[report.Ref{Path: ex.Path, Line: l.Line}] = l.Text
 		}
 	}
 	return m
@@ -50,13 +50,13 @@ func excerptIndex(rep *correlate.Report) map[correlate.Ref]string {
 // It returns the warnings met, in kill then rule order. Apply never fails:
 // an unknown fact means the condition does not hold. Applying the same set
 // twice adds nothing the second time.
-func (s *Set) Apply(rep *correlate.Report) []Warning {
+func (s *Set) Apply(rep *report.Report) []Warning {
 	if s == nil || rep == nil {
 		return nil
 	}
 	idx := excerptIndex(rep)
 	var warns []Warning
-	cited := map[correlate.Ref]bool{}
+	cited := map[report.Ref]bool{}
 	for i := range rep.Kills {
 		k := &rep.Kills[i]
 		for _, r := range s.rules {
@@ -77,7 +77,7 @@ func (s *Set) Apply(rep *correlate.Report) []Warning {
 	for i := range rep.Excerpts {
 		ex := &rep.Excerpts[i]
 		for j := range ex.Lines {
-			if cited[correlate.Ref{Path: ex.Path, Line: ex.Lines[j].Line}] {
+			if cited[report.Ref{Path: ex.Path, Line: ex.Lines[j].Line}] {
 				ex.Lines[j].Cited = true
 			}
 		}
@@ -85,7 +85,7 @@ func (s *Set) Apply(rep *correlate.Report) []Warning {
 	return warns
 }
 
-func hasFinding(k *correlate.Kill, r *Rule) bool {
+func hasFinding(k *report.Kill, r *Rule) bool {
 	for _, f := range k.Findings {
 		if f.Rule == r.ID && f.Origin == r.Origin {
 			return true
@@ -96,16 +96,16 @@ func hasFinding(k *correlate.Kill, r *Rule) bool {
 
 // Match evaluates one rule against one kill of rep without changing
 // either; ok reports whether every condition holds.
-func (r *Rule) Match(rep *correlate.Report, k *correlate.Kill) (f correlate.Finding, ok bool, warns []Warning) {
+func (r *Rule) Match(rep *report.Report, k *report.Kill) (f report.Finding, ok bool, warns []Warning) {
 	if rep == nil || k == nil {
 		return f, false, nil
 	}
 	return r.match(rep, k, excerptIndex(rep))
 }
 
-func (r *Rule) match(rep *correlate.Report, k *correlate.Kill, idx map[correlate.Ref]string) (f correlate.Finding, ok bool, warns []Warning) {
+func (r *Rule) match(rep *report.Report, k *report.Kill, idx map[report.Ref]string) (f report.Finding, ok bool, warns []Warning) {
 	c := &evalCtx{rep: rep, k: k, lines: idx}
-	var refs []correlate.Ref
+	var refs []report.Ref
 	usesLines, usesPod := false, false
 	for i := range r.conds {
 		cd := &r.conds[i]
@@ -126,7 +126,7 @@ func (r *Rule) match(rep *correlate.Report, k *correlate.Kill, idx map[correlate
 		refs = append(refs, k.Pod.Evidence...)
 	}
 	d := newData(c, r)
-	f = correlate.Finding{
+	f = report.Finding{
 		Rule:     r.ID,
 		Severity: r.Severity,
 		Summary:  strings.Join(strings.Fields(r.run(c, r.say, d, r.Title)), " "),
@@ -166,11 +166,11 @@ func (c *evalCtx) warn(r *Rule, msg string) {
 
 // eval reports whether one condition holds; for patterns on evidence lines
 // it also returns the lines that matched.
-func (r *Rule) eval(c *evalCtx, cd *cond) (bool, []correlate.Ref) {
+func (r *Rule) eval(c *evalCtx, cd *cond) (bool, []report.Ref) {
 	f := cd.f
 	switch f.typ {
 	case typePattern:
-		var hits []correlate.Ref
+		var hits []report.Ref
 		matched := false
 		for _, v := range f.texts(c) {
 			for _, p := range cd.patterns {
@@ -230,8 +230,8 @@ func (r *Rule) eval(c *evalCtx, cd *cond) (bool, []correlate.Ref) {
 }
 
 // sortRefs sorts by path then line and drops repeats; never nil.
-func sortRefs(refs []correlate.Ref) []correlate.Ref {
-	out := append([]correlate.Ref{}, refs...)
+func sortRefs(refs []report.Ref) []report.Ref {
+	out := append([]report.Ref{}, refs...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
 			return out[i].Path < out[j].Path

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 func mustLoad(t *testing.T, data string) []*Rule {
@@ -36,9 +36,9 @@ say: slow
 		}
 	}
 	line := strings.Repeat("a", 64) + "b"
-	rep := &correlate.Report{
-		Kills: []correlate.Kill{{ID: "k1", Evidence: []correlate.Ref{{Path: "dmesg", Line: 1}, {Path: "dmesg", Line: 2}}}},
-		Excerpts: []correlate.Excerpt{{Path: "dmesg", Lines: []correlate.ExcerptLine{
+	rep := &report.Report{
+		Kills: []report.Kill{{ID: "k1", Evidence: []report.Ref{{Path: "dmesg", Line: 1}, {Path: "dmesg", Line: 2}}}},
+		Excerpts: []report.Excerpt{{Path: "dmesg", Lines: []report.ExcerptLine{
 			{Line: 1, Text: line}, {Line: 2, Text: line}}}},
 	}
 	start := time.Now()
@@ -61,24 +61,24 @@ say: slow
 func TestSwapState(t *testing.T) {
 	n := func(v int64) *int64 { return &v }
 	tests := []struct {
-		s    *correlate.SwapAtOOM
+		s    *report.SwapAtOOM
 		want string
 	}{
 		{nil, ""},
-		{&correlate.SwapAtOOM{}, ""},
-		{&correlate.SwapAtOOM{TotalKB: n(0)}, "none"},
-		{&correlate.SwapAtOOM{TotalKB: n(0), FreeKB: n(0)}, "none"},
-		{&correlate.SwapAtOOM{TotalKB: n(969932)}, ""},
-		{&correlate.SwapAtOOM{TotalKB: n(969932), FreeKB: n(950884)}, "free"},
-		{&correlate.SwapAtOOM{TotalKB: n(260092), FreeKB: n(0)}, "exhausted"},
-		{&correlate.SwapAtOOM{TotalKB: n(969964), FreeKB: n(204)}, "exhausted"}, // the founding case
+		{&report.SwapAtOOM{}, ""},
+		{&report.SwapAtOOM{TotalKB: n(0)}, "none"},
+		{&report.SwapAtOOM{TotalKB: n(0), FreeKB: n(0)}, "none"},
+		{&report.SwapAtOOM{TotalKB: n(969932)}, ""},
+		{&report.SwapAtOOM{TotalKB: n(969932), FreeKB: n(950884)}, "free"},
+		{&report.SwapAtOOM{TotalKB: n(260092), FreeKB: n(0)}, "exhausted"},
+		{&report.SwapAtOOM{TotalKB: n(969964), FreeKB: n(204)}, "exhausted"}, // the founding case
 		// correlate.SwapExhausted: free ≤ 2% of total and ≤ 64 MiB
-		{&correlate.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41943)}, "exhausted"}, // 2% of 2 GiB
-		{&correlate.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41944)}, "free"},
-		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65536)}, "exhausted"}, // 64 MiB of 16 GiB
-		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65537)}, "free"},
-		{&correlate.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(167772)}, "free"}, // 1%, but 164 MiB left
-		{&correlate.SwapAtOOM{TotalKB: n(1536), FreeKB: n(1023)}, "free"},       // < 1 MiB, but 67% free
+		{&report.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41943)}, "exhausted"}, // 2% of 2 GiB
+		{&report.SwapAtOOM{TotalKB: n(2097152), FreeKB: n(41944)}, "free"},
+		{&report.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65536)}, "exhausted"}, // 64 MiB of 16 GiB
+		{&report.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(65537)}, "free"},
+		{&report.SwapAtOOM{TotalKB: n(16777216), FreeKB: n(167772)}, "free"}, // 1%, but 164 MiB left
+		{&report.SwapAtOOM{TotalKB: n(1536), FreeKB: n(1023)}, "free"},       // < 1 MiB, but 67% free
 	}
 	for _, tt := range tests {
 		if got := swapState(tt.s); got != tt.want {
@@ -131,18 +131,18 @@ say: kernel {{.Kernel}}
 `)
 	s := func(v string) *string { return &v }
 	n := func(v int64) *int64 { return &v }
-	rep := &correlate.Report{
-		Kills: []correlate.Kill{
+	rep := &report.Report{
+		Kills: []report.Kill{
 			{ID: "k1", Kind: "memcg", Kernel: s("5.15.0-91-generic"),
-				Victim: correlate.Victim{Name: "java", AnonRSSKB: n(1 << 20)},
-				Memcg:  &correlate.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
-				Pod: &correlate.Pod{Namespace: s("shop"), Name: s("checkout-0"), QoS: s("Burstable"),
-					Evidence: []correlate.Ref{{Path: "describe-node.txt", Line: 40}}},
-				Evidence: []correlate.Ref{{Path: "messages", Line: 12}, {Path: "messages", Line: 10}, {Path: "messages", Line: 11}}},
-			{ID: "k2", Kind: "global", Victim: correlate.Victim{Name: "python3", AnonRSSKB: n(1<<20 + 1)},
-				Evidence: []correlate.Ref{{Path: "messages", Line: 30}}},
+				Victim: report.Victim{Name: "java", AnonRSSKB: n(1 << 20)},
+				Memcg:  &report.Memcg{UsageKB: n(2097152), LimitKB: n(2097152)},
+				Pod: &report.Pod{Namespace: s("shop"), Name: s("checkout-0"), QoS: s("Burstable"),
+					Evidence: []report.Ref{{Path: "describe-node.txt", Line: 40}}},
+				Evidence: []report.Ref{{Path: "messages", Line: 12}, {Path: "messages", Line: 10}, {Path: "messages", Line: 11}}},
+			{ID: "k2", Kind: "global", Victim: report.Victim{Name: "python3", AnonRSSKB: n(1<<20 + 1)},
+				Evidence: []report.Ref{{Path: "messages", Line: 30}}},
 		},
-		Excerpts: []correlate.Excerpt{{Path: "messages", Lines: []correlate.ExcerptLine{
+		Excerpts: []report.Excerpt{{Path: "messages", Lines: []report.ExcerptLine{
 			{Line: 9, Text: "Oct 20 15:07:17 node1 kernel: java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=968"},
 			{Line: 10, Text: "Oct 20 15:07:17 node1 kernel: memory: usage 2097152kB, limit 2097152kB, failcnt 1824"},
 			{Line: 11, Text: "Oct 20 15:07:17 node1 kernel: Memory cgroup out of memory: Killed process 4242 (java) total-vm:5412216kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB"},
@@ -153,7 +153,7 @@ say: kernel {{.Kernel}}
 	if len(warns) != 0 {
 		t.Fatalf("warnings: %v", warns)
 	}
-	got := map[string]correlate.Finding{}
+	got := map[string]report.Finding{}
 	for _, k := range rep.Kills {
 		for _, f := range k.Findings {
 			got[k.ID+" "+f.Rule] = f
@@ -173,7 +173,7 @@ say: kernel {{.Kernel}}
 		ev.Detail != "Limit was 2 GiB.\n\nSee: https://example.org/a https://example.org/b" {
 		t.Errorf("evidence finding = %+v", ev)
 	}
-	if len(ev.Evidence) != 1 || ev.Evidence[0] != (correlate.Ref{Path: "messages", Line: 11}) {
+	if len(ev.Evidence) != 1 || ev.Evidence[0] != (report.Ref{Path: "messages", Line: 11}) {
 		t.Errorf("evidence refs = %v, want messages:11 only", ev.Evidence)
 	}
 	pod := got["k1 pod-rule"].Evidence

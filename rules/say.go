@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 	"github.com/oomlens/oomlens/units"
 )
 
@@ -25,13 +25,13 @@ type Data struct {
 	Manual     bool
 	Kernel     string // kernel release of the report; "" when not printed
 	Time       string // wall time, else the raw timestamp; "" when unknown
-	Victim     correlate.Victim
-	Invoker    correlate.Invoker
-	Memcg      correlate.Memcg
-	Swap       correlate.SwapAtOOM
-	Mem        correlate.KillMem
-	Pod        correlate.Pod
-	Top        []correlate.Consumer
+	Victim     report.Victim
+	Invoker    report.Invoker
+	Memcg      report.Memcg
+	Swap       report.SwapAtOOM
+	Mem        report.KillMem
+	Pod        report.Pod
+	Top        []report.Consumer
 	Rule       RuleInfo
 
 	ctx *evalCtx
@@ -106,22 +106,22 @@ func sampleData() *Data {
 	i := func(v int) *int { return &v }
 	n := func(v int64) *int64 { return &v }
 	s := func(v string) *string { return &v }
-	k := &correlate.Kill{
+	k := &report.Kill{
 		ID: "k1", Killer: "kernel", Kind: "memcg", Constraint: s("CONSTRAINT_MEMCG"), Kernel: s("6.1.0"),
-		Victim: correlate.Victim{Pid: i(1), Name: "x", UID: i(0), Score: n(1), OOMScoreAdj: i(0), TotalVMKB: n(1),
+		Victim: report.Victim{Pid: i(1), Name: "x", UID: i(0), Score: n(1), OOMScoreAdj: i(0), TotalVMKB: n(1),
 			AnonRSSKB: n(1), FileRSSKB: n(1), ShmemRSSKB: n(1), PgtablesKB: n(1), Swapents: n(1), Cgroup: s("/x")},
-		Invoker: &correlate.Invoker{Name: "x", Pid: i(1), GFPMask: s("0xcc0(GFP_KERNEL)"), Order: i(0), OOMScoreAdj: i(0)},
-		Memcg: &correlate.Memcg{OOMMemcg: s("/x"), TaskMemcg: s("/x"), UsageKB: n(1), LimitKB: n(1), Failcnt: n(1),
+		Invoker: &report.Invoker{Name: "x", Pid: i(1), GFPMask: s("0xcc0(GFP_KERNEL)"), Order: i(0), OOMScoreAdj: i(0)},
+		Memcg: &report.Memcg{OOMMemcg: s("/x"), TaskMemcg: s("/x"), UsageKB: n(1), LimitKB: n(1), Failcnt: n(1),
 			SwapUsageKB: n(0), SwapLimitKB: n(0), MemswUsageKB: n(1), MemswLimitKB: n(1)},
-		SwapAtOOM: &correlate.SwapAtOOM{TotalKB: n(1), FreeKB: n(1)},
-		MemInfo: &correlate.KillMem{Source: "mem-info", RAMKB: n(1), AnonKB: n(1), FileKB: n(1), ShmemKB: n(1),
+		SwapAtOOM: &report.SwapAtOOM{TotalKB: n(1), FreeKB: n(1)},
+		MemInfo: &report.KillMem{Source: "mem-info", RAMKB: n(1), AnonKB: n(1), FileKB: n(1), ShmemKB: n(1),
 			SlabReclaimKB: n(1), SlabUnreclaimKB: n(1), KernelStackKB: n(1), PagetablesKB: n(1), UnevictableKB: n(1),
 			HugepagesKB: n(1), FreeKB: n(1)},
-		Top:  []correlate.Consumer{{Name: "x", Tasks: 1, RSSKB: 1, SwapKB: n(0), IsVictim: true}},
-		Time: correlate.KillTime{Raw: s("[1.0]"), Wall: s("2019-10-20T15:07:17+08:00")},
-		Pod:  &correlate.Pod{UID: s("u"), Namespace: s("ns"), Name: s("p"), Container: s("c"), ContainerID: s("id"), QoS: s("burstable")},
+		Top:  []report.Consumer{{Name: "x", Tasks: 1, RSSKB: 1, SwapKB: n(0), IsVictim: true}},
+		Time: report.KillTime{Raw: s("[1.0]"), Wall: s("2019-10-20T15:07:17+08:00")},
+		Pod:  &report.Pod{UID: s("u"), Namespace: s("ns"), Name: s("p"), Container: s("c"), ContainerID: s("id"), QoS: s("burstable")},
 	}
-	c := &evalCtx{rep: &correlate.Report{}, k: k}
+	c := &evalCtx{rep: &report.Report{}, k: k}
 	return newData(c, &Rule{ID: "x", Title: "x", Severity: "info"})
 }
 

@@ -3,7 +3,7 @@ package rules
 import (
 	"testing"
 
-	"github.com/oomlens/oomlens/correlate"
+	"github.com/oomlens/oomlens/report"
 )
 
 func TestHumanSizes(t *testing.T) {
@@ -58,7 +58,7 @@ say: |
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := &correlate.Report{Kills: []correlate.Kill{{ID: "k1", Victim: correlate.Victim{Name: "a"}}}}
+	rep := &report.Report{Kills: []report.Kill{{ID: "k1", Victim: report.Victim{Name: "a"}}}}
 	f, ok, warns := rs[0].Match(rep, &rep.Kills[0])
 	if !ok || len(warns) > 0 {
 		t.Fatalf("Match = %v, warnings %v", ok, warns)

@@ -1,4 +1,11 @@
-package correlate
+// Package report is the Report: what correlate makes of a bundle and what
+// rules, redact and render read — every kill with its findings, verdict and
+// evidence, the timeline, the machine at capture, the inputs and what they
+// lack. Its JSON names are the contract of schema_version 1 (render/json.go
+// writes it, render/report.schema.json checks it). Fields tagged json:"-"
+// are for the reports only (the verdict's sentences, a gap's few words).
+// It holds types only, no logic.
+package report
 
 import "github.com/oomlens/oomlens/parse"
 
