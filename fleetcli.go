@@ -61,11 +61,11 @@ func fleetPaths(paths []string) ([]input.Bundle, bool, error) {
 		return nil, false, nil
 	}
 	for _, p := range paths {
-		st, err := os.Stat(p)
+		ok, err := input.IsBundle(p)
 		if err != nil {
-			return nil, false, inputError{fmt.Errorf("%s: %w", p, unwrapPathErr(err))}
+			return nil, false, inputError{err}
 		}
-		if !st.IsDir() && !input.IsArchive(p) {
+		if !ok {
 			return nil, false, nil
 		}
 	}

@@ -228,6 +228,16 @@ func isBundleDir(dir string) bool {
 	return false
 }
 
+// IsBundle reports whether the path names a bundle of its own: a
+// directory or an archive (loose files given together are one bundle).
+func IsBundle(p string) (bool, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", p, Cause(err))
+	}
+	return st.IsDir() || IsArchive(p), nil
+}
+
 // IsArchive reports whether the file at p is an archive or a compressed
 // file that archive.Open reads (or refuses clearly, like gpg).
 func IsArchive(p string) bool {
