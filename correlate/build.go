@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -373,7 +374,8 @@ func (bd *builder) swapAtCapture() *report.Swap {
 		}
 		for _, d := range best.Devices {
 			s.Devices = append(s.Devices, report.SwapDevice{Name: d.Name, Type: d.Type, SizeKB: sizeKB(d.Size), UsedKB: sizeKB(d.Used),
-				Size: printed(d.Size), Used: printed(d.Used), Priority: d.Priority, Line: d.Line})
+				Size: printed(d.Size), Used: printed(d.Used), Priority: d.Priority, Line: d.Line,
+				ErrKB: errKB(d.Size), Zram: d.Zram || strings.HasPrefix(path.Base(d.Name), "zram")})
 			// a device of unknown size (not printed, or too large to
 			// hold) makes the total unknown
 			tot, used = sumKB(tot, sizeKB(d.Size)), sumKB(used, sizeKB(d.Used))

@@ -2,7 +2,6 @@ package correlate
 
 import (
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -895,20 +894,14 @@ func ruleZramSwap(bd *builder, kc *killCtx) *report.Finding {
 	var refs []report.Ref
 	var names []string
 	zramKB, allKB := ptr(int64(0)), ptr(int64(0))
-	for _, t := range bd.b.Swaps {
-		if t == nil {
-			continue
-		}
-		for _, d := range t.Devices {
-			allKB = sumKB(allKB, sizeKB(d.Size))
-			if d.Zram || strings.HasPrefix(path.Base(d.Name), "zram") {
-				zramKB = sumKB(zramKB, sizeKB(d.Size))
+	if sc := bd.swapCap; sc != nil {
+		for _, d := range sc.Devices {
+			allKB = sumKB(allKB, d.SizeKB)
+			if d.Zram {
+				zramKB = sumKB(zramKB, d.SizeKB)
 				names = append(names, d.Name)
-				refs = append(refs, toRef(d.Ref))
+				refs = append(refs, report.Ref{Path: sc.Source, Line: d.Line})
 			}
-		}
-		if len(names) > 0 {
-			break // one listing is enough
 		}
 	}
 	if len(names) == 0 {
@@ -1039,12 +1032,8 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *report.Finding {
 		return nil
 	}
 	var tol int64 = 8
-	for _, t := range bd.b.Swaps {
-		if t != nil && t.Ref.Path == sc.Source {
-			for _, d := range t.Devices {
-				tol += errKB(d.Size) + 4
-			}
-		}
+	for _, d := range sc.Devices {
+		tol += d.ErrKB + 4
 	}
 	diff := *sc.TotalKB - *tot
 	if diff <= tol && diff >= -tol {
@@ -1061,17 +1050,11 @@ func ruleSwapChanged(bd *builder, kc *killCtx) *report.Finding {
 		for mask := 0; mask < 1<<uint(n); mask++ {
 			var sum, err int64
 			for i, dv := range devs {
-				if mask&(1<<uint(i)) != 0 && dv.SizeKB != nil {
-					sum += *dv.SizeKB
-					err += 4
-				}
-			}
-			for _, t := range bd.b.Swaps {
-				if t != nil && t.Ref.Path == sc.Source {
-					for i, dv := range t.Devices {
-						if mask&(1<<uint(i)) != 0 {
-							err += errKB(dv.Size)
-						}
+				if mask&(1<<uint(i)) != 0 {
+					err += dv.ErrKB
+					if dv.SizeKB != nil {
+						sum += *dv.SizeKB
+						err += 4
 					}
 				}
 			}

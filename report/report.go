@@ -315,6 +315,11 @@ type SwapDevice struct {
 	Used     string `json:"used_printed"`
 	Priority *int   `json:"priority"`
 	Line     int    `json:"line"`
+	// ErrKB is the half-width of the rounding of a human size ("947.2M"),
+	// 0 for exact sizes; Zram a compressed-RAM device. Not in the JSON:
+	// for the findings that compare sizes and name zram.
+	ErrKB int64 `json:"-"`
+	Zram  bool  `json:"-"`
 }
 
 // Memory is memory state at capture time.
