@@ -144,13 +144,10 @@ func summarize(results []fleetResult) []*hostSummary {
 					s.Worst = f.Severity
 				}
 			}
-			if k.Time.Wall == nil {
+			if k.Time.Wall == nil || k.Time.At == nil {
 				continue
 			}
-			t, err := time.Parse(time.RFC3339Nano, *k.Time.Wall)
-			if err != nil {
-				continue
-			}
+			t := *k.Time.At
 			if s.First == nil || t.Before(*s.First) {
 				s.First, s.FirstS = &t, *k.Time.Wall
 			}

@@ -33,7 +33,11 @@ func fakeReport(host string, kills ...[2]string) *report.Report {
 	for i, k := range kills {
 		kill := report.Kill{ID: fmt.Sprintf("k%d", i+1), Killer: "kernel", Kind: "memcg"}
 		if k[0] != "" {
-			kill.Time.Wall = strp(k[0])
+			at, err := time.Parse(time.RFC3339, k[0])
+			if err != nil {
+				panic(err)
+			}
+			kill.Time.Wall, kill.Time.At = strp(k[0]), &at
 		}
 		if k[1] != "" {
 			kill.Findings = []report.Finding{{Rule: "memcg-limit", Severity: k[1]}}

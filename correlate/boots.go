@@ -84,6 +84,20 @@ func (bd *builder) wallText(t *time.Time) (wall, local *string) {
 	return rfc3339(t), nil
 }
 
+// wallAt is t as the reports chart it: to the second (as wallText
+// writes it), and, when times are node-local, the clock reading in UTC.
+func (bd *builder) wallAt(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	if bd.localTimes {
+		u := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+		return &u
+	}
+	u := t.Truncate(time.Second)
+	return &u
+}
+
 // noYearText writes a noYearWall time as ISO 8601 without the year
 // ("--10-12T19:00:20"), with its offset only when the zone is known.
 func (bd *builder) noYearText(t *time.Time) *string {

@@ -279,7 +279,7 @@ func (bd *builder) assemble(kc *killCtx) {
 	}
 	kc.out = k
 	wall, local := bd.wallText(kc.wall)
-	k.Time = report.KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallNoYear: bd.noYearText(kc.noYear), WallBasis: kc.basis, Confidence: kc.conf}
+	k.Time = report.KillTime{Raw: strPtr(kc.raw), KernelSeconds: kc.ks, Wall: wall, WallLocal: local, WallNoYear: bd.noYearText(kc.noYear), WallBasis: kc.basis, Confidence: kc.conf, At: bd.wallAt(kc.wall)}
 	if kc.ev != nil {
 		bd.assembleUserspace(kc)
 		return

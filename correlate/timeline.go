@@ -32,7 +32,7 @@ type tlRows struct {
 
 func (tl *tlRows) add(wall *time.Time, ks *float64, grp *int, src report.Ref, kind string, kill *string, text string) {
 	t, local := tl.bd.wallText(wall)
-	r := report.TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text)}
+	r := report.TimelineRow{Time: t, LocalTime: local, KernelSeconds: ks, Boot: grp, Source: src, Kind: kind, KillID: kill, Text: strings.TrimSpace(text), At: tl.bd.wallAt(wall)}
 	g := -1
 	if grp != nil {
 		g = *grp
@@ -359,7 +359,7 @@ func capTimeline(rows []tlRow, notKept map[tlKey]int) []report.TimelineRow {
 			if n := seen[k]; n > timelineCapPerKind {
 				if n == total[k] { // the last one stands for all past the cap, in time order
 					lr := r.row
-					out = append(out, report.TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary",
+					out = append(out, report.TimelineRow{Time: lr.Time, LocalTime: lr.LocalTime, KernelSeconds: lr.KernelSeconds, Boot: lr.Boot, Source: lr.Source, Kind: "summary", At: lr.At,
 						Text: fmt.Sprintf("%d more %s rows from %s are not listed (the first %d are; this is the last, line %d)",
 							n-timelineCapPerKind+notKept[k], k.kind, k.path, timelineCapPerKind, lr.Source.Line)})
 				}

@@ -458,14 +458,11 @@ func groupCaption(rep *report.Report, g *groupView, k *report.Kill) (string, []r
 	s := visibleName(k.Victim.Name) + " killed " + strconv.Itoa(len(g.Kills)) + " times"
 	var first, last time.Time
 	for _, i := range g.Kills {
-		w := wallOf(rep.Kills[i].Time)
-		if w == nil {
+		at := rep.Kills[i].Time.At
+		if at == nil {
 			continue
 		}
-		t, err := parseWall(*w)
-		if err != nil {
-			continue
-		}
+		t := *at
 		if first.IsZero() || t.Before(first) {
 			first = t
 		}

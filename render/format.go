@@ -430,14 +430,6 @@ func bootTimes(h report.Host) []string {
 	return h.BootTimesLocal
 }
 
-// parseWall reads a time wallOf, rowTime or bootTimes returned; a
-// node-local one is read as UTC (all of a report's times are then local).
-func parseWall(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Parse("2006-01-02T15:04:05", s)
-}
 
 // shortTime prints an RFC 3339 time as "2019-10-20 15:07:17" (the offset is
 // in the header); other strings come back unchanged.

@@ -56,7 +56,7 @@ func k8sMemcg() *report.Report {
 		Reason:   "container api of payments/checkout-api-7d9f8b6c5-x2kqz hit its 512 MiB limit",
 	}
 	k.Sentences = verdictSentences(k.Verdict, "java (pid 48211) held ")
-	return &report.Report{
+	return withTimes(&report.Report{
 		SchemaVersion: 1,
 		Tool:          report.Tool{Name: "oomlens", Version: "0.1.0"},
 		Host: report.Host{Hostname: p(host), KernelVersion: p("6.1.0-27-cloud-amd64"), CapturedAt: p("2026-11-26T09:31:55Z"), TimeZone: p("UTC"),
@@ -123,11 +123,11 @@ func k8sMemcg() *report.Report {
 				"  swapBehavior: NoSwap",
 				"failSwapOn: false"),
 		},
-	}
+	})
 }
 
 func empty() *report.Report {
-	return &report.Report{
+	return withTimes(&report.Report{
 		SchemaVersion: 1,
 		Tool:          report.Tool{Name: "oomlens", Version: "0.1.0"},
 		Host:          report.Host{Bundle: "dmesg.txt", InputDigest: "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", BootTimes: []string{}, Evidence: []report.Ref{}},
@@ -138,7 +138,7 @@ func empty() *report.Report {
 		},
 		Kills: []report.Kill{}, Reports: []report.ReportOnly{}, Sysctl: report.Sysctls{}, Nodes: []report.Node{},
 		Timeline: []report.TimelineRow{}, Unexplained: []report.Unexplained{}, Excerpts: []report.Excerpt{},
-	}
+	})
 }
 
 // hostile is a report whose every free-text field tries to break out.

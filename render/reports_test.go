@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"time"
 
 	"github.com/oomlens/oomlens/correlate"
 	"github.com/oomlens/oomlens/report"
@@ -178,7 +179,7 @@ func founding() *report.Report {
 		return report.Event{Type: typ, Reason: reason, Age: age, Count: 1, From: "kubelet, izwz9h8m2chowowqckbcy0z",
 			Message: msg, Time: p("2019-10-20T15:07:17+08:00"), KillID: kill, Evidence: ref(nodePath, line)}
 	}
-	return &report.Report{
+	return withTimes(&report.Report{
 		SchemaVersion: 1,
 		Tool:          report.Tool{Name: "oomlens", Version: "0.1.0"},
 		Host: report.Host{Hostname: p("izwz9h8m2chowowqckbcy0z"), KernelVersion: p("3.10.0-957.el7.x86_64"),
@@ -226,7 +227,7 @@ func founding() *report.Report {
 			{Path: dmesgPath, Line: 977, Text: "[1201533.120033] staragentd: page allocation stalls for 10016ms, order:0, mode:0x14200ca(GFP_HIGHUSER_MOVABLE)"},
 		},
 		Excerpts: exs,
-	}
+	})
 }
 
 // verdictSentences cuts a hand-written verdict into the Sentences correlate
@@ -254,4 +255,30 @@ func verdictSentences(v, held string) []report.Sentence {
 	}
 	cut(len(v))
 	return out
+}
+
+// withTimes gives the report's kills and timeline rows the At that
+// correlate sets beside each RFC 3339 or node-local time string.
+func withTimes(rep *report.Report) *report.Report {
+	at := func(s *string) *time.Time {
+		if s == nil {
+			return nil
+		}
+		t, err := time.Parse(time.RFC3339Nano, *s)
+		if err != nil {
+			if t, err = time.Parse("2006-01-02T15:04:05", *s); err != nil {
+				return nil
+			}
+		}
+		t = t.Truncate(time.Second)
+		return &t
+	}
+	for i := range rep.Kills {
+		k := &rep.Kills[i]
+		k.Time.At = at(wallOf(k.Time))
+	}
+	for i := range rep.Timeline {
+		rep.Timeline[i].At = at(rowTime(rep.Timeline[i]))
+	}
+	return rep
 }

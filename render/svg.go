@@ -309,17 +309,11 @@ func timeline(rep *report.Report) *timelineChart {
 func datedRows(rep *report.Report, ch *timelineChart) []tlDated {
 	var rows []tlDated
 	for _, r := range rep.Timeline {
-		rt := rowTime(r)
-		if rt == nil {
+		if r.At == nil {
 			ch.Undated++
 			continue
 		}
-		t, err := parseWall(*rt)
-		if err != nil {
-			ch.Undated++
-			continue
-		}
-		rows = append(rows, tlDated{t, r})
+		rows = append(rows, tlDated{*r.At, r})
 	}
 	return rows
 }
@@ -333,10 +327,8 @@ type tlKillAt struct {
 func datedKills(rep *report.Report) []tlKillAt {
 	var kills []tlKillAt
 	for i, k := range rep.Kills {
-		if w := wallOf(k.Time); w != nil {
-			if t, err := parseWall(*w); err == nil {
-				kills = append(kills, tlKillAt{i, t})
-			}
+		if k.Time.At != nil {
+			kills = append(kills, tlKillAt{i, *k.Time.At})
 		}
 	}
 	return kills

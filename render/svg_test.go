@@ -26,7 +26,7 @@ func TestTimelineZoomedOnKills(t *testing.T) {
 			{Time: p("2019-10-20T15:07:17+08:00"), Source: ref(long+"get_events", 4), Kind: "k8s-event", Text: "Starting kubelet."},
 		},
 	}
-	ch := timeline(rep)
+	ch := timeline(withTimes(rep))
 	if ch == nil || ch.Overview == nil {
 		t.Fatal("want a chart with an overview strip (the whole span is wider than the kills)")
 	}

@@ -7,7 +7,11 @@
 // It holds types only, no logic.
 package report
 
-import "github.com/oomlens/oomlens/parse"
+import (
+	"time"
+
+	"github.com/oomlens/oomlens/parse"
+)
 
 // Report is the analysed bundle: the JSON contract of
 // ../shared/contract/report-json.md (schema_version 1). Field names are a
@@ -234,6 +238,9 @@ type KillTime struct {
 	WallNoYear *string `json:"wall_no_year"`
 	WallBasis  string  `json:"wall_basis"`
 	Confidence string  `json:"confidence"` // high | medium | low | none
+	// At is Wall (or WallLocal's clock reading, in UTC) as a time, to the
+	// second, for the reports' charts; not in the JSON.
+	At *time.Time `json:"-"`
 }
 
 // Pod is the Kubernetes pod a kill hit.
@@ -418,6 +425,9 @@ type TimelineRow struct {
 	Kind          string   `json:"kind"`
 	KillID        *string  `json:"kill_id"`
 	Text          string   `json:"text"`
+	// At is Time (or LocalTime's clock reading, in UTC) as a time; not in
+	// the JSON.
+	At *time.Time `json:"-"`
 }
 
 // Unexplained is a line that looks like an OOM/memory event but was not understood.
