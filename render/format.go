@@ -430,7 +430,6 @@ func bootTimes(h report.Host) []string {
 	return h.BootTimesLocal
 }
 
-
 // shortTime prints an RFC 3339 time as "2019-10-20 15:07:17" (the offset is
 // in the header); other strings come back unchanged.
 func shortTime(s string) string {
