@@ -153,7 +153,7 @@ func (bd *builder) logHost() (string, *report.Ref) {
 	var from *parse.KernelLog
 	for _, lg := range bd.logs {
 		for _, h := range lg.Hosts {
-			n := normHost(h)
+			n := parse.HostKey(h)
 			if n == "" {
 				continue
 			}

@@ -294,20 +294,6 @@ func (bd *builder) sameBootShown(nd *bootNode, kc *killCtx) bool {
 	return false
 }
 
-// normHost is a host name as mixedHosts compares it: lower case, no
-// domain, "" for "localhost" and "(none)" (early boot).
-func normHost(h string) string {
-	h = strings.ToLower(h)
-	if i := strings.IndexByte(h, '.'); i > 0 {
-		h = h[:i]
-	}
-	switch h {
-	case "localhost", "(none)", "":
-		return ""
-	}
-	return h
-}
-
 // mixedHosts warns when the logs name more than one machine: oomlens reads
 // a bundle as one node, so the kills, boots and timeline of several
 // machines (a folder of files from different nodes, a central syslog
@@ -315,7 +301,7 @@ func normHost(h string) string {
 // their domain; "localhost" (early boot) does not count. A log naming
 // several hosts may also be one renamed host, and the message says so.
 func (bd *builder) mixedHosts() []report.Gap {
-	norm := normHost
+	norm := parse.HostKey
 	type logHosts struct {
 		path  string
 		names []string // as printed, first of each normalized name

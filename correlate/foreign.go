@@ -117,7 +117,7 @@ func (bd *builder) checkForeign(kc *killCtx) {
 		for _, o := range kc.occs {
 			raw := o.lineText(dedup.Line(o))
 			lh := kernel.LineHost([]byte(raw))
-			if hostKey(lh) == "" || hostKey(lh) == hostKey(h) {
+			if parse.HostKey(lh) == "" || parse.HostKey(lh) == parse.HostKey(h) {
 				continue
 			}
 			kc.foreign = append(kc.foreign, foreignWhy{kind: "host",
@@ -153,20 +153,6 @@ func (o *occ) lineText(n int) string {
 		}
 	}
 	return ""
-}
-
-// hostKey is a host name without its domain, lower case; "" for names
-// that name no machine.
-func hostKey(h string) string {
-	h = strings.ToLower(strings.TrimSpace(h))
-	if i := strings.IndexByte(h, '.'); i > 0 {
-		h = h[:i]
-	}
-	switch h {
-	case "localhost", "(none)":
-		return ""
-	}
-	return h
 }
 
 // foreignRule names what a kill's foreign reasons say: not from this host
@@ -231,13 +217,13 @@ var foreignMissing = map[string]string{"not from this host": "this host's own ke
 // foreignLog tells a log that names only other hosts than the bundle's
 // hostname in its syslog/journal prefixes: another machine's log.
 func (bd *builder) foreignLog(lg *parse.KernelLog) bool {
-	h := hostKey(bd.b.Host.Hostname)
+	h := parse.HostKey(bd.b.Host.Hostname)
 	if h == "" || bd.b.Host.HostnameRef == nil || lg == nil {
 		return false
 	}
 	named := false
 	for _, x := range lg.Hosts {
-		switch hostKey(x) {
+		switch parse.HostKey(x) {
 		case "":
 		case h:
 			return false

@@ -36,7 +36,7 @@ func (l *loader) finishNodes() {
 		if n == nil || n.Name == "" {
 			continue
 		}
-		k := normHost(n.Name)
+		k := HostKey(n.Name)
 		if !names[k] {
 			names[k] = true
 			distinct = append(distinct, n.Name)
@@ -117,7 +117,7 @@ func (l *loader) thisHostName() (name string, ref *Ref, from string) {
 			continue
 		}
 		for _, x := range lg.Hosts {
-			k := normHost(x)
+			k := HostKey(x)
 			if k == "" || seen[k] {
 				continue
 			}
@@ -131,9 +131,10 @@ func (l *loader) thisHostName() (name string, ref *Ref, from string) {
 	return "", nil, ""
 }
 
-// normHost is a host name without its domain, lower case; "" for names
-// that name no machine (early boot's localhost).
-func normHost(h string) string {
+// HostKey is a host name as oomlens compares host names: without its
+// domain, lower case; "" for names that name no machine (early boot's
+// localhost, "(none)").
+func HostKey(h string) string {
 	h = strings.ToLower(strings.TrimSpace(h))
 	if i := strings.IndexByte(h, '.'); i > 0 {
 		h = h[:i]
