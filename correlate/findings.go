@@ -163,6 +163,9 @@ func ruleEventOnly(bd *builder, kc *killCtx) *report.Finding {
 		victim = "a process the event does not name"
 	}
 	var s, d string
+	if kc.fromPodStatus() {
+		return podStatusFinding(bd, kc)
+	}
 	if kc.kill.Form == kernel.FormSystemOOM {
 		s = fmt.Sprintf("The kernel killed %s, known only from the kubelet's SystemOOM event %s: no kernel line of this kill is in the input.", victim, cite(ref))
 		d = "The kubelet reads the kernel log (/dev/kmsg) and emits SystemOOM only for OOM kills of the root cgroup, so the whole node ran out of memory (an older kubelet or cAdvisor on kernel 5.0 or later could also report container-limit kills). The event prints the victim's name and pid only: its memory, the swap at the kill and the time of the kill are unknown, and the event's age is when the kubelet read the kernel line (at its start it re-reads the whole ring buffer), not when the kill happened."
@@ -175,6 +178,32 @@ func ruleEventOnly(bd *builder, kc *killCtx) *report.Finding {
 	}
 	d += " Collect the kernel log of the node (journalctl -k --no-pager, or dmesg -T) for the whole report."
 	return fnd("warning", s, d, ref)
+}
+
+// podStatusFinding says what a container's OOMKilled status tells: which
+// container, when it finished, its exit code, restarts and memory limit.
+func podStatusFinding(bd *builder, kc *killCtx) *report.Finding {
+	p, c := bd.statusContainer(kc)
+	if p == nil {
+		return nil
+	}
+	refs := []report.Ref{kc.primRef()}
+	s := fmt.Sprintf("The kubelet reports container %s of pod %s/%s Terminated with Reason OOMKilled", c.Name, p.Namespace, p.Name)
+	if c.LastExitCode != nil {
+		s += fmt.Sprintf(", exit code %d", *c.LastExitCode)
+	}
+	if c.LastFinished != "" {
+		s += ", finished " + c.LastFinished
+	}
+	if c.Restarts != nil {
+		s += fmt.Sprintf("; it has restarted %d times", *c.Restarts)
+	}
+	if c.MemLimitKB != nil {
+		s += ", memory limit " + units.KB(*c.MemLimitKB)
+	}
+	s += " " + cite(refs...) + "."
+	d := "A container is OOMKilled when the kernel's OOM killer killed a process in its memory cgroup: usually at its own limit (the kernel prints \"Memory cgroup out of memory\"), but on cgroup v2 also in a node-wide OOM that chose a process of this container. The status does not say which process, how much memory it held, or which of the two it was; only the node's kernel log does. No kernel report in the input names this pod's cgroup."
+	return fnd("warning", s, d, refs...)
 }
 
 func ruleGlobalOOM(bd *builder, kc *killCtx) *report.Finding {

@@ -59,6 +59,9 @@ type killCtx struct {
 
 	kind   string
 	podQoS string
+	// statusLimitKB is the memory limit of the container whose OOMKilled
+	// status is this kill (kills known only from a pod status).
+	statusLimitKB *int64
 
 	nodeEvents []*parse.NodeEvent // node events matched to this kill
 	// foreign: why the report cannot be this host's running boot (foreign.go)
@@ -95,6 +98,11 @@ func (kc *killCtx) victimPid() *int {
 
 // fromEvent tells a kill known only from a Kubernetes event.
 func (kc *killCtx) fromEvent() bool { return kc.kill != nil && kc.kill.FromEvent() }
+
+// fromPodStatus tells a kill known only from a container's OOMKilled status.
+func (kc *killCtx) fromPodStatus() bool {
+	return kc.kill != nil && kc.kill.Form == kernel.FormPodStatus
+}
 
 func (kc *killCtx) victimName() string {
 	if kc.kill != nil {

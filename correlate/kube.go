@@ -17,6 +17,16 @@ import (
 // attributePod reads the victim's memcg path for a pod UID, QoS and
 // container ID, and looks the pod up in the bundle (k8s.PodOf).
 func (bd *builder) attributePod(kc *killCtx) *report.Pod {
+	if kc.fromPodStatus() {
+		if p, c := bd.statusContainer(kc); p != nil {
+			kc.podQoS = strings.ToLower(p.QoS)
+			kc.statusLimitKB = c.MemLimitKB
+			// no container ID: the one listed is the container started
+			// after the kill, not the one killed
+			return &report.Pod{UID: strPtr(p.UID), Namespace: strPtr(p.Namespace), Name: strPtr(p.Name), Container: strPtr(c.Name),
+				QoS: strPtr(kc.podQoS), Evidence: []report.Ref{toRef(p.Ref), toRef(c.Ref)}}
+		}
+	}
 	for _, p := range []string{kc.taskMemcg(), kc.oomMemcg()} {
 		if p == "" {
 			continue
@@ -26,6 +36,23 @@ func (bd *builder) attributePod(kc *killCtx) *report.Pod {
 		}
 	}
 	return nil
+}
+
+// statusContainer is the pod and container whose OOMKilled status is the
+// kill kc (parse made the kill from that status line).
+func (bd *builder) statusContainer(kc *killCtx) (*parse.Pod, *parse.PodContainer) {
+	for _, p := range bd.b.Pods {
+		if p == nil {
+			continue
+		}
+		for i := range p.Containers {
+			c := &p.Containers[i]
+			if c.LastReason == "OOMKilled" && (c.LastReasonRef != nil && *c.LastReasonRef == kc.kill.Ref || c.LastReasonRef == nil && c.Ref == kc.kill.Ref) {
+				return p, c
+			}
+		}
+	}
+	return nil, nil
 }
 
 func (bd *builder) podFromPath(path string, kc *killCtx) *report.Pod {

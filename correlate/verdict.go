@@ -30,6 +30,9 @@ func headlineParts(kc *killCtx) (string, string) {
 			return "pod " + kc.victimName() + " evicted by the kubelet: ", "node memory below the eviction threshold"
 		}
 	}
+	if kc.fromPodStatus() {
+		return podStatusHeadline(kc)
+	}
 	var why string
 	switch kc.kind {
 	case "global":
@@ -67,6 +70,24 @@ func headlineParts(kc *killCtx) (string, string) {
 		}
 	}
 	return who(kc) + " killed: ", why
+}
+
+// podStatusHeadline is the headline of a kill known only from a
+// container's OOMKilled status: "container api of pod payments/api-…
+// killed: OOMKilled, as the kubelet reports (limit 512 MiB)".
+func podStatusHeadline(kc *killCtx) (string, string) {
+	who := "a container"
+	if p := kc.out.Pod; p != nil && p.Container != nil {
+		who = "container " + *p.Container
+		if p.Name != nil {
+			who += fmt.Sprintf(" of pod %s/%s", deref(p.Namespace), *p.Name)
+		}
+	}
+	why := "OOMKilled, as the kubelet reports"
+	if lim := kc.statusLimitKB; lim != nil {
+		why += " (limit " + units.KB(*lim) + ")"
+	}
+	return who + " killed: ", why
 }
 
 // verdictPiece is one statement of the verdict as verdict writes it: its
@@ -360,6 +381,9 @@ func (bd *builder) sureness(kc *killCtx) string {
 	if kc.ev != nil {
 		return "How sure: high that the kill happened (the killer logged it); the bundle has no kernel report to explain memory use."
 	}
+	if kc.fromPodStatus() {
+		return "How sure: high that the container was killed for memory (its status says OOMKilled), low for why: the input holds no kernel report of it, so the process, its memory and whether the container's limit or the whole node ran out are unknown."
+	}
 	if kc.fromEvent() {
 		return "How sure: medium that the kill happened (the event reports the kernel's line), low for why: the input holds no kernel report of it, so memory, swap and time at the kill are unknown."
 	}
@@ -448,6 +472,9 @@ func (bd *builder) nextSteps(kc *killCtx, f map[string]*report.Finding) []string
 		return do
 	}
 	switch {
+	case kc.fromPodStatus():
+		do = append(do, "raise the container's memory limit (and request) above its real peak, or reduce the workload's memory",
+			"collect the node's kernel log (journalctl -k --no-pager, or dmesg -T) to see which process was killed and whether the container's limit or the whole node ran out")
 	case isManual(kc):
 		do = append(do, manualAdvice)
 		if mm := manualMemory(kc); mm.short {

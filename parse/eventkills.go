@@ -97,6 +97,9 @@ func (l *loader) finishEventKills() {
 			}
 		}
 	}
+	for _, c := range l.podStatusKills() {
+		add(c.kill, c.raw, 1)
+	}
 	paths := make([]string, 0, len(logs))
 	for p := range logs {
 		paths = append(paths, p)
@@ -105,6 +108,78 @@ func (l *loader) finishEventKills() {
 	for _, p := range paths {
 		b.KernelLogs = append(b.KernelLogs, logs[p])
 	}
+}
+
+// podKill is a kill known only from a container's status.
+type podKill struct {
+	kill KillLine
+	raw  string
+}
+
+// podStatusKills are the containers whose last state is Terminated with
+// Reason OOMKilled, as kills of their own, when no kernel report of the
+// bundle can be the kill: none names the pod's UID in its memory cgroup
+// (or, the UID unknown, none is in a kubepods cgroup). The kill's time is
+// the container's Finished time; its victim process and pid are not
+// printed. A container restarted since has a new ID, so only the pod's
+// cgroup ties it to a kernel report.
+func (l *loader) podStatusKills() []podKill {
+	var kernelCgroups []string
+	for _, lg := range l.b.KernelLogs {
+		if lg.Format == FormatKubeEvent {
+			continue
+		}
+		for _, r := range lg.Reports {
+			if len(r.Kills) == 0 {
+				continue
+			}
+			if m := r.Memcg; m != nil {
+				kernelCgroups = append(kernelCgroups, strings.ToLower(m.TaskMemcg), strings.ToLower(m.LimitMemcg))
+			}
+			if c := r.Constraint; c != nil {
+				for _, p := range []*string{c.TaskMemcg, c.OOMMemcg, c.Cpuset} {
+					if p != nil {
+						kernelCgroups = append(kernelCgroups, strings.ToLower(*p))
+					}
+				}
+			}
+		}
+	}
+	seen := func(uid string) bool {
+		for _, cg := range kernelCgroups {
+			if uid == "" && strings.Contains(cg, "kubepods") {
+				return true
+			}
+			if uid != "" && (strings.Contains(cg, uid) || strings.Contains(cg, strings.ReplaceAll(uid, "-", "_"))) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []podKill
+	done := map[string]bool{} // a pod both described and listed as JSON: one kill
+	for _, p := range l.b.Pods {
+		if p == nil || seen(strings.ToLower(p.UID)) {
+			continue
+		}
+		for _, c := range p.Containers {
+			key := p.Namespace + "/" + p.Name + "/" + c.Name + "/" + c.LastFinished
+			if c.LastReason != "OOMKilled" || done[key] {
+				continue
+			}
+			done[key] = true
+			ref := c.Ref
+			if c.LastReasonRef != nil {
+				ref = *c.LastReasonRef
+			}
+			k := KillLine{Ref: ref, Form: kernel.FormPodStatus, Message: "OOMKilled"}
+			if t := c.LastFinishedAt; t != nil {
+				k.Stamp = Stamp{Wall: t, WallHasYear: true, WallHasZone: true}
+			}
+			out = append(out, podKill{kill: k, raw: quoteAt(p.Lines, ref, "Reason: OOMKilled")})
+		}
+	}
+	return out
 }
 
 // eventKill is the kill line an event reports, if it reports one.

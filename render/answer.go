@@ -88,7 +88,7 @@ func buildAnswer(rep *report.Report) answer {
 	for i := range rep.Kills {
 		k := &rep.Kills[i]
 		reason := killReason(k)
-		gk := key{k.Victim.Name, reason}
+		gk := key{victimWord(k), reason}
 		g, ok := groupOf[gk]
 		if !ok {
 			g = len(a.Groups)
@@ -110,7 +110,7 @@ func buildAnswer(rep *report.Report) answer {
 		a.Causes[c].Kills = len(ks)
 		a.Causes[c].Victims = victims(ks)
 		if strings.Count(a.Causes[c].Victims, ", ") == 0 {
-			a.Causes[c].Victims = ks[0].Victim.Name // "pip3", not "pip3 ×3"
+			a.Causes[c].Victims = victimWord(&ks[0]) // "pip3", not "pip3 ×3"
 		}
 		a.Causes[c].Span = timeSpan(ks)
 	}

@@ -80,7 +80,7 @@ func briefTime(t report.KillTime) string {
 }
 
 func briefVictim(k *report.Kill) string {
-	name := k.Victim.Name
+	name := victimWord(k)
 	if name == "" {
 		name = "victim unknown"
 	}

@@ -439,6 +439,16 @@ func shortTime(s string) string {
 	return s
 }
 
+// victimWord names the victim in a summary: its process name, or, for a
+// kill known only from a container's status, "container NAME"; "" when
+// neither is known.
+func victimWord(k *report.Kill) string {
+	if k.Victim.Name == "" && k.Pod != nil && k.Pod.Container != nil {
+		return "container " + *k.Pod.Container
+	}
+	return k.Victim.Name
+}
+
 // victimLabel is "pip3 (pid 23143)".
 func victimLabel(k *report.Kill) string {
 	if k.Victim.Pid != nil {
@@ -511,11 +521,12 @@ func reportOnlyText(r report.ReportOnly) string {
 func victims(kills []report.Kill) string {
 	var order []string
 	n := map[string]int{}
-	for _, k := range kills {
-		if n[k.Victim.Name] == 0 {
-			order = append(order, k.Victim.Name)
+	for i := range kills {
+		v := victimWord(&kills[i])
+		if n[v] == 0 {
+			order = append(order, v)
 		}
-		n[k.Victim.Name]++
+		n[v]++
 	}
 	var parts []string
 	for _, v := range order {

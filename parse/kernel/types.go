@@ -24,6 +24,9 @@ type (
 const (
 	FormSystemOOM  = "SystemOOM-event"
 	FormOOMKilling = "OOMKilling-event"
+	// FormPodStatus is a kill known only from a container's Kubernetes
+	// status: Last State Terminated, Reason OOMKilled (exit code 137).
+	FormPodStatus = "OOMKilled-status"
 )
 
 // Stamp is the time information printed on one log line.
@@ -388,7 +391,9 @@ type KillLine struct {
 func (k *KillLine) PidKnown() bool { return k.Pid > 0 || k.Pid == 0 && k.Form == "" }
 
 // FromEvent tells a kill known only from a Kubernetes event.
-func (k *KillLine) FromEvent() bool { return k.Form == FormSystemOOM || k.Form == FormOOMKilling }
+func (k *KillLine) FromEvent() bool {
+	return k.Form == FormSystemOOM || k.Form == FormOOMKilling || k.Form == FormPodStatus
+}
 
 // ReapLine is "oom_reaper: reaped process P (comm), now anon-rss:…" or
 // "oom_reaper: unable to reap pid:P (comm)".

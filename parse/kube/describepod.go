@@ -243,7 +243,7 @@ func (p *podParser) container(n int, l string) {
 		p.quote(n, l)
 		switch k {
 		case "Reason":
-			c.LastReason = v
+			c.LastReason, c.LastReasonRef = v, &Ref{Path: p.path, Line: n}
 		case "Exit Code":
 			if x, err := strconv.Atoi(v); err == nil {
 				c.LastExitCode = &x

@@ -200,6 +200,9 @@ type PodContainer struct {
 	MemoryRequest string
 	Restarts      *int
 	LastReason    string // "OOMKilled"
+	// LastReasonRef is the line of the Last State's Reason (describe pod);
+	// nil when the source prints none (JSON, YAML).
+	LastReasonRef *Ref
 	LastExitCode  *int
 	LastFinished  string
 	Ref           Ref
