@@ -143,11 +143,15 @@ func (p *kParser) userspace(ll *logical, t []byte) bool {
 		if ev.Pod == "" || ev.PodUID == "" {
 			return false
 		}
-	case bytes.Contains(t, []byte("TaskOOM event")) && bytes.Contains(t, []byte("ContainerID:")):
+	case bytes.Contains(t, []byte("TaskOOM event")) && (bytes.Contains(t, []byte("ContainerID:")) || bytes.Contains(t, []byte(`container_id:\"`))):
 		// containerd[1034]: time="…" level=info msg="TaskOOM event &TaskOOM{ContainerID:c3a1f09d…,XXX_unrecognized:[],}"
+		// containerd 1.7+: msg="TaskOOM event container_id:\"c3a1f09d…\""
 		ev.Kind = "runtime-oom"
-		_, v, _ := bytes.Cut(t, []byte("ContainerID:"))
-		if e := bytes.IndexAny(v, ",}\" "); e >= 0 {
+		v, ok := []byte(nil), false
+		if _, v, ok = bytes.Cut(t, []byte("ContainerID:")); !ok {
+			_, v, _ = bytes.Cut(t, []byte(`container_id:\"`))
+		}
+		if e := bytes.IndexAny(v, ",}\"\\ "); e >= 0 {
 			v = v[:e]
 		}
 		ev.ContainerID = string(v)
