@@ -250,7 +250,7 @@ func (l *loader) collect() error {
 			}
 			return nil
 		}
-		kind := sosKind(l.rel(p))
+		kind := sostree.Kind(l.rel(p))
 		if l.sos && kind == "" {
 			return nil
 		}

@@ -64,8 +64,8 @@ func TestSosHelpers(t *testing.T) {
 		"sos_commands/kernel/lsmod":                                                                         "",
 	}
 	for p, want := range kinds {
-		if got := sosKind(p); got != want {
-			t.Errorf("sosKind(%q) = %q, want %q", p, got, want)
+		if got := sostree.Kind(p); got != want {
+			t.Errorf("sostree.Kind(%q) = %q, want %q", p, got, want)
 		}
 	}
 	for dir, want := range map[string]bool{"sos_commands": true, "sos_commands/kubernetes/cluster-info/default/pods": true,
