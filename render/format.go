@@ -454,7 +454,7 @@ func victimLabel(k *report.Kill) string {
 	if k.Victim.Pid != nil {
 		return fmt.Sprintf("%s (pid %d)", k.Victim.Name, *k.Victim.Pid)
 	}
-	return k.Victim.Name
+	return victimWord(k)
 }
 
 // headline is the kill's one-line statement, with a fallback.
