@@ -399,8 +399,7 @@ func killHead(t []byte, k *KillLine) (fields []byte, ok bool) {
 			e = bytes.LastIndex(rest, []byte("), UID "))
 		}
 		if e < 0 {
-			e = bytes.LastIndexByte(rest, ')')
-			if e < 0 {
+			if e = commEnd(rest); e < 0 {
 				return nil, false
 			}
 		}
@@ -408,6 +407,45 @@ func killHead(t []byte, k *KillLine) (fields []byte, ok bool) {
 		return rest[e+1:], true
 	}
 	return nil, false
+}
+
+// commEnd is where the comm of "Killed process N (comm)…" ends in rest
+// (just after the "("), when no field follows that anchors it: the last
+// ")" that leaves a comm the kernel can print (at most 15 bytes, a dmesg
+// \xHH escape counting as one) and is followed by the end, a space or
+// punctuation — so that a kill line quoted in prose ("Killed process 4242
+// (java), which (as far as I know) …") keeps its comm — else the last ")"
+// (a comm "(sd-pam)" holds parentheses of its own); -1 when there is none.
+func commEnd(rest []byte) int {
+	best := -1
+	for e := 0; e < len(rest); e++ {
+		if rest[e] != ')' {
+			continue
+		}
+		if commBytes(rest[:e]) > 15 {
+			break
+		}
+		if e+1 == len(rest) || bytes.IndexByte([]byte(" ,.;:\"'`"), rest[e+1]) >= 0 {
+			best = e
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	return bytes.LastIndexByte(rest, ')')
+}
+
+// commBytes is the length of a comm as the kernel holds it: dmesg's \xHH
+// escapes are one byte each.
+func commBytes(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\\' && i+3 < len(b) && b[i+1] == 'x' {
+			i += 3
+		}
+		n++
+	}
+	return n
 }
 
 // killFields reads the "key:value" fields of a kill line (sizes in kB,
