@@ -128,6 +128,13 @@ func (c *Clock) fixYears() {
 			newer(c.b.K8sEvents[i].Time)
 			newer(c.b.K8sEvents[i].FirstTime)
 		}
+		for _, lg := range c.logs {
+			if w := lg.JournalEnd; w != nil {
+				// a node-local clock reading: the year is what it gives
+				t := withYear(*w, w.Year(), c.Loc)
+				newer(&t)
+			}
+		}
 	}
 	c.refTime = ref
 	if ref == nil {

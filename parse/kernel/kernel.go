@@ -858,6 +858,33 @@ func (p *kParser) quote(ll *logical) Quote {
 	return Quote{Ref: ll.ref, Text: p.rawString(ll.raw, ll.ref.Line)}
 }
 
+// journalHeaderEnd reads the end time of journalctl's header line, "--
+// Logs begin at Mon 2025-03-10 08:01:12 CET, end at Wed 2025-03-12
+// 11:42:07 CET. --" or "-- Journal begins at …, ends at … --", as a
+// node-local clock reading (the zone abbreviation is not trusted).
+func journalHeaderEnd(t []byte) (time.Time, bool) {
+	if !bytes.HasPrefix(t, []byte("-- Logs begin at ")) && !bytes.HasPrefix(t, []byte("-- Journal begins at ")) {
+		return time.Time{}, false
+	}
+	var end []byte
+	for _, sep := range []string{", end at ", ", ends at "} {
+		if _, e, ok := bytes.Cut(t, []byte(sep)); ok {
+			end = e
+			break
+		}
+	}
+	// "Wed 2025-03-12 11:42:07 CET. --": the weekday, date and time
+	f := bytes.Fields(end)
+	if len(f) < 3 {
+		return time.Time{}, false
+	}
+	w, err := time.Parse("2006-01-02 15:04:05", string(f[1])+" "+string(bytes.TrimSuffix(f[2], []byte("."))))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return w, true
+}
+
 // bootTrack starts a new boot on banners, journal markers and kernel
 // seconds going backwards between decoded lines.
 func (p *kParser) bootTrack(d *kline, lineNo int) {
@@ -868,6 +895,9 @@ func (p *kParser) bootTrack(d *kline, lineNo int) {
 	t := d.text
 	switch {
 	case d.marker:
+		if end, ok := journalHeaderEnd(t); ok && p.log.JournalEnd == nil {
+			p.log.JournalEnd = &end
+		}
 		if bytes.HasPrefix(t, []byte("-- Boot ")) || bytes.HasPrefix(t, []byte("-- Reboot --")) {
 			if p.bootContent {
 				p.newBoot(ref, "journal-marker", d)

@@ -1,6 +1,9 @@
 package kernel
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestKillLineComm: with no field after the comm to anchor it, the comm
 // ends at the last ")" that leaves a name the kernel can print (15 bytes,
@@ -20,6 +23,22 @@ func TestKillLineComm(t *testing.T) {
 		k, ok, _ := ParseKillLine([]byte(c.line))
 		if !ok || k.Comm != c.comm {
 			t.Errorf("ParseKillLine(%q) = comm %q ok %v, want %q", c.line, k.Comm, ok, c.comm)
+		}
+	}
+}
+
+// TestJournalHeaderEnd: journalctl's header dates the journal's year-less
+// lines, in both its wordings; other markers give nothing.
+func TestJournalHeaderEnd(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{"-- Logs begin at Mon 2025-03-10 08:01:12 CET, end at Wed 2025-03-12 11:42:07 CET. --", "2025-03-12T11:42:07Z"},
+		{"-- Journal begins at Fri 2023-12-29 10:00:01 UTC, ends at Tue 2024-01-02 09:13:44 UTC. --", "2024-01-02T09:13:44Z"},
+		{"-- Boot 5a0f2c --", ""},
+		{"-- Logs begin at Mon 2025-03-10 08:01:12 CET. --", ""},
+	} {
+		got, ok := journalHeaderEnd([]byte(c.line))
+		if s := got.Format(time.RFC3339); ok != (c.want != "") || ok && s != c.want {
+			t.Errorf("journalHeaderEnd(%q) = %s %v, want %q", c.line, s, ok, c.want)
 		}
 	}
 }

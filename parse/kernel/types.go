@@ -87,6 +87,12 @@ type KernelLog struct {
 	Unknown   []Quote // lines that look like OOM/memory events but fit no known form
 	Warnings  []Warning
 	Truncated bool // set by the loader (sos .tailed, manifest), not by the parser
+	// JournalEnd is the "end at" time of journalctl's header ("-- Logs
+	// begin at Mon 2025-03-10 08:01:12 CET, end at Wed 2025-03-12 11:42:07
+	// CET. --"; systemd 246+: "-- Journal begins at …, ends at … --") as a
+	// node-local clock reading in UTC: it dates the year of the journal's
+	// year-less lines. nil when the log has no such header.
+	JournalEnd *time.Time
 }
 
 // Boot is one boot seen in a log: kernel seconds restarted, a "Linux
