@@ -144,26 +144,10 @@ func (bd *builder) unfitWarnings(r *report.Report) {
 	}
 }
 
-// logHost is the one host name the kernel logs print (syslog, journal),
-// compared without domain as mixedHosts does ("localhost" does not count),
-// and the first kill line of a log that prints it; "" when no log prints
-// a host or they print several.
+// logHost is the one host name the kernel logs print (parse.LogHost) and
+// the first kill line of a log that prints it.
 func (bd *builder) logHost() (string, *report.Ref) {
-	name, norm := "", ""
-	var from *parse.KernelLog
-	for _, lg := range bd.logs {
-		for _, h := range lg.Hosts {
-			n := parse.HostKey(h)
-			if n == "" {
-				continue
-			}
-			if norm == "" {
-				name, norm, from = h, n, lg
-			} else if n != norm {
-				return "", nil
-			}
-		}
-	}
+	name, from := parse.LogHost(bd.logs)
 	if name == "" {
 		return "", nil
 	}

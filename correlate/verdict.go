@@ -226,12 +226,8 @@ func verdictHeld(v *verdictWriter, kc *killCtx, f map[string]*report.Finding) {
 			refs = append(refs, toRef(kc.row.Ref))
 		}
 	}
-	if x := f["badness-implies-total"]; x != nil && kc.kind != "memcg" {
-		implied := strings.TrimSuffix(afterWord(x.Summary, "about "), ".")
-		if i := strings.LastIndex(implied, " ("); i > 0 {
-			implied = implied[:i] // the summary's own citation: cited below with the rest
-		}
-		s += ", and its score implies " + implied
+	if x := f["badness-implies-total"]; x != nil && x.Phrase != "" { // a memcg kill's score implies its limit: no phrase
+		s += ", and its score implies " + x.Phrase + " of RAM + swap at the kill"
 		refs = append(refs, x.Evidence...)
 	}
 	v.sayAs(s+" "+cite(refs...)+".", "held")
@@ -353,13 +349,6 @@ func sentenceSpans(s string) [][2]int {
 		out = append(out, [2]int{start, len(s)})
 	}
 	return out
-}
-
-func afterWord(s, w string) string {
-	if i := strings.Index(s, w); i >= 0 {
-		return s[i+len(w):]
-	}
-	return s
 }
 
 func basisWords(b string) string {

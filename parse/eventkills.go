@@ -62,18 +62,12 @@ func (l *loader) finishEventKills() {
 			lg.Reports = append(lg.Reports, &OOMReport{Path: k.Path, Start: k.Ref, End: k.Ref, Kills: []KillLine{u}, Lines: []Quote{{Ref: k.Ref, Text: raw}}, EventCount: count})
 		}
 	}
-	nodes := 0
-	for _, n := range b.Nodes {
-		if n != nil {
-			nodes++
-		}
-	}
 	// OOMKilling first: it carries the kernel's whole kill line, so a
 	// SystemOOM event of the same pid adds nothing but its evidence
 	// (correlate matches it to the kill by pid).
 	for _, reason := range []string{"OOMKilling", "SystemOOM"} {
 		for _, n := range b.Nodes {
-			if n == nil || nodes > 1 && !sameHost(n.Name, b.Host.Hostname) {
+			if n == nil { // b.Nodes holds this host's nodes only (finishNodes)
 				continue
 			}
 			for _, e := range n.Events {
@@ -194,11 +188,6 @@ func eventKill(reason, msg, name string, pid *int) (KillLine, bool) {
 		return kube.EventKillLine(msg)
 	}
 	return KillLine{}, false
-}
-
-func sameHost(node, host string) bool {
-	node, host = strings.ToLower(node), strings.ToLower(host)
-	return host == "" || node == host || strings.HasPrefix(host, node+".") || strings.HasPrefix(node, host+".")
 }
 
 // quoteAt returns the text of the node's quoted line r, or alt.

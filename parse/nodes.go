@@ -110,25 +110,34 @@ func (l *loader) thisHostName() (name string, ref *Ref, from string) {
 		}
 		return h.Hostname, h.HostnameRef, from
 	}
-	seen := map[string]bool{}
-	var only string
-	for _, lg := range l.b.KernelLogs {
-		if lg == nil || lg.Format == FormatKubeEvent {
-			continue
-		}
-		for _, x := range lg.Hosts {
-			k := HostKey(x)
-			if k == "" || seen[k] {
-				continue
-			}
-			seen[k] = true
-			only = x
-		}
-	}
-	if len(seen) == 1 {
+	if only, _ := LogHost(l.b.KernelLogs); only != "" {
 		return only, nil, "the syslog/journal prefixes"
 	}
 	return "", nil, ""
+}
+
+// LogHost is the one host name the logs' syslog/journal prefixes print
+// (as first printed; names compared by HostKey, "localhost" not counted)
+// and the first log that prints it; "" when none prints a host or they
+// print several.
+func LogHost(logs []*KernelLog) (string, *KernelLog) {
+	name, key := "", ""
+	var from *KernelLog
+	for _, lg := range logs {
+		if lg == nil {
+			continue
+		}
+		for _, h := range lg.Hosts {
+			switch k := HostKey(h); {
+			case k == "":
+			case key == "":
+				name, key, from = h, k, lg
+			case k != key:
+				return "", nil
+			}
+		}
+	}
+	return name, from
 }
 
 // HostKey is a host name as oomlens compares host names: without its
@@ -229,4 +238,11 @@ func nodeText(n *Node) string {
 		fmt.Fprintf(&sb, "%s/%s %s %s\n", p.Namespace, p.Name, p.MemoryRequest, p.MemoryLimit)
 	}
 	return sb.String()
+}
+
+// sameHost says whether node names host, with or without a domain on
+// either side ("" for host matches any node).
+func sameHost(node, host string) bool {
+	node, host = strings.ToLower(node), strings.ToLower(host)
+	return host == "" || node == host || strings.HasPrefix(host, node+".") || strings.HasPrefix(node, host+".")
 }
