@@ -195,6 +195,19 @@ func (l *loader) dedupNodes() {
 		f.AlsoIn = append(f.AlsoIn, n.Ref)
 		dups = append(dups, [2]*Node{f, n})
 	}
+	// A `get nodes` row of a described node says nothing the description
+	// does not: the node is listed once, the row cited in AlsoIn.
+	rows := kept[:0:0]
+	for _, n := range kept {
+		if n != nil && n.Name != "" && n.Source != "describe-node" {
+			if i, ok := at[strings.ToLower(n.Name)]; ok {
+				kept[i].AlsoIn = append(kept[i].AlsoIn, n.Ref)
+				continue
+			}
+		}
+		rows = append(rows, n)
+	}
+	kept = rows
 	for _, d := range dups {
 		f, n := d[0], d[1]
 		if sameNodeText(f, n) {

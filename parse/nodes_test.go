@@ -87,6 +87,19 @@ func TestNodesOnlyThisHost(t *testing.T) {
 		t.Errorf("kubelet version %q taken from an unknown node", b.Kubelet.Version)
 	}
 
+	// a described node that a `kubectl get nodes` row lists too: one node,
+	// the row cited
+	getNodes := "NAME       STATUS   ROLES           AGE   VERSION\ncp-1       Ready    control-plane   52d   v1.30.5\nworker-1   Ready    <none>          52d   v1.30.5\n"
+	b = loadNodes(t, map[string]string{"uname-a.txt": uname, "cp-1.txt": cp, "kubectl_get_nodes": getNodes})
+	if got := nodeNames(b.Nodes); got != "cp-1/name" {
+		t.Errorf("own nodes = %q, want cp-1 once", got)
+	} else if n := b.Nodes[0]; n.Path != "cp-1.txt" || len(n.AlsoIn) != 1 || n.AlsoIn[0] != (Ref{Path: "kubectl_get_nodes", Line: 2}) {
+		t.Errorf("kept %s, also in %v: want cp-1.txt, also in kubectl_get_nodes:2", n.Path, n.AlsoIn)
+	}
+	if got := nodeNames(b.OtherNodes); got != "worker-1/other" {
+		t.Errorf("other nodes = %q: the row of a node not described stays", got)
+	}
+
 	// one node described twice (combined file and its own file): listed
 	// once, its own file kept, the other copy cited; the same text gives
 	// no warning, another text does
